@@ -18,8 +18,9 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
- * The candidate closest to `input`, or undefined when nothing is plausibly a typo of it
- * (distance above a third of the input's length, at least 1, at most 3). Case is ignored.
+ * The candidate closest to `input`, or undefined when nothing is plausibly what was meant: a small edit
+ * distance (at most a third of the input's length, 1 to 3), else a candidate that starts with the input
+ * or is contained in it (`exact` → `exact-match`). Case is ignored.
  */
 export function closestMatch(input: string, candidates: readonly string[]): string | undefined {
   const needle = input.toLowerCase();
@@ -33,5 +34,7 @@ export function closestMatch(input: string, candidates: readonly string[]): stri
       bestDistance = distance;
     }
   }
-  return bestDistance <= maxDistance ? best : undefined;
+  if (bestDistance <= maxDistance) return best;
+  if (needle.length < 3) return undefined;
+  return candidates.find((candidate) => candidate.toLowerCase().startsWith(needle) || (candidate.length >= 3 && needle.includes(candidate.toLowerCase())));
 }

@@ -1,0 +1,100 @@
+/**
+ * Runs every scorer on one completion. A scorer that throws, times out, or returns something that is
+ * not a Score becomes an entry with `status: 'error'`: scoring never crashes a run.
+ *
+ * Overall rule: `passed` is true when every scorer returned `ok` AND passed. A scorer error counts as
+ * not passed (an unscored answer is not a correct one). With no scorers, `passed` is true.
+ */
+import { toError } from '../errors.ts';
+import type { JudgeCall, ScoreContext, ScoreEntry, ScoreInput, Scorer } from '../types.ts';
+
+/** Time one scorer may take, LLM judges included. @unit milliseconds */
+export const DEFAULT_SCORER_TIMEOUT_MS = 120_000;
+
+export interface ScoreOptions {
+  /** Per-scorer time limit. @default DEFAULT_SCORER_TIMEOUT_MS @unit milliseconds */
+  readonly timeoutMs?: number;
+  /**
+   * The judge for a named target. When given, a scorer that names its judge target (llm-judge's
+   * `target` option, exposed as `scorer.target`) gets that target's judge instead of `context.judge`,
+   * so several judges can serve one run.
+   */
+  readonly judgeFor?: (target: string) => JudgeCall | undefined;
+}
+
+export interface ScoredCompletion {
+  readonly entries: ScoreEntry[];
+  readonly passed: boolean;
+}
+
+/** Scores one completion with every scorer, concurrently; entries keep the scorers' order. */
+export async function scoreCompletion(
+  scorers: readonly Scorer[],
+  input: ScoreInput,
+  context: ScoreContext,
+  options: ScoreOptions = {},
+): Promise<ScoredCompletion> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_SCORER_TIMEOUT_MS;
+  const entries = await Promise.all(scorers.map((scorer) => runScorer(scorer, input, contextFor(scorer, context, options), timeoutMs)));
+  return { entries, passed: entries.every((entry) => entry.status === 'ok' && entry.passed) };
+}
+
+// --- internal ---
+
+function contextFor(scorer: Scorer, context: ScoreContext, options: ScoreOptions): ScoreContext {
+  const target = (scorer as { target?: unknown }).target;
+  if (options.judgeFor === undefined || typeof target !== 'string') return context;
+  const judge = options.judgeFor(target) ?? context.judge;
+  return judge === undefined ? { signal: context.signal } : { ...context, judge };
+}
+
+async function runScorer(scorer: Scorer, input: ScoreInput, context: ScoreContext, timeoutMs: number): Promise<ScoreEntry> {
+  const name = typeof scorer.name === 'string' ? scorer.name : 'unnamed';
+  const runSignal = context.signal;
+  const deadline = new AbortController();
+  // Built only if the scorer reads it: synchronous scorers (most of them) cost no signal and no timer.
+  let combined: AbortSignal | undefined;
+  const scorerContext: ScoreContext = { ...context, get signal() { return (combined ??= AbortSignal.any([runSignal, deadline.signal])); } };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onRunAbort: (() => void) | undefined;
+  try {
+    const result: unknown = scorer.score(input, scorerContext);
+    if (!isThenable(result)) return toEntry(name, result);
+    const stopped = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        deadline.abort(new Error(`timed out after ${timeoutMs} ms`));
+        reject(toError(deadline.signal.reason));
+      }, timeoutMs);
+      onRunAbort = () => reject(toError(runSignal.reason));
+      if (runSignal.aborted) onRunAbort();
+      else runSignal.addEventListener('abort', onRunAbort, { once: true });
+    });
+    stopped.catch(() => undefined);
+    return toEntry(name, await Promise.race([result, stopped]));
+  } catch (error) {
+    // A scorer that rejects because it saw the abort reports its own words; the abort reason says why.
+    const reason = deadline.signal.aborted ? deadline.signal.reason : runSignal.aborted ? runSignal.reason : error;
+    return { scorer: name, status: 'error', error: toError(reason).message };
+  } finally {
+    clearTimeout(timer);
+    // The run's signal lives for the whole run: leave no listener behind per scored completion.
+    if (onRunAbort !== undefined) runSignal.removeEventListener('abort', onRunAbort);
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
+}
+
+function toEntry(name: string, score: unknown): ScoreEntry {
+  const candidate = score as { value?: unknown; passed?: unknown; reason?: unknown } | null | undefined;
+  const value = candidate?.value;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1) {
+    return { scorer: name, status: 'error', error: `score() must return { value: number in 0..1, passed: boolean }, got value ${String(value)}` };
+  }
+  if (typeof candidate?.passed !== 'boolean') {
+    return { scorer: name, status: 'error', error: 'score() must return { value, passed: boolean }; passed is missing' };
+  }
+  const reason = typeof candidate.reason === 'string' ? candidate.reason : undefined;
+  return { scorer: name, status: 'ok', value, passed: candidate.passed, ...(reason === undefined ? {} : { reason }) };
+}

@@ -1,0 +1,82 @@
+import { getEventListeners } from 'node:events';
+import { describe, expect, test } from 'vitest';
+import { scoreCompletion } from '../../src/scoring/score-completion.ts';
+import { createExactMatch } from '../../src/scoring/exact-match.ts';
+import { createLlmJudge } from '../../src/scoring/llm-judge.ts';
+import { completion } from './score-input.ts';
+import type { Scorer } from '../../src/types.ts';
+import { context, input } from './score-input.ts';
+
+const throwing: Scorer = { name: 'boom', score: () => { throw new Error('scorer bug'); } };
+const rejecting: Scorer = { name: 'async-boom', score: async () => Promise.reject(new Error('judge down')) };
+const hanging: Scorer = { name: 'slow', score: (_input, { signal }) => new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted by signal')))) };
+const outOfRange: Scorer = { name: 'bad-value', score: () => ({ value: 2, passed: true }) };
+const noPassed = { name: 'no-passed', score: () => ({ value: 1 }) } as unknown as Scorer;
+const asyncOk: Scorer = { name: 'async-ok', score: async () => ({ value: 0.5, passed: true, reason: 'half' }) };
+
+describe('scoreCompletion', () => {
+  test('passes when every scorer passes; entries keep the scorers\' order', async () => {
+    const result = await scoreCompletion([createExactMatch(), asyncOk], input('Paris', 'Paris'), context);
+    expect(result).toEqual({
+      passed: true,
+      entries: [
+        { scorer: 'exact-match', status: 'ok', value: 1, passed: true },
+        { scorer: 'async-ok', status: 'ok', value: 0.5, passed: true, reason: 'half' },
+      ],
+    });
+  });
+
+  test('one failing scorer fails the completion', async () => {
+    expect((await scoreCompletion([createExactMatch(), asyncOk], input('Lyon', 'Paris'), context)).passed).toBe(false);
+  });
+
+  test('a throwing scorer becomes an error entry and fails the completion', async () => {
+    const result = await scoreCompletion([throwing, asyncOk], input('x'), context);
+    expect(result.entries[0]).toEqual({ scorer: 'boom', status: 'error', error: 'scorer bug' });
+    expect(result.entries[1]).toMatchObject({ status: 'ok' });
+    expect(result.passed).toBe(false);
+  });
+
+  test('a rejecting async scorer becomes an error entry', async () => {
+    expect((await scoreCompletion([rejecting], input('x'), context)).entries).toEqual([{ scorer: 'async-boom', status: 'error', error: 'judge down' }]);
+  });
+
+  test('a scorer past its time limit is aborted and recorded as timed out', async () => {
+    const result = await scoreCompletion([hanging], input('x'), context, { timeoutMs: 20 });
+    expect(result.entries).toEqual([{ scorer: 'slow', status: 'error', error: 'timed out after 20 ms' }]);
+  });
+
+  test('the run\'s abort signal stops pending scorers', async () => {
+    const controller = new AbortController();
+    const pending = scoreCompletion([hanging], input('x'), { signal: controller.signal });
+    controller.abort(new Error('run aborted'));
+    expect((await pending).entries[0]).toMatchObject({ status: 'error', error: 'run aborted' });
+  });
+
+  test('leaves no listener on the run\'s long-lived signal', async () => {
+    const controller = new AbortController();
+    for (let i = 0; i < 5; i++) await scoreCompletion([asyncOk, rejecting, createExactMatch()], input('Paris', 'Paris'), { signal: controller.signal });
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  test('malformed scores are error entries', async () => {
+    const result = await scoreCompletion([outOfRange, noPassed], input('x'), context);
+    expect(result.entries.map((entry) => entry.status)).toEqual(['error', 'error']);
+  });
+
+  test('judgeFor routes each llm-judge scorer to its own target', async () => {
+    const asked: string[] = [];
+    const judgeFor = (target: string) => async () => {
+      asked.push(target);
+      return completion(target === 'strict' ? 'SCORE: 2' : 'SCORE: 9');
+    };
+    const scorers = [createLlmJudge({ target: 'strict' }), { ...createLlmJudge({ target: 'lenient' }), name: 'llm-judge-lenient' }];
+    const result = await scoreCompletion(scorers, input('Paris', 'Paris'), context, { judgeFor });
+    expect(asked.sort()).toEqual(['lenient', 'strict']);
+    expect(result.entries.map((entry) => (entry.status === 'ok' ? entry.value : NaN))).toEqual([0.2, 0.9]);
+  });
+
+  test('no scorers: passed', async () => {
+    expect(await scoreCompletion([], input('x'), context)).toEqual({ entries: [], passed: true });
+  });
+});
