@@ -1,0 +1,90 @@
+/**
+ * Compact series for the HTML charts, computed once in the summary so report.json carries them too.
+ * Sizes are bounded whatever the run size: ≤ 101 CDF points per target, ≤ 30 histogram bins, ≤ 120
+ * timeline bins.
+ */
+import { percentileSorted, sortedCopy } from './stats/percentile.ts';
+import type { ChartSeries, TimelineSeries } from './summary-types.ts';
+import type { TimelineEvent } from './target-accumulator.ts';
+
+const CDF_STEPS = 100;
+const HISTOGRAM_BINS = 30;
+const MAX_TIMELINE_BINS = 120;
+
+export interface SeriesSource {
+  readonly target: string;
+  readonly e2eValues: readonly number[];
+  readonly ttftValues: readonly number[];
+  readonly timeline: readonly TimelineEvent[];
+}
+
+export function chartSeries(sources: readonly SeriesSource[], runStartMs: number | null, runEndMs: number | null): ChartSeries {
+  const latencyCdf: Record<string, [number, number][]> = {};
+  for (const source of sources) latencyCdf[source.target] = cdfPoints(source.e2eValues);
+  return {
+    latencyCdf,
+    ttftHistogram: histogram(sources),
+    timeline: runStartMs === null || runEndMs === null ? null : timeline(sources, runStartMs, runEndMs),
+  };
+}
+
+// --- internal ---
+
+function cdfPoints(values: readonly number[]): [number, number][] {
+  if (values.length === 0) return [];
+  const sorted = sortedCopy(values);
+  const points: [number, number][] = [];
+  for (let step = 0; step <= CDF_STEPS; step++) {
+    const fraction = step / CDF_STEPS;
+    points.push([round(percentileSorted(sorted, fraction)), fraction]);
+  }
+  return points;
+}
+
+/** Shared bins from 0 to the largest per-target p99, so one slow outlier does not flatten the chart. */
+function histogram(sources: readonly SeriesSource[]): ChartSeries['ttftHistogram'] {
+  let upper = 0;
+  for (const s of sources) if (s.ttftValues.length) upper = Math.max(upper, percentileSorted(sortedCopy(s.ttftValues), 0.99));
+  if (upper <= 0) return { edgesMs: [], counts: {} };
+  const width = niceStep(upper / HISTOGRAM_BINS);
+  const bins = Math.max(1, Math.ceil(upper / width));
+  const edgesMs = Array.from({ length: bins + 1 }, (_, i) => round(i * width));
+  const counts: Record<string, number[]> = {};
+  for (const s of sources) {
+    const row = new Array<number>(bins).fill(0);
+    for (const v of s.ttftValues) row[Math.min(bins - 1, Math.max(0, Math.floor(v / width)))]! += 1;
+    counts[s.target] = row;
+  }
+  return { edgesMs, counts };
+}
+
+function timeline(sources: readonly SeriesSource[], startMs: number, endMs: number): TimelineSeries {
+  const spanMs = Math.max(1, endMs - startMs);
+  const binMs = niceStep(Math.max(1000, spanMs / MAX_TIMELINE_BINS));
+  const bins = Math.max(1, Math.ceil(spanMs / binMs));
+  const outputTokensPerSec: Record<string, number[]> = {};
+  const throttled: Record<string, number[]> = {};
+  for (const s of sources) {
+    const tokens = new Array<number>(bins).fill(0);
+    const limited = new Array<number>(bins).fill(0);
+    for (const e of s.timeline) {
+      const bin = Math.min(bins - 1, Math.max(0, Math.floor((e.endMs - startMs) / binMs)));
+      tokens[bin]! += e.completionTokens;
+      if (e.throttled) limited[bin]! += 1;
+    }
+    outputTokensPerSec[s.target] = tokens.map((t) => round((t * 1000) / binMs));
+    throttled[s.target] = limited;
+  }
+  return { binMs, startsMs: Array.from({ length: bins }, (_, i) => i * binMs), outputTokensPerSec, throttled };
+}
+
+/** Rounds a step up to 1, 2 or 5 × 10^k so axis labels read well. */
+function niceStep(raw: number): number {
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const scaled = raw / power;
+  return (scaled <= 1 ? 1 : scaled <= 2 ? 2 : scaled <= 5 ? 5 : 10) * power;
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}

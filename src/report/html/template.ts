@@ -1,0 +1,69 @@
+/**
+ * The report.html skeleton. Static markup only: every piece of run data travels in the JSON block and
+ * is rendered by the client script through textContent. The CSP forbids any network fetch (no
+ * default-src, no connect-src) as defence in depth; Chart.js is inlined, nothing loads from a CDN.
+ */
+import { embedJson, inlineScriptText } from './embed-json.ts';
+import { CLIENT_SCRIPT } from './client-script.ts';
+import { REPORT_CSS } from './styles.ts';
+import type { ReportViewModel } from './view-model.ts';
+
+export const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
+
+/** @param chartJs the Chart.js UMD bundle's source text */
+export function renderReportHtml(model: ReportViewModel, chartJs: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>batchbench report</title>
+<style>${REPORT_CSS}</style>
+</head>
+<body>
+<header class="top">
+  <h1>batchbench report</h1>
+  <div class="facts" id="facts"></div>
+</header>
+<nav class="sections"><a href="#overview">Overview</a><a href="#charts-section">Charts</a><a href="#details-section">Details</a><a href="#rows-section">Rows</a></nav>
+<main>
+  <div class="banner" id="emulator-banner" role="note" hidden></div>
+  <section id="overview">
+    <h2>Overview</h2>
+    <div class="card">
+      <div id="overview-table"></div>
+      <ul class="verdicts" id="verdicts" aria-label="Pairwise comparisons at 95%"></ul>
+    </div>
+  </section>
+  <section id="charts-section">
+    <h2>Charts</h2>
+    <div class="charts" id="charts"></div>
+  </section>
+  <section id="details-section">
+    <h2>Details</h2>
+    <div class="details" id="details"></div>
+  </section>
+  <section id="rows-section">
+    <h2>Rows</h2>
+    <div class="card">
+      <div class="controls">
+        <input type="search" id="filter-search" placeholder="Search prompts, answers and outputs" aria-label="Search rows">
+        <label><input type="checkbox" id="filter-disagree"> Targets disagree</label>
+        <label><input type="checkbox" id="filter-failures"> Failures only</label>
+        <span class="count" id="rows-count" aria-live="polite"></span>
+      </div>
+      <div class="table-wrap"><table id="rows-table"></table></div>
+      <div class="more" id="rows-more" hidden><button type="button">Show more rows</button></div>
+    </div>
+  </section>
+</main>
+<footer id="methods"></footer>
+<script type="application/json" id="report-data">${embedJson(model)}</script>
+<script>${inlineScriptText(chartJs)}</script>
+<script>${inlineScriptText(CLIENT_SCRIPT)}</script>
+</body>
+</html>
+`;
+}

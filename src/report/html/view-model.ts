@@ -1,0 +1,88 @@
+/**
+ * The data embedded in report.html: preformatted tables (the same digits as the terminal and
+ * summary.md), chart series and the row sample in a compact array form. Text fields share a size budget
+ * so 2,000 rows × 3 targets stay well under 3 MB however long the outputs are.
+ */
+import { formatMs } from '../format.ts';
+import type { SampledRow } from '../row-sample.ts';
+import type { RunSummary } from '../summary-types.ts';
+import { deploymentsTable, errorsTable, latencyTable, overviewTable, pairwiseTable, qualityTable, throughputTable, tokensTable, type ViewTable } from '../view-tables.ts';
+
+/** Characters of prompt/expected/output text the report may embed in total. */
+const TEXT_BUDGET_CHARS = 1_800_000;
+const MIN_FIELD_CHARS = 160;
+const MAX_FIELD_CHARS = 4000;
+
+/** [status, output, fullChars, passed, score, latencyMs, ttftMs, error, cached, attempts] */
+export type ViewCell = readonly [string, string, number, boolean | null, number | null, number | null, number | null, string | null, boolean, number];
+/** [rowId, rowIndex, repeat, prompt, promptChars, expected, expectedChars, cells aligned with `targets`] */
+export type ViewRow = readonly [string, number, number, string, number, string | null, number, readonly (ViewCell | null)[]];
+
+export interface ReportViewModel {
+  readonly meta: {
+    readonly runId: string | null;
+    readonly dataset: string | null;
+    readonly startedAt: string | null;
+    readonly endedAt: string | null;
+    readonly endReason: string | null;
+    readonly emulator: boolean;
+    readonly rows: number;
+    readonly repeats: number;
+    readonly targets: readonly string[];
+    readonly scorers: readonly string[];
+    readonly methods: RunSummary['methods'];
+    /** One line on attempts, 429s and time paused, from the run-end record. */
+    readonly scheduler: string | null;
+  };
+  readonly overview: ViewTable;
+  readonly details: readonly ViewTable[];
+  readonly pairwise: readonly { readonly verdict: string; readonly sentence: string }[];
+  readonly charts: RunSummary['series'] & {
+    readonly pareto: readonly { readonly target: string; readonly accuracy: number | null; readonly p95Ms: number | null; readonly costPer1k: number | null }[];
+  };
+  readonly rowSample: { readonly seen: number; readonly fieldChars: number; readonly items: readonly ViewRow[] };
+}
+
+export function buildViewModel(summary: RunSummary, rows: readonly SampledRow[], cellsSeen: number): ReportViewModel {
+  const targets = summary.targets.map((t) => t.target);
+  const fieldCount = Math.max(1, rows.length * (2 + targets.length));
+  const fieldChars = Math.max(MIN_FIELD_CHARS, Math.min(MAX_FIELD_CHARS, Math.floor(TEXT_BUDGET_CHARS / fieldCount)));
+  const clip = (text: string) => (text.length > fieldChars ? text.slice(0, fieldChars) : text);
+  return {
+    meta: {
+      runId: summary.runId, dataset: summary.dataset, startedAt: summary.startedAt, endedAt: summary.endedAt, endReason: summary.endReason,
+      emulator: summary.emulator, rows: summary.rows, repeats: summary.repeats, targets, scorers: summary.scorers, methods: summary.methods,
+      scheduler: summary.scheduler ? schedulerLine(summary.scheduler) : null,
+    },
+    overview: overviewTable(summary),
+    details: [qualityTable(summary), pairwiseTable(summary), latencyTable(summary), throughputTable(summary), deploymentsTable(summary), tokensTable(summary), errorsTable(summary)],
+    pairwise: summary.pairwise.map((p) => ({ verdict: p.accuracy?.verdict ?? p.score?.verdict ?? 'no-difference', sentence: p.sentence })),
+    charts: {
+      ...summary.series,
+      pareto: summary.targets.map((t) => ({
+        target: t.target,
+        accuracy: t.accuracy?.rate ?? t.score?.mean ?? null,
+        p95Ms: t.latency.e2e?.percentiles.p95.value ?? null,
+        costPer1k: t.cost?.per1kRows ?? null,
+      })),
+    },
+    rowSample: {
+      seen: cellsSeen,
+      fieldChars,
+      items: rows.map((r): ViewRow => [
+        r.rowId, r.rowIndex, r.repeat, clip(r.prompt), r.promptChars, r.expected === null ? null : clip(r.expected), r.expectedChars,
+        targets.map((t) => {
+          const c = r.cells[t];
+          if (!c) return null;
+          return [c.status, clip(c.output), c.outputChars, c.passed, c.score, c.latencyMs, c.ttftMs, c.error === null ? null : clip(c.error), c.cached, c.attempts];
+        }),
+      ]),
+    },
+  };
+}
+
+// --- internal ---
+
+function schedulerLine(s: NonNullable<RunSummary['scheduler']>): string {
+  return `${s.attempts} attempts for ${s.items} items · ${s.quota429} quota and ${s.capacity429} capacity 429s · deployments paused ${formatMs(s.pausedMs)} · peak ${s.peakInFlight} in flight`;
+}

@@ -1,0 +1,23 @@
+/** Turns a sample of latencies into the LatencyStats every report shows. */
+import type { Random } from '../internal/rng.ts';
+import { bootstrapPercentileCis } from './stats/bootstrap.ts';
+import { describe } from './stats/describe.ts';
+import { percentileSorted, REPORTED_PERCENTILES, sortedCopy } from './stats/percentile.ts';
+import type { Estimate, LatencyStats } from './summary-types.ts';
+
+/** @returns `null` for an empty sample. `random` seeds the bootstrap (deterministic re-renders). */
+export function latencyStats(values: ArrayLike<number>, random: Random, resamples: number): LatencyStats | null {
+  const description = describe(values);
+  if (description === null) return null;
+  const sorted = sortedCopy(values);
+  const cis = bootstrapPercentileCis(sorted, REPORTED_PERCENTILES, { random, resamples });
+  const at = (i: number): Estimate => ({ value: percentileSorted(sorted, REPORTED_PERCENTILES[i]!), ci: cis[i] ?? null });
+  return {
+    count: description.count,
+    mean: description.mean,
+    stddev: description.stddev,
+    min: description.min,
+    max: description.max,
+    percentiles: { p50: at(0), p90: at(1), p95: at(2), p99: at(3) },
+  };
+}

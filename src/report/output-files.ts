@@ -1,0 +1,44 @@
+/**
+ * File output for reporters: a line writer that respects stream backpressure (so a fast run cannot
+ * buffer a whole CSV in memory) and an atomic whole-file write (temp file + rename, so a reader never
+ * sees half a report).
+ */
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { once } from 'node:events';
+
+export interface TextWriter {
+  /** Resolves once the text is accepted; waits for 'drain' when the stream's buffer is full. */
+  write(text: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openTextWriter(path: string): Promise<TextWriter> {
+  await mkdir(dirname(path), { recursive: true });
+  const stream = createWriteStream(path, { encoding: 'utf8' });
+  let failure: Error | null = null;
+  stream.on('error', (error) => {
+    failure = error;
+  });
+  await once(stream, 'open');
+  return {
+    async write(text) {
+      if (failure) throw failure;
+      if (!stream.write(text)) await Promise.race([once(stream, 'drain'), once(stream, 'error')]);
+      if (failure) throw failure;
+    },
+    async close() {
+      if (stream.closed) return;
+      await new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+      if (failure) throw failure;
+    },
+  };
+}
+
+export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temp = `${path}.${process.pid}.tmp`;
+  await writeFile(temp, content);
+  await rename(temp, path);
+}

@@ -1,0 +1,45 @@
+/**
+ * Accuracy and mean score of one target from its (row, repeat) entries: Wilson interval for the pass
+ * rate; row-clustered bootstrap CI, clustered SE and within-row variance for the score.
+ */
+import type { Random } from '../internal/rng.ts';
+import { bootstrapClusterMeanCi } from './stats/bootstrap.ts';
+import { clusteredStandardError, meanWithinClusterVariance } from './stats/clustered.ts';
+import { wilsonInterval } from './stats/wilson.ts';
+import type { TargetSummary } from './summary-types.ts';
+
+export interface QualityEntry {
+  readonly rowId: string;
+  readonly passed: boolean | null;
+  readonly score: number | null;
+}
+
+export function qualitySummary(entries: Iterable<QualityEntry>, random: Random, resamples: number): Pick<TargetSummary, 'accuracy' | 'score'> {
+  let passed = 0;
+  let scored = 0;
+  const clusters = new Map<string, number[]>();
+  for (const entry of entries) {
+    if (entry.passed !== null) {
+      scored++;
+      if (entry.passed) passed++;
+    }
+    if (entry.score === null) continue;
+    const cluster = clusters.get(entry.rowId);
+    if (cluster) cluster.push(entry.score);
+    else clusters.set(entry.rowId, [entry.score]);
+  }
+  const groups = [...clusters.values()];
+  const sums = groups.map((g) => g.reduce((a, b) => a + b, 0));
+  const n = groups.reduce((a, g) => a + g.length, 0);
+  return {
+    accuracy: scored ? { passed, scored, rate: passed / scored, ci: wilsonInterval(passed, scored) } : null,
+    score: n
+      ? {
+          mean: sums.reduce((a, b) => a + b, 0) / n,
+          ci: bootstrapClusterMeanCi(sums, groups.map((g) => g.length), { random, resamples }),
+          clusteredSe: clusteredStandardError(groups),
+          itemVariance: meanWithinClusterVariance(groups),
+        }
+      : null,
+  };
+}

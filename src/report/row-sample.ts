@@ -1,0 +1,113 @@
+/**
+ * A capped sample of (row, repeat) cells for the HTML row explorer. Rows where targets disagree or a
+ * target failed are kept first, then the rest in row order, so memory stays bounded by the cap however
+ * long the run. Eviction runs when the sample reaches twice the cap (amortised O(1) per result); a row
+ * evicted early loses the targets that reported before its eviction, which is why interesting rows are
+ * preferred: they are the ones a reader opens the explorer for.
+ */
+import type { ResultRecord } from '../types.ts';
+import { pairKey, resultPassed, resultScore } from './metrics.ts';
+
+/** @default 2000 cells (row × repeat) */
+export const DEFAULT_SAMPLE_ROWS = 2000;
+/** Longest text kept per field; the HTML view truncates further to its size budget. */
+const MAX_TEXT_CHARS = 4000;
+
+/** One target's answer to a sampled row. */
+export interface SampledCell {
+  readonly status: 'ok' | 'failed';
+  readonly output: string;
+  /** Length of the full output, when `output` was cut. */
+  readonly outputChars: number;
+  readonly passed: boolean | null;
+  readonly score: number | null;
+  readonly scores: Readonly<Record<string, number | null>>;
+  readonly latencyMs: number | null;
+  readonly ttftMs: number | null;
+  readonly error: string | null;
+  readonly cached: boolean;
+  readonly attempts: number;
+}
+
+export interface SampledRow {
+  readonly rowId: string;
+  readonly rowIndex: number;
+  readonly repeat: number;
+  readonly prompt: string;
+  /** Length of the full prompt, when `prompt` was cut. */
+  readonly promptChars: number;
+  readonly expected: string | null;
+  readonly expectedChars: number;
+  readonly description: string | null;
+  readonly cells: Readonly<Record<string, SampledCell>>;
+}
+
+export interface RowSampler {
+  add(record: ResultRecord): void;
+  /** Kept rows in (row index, repeat) order. */
+  rows(): SampledRow[];
+  /** Distinct (row, repeat) cells seen, kept or not. */
+  readonly seen: number;
+}
+
+export function createRowSampler(cap = DEFAULT_SAMPLE_ROWS): RowSampler {
+  const kept = new Map<string, { row: SampledRow & { cells: Record<string, SampledCell> }; interesting: boolean }>();
+  const seenKeys = new Set<string>();
+
+  function evict(): void {
+    const ranked = [...kept.entries()].sort(([, x], [, y]) => Number(y.interesting) - Number(x.interesting) || byPosition(x.row, y.row));
+    for (const [key] of ranked.slice(cap)) kept.delete(key);
+  }
+
+  return {
+    get seen() {
+      return seenKeys.size;
+    },
+    add(record) {
+      const key = pairKey(record);
+      seenKeys.add(key);
+      let entry = kept.get(key);
+      if (!entry) {
+        const row = { rowId: record.rowId, rowIndex: record.rowIndex, repeat: record.repeat, prompt: clip(record.prompt), promptChars: record.prompt.length, expected: record.expected === undefined ? null : clip(record.expected), expectedChars: record.expected?.length ?? 0, description: record.description ?? null, cells: {} };
+        entry = { row, interesting: false };
+        kept.set(key, entry);
+      }
+      entry.row.cells[record.target] = toCell(record);
+      entry.interesting = isInteresting(entry.row.cells);
+      if (kept.size >= cap * 2) evict();
+    },
+    rows() {
+      if (kept.size > cap) evict();
+      return [...kept.values()].map((e) => e.row).sort(byPosition);
+    },
+  };
+}
+
+// --- internal ---
+
+function toCell(record: ResultRecord): SampledCell {
+  if (record.status === 'failed') {
+    return { status: 'failed', output: '', outputChars: 0, passed: null, score: null, scores: {}, latencyMs: null, ttftMs: null, error: `${record.reason}: ${record.error.message}`, cached: record.cached === true, attempts: record.attempts };
+  }
+  const scores: Record<string, number | null> = {};
+  for (const s of record.scores) scores[s.scorer] = s.status === 'ok' ? s.value : null;
+  return {
+    status: 'ok', output: clip(record.output), outputChars: record.output.length, passed: resultPassed(record), score: resultScore(record.scores), scores,
+    latencyMs: record.timing.endMs, ttftMs: record.timing.firstTokenMs ?? null, error: null, cached: record.cached === true, attempts: record.attempts,
+  };
+}
+
+function isInteresting(cells: Readonly<Record<string, SampledCell>>): boolean {
+  const values = Object.values(cells);
+  if (values.some((c) => c.status === 'failed')) return true;
+  const verdicts = new Set(values.map((c) => c.passed).filter((p) => p !== null));
+  return verdicts.size > 1;
+}
+
+function byPosition(a: SampledRow, b: SampledRow): number {
+  return a.rowIndex - b.rowIndex || a.repeat - b.repeat || (a.rowId < b.rowId ? -1 : a.rowId > b.rowId ? 1 : 0);
+}
+
+function clip(text: string): string {
+  return text.length > MAX_TEXT_CHARS ? text.slice(0, MAX_TEXT_CHARS) : text;
+}

@@ -1,0 +1,121 @@
+/**
+ * The pure, streaming fold from journal records to a RunSummary: feed every record in journal order
+ * with `add`, then call `finish` once. Output depends on the records alone (seeded bootstraps, sorted
+ * keys, no clock), so a re-render from the journal is byte-identical to the live run's.
+ */
+import type { JournalRecord, RunEndRecord, RunStartRecord, TargetInfo } from '../types.ts';
+import { chartSeries } from './chart-series.ts';
+import { comparePair } from './pairwise.ts';
+import { createRowSampler, DEFAULT_SAMPLE_ROWS, type SampledRow } from './row-sample.ts';
+import { DEFAULT_RESAMPLES } from './stats/bootstrap.ts';
+import { SUMMARY_VERSION, type RunSummary } from './summary-types.ts';
+import { TargetAccumulator } from './target-accumulator.ts';
+
+export interface SummaryOptions {
+  /** Cells (row × repeat) kept for the HTML row explorer. @default 2000 */
+  readonly sampleRows?: number;
+  /** Bootstrap resamples per interval (reduced automatically for very large samples). @default 1000 */
+  readonly resamples?: number;
+}
+
+export interface SummaryBuilder {
+  /** Folds one record in. Records must arrive in journal order (run-start first). */
+  add(record: JournalRecord): void;
+  /** Computes every aggregate. Memoised: later calls return the same object. */
+  finish(): RunSummary;
+  /** The sampled rows for the row explorer, in (row index, repeat) order. */
+  rows(): readonly SampledRow[];
+  /** Distinct (row, repeat) cells seen, sampled or not. */
+  cellsSeen(): number;
+}
+
+export function createSummaryBuilder(options: SummaryOptions = {}): SummaryBuilder {
+  const resamples = options.resamples ?? DEFAULT_RESAMPLES;
+  const sampler = createRowSampler(options.sampleRows ?? DEFAULT_SAMPLE_ROWS);
+  const targets = new Map<string, TargetAccumulator>();
+  const infos = new Map<string, TargetInfo>();
+  let start: RunStartRecord | null = null;
+  let end: RunEndRecord | null = null;
+  let summary: RunSummary | null = null;
+  let sampledRows: SampledRow[] | null = null;
+
+  const accumulator = (target: string): TargetAccumulator => {
+    let acc = targets.get(target);
+    if (!acc) {
+      acc = new TargetAccumulator(target, infos.get(target), start?.slo);
+      targets.set(target, acc);
+    }
+    return acc;
+  };
+
+  return {
+    add(record) {
+      if (summary) throw new Error('createSummaryBuilder: add() after finish()');
+      switch (record.kind) {
+        case 'run-start':
+          // A resumed run appends a second run-start; the first describes the run.
+          if (start) return;
+          start = record;
+          for (const info of record.targets) {
+            infos.set(info.name, info);
+            accumulator(info.name);
+          }
+          return;
+        case 'attempt':
+          return accumulator(record.target).addAttempt(record);
+        case 'result':
+          accumulator(record.target).addResult(record);
+          return sampler.add(record);
+        case 'run-end':
+          end = record;
+          return;
+      }
+    },
+    finish() {
+      summary ??= build(start, end, [...targets.values()], sampler.seen, resamples);
+      return summary;
+    },
+    rows() {
+      sampledRows ??= sampler.rows();
+      return sampledRows;
+    },
+    cellsSeen: () => sampler.seen,
+  };
+}
+
+// --- internal ---
+
+function build(start: RunStartRecord | null, end: RunEndRecord | null, targets: TargetAccumulator[], cellsSeen: number, resamples: number): RunSummary {
+  const repeats = start?.repeats ?? 1;
+  const pairwise = [];
+  for (let i = 0; i < targets.length; i++) {
+    for (let j = i + 1; j < targets.length; j++) pairwise.push(comparePair(targets[i]!, targets[j]!, resamples));
+  }
+  const spans = targets.map((t) => t.span()).filter((s) => s !== null);
+  const runStartMs = spans.length ? Math.min(...spans.map((s) => s.startMs)) : null;
+  const runEndMs = spans.length ? Math.max(...spans.map((s) => s.endMs)) : null;
+  return {
+    version: SUMMARY_VERSION,
+    runId: start?.runId ?? null,
+    dataset: start?.dataset ?? null,
+    startedAt: start?.startedAt ?? null,
+    endedAt: end?.endedAt ?? null,
+    endReason: end?.reason ?? null,
+    emulator: start?.emulator ?? false,
+    configHash: start?.configHash ?? null,
+    repeats,
+    rows: start?.rows ?? Math.ceil(cellsSeen / repeats),
+    scorers: start?.scorers ?? [],
+    slo: start?.slo ?? null,
+    thresholds: start?.thresholds ?? null,
+    targets: targets.map((t) => t.finish(start, resamples)),
+    pairwise,
+    scheduler: end?.stats ?? null,
+    series: chartSeries(targets, runStartMs, runEndMs),
+    methods: {
+      percentiles: 'R-7 linear interpolation (Hyndman & Fan type 7)',
+      intervals: 'accuracy: Wilson score 95%; means, percentiles and paired differences: seeded percentile bootstrap 95%, resampling rows',
+      bootstrapResamples: resamples,
+    },
+  };
+}

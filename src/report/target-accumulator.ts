@@ -1,0 +1,227 @@
+/**
+ * Streaming fold of one target's journal records. Holds numeric arrays (latencies, rate events) and one
+ * small entry per (row, repeat) for pairing; never the prompt or output text.
+ */
+import { createRng, hashString } from '../internal/rng.ts';
+import type { AttemptRecord, ResultFailed, ResultOk, ResultRecord, RunStartRecord, TargetInfo } from '../types.ts';
+import { DeploymentAccumulator } from './deployment-accumulator.ts';
+import { latencyStats } from './latency-stats.ts';
+import { costOf, meetsSlo, pairKey, resultLatency, resultPassed, resultScore } from './metrics.ts';
+import { type RateEvent, rateSummary } from './rate-window.ts';
+import { qualitySummary } from './quality-summary.ts';
+import type { ScorerSummary, TargetSummary, TokenTotals } from './summary-types.ts';
+
+/** What pairwise comparison needs from each (row, repeat) of a target. */
+export interface PairEntry {
+  readonly rowId: string;
+  readonly passed: boolean | null;
+  readonly score: number | null;
+}
+
+/** One target's attempt, for the timeline chart. */
+export interface TimelineEvent {
+  /** Epoch ms at which the attempt ended. */
+  readonly endMs: number;
+  readonly completionTokens: number;
+  readonly throttled: boolean;
+}
+
+type Slo = RunStartRecord['slo'];
+
+export class TargetAccumulator {
+  readonly target: string;
+  /** Results keyed by `rowId|repeat` (last record wins on duplicates). */
+  readonly pairs = new Map<string, PairEntry>();
+  /** Final-attempt e2e latencies of successful, non-cached results (for the CDF chart). */
+  readonly e2eValues: number[] = [];
+  readonly ttftValues: number[] = [];
+  readonly timeline: TimelineEvent[] = [];
+
+  readonly #info: TargetInfo | undefined;
+  readonly #slo: Slo;
+  readonly #latency = { logical: [] as number[], itl: [] as number[], tpot: [] as number[] };
+  readonly #attemptEvents: RateEvent[] = [];
+  readonly #resultEvents: RateEvent[] = [];
+  readonly #tokens = { prompt: 0, completion: 0, reasoning: 0, cached: 0 };
+  readonly #retries = { attempts: 0, quota429: 0, capacity429: 0, otherErrors: 0, waitedMs: 0 };
+  readonly #counts = { results: 0, ok: 0, failed: 0, cached: 0, billable: 0, sloMet: 0, sloTotal: 0 };
+  readonly #errorsByCategory: Record<string, number> = {};
+  readonly #errorsByReason: Record<string, number> = {};
+  readonly #scorers = new Map<string, { scored: number; errors: number; sum: number; passed: number }>();
+  readonly #deployments: Set<string>;
+  readonly #byDeployment = new Map<string, DeploymentAccumulator>();
+  #cost = 0;
+  #startMs = Number.POSITIVE_INFINITY;
+  #endMs = Number.NEGATIVE_INFINITY;
+
+  /**
+   * @param info the target as the run-start record describes it (price, api, deployments), if known
+   * @param slo goodput thresholds from the run-start record, if any
+   */
+  constructor(target: string, info: TargetInfo | undefined, slo: Slo) {
+    this.target = target;
+    this.#info = info;
+    this.#slo = slo;
+    this.#deployments = new Set(info?.deployments.map((d) => d.id));
+  }
+
+  addAttempt(record: AttemptRecord): void {
+    const r = this.#retries;
+    r.attempts++;
+    r.waitedMs += record.waitedBeforeMs;
+    if (record.outcome === 'quota') r.quota429++;
+    else if (record.outcome === 'capacity') r.capacity429++;
+    else if (record.outcome !== 'ok') r.otherErrors++;
+    this.#deployment(record.deploymentId).addAttempt(record);
+    const finishedAt = this.#widenSpan(record.timing.startedAt, record.timing.endMs);
+    const usage = record.outcome === 'ok' ? record.usage : undefined;
+    if (record.outcome === 'ok') this.#attemptEvents.push({ atMs: finishedAt, tokens: usage ? usage.promptTokens + usage.completionTokens : 0 });
+    this.timeline.push({ endMs: finishedAt, completionTokens: usage?.completionTokens ?? 0, throttled: record.outcome === 'quota' || record.outcome === 'capacity' });
+  }
+
+  addResult(record: ResultRecord): void {
+    this.#counts.results++;
+    if (record.deploymentId !== null) this.#deployment(record.deploymentId).addResult(record);
+    this.pairs.set(pairKey(record), { rowId: record.rowId, passed: resultPassed(record), score: record.status === 'ok' ? resultScore(record.scores) : null });
+    if (!record.cached && this.#slo) {
+      this.#counts.sloTotal++;
+      if (meetsSlo(record, this.#slo)) this.#counts.sloMet++;
+    }
+    if (record.status === 'ok') this.#addOk(record);
+    else this.#addFailed(record);
+  }
+
+  /** Earliest send and latest end seen, epoch ms; `null` before any timing. */
+  span(): { readonly startMs: number; readonly endMs: number } | null {
+    return Number.isFinite(this.#startMs) ? { startMs: this.#startMs, endMs: this.#endMs } : null;
+  }
+
+  finish(start: RunStartRecord | null, resamples: number): TargetSummary {
+    const seed = (metric: string) => createRng(hashString(`${this.target}|${metric}`));
+    const spanMs = Number.isFinite(this.#startMs) ? Math.max(0, this.#endMs - this.#startMs) : 0;
+    const c = this.#counts;
+    return {
+      target: this.target,
+      api: this.#info?.api ?? null,
+      deployments: [...this.#deployments].sort(compareText),
+      byDeployment: [...this.#byDeployment.values()].sort((a, b) => compareText(a.id, b.id)).map((d) => d.finish()),
+      results: c.results,
+      ok: c.ok,
+      failed: c.failed,
+      cached: c.cached,
+      ...qualitySummary(this.pairs.values(), seed('score'), resamples),
+      scorers: this.#scorerSummaries(),
+      latency: {
+        e2e: latencyStats(this.e2eValues, seed('e2e'), resamples),
+        logical: latencyStats(this.#latency.logical, seed('logical'), resamples),
+        ttft: latencyStats(this.ttftValues, seed('ttft'), resamples),
+        itl: latencyStats(this.#latency.itl, seed('itl'), resamples),
+        tpot: latencyStats(this.#latency.tpot, seed('tpot'), resamples),
+      },
+      throughput: spanMs > 0 ? { spanMs, outputTokensPerSec: (this.#tokens.completion * 1000) / spanMs, requestsPerSec: (c.billable * 1000) / spanMs } : null,
+      rate: rateSummary(this.#attemptEvents.length > 0 ? this.#attemptEvents : this.#resultEvents, spanMs),
+      goodput: this.#slo && c.sloTotal > 0
+        ? { slo: this.#slo, met: c.sloMet, total: c.sloTotal, share: c.sloMet / c.sloTotal, perSec: spanMs > 0 ? (c.sloMet * 1000) / spanMs : 0 }
+        : null,
+      retries: { ...this.#retries },
+      tokens: { total: { ...this.#tokens }, perItem: c.billable ? divide(this.#tokens, c.billable) : null },
+      cost: this.#costSummary(start?.repeats ?? 1),
+      errorsByCategory: sortKeys(this.#errorsByCategory),
+      errorsByReason: sortKeys(this.#errorsByReason),
+    };
+  }
+
+  // --- internal ---
+
+  #addOk(record: ResultOk): void {
+    this.#counts.ok++;
+    this.#addScores(record);
+    // Cached results cost nothing and took no time: they count for quality only.
+    if (record.cached) {
+      this.#counts.cached++;
+      return;
+    }
+    const latency = resultLatency(record);
+    this.e2eValues.push(latency.e2eMs);
+    this.#latency.logical.push(latency.logicalMs);
+    if (latency.ttftMs !== null) this.ttftValues.push(latency.ttftMs);
+    if (latency.itlMs !== null) this.#latency.itl.push(latency.itlMs);
+    if (latency.tpotMs !== null) this.#latency.tpot.push(latency.tpotMs);
+    const usage = record.usage;
+    this.#counts.billable++;
+    this.#tokens.prompt += usage.promptTokens;
+    this.#tokens.completion += usage.completionTokens;
+    this.#tokens.reasoning += usage.reasoningTokens;
+    this.#tokens.cached += usage.cachedTokens;
+    if (this.#info?.price) this.#cost += costOf(usage, this.#info.price);
+    const finishedAt = this.#widenSpan(record.timing.startedAt, record.timing.endMs);
+    this.#resultEvents.push({ atMs: finishedAt, tokens: usage.promptTokens + usage.completionTokens });
+  }
+
+  #addFailed(record: ResultFailed): void {
+    this.#counts.failed++;
+    const category = record.error.category ?? record.error.code;
+    this.#errorsByCategory[category] = (this.#errorsByCategory[category] ?? 0) + 1;
+    this.#errorsByReason[record.reason] = (this.#errorsByReason[record.reason] ?? 0) + 1;
+  }
+
+  #addScores(record: ResultOk): void {
+    for (const entry of record.scores) {
+      const stats = this.#scorers.get(entry.scorer) ?? { scored: 0, errors: 0, sum: 0, passed: 0 };
+      this.#scorers.set(entry.scorer, stats);
+      if (entry.status === 'error') {
+        stats.errors++;
+        continue;
+      }
+      stats.scored++;
+      stats.sum += entry.value;
+      if (entry.passed) stats.passed++;
+    }
+  }
+
+  #deployment(id: string): DeploymentAccumulator {
+    this.#deployments.add(id);
+    let deployment = this.#byDeployment.get(id);
+    if (!deployment) {
+      deployment = new DeploymentAccumulator(id);
+      this.#byDeployment.set(id, deployment);
+    }
+    return deployment;
+  }
+
+  /** Extends the target's time span; returns the epoch ms at which the attempt ended. */
+  #widenSpan(startedAt: number, endMs: number): number {
+    const finishedAt = startedAt + endMs;
+    this.#startMs = Math.min(this.#startMs, startedAt);
+    this.#endMs = Math.max(this.#endMs, finishedAt);
+    return finishedAt;
+  }
+
+  #scorerSummaries(): ScorerSummary[] {
+    return [...this.#scorers.entries()].sort(([a], [b]) => compareText(a, b)).map(([name, s]) => ({
+      name, scored: s.scored, errors: s.errors, mean: s.scored ? s.sum / s.scored : null, passRate: s.scored ? s.passed / s.scored : null,
+    }));
+  }
+
+  #costSummary(repeats: number): TargetSummary['cost'] {
+    const price = this.#info?.price;
+    if (!price) return null;
+    const n = this.#counts.billable;
+    return { price, total: this.#cost, perItem: n ? this.#cost / n : null, per1kRows: n ? (this.#cost / n) * repeats * 1000 : null };
+  }
+}
+
+// --- internal ---
+
+function divide(t: TokenTotals, n: number): TokenTotals {
+  return { prompt: t.prompt / n, completion: t.completion / n, reasoning: t.reasoning / n, cached: t.cached / n };
+}
+
+function sortKeys<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => compareText(a, b)));
+}
+
+/** Code-unit order: unlike localeCompare, the same on every machine (byte-identical re-renders). */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

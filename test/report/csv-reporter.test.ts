@@ -1,0 +1,71 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { neutraliseCell } from '../../src/report/csv-reporter.ts';
+import type { ResultRecord } from '../../src/types.ts';
+import { createJournalFixture, FORMULA_PAYLOADS } from '../support/journal-fixture.ts';
+import { renderJournal, type Rendered } from './render-journal.ts';
+
+describe('results.csv', () => {
+  const records = createJournalFixture({ rows: 70, repeats: 2 });
+  const results = records.filter((r): r is ResultRecord => r.kind === 'result');
+  let rendered: Rendered;
+  let rows: Record<string, string>[];
+
+  beforeAll(async () => {
+    rendered = await renderJournal(records, ['csv']);
+    rows = parse(await readFile(join(rendered.dir, 'results.csv'), 'utf8'), { columns: true });
+  });
+  afterAll(() => rendered.cleanup());
+
+  test('has one line per (row, target, repeat), in journal order', () => {
+    expect(rows).toHaveLength(results.length);
+    expect(rows.map((r) => `${r.id}|${r.target}|${r.repeat}`)).toEqual(results.map((r) => `${r.rowId}|${r.target}|${r.repeat}`));
+  });
+
+  test('has the documented columns, one score column per scorer', () => {
+    expect(Object.keys(rows[0]!)).toEqual([
+      'id', 'target', 'repeat', 'deployment', 'api', 'prompt', 'output', 'expected', 'score_contains', 'score_exact-match',
+      'pass', 'latency_ms', 'logical_latency_ms', 'ttft_ms', 'itl_ms', 'tpot_ms',
+      'prompt_tokens', 'completion_tokens', 'reasoning_tokens', 'cached_tokens', 'cost',
+      'attempts', 'cached', 'status', 'reason', 'error_code', 'error', 'finish_reason',
+    ]);
+  });
+
+  test('prefixes formula-like cells with a quote so spreadsheets show them as text', () => {
+    const prompts = rows.map((r) => r.prompt!);
+    for (const payload of FORMULA_PAYLOADS) {
+      const hit = prompts.find((p) => p.includes(payload.slice(1, 8)));
+      expect(hit, payload).toBeDefined();
+      expect(hit!.startsWith("'")).toBe(true);
+    }
+  });
+
+  test('keeps HTML payloads verbatim (CSV is data, escaping is the viewer’s job)', () => {
+    expect(rows.some((r) => r.prompt!.includes('<script>window.__xss = "script"</script>'))).toBe(true);
+  });
+
+  test('fills latency, tokens and status for a successful cell', () => {
+    const first = results.find((r) => r.status === 'ok' && !r.cached)!;
+    const row = rows.find((r) => r.id === first.rowId && r.target === first.target && r.repeat === String(first.repeat))!;
+    expect(row).toMatchObject({ status: 'ok', latency_ms: String(first.status === 'ok' && first.timing.endMs), completion_tokens: String(first.status === 'ok' && first.usage.completionTokens) });
+  });
+
+  test('a failed cell carries its reason, code and message and no output', () => {
+    const row = rows.find((r) => r.status === 'failed')!;
+    expect(row.reason).toMatch(/exhausted|fatal/);
+    expect(row.error).not.toBe('');
+    expect(row.output).toBe('');
+  });
+});
+
+describe('neutraliseCell', () => {
+  test.each(['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx'])('prefixes %j', (text) => {
+    expect(neutraliseCell(text)).toBe(`'${text}`);
+  });
+
+  test('leaves ordinary text alone', () => {
+    expect(neutraliseCell('a=b')).toBe('a=b');
+  });
+});
