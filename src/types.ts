@@ -341,6 +341,10 @@ export interface RunStartRecord {
   readonly configHash: string;
   readonly thresholds?: Readonly<Record<string, number>>;
   readonly slo?: { readonly ttftMs?: number; readonly e2eMs?: number };
+  /** Set when the run covers one shard of the dataset (`--shard index/count`, 1-based index). */
+  readonly shard?: { readonly index: number; readonly count: number };
+  /** Rows of the whole dataset (before sharding or --limit), for merge gap checks. */
+  readonly datasetRows?: number;
 }
 
 export interface AttemptRecord {

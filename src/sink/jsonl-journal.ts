@@ -69,8 +69,8 @@ class JsonlJournal implements ResultSink {
   async #sync(): Promise<void> {
     const fd = (this.#stream as unknown as { fd: number | null }).fd;
     if (typeof fd !== 'number') return;
-    // Wait until buffered data reached the fd, then fsync it.
-    if (this.#stream.writableLength > 0) await once(this.#stream, 'drain').catch(() => undefined);
+    // An empty write's callback fires once everything queued before it has reached the fd.
+    await new Promise<void>((resolve) => this.#stream.write('', () => resolve()));
     await fsyncFd(fd).catch(() => undefined);
   }
 }

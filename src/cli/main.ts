@@ -1,0 +1,145 @@
+#!/usr/bin/env node
+/**
+ * The batchbench command line. The sole owner of `process`: it parses argv with yargs, runs a command,
+ * maps errors to exit codes (2 for user mistakes with a one-line message, 70 for bugs with a stack) and
+ * sets `process.exitCode`.
+ */
+import { fileURLToPath } from 'node:url';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { BenchError, ConfigError, DatasetError, UsageError } from '../errors.ts';
+import { evalCommand } from './commands/eval.ts';
+import { reportCommand } from './commands/report.ts';
+import { runEmulatorCommand } from './commands/emulator.ts';
+import { EXIT, processInterrupt, type CliIo } from './io.ts';
+
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const parser = yargs([...argv])
+    .scriptName('batchbench')
+    .usage('$0 <command> [options]')
+    .command(
+      'eval',
+      'Run a dataset through every target and write journal, CSV and reports',
+      (y) =>
+        y
+          .option('dataset', { alias: 'd', type: 'string', describe: 'CSV or JSONL file (looked up in the working directory, then datasets/)' })
+          .option('config', { alias: 'c', type: 'string', describe: 'Config file', default: undefined, defaultDescription: 'eval.config.ts' })
+          .option('targets', { alias: 't', type: 'string', array: true, describe: 'Only these targets (by name)' })
+          .option('limit', { alias: 'n', type: 'number', describe: 'Read at most N rows' })
+          .option('repeats', { alias: 'r', type: 'number', describe: 'Samples per (row, target)' })
+          .option('concurrency', { type: 'number', describe: 'Global cap on requests in flight' })
+          .option('out', { alias: 'o', type: 'string', describe: 'Run directory', defaultDescription: 'reports/<timestamp>-<dataset>/' })
+          .option('shard', { type: 'string', describe: 'Run only shard I of N (e.g. 2/4); rows are split by a hash of their id' })
+          .option('scheduler', { choices: ['adaptive', 'simple'] as const, describe: 'Dispatch strategy', default: 'adaptive' as const })
+          .option('quiet', { alias: 'q', type: 'boolean', describe: 'No progress or summary; only the run directory' })
+          .option('json', { type: 'boolean', describe: 'Print a machine-readable result on stdout' })
+          .example('$0 eval --dataset qa.csv', 'Compare the targets of eval.config.ts on datasets/qa.csv')
+          .example('$0 eval -d qa.csv -t gpt-4.1-mini -n 20', 'Quick check of one target on 20 rows')
+          .example('$0 eval -d chat.jsonl --repeats 3 --out reports/nightly', 'Three samples per row into a fixed directory')
+          .check((a) => checkPositive(a, ['limit', 'repeats', 'concurrency'])),
+      async (a) => {
+        exitCode = await evalCommand(
+          {
+            config: a.config,
+            dataset: a.dataset,
+            targets: a.targets?.flatMap((t) => String(t).split(',')).filter(Boolean),
+            limit: a.limit,
+            repeats: a.repeats,
+            concurrency: a.concurrency,
+            out: a.out,
+            quiet: a.quiet,
+            json: a.json,
+            scheduler: a.scheduler,
+            shard: a.shard,
+          },
+          io,
+        );
+      },
+    )
+    .command(
+      'report <runDir>',
+      'Re-render every report of a run from its journal (no requests sent)',
+      (y) => y.positional('runDir', { type: 'string', demandOption: true, describe: 'Run directory containing journal.jsonl' }),
+      async (a) => {
+        exitCode = await reportCommand({ runDir: String(a.runDir) }, io);
+      },
+    )
+    .command(
+      'emulator',
+      'Start the embedded Azure OpenAI v1 emulator on 127.0.0.1 (Ctrl-C stops it)',
+      (y) =>
+        y
+          .option('config', { alias: 'c', type: 'string', describe: 'Emulator config (JSON or a module exporting one)' })
+          .option('port', { alias: 'p', type: 'number', describe: 'Port (default: a free one)' }),
+      async (a) => {
+        const interrupt = io.interrupt();
+        try {
+          await runEmulatorCommand({
+            ...(a.config ? { config: String(a.config) } : {}),
+            ...(a.port === undefined ? {} : { port: Number(a.port) }),
+            print: (line) => io.stdout(`${line}\n`),
+            signal: interrupt.signal,
+          });
+        } finally {
+          interrupt.dispose();
+        }
+      },
+    )
+    .demandCommand(1, 'name a command: eval, report or emulator')
+    .strict()
+    .help()
+    .alias('h', 'help')
+    .version(false)
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .fail((message, error) => {
+      throw error ?? new UsageError(message);
+    });
+
+  await parser.parseAsync();
+  return exitCode;
+}
+
+/** Maps an error to its exit code and the text the user sees: one line for mistakes, a stack for bugs. */
+export function describeFailure(error: unknown): { code: number; text: string } {
+  if (error instanceof ConfigError || error instanceof DatasetError || error instanceof UsageError) {
+    return { code: EXIT.usage, text: `error: ${error.message}` };
+  }
+  if (error instanceof BenchError && error.code === 'E_EMULATOR_CONFIG') return { code: EXIT.usage, text: `error: ${error.message}` };
+  if (error instanceof Error && error.name === 'EmulatorConfigError') return { code: EXIT.usage, text: `error: ${error.message}` };
+  if (error instanceof BenchError) return { code: EXIT.incomplete, text: `error: ${error.message}` };
+  const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  return { code: EXIT.internal, text: `internal error (a bug in batchbench; please report it):\n${stack}` };
+}
+
+function checkPositive(args: Record<string, unknown>, names: readonly string[]): true {
+  for (const name of names) {
+    const value = args[name];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+      throw new UsageError(`--${name}: expected a whole number ≥ 1, got ${JSON.stringify(value)}`);
+    }
+  }
+  return true;
+}
+
+// --- process entry point ---
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === (await import('node:fs')).realpathSync(process.argv[1])) {
+  const io: CliIo = {
+    cwd: process.cwd(),
+    env: process.env,
+    isTTY: Boolean(process.stderr.isTTY) && process.env.CI !== 'true',
+    datasetsDir: fileURLToPath(new URL('../../datasets/', import.meta.url)),
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    interrupt: () => processInterrupt((text) => void process.stderr.write(text)),
+  };
+  try {
+    process.exitCode = await main(hideBin(process.argv), io);
+  } catch (error) {
+    const failure = describeFailure(error);
+    process.stderr.write(`${failure.text}\n`);
+    process.exitCode = failure.code;
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Everything that can be checked before the first request: the dataset opens and parses end to end,
+ * the prompt template only names real columns, scorers exist. A problem here is a one-line error and
+ * exit 2, with nothing sent and nothing written.
+ */
+import { basename } from 'node:path';
+import { openDataset } from '../dataset/open-dataset.ts';
+import type { Dataset } from '../dataset/dataset.ts';
+import { resolveDatasetPath } from '../dataset/resolve-dataset-path.ts';
+import { createPromptBuilder } from '../dataset/prompt-builder.ts';
+import { scanDataset } from '../dataset/validate-dataset.ts';
+import { createScorers } from '../scoring/registry.ts';
+import { estimateAdmissionCost } from '../providers/estimate-cost.ts';
+import { UsageError } from '../errors.ts';
+import type { ModelParams, PromptInput, Row, Scorer } from '../types.ts';
+import type { ResolvedConfig } from '../config/bench-config.ts';
+
+export interface PreparedRun {
+  readonly config: ResolvedConfig;
+  readonly dataset: Dataset;
+  /** File name of the dataset, for run directory names and reports. */
+  readonly datasetName: string;
+  /** Rows this run covers: after `--limit` and the row filter (shard). */
+  readonly rowCount: number;
+  /** Rows in the whole dataset. */
+  readonly datasetRows: number;
+  readonly rows: () => AsyncIterable<Row>;
+  readonly hasExpected: boolean;
+  readonly scorers: readonly Scorer[];
+  readonly buildInput: (row: Row) => PromptInput;
+  readonly estimateCost: (params: ModelParams) => (input: PromptInput) => number;
+  /** Row filter (shards, --retry-errors). */
+  readonly includeRow?: (row: Row) => boolean;
+}
+
+export interface PrepareOptions {
+  readonly cwd: string;
+  /** The project's bundled datasets folder, searched after the working directory. */
+  readonly datasetsDir: string;
+  readonly includeRow?: (row: Row) => boolean;
+}
+
+export async function prepareRun(config: ResolvedConfig, options: PrepareOptions): Promise<PreparedRun> {
+  if (!config.datasetPath) throw new UsageError('no dataset: pass --dataset FILE (CSV or JSONL) or set dataset.path in the config');
+  const path = resolveDatasetPath(config.datasetPath, options.cwd, options.datasetsDir);
+  const dataset = await openDataset(path, { idColumn: config.idColumn, ...(config.expectedColumn ? { expectedColumn: config.expectedColumn } : {}) });
+  const prompt = createPromptBuilder(config.prompt, dataset);
+  const scan = await scanDataset(dataset, prompt);
+  const limited = config.limit === undefined ? scan.rows : Math.min(scan.rows, config.limit);
+  const rowCount = options.includeRow ? await countIncluded(dataset, options.includeRow, config.limit) : limited;
+  const hasExpected = dataset.expectedColumn !== undefined;
+  const scorers = createScorers(config.scorersAreDefault && !hasExpected ? [] : config.scorers);
+  return {
+    config,
+    dataset,
+    datasetName: basename(path),
+    rowCount,
+    datasetRows: scan.rows,
+    rows: () => dataset.rows(),
+    hasExpected,
+    scorers,
+    buildInput: (row) => prompt.build(row),
+    estimateCost: (params) => (input) => estimateAdmissionCost(input, params),
+    ...(options.includeRow ? { includeRow: options.includeRow } : {}),
+  };
+}
+
+async function countIncluded(dataset: Dataset, includeRow: (row: Row) => boolean, limit: number | undefined): Promise<number> {
+  let seen = 0;
+  let included = 0;
+  for await (const row of dataset.rows()) {
+    if (limit !== undefined && seen >= limit) break;
+    seen++;
+    if (includeRow(row)) included++;
+  }
+  return included;
+}

@@ -1,0 +1,313 @@
+/**
+ * The orchestrator: the only module that wires every stage. Prepared dataset → matrix → scheduler →
+ * providers → scorers → journal → reporters. Failures of single cells are records; only start-up
+ * problems (config, dataset, journal I/O) throw.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createProvider } from '../providers/registry.ts';
+import type { ProviderDeps } from '../providers/provider.ts';
+import { createScheduler } from '../scheduler/scheduler.ts';
+import { createSimpleRunner } from '../scheduler/simple-runner.ts';
+import { openJournal } from '../sink/jsonl-journal.ts';
+import { systemClock, type Clock } from '../internal/clock.ts';
+import type {
+  AttemptEvent,
+  AttemptRecord,
+  DeploymentHandle,
+  JournalRecord,
+  Reporter,
+  Outcome,
+  ResultRecord,
+  ResultSink,
+  RunEndRecord,
+  RunStartRecord,
+  Scheduler,
+  SchedulerStats,
+  TargetLane,
+  WorkItem,
+} from '../types.ts';
+import type { PreparedRun } from './prepare-run.ts';
+import { createLanes } from './lanes.ts';
+import { createJudge, type Judge } from './judge.ts';
+import { scoreOutcome } from './score-outcome.ts';
+import { createProgress, type Progress } from './progress.ts';
+import { runReporters } from '../report/registry.ts';
+
+export interface RunEvalOptions {
+  readonly prepared: PreparedRun;
+  /** The run directory (created if missing). */
+  readonly runDir: string;
+  readonly runId: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly signal: AbortSignal;
+  /** Every endpoint is the embedded emulator: reports say so. */
+  readonly emulator: boolean;
+  readonly reporters: ReporterSet;
+  /** Aborted by a second Ctrl-C (or after the grace period): requests in flight are abandoned. */
+  readonly hardSignal?: AbortSignal;
+  /** Terminal output for progress. */
+  readonly progressWrite?: (text: string) => void;
+  readonly tty: boolean;
+  readonly scheduler?: 'adaptive' | 'simple';
+  readonly providerDeps?: Partial<ProviderDeps>;
+  readonly clock?: Clock;
+  readonly random?: () => number;
+  /** Set when this run covers one shard of the dataset. */
+  readonly shard?: { readonly index: number; readonly count: number };
+  /** Resume: keys already final in the journal, which is appended to. */
+  readonly resume?: { readonly completed: ReadonlySet<string> };
+}
+
+export interface RunEvalResult {
+  readonly runDir: string;
+  readonly end: RunEndRecord;
+  /** Counts of final records by status and failure reason. */
+  readonly tally: RunTally;
+}
+
+export interface RunTally {
+  ok: number;
+  failed: number;
+  byReason: Record<string, number>;
+  /** Target → failure categories that make the run incomplete (auth, not_found, …). */
+  blocked: Map<string, Set<string>>;
+  expected: number;
+}
+
+export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
+  const { prepared } = options;
+  const { config } = prepared;
+  const clock = options.clock ?? systemClock;
+  await mkdir(options.runDir, { recursive: true });
+  const journal = await openJournal(join(options.runDir, 'journal.jsonl'), { append: Boolean(options.resume) });
+
+  const deps: ProviderDeps = { env: options.env, clock, ...options.providerDeps };
+  const handlesOf = (targetName: string, judge: boolean) => {
+    const target = (judge ? config.judgeTargets : config.targets).find((t) => t.name === targetName)!;
+    return target.deployments.map((deployment): DeploymentHandle => {
+      const provider = createProvider(target, deployment, deps);
+      return {
+        id: deployment.id,
+        limits: deployment.limits,
+        maxConcurrency: deployment.maxConcurrency,
+        execute: (item, signal) => provider.complete(item.input, options.hardSignal ? AbortSignal.any([signal, options.hardSignal]) : signal),
+      };
+    });
+  };
+
+  const start: RunStartRecord = {
+    v: 1,
+    kind: 'run-start',
+    runId: options.runId,
+    startedAt: new Date(clock.now()).toISOString(),
+    dataset: prepared.datasetName,
+    rows: prepared.rowCount,
+    datasetRows: prepared.datasetRows,
+    ...(options.shard ? { shard: options.shard } : {}),
+    repeats: config.repeats,
+    targets: config.targets.map((t) => ({
+      name: t.name,
+      api: t.api,
+      ...(t.price ? { price: t.price } : {}),
+      ...(t.params.maxOutputTokens === undefined ? {} : { maxOutputTokens: t.params.maxOutputTokens }),
+      deployments: t.deployments.map((d) => ({ id: d.id, baseURL: d.baseURL, deployment: d.deployment })),
+    })),
+    scorers: prepared.scorers.map((s) => s.name),
+    emulator: options.emulator,
+    configHash: config.hash,
+    ...(Object.keys(config.thresholds).length ? { thresholds: flattenThresholds(config.thresholds) } : {}),
+    ...(config.slo.ttftMs !== undefined || config.slo.e2eMs !== undefined ? { slo: config.slo } : {}),
+  };
+
+  const tally: RunTally = { ok: 0, failed: 0, byReason: {}, blocked: new Map(), expected: 0 };
+  const progress: Progress | undefined = options.progressWrite
+    ? createProgress({ total: prepared.rowCount * config.repeats * config.targets.length - (options.resume?.completed.size ?? 0), tty: options.tty, write: options.progressWrite })
+    : undefined;
+
+  const write = serialWriter(journal);
+  if (!options.resume) await write(start);
+  await report(options.reporters, start, options.runDir);
+
+  const judge: Judge | undefined = config.judgeTargets.length
+    ? createJudge(config.judgeTargets.map((t) => ({ name: t.name, deployments: handlesOf(t.name, true), estimateCost: prepared.estimateCost(t.params) })))
+    : undefined;
+
+  const lanes: TargetLane[] = createLanes({
+    prepared,
+    skipKeys: options.resume?.completed,
+    handlesOf: (name) => handlesOf(name, false),
+  });
+  const candidateLanes = lanes.length;
+  const allLanes = judge ? [...lanes, ...judge.lanes] : lanes;
+
+  // The judge lane stays open while any candidate cell may still need a judgement: until every
+  // candidate lane is exhausted and every pulled cell is settled and scored.
+  const pendingScores = new Set<Promise<void>>();
+  let candidatesOpen = candidateLanes;
+  let pulled = 0;
+  let settled = 0;
+  const maybeCloseJudge = () => {
+    if (judge && candidatesOpen === 0 && settled === pulled && pendingScores.size === 0) judge.close();
+  };
+  const trackedLanes = allLanes.map((lane, index) =>
+    index < candidateLanes
+      ? {
+          ...lane,
+          items: counted(lane.items, () => pulled++, () => {
+            candidatesOpen--;
+            maybeCloseJudge();
+          }),
+        }
+      : lane,
+  );
+
+  const onAttempt = async (event: AttemptEvent) => {
+    if (judge?.owns(event.item)) return;
+    const record = attemptRecord(event);
+    progress?.attempt(record.outcome === 'quota');
+    await write(record);
+    await report(options.reporters, record, options.runDir);
+  };
+
+  const onSettled = async (item: WorkItem, outcome: Outcome) => {
+    if (judge?.owns(item)) return judge.settle(item, outcome);
+    const scoring = (async () => {
+      const record: ResultRecord = await scoreOutcome(item, outcome, {
+        scorers: prepared.scorers,
+        target: config.targets.find((t) => t.name === item.target)!,
+        signal: options.signal,
+        judge: judge?.call,
+      });
+      countResult(tally, record, outcome);
+      progress?.settled(record.status === 'failed');
+      await write(record);
+      await report(options.reporters, record, options.runDir);
+    })();
+    pendingScores.add(scoring);
+    try {
+      await scoring;
+    } finally {
+      pendingScores.delete(scoring);
+      settled++;
+      maybeCloseJudge();
+    }
+  };
+
+  const scheduler: Scheduler =
+    options.scheduler === 'simple'
+      ? createSimpleRunner({ clock, retry: config.retry, concurrencyPerTarget: Math.min(16, config.concurrency) })
+      : createScheduler({
+          clock,
+          ...(options.random ? { random: options.random } : {}),
+          retry: config.retry,
+          maxInFlight: config.concurrency,
+          ...(config.deadlineMs === undefined ? {} : { deadlineMs: config.deadlineMs }),
+        });
+
+  let stats: SchedulerStats;
+  let reason: RunEndRecord['reason'] = 'completed';
+  try {
+    stats = await scheduler.run(trackedLanes, { onAttempt, onSettled }, options.signal);
+    await Promise.all(pendingScores);
+    if (options.signal.aborted) reason = 'aborted';
+  } catch (error) {
+    reason = 'failed';
+    stats = { items: 0, attempts: 0, quota429: 0, capacity429: 0, pausedMs: 0, peakInFlight: 0 };
+    progress?.stop();
+    await journal.close().catch(() => undefined);
+    throw error;
+  }
+  progress?.stop();
+  tally.expected = prepared.rowCount * config.repeats * config.targets.length;
+  const end: RunEndRecord = { v: 1, kind: 'run-end', endedAt: new Date(clock.now()).toISOString(), reason, stats };
+  await write(end);
+  await journal.close();
+  await report(options.reporters, end, options.runDir);
+  return { runDir: options.runDir, end, tally };
+}
+
+// --- internal ---
+
+function attemptRecord(event: AttemptEvent): AttemptRecord {
+  const completion = event.completion;
+  const error = event.error;
+  return {
+    v: 1,
+    kind: 'attempt',
+    key: event.item.key,
+    target: event.item.target,
+    deploymentId: event.deploymentId,
+    attempt: event.attempt,
+    outcome: completion ? 'ok' : (error?.category ?? 'server'),
+    ...(completion ? { status: completion.status } : error?.status === undefined ? {} : { status: error.status }),
+    ...(error && error.code !== error.category ? { errorCode: error.code } : {}),
+    waitedBeforeMs: Math.round(event.waitedBeforeMs),
+    timing: completion?.timing ?? { startedAt: event.startedAt, endMs: event.durationMs },
+    ...(completion?.rate ?? error?.rate ? { rate: completion?.rate ?? error?.rate } : {}),
+    ...(completion ? { usage: completion.usage } : {}),
+    ...(completion?.requestId ?? error?.requestId ? { requestId: (completion?.requestId ?? error?.requestId)! } : {}),
+  };
+}
+
+function countResult(tally: RunTally, record: ResultRecord, outcome: Outcome): void {
+  if (record.status === 'ok') {
+    tally.ok++;
+    return;
+  }
+  tally.failed++;
+  tally.byReason[record.reason] = (tally.byReason[record.reason] ?? 0) + 1;
+  if (outcome.status === 'failed' && outcome.reason !== 'fatal') {
+    const set = tally.blocked.get(record.target) ?? new Set<string>();
+    set.add(`${outcome.reason}${outcome.error.category ? ` (${outcome.error.category})` : ''}`);
+    tally.blocked.set(record.target, set);
+  } else if (record.error.category === 'auth' || record.error.category === 'not_found') {
+    const set = tally.blocked.get(record.target) ?? new Set<string>();
+    set.add(record.error.category);
+    tally.blocked.set(record.target, set);
+  }
+}
+
+/** Reporters that fail are noted and skipped; they never stop the run or the other reporters. */
+export interface ReporterSet {
+  readonly reporters: readonly Reporter[];
+  readonly errors: string[];
+}
+
+async function report(set: ReporterSet, record: JournalRecord, runDir: string): Promise<void> {
+  for (const failure of await runReporters(set.reporters, record, runDir)) {
+    set.errors.push(`reporter ${failure.reporter} failed in ${failure.hook}: ${(failure.error as Error)?.message ?? String(failure.error)}`);
+  }
+}
+
+/** Journal writes from concurrent callbacks are serialised so lines never interleave. */
+function serialWriter(sink: ResultSink): (record: Parameters<ResultSink['write']>[0]) => Promise<void> {
+  let chain: Promise<void> = Promise.resolve();
+  return (record) => {
+    chain = chain.then(() => sink.write(record));
+    return chain;
+  };
+}
+
+async function* counted<T>(items: AsyncIterable<T>, onItem: () => void, onDone: () => void): AsyncGenerator<T> {
+  try {
+    for await (const item of items) {
+      onItem();
+      yield item;
+    }
+  } finally {
+    onDone();
+  }
+}
+
+function flattenThresholds(thresholds: PreparedRun['config']['thresholds']): Record<string, number> {
+  const flat: Record<string, number> = {};
+  if (thresholds.accuracy !== undefined) flat.accuracy = thresholds.accuracy;
+  if (thresholds.maxErrorRate !== undefined) flat.maxErrorRate = thresholds.maxErrorRate;
+  if (thresholds.p95LatencyMs !== undefined) flat.p95LatencyMs = thresholds.p95LatencyMs;
+  for (const [target, values] of Object.entries(thresholds.perTarget ?? {})) {
+    if (values.accuracy !== undefined) flat[`${target}.accuracy`] = values.accuracy;
+    if (values.p95LatencyMs !== undefined) flat[`${target}.p95LatencyMs`] = values.p95LatencyMs;
+  }
+  return flat;
+}

@@ -1,0 +1,27 @@
+/**
+ * The reporters of a run directory. The live run and `batchbench report` build them the same way, so
+ * a re-render writes exactly what the run wrote.
+ */
+import { builtinReporterNames, createReporters } from '../report/registry.ts';
+import type { ReporterSet } from './run-eval.ts';
+
+export interface RunReporterOptions {
+  readonly outDir: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Terminal output for the console summary; omitted = no console summary. */
+  readonly write?: ((line: string) => void) | undefined;
+  readonly color?: boolean;
+  readonly columns?: number;
+}
+
+export async function createRunReporters(options: RunReporterOptions): Promise<ReporterSet> {
+  const names = builtinReporterNames.filter((name) => name !== 'console' || options.write !== undefined);
+  const reporters = await createReporters(names, {
+    outDir: options.outDir,
+    env: options.env,
+    ...(options.write ? { write: options.write } : {}),
+    ...(options.color === undefined ? {} : { color: options.color }),
+    ...(options.columns === undefined ? {} : { columns: options.columns }),
+  });
+  return { reporters, errors: [] };
+}

@@ -1,0 +1,64 @@
+/**
+ * Turns a settled cell into its final journal record: successful completions are scored (a scorer
+ * failure becomes a score entry, never a crash); failures keep their reason and error.
+ */
+import { scoreCompletion } from '../scoring/score-completion.ts';
+import type { JudgeCall, Outcome, Price, ResolvedTarget, ResultRecord, Scorer, TokenUsage, WorkItem } from '../types.ts';
+import { promptText } from './build-prompt.ts';
+
+export interface ScoreOptions {
+  readonly scorers: readonly Scorer[];
+  readonly target: ResolvedTarget;
+  readonly signal: AbortSignal;
+  readonly judge?: JudgeCall | undefined;
+}
+
+export async function scoreOutcome(item: WorkItem, outcome: Outcome, options: ScoreOptions): Promise<ResultRecord> {
+  const base = {
+    v: 1 as const,
+    kind: 'result' as const,
+    key: item.key,
+    rowId: item.row.id,
+    rowIndex: item.row.index,
+    target: item.target,
+    repeat: item.repeat,
+    deploymentId: outcome.deploymentId,
+    attempts: outcome.attempts,
+    durationMs: Math.round(outcome.durationMs),
+    prompt: promptText(item.input),
+    ...(item.row.expected === undefined ? {} : { expected: item.row.expected }),
+    ...(item.row.description === undefined ? {} : { description: item.row.description }),
+  };
+  if (outcome.status === 'failed') {
+    return { ...base, status: 'failed', reason: outcome.reason, error: outcome.error };
+  }
+  const completion = outcome.completion;
+  const scored = options.scorers.length
+    ? await scoreCompletion(
+        options.scorers,
+        { row: item.row, target: item.target, output: completion.text, expected: item.row.expected, completion },
+        { signal: options.signal, ...(options.judge ? { judge: options.judge } : {}) },
+      )
+    : { entries: [], passed: true };
+  return {
+    ...base,
+    status: 'ok',
+    output: completion.text,
+    ...(completion.reasoning ? { reasoning: completion.reasoning } : {}),
+    finishReason: completion.finishReason,
+    usage: completion.usage,
+    timing: completion.timing,
+    cost: costOf(completion.usage, options.target.price),
+    scores: scored.entries,
+    passed: scored.passed,
+  };
+}
+
+/** USD for one completion: uncached input + cached input + output (reasoning is billed as output). */
+export function costOf(usage: TokenUsage, price: Price | undefined): number | null {
+  if (!price) return null;
+  const cached = Math.min(usage.cachedTokens, usage.promptTokens);
+  const usd =
+    ((usage.promptTokens - cached) * price.input + cached * (price.cachedInput ?? price.input) + usage.completionTokens * price.output) / 1e6;
+  return Math.round(usd * 1e9) / 1e9;
+}
