@@ -362,6 +362,13 @@ export interface AttemptRecord {
   readonly rate?: RateInfo;
   readonly usage?: TokenUsage;
   readonly requestId?: string;
+  /**
+   * On successful attempts: the answer, so a run killed between receiving a response and recording
+   * its result can be resumed by re-scoring instead of sending the request again.
+   */
+  readonly output?: string;
+  readonly reasoning?: string;
+  readonly finishReason?: string | null;
 }
 
 interface ResultBase {

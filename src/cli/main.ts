@@ -31,12 +31,16 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
           .option('concurrency', { type: 'number', describe: 'Global cap on requests in flight' })
           .option('out', { alias: 'o', type: 'string', describe: 'Run directory', defaultDescription: 'reports/<timestamp>-<dataset>/' })
           .option('shard', { type: 'string', describe: 'Run only shard I of N (e.g. 2/4); rows are split by a hash of their id' })
+          .option('resume', { type: 'string', describe: 'Continue an interrupted run in DIR; cells already recorded are not sent again' })
+          .option('retry-errors', { type: 'string', describe: 'Re-run only the cells whose final record in DIR is an error, into a new run directory' })
+          .option('cache', { type: 'boolean', describe: 'Reuse identical earlier responses (keyed by endpoint, deployment, API and request body)' })
           .option('scheduler', { choices: ['adaptive', 'simple'] as const, describe: 'Dispatch strategy', default: 'adaptive' as const })
           .option('quiet', { alias: 'q', type: 'boolean', describe: 'No progress or summary; only the run directory' })
           .option('json', { type: 'boolean', describe: 'Print a machine-readable result on stdout' })
           .example('$0 eval --dataset qa.csv', 'Compare the targets of eval.config.ts on datasets/qa.csv')
           .example('$0 eval -d qa.csv -t gpt-4.1-mini -n 20', 'Quick check of one target on 20 rows')
           .example('$0 eval -d chat.jsonl --repeats 3 --out reports/nightly', 'Three samples per row into a fixed directory')
+          .example('$0 eval --resume reports/2026-11-22T10-00-00Z-qa', 'Continue an interrupted run')
           .check((a) => checkPositive(a, ['limit', 'repeats', 'concurrency'])),
       async (a) => {
         exitCode = await evalCommand(
@@ -52,6 +56,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
             json: a.json,
             scheduler: a.scheduler,
             shard: a.shard,
+            resume: a.resume,
+            retryErrors: a['retry-errors'],
+            cache: a.cache,
           },
           io,
         );
@@ -100,6 +107,17 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   return exitCode;
 }
 
+/** Runs a command line to an exit code: like `main`, but failures become their message and code. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    return await main(argv, io);
+  } catch (error) {
+    const failure = describeFailure(error);
+    io.stderr(`${failure.text}\n`);
+    return failure.code;
+  }
+}
+
 /** Maps an error to its exit code and the text the user sees: one line for mistakes, a stack for bugs. */
 export function describeFailure(error: unknown): { code: number; text: string } {
   if (error instanceof ConfigError || error instanceof DatasetError || error instanceof UsageError) {
@@ -135,11 +153,5 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === (await import('node:fs
     stderr: (text) => void process.stderr.write(text),
     interrupt: () => processInterrupt((text) => void process.stderr.write(text)),
   };
-  try {
-    process.exitCode = await main(hideBin(process.argv), io);
-  } catch (error) {
-    const failure = describeFailure(error);
-    process.stderr.write(`${failure.text}\n`);
-    process.exitCode = failure.code;
-  }
+  process.exitCode = await runCli(hideBin(process.argv), io);
 }

@@ -1,4 +1,5 @@
 /** Run ids and directories: `reports/<UTC timestamp>-<dataset name>/`, sortable and filesystem-safe. */
+import { existsSync } from 'node:fs';
 import { join, parse } from 'node:path';
 
 export function newRunId(date: Date, datasetName: string): string {
@@ -7,6 +8,9 @@ export function newRunId(date: Date, datasetName: string): string {
   return `${stamp}-${name}`;
 }
 
+/** A run directory that does not exist yet: two runs started in the same second get `-2`, `-3`, … */
 export function runDirectory(outDir: string, runId: string): string {
-  return join(outDir, runId);
+  let dir = join(outDir, runId);
+  for (let n = 2; existsSync(dir); n++) dir = join(outDir, `${runId}-${n}`);
+  return dir;
 }

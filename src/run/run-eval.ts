@@ -32,6 +32,7 @@ import { createLanes } from './lanes.ts';
 import { createJudge, type Judge } from './judge.ts';
 import { scoreOutcome } from './score-outcome.ts';
 import { createProgress, type Progress } from './progress.ts';
+import type { ResponseCache } from './response-cache.ts';
 import { runReporters } from '../report/registry.ts';
 
 export interface RunEvalOptions {
@@ -55,8 +56,21 @@ export interface RunEvalOptions {
   readonly random?: () => number;
   /** Set when this run covers one shard of the dataset. */
   readonly shard?: { readonly index: number; readonly count: number };
-  /** Resume: keys already final in the journal, which is appended to. */
-  readonly resume?: { readonly completed: ReadonlySet<string> };
+  /**
+   * Continue an earlier run: `completed` keys are skipped, `recovered` answers are re-scored without a
+   * request, and `seed` records (the earlier journal) are shown to the reporters first — and, when
+   * `writeSeed` is set (a new run directory), copied into the new journal.
+   */
+  readonly resume?: {
+    readonly completed: ReadonlySet<string>;
+    readonly recovered: ReadonlyMap<string, AttemptRecord>;
+    readonly seed?: () => AsyncIterable<JournalRecord>;
+    readonly writeSeed?: boolean;
+  };
+  /** Called once the run directory and journal exist (the CLI writes the run manifest here). */
+  readonly onStart?: () => Promise<void>;
+  /** Opt-in response cache (`--cache`). */
+  readonly cache?: ResponseCache;
 }
 
 export interface RunEvalResult {
@@ -80,7 +94,9 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
   const { config } = prepared;
   const clock = options.clock ?? systemClock;
   await mkdir(options.runDir, { recursive: true });
-  const journal = await openJournal(join(options.runDir, 'journal.jsonl'), { append: Boolean(options.resume) });
+  const journal = await openJournal(join(options.runDir, 'journal.jsonl'), { append: Boolean(options.resume && !options.resume.writeSeed) });
+
+  await options.onStart?.();
 
   const deps: ProviderDeps = { env: options.env, clock, ...options.providerDeps };
   const handlesOf = (targetName: string, judge: boolean) => {
@@ -126,8 +142,26 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
     : undefined;
 
   const write = serialWriter(journal);
-  if (!options.resume) await write(start);
-  await report(options.reporters, start, options.runDir);
+  const resume = options.resume;
+  if (resume?.seed) {
+    let seededStart = false;
+    for await (const record of resume.seed()) {
+      if (record.kind === 'run-end') continue;
+      if (record.kind === 'run-start') {
+        if (seededStart) continue;
+        seededStart = true;
+      }
+      if (resume.writeSeed) await write(record);
+      await report(options.reporters, record, options.runDir);
+    }
+    if (!seededStart) {
+      await write(start);
+      await report(options.reporters, start, options.runDir);
+    }
+  } else {
+    await write(start);
+    await report(options.reporters, start, options.runDir);
+  }
 
   const judge: Judge | undefined = config.judgeTargets.length
     ? createJudge(config.judgeTargets.map((t) => ({ name: t.name, deployments: handlesOf(t.name, true), estimateCost: prepared.estimateCost(t.params) })))
@@ -135,7 +169,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
 
   const lanes: TargetLane[] = createLanes({
     prepared,
-    skipKeys: options.resume?.completed,
+    skipKeys: resume?.completed,
     handlesOf: (name) => handlesOf(name, false),
   });
   const candidateLanes = lanes.length;
@@ -154,7 +188,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
     index < candidateLanes
       ? {
           ...lane,
-          items: counted(lane.items, () => pulled++, () => {
+          items: counted(lane.items, () => pulled++, (item) => divert(item), () => {
             candidatesOpen--;
             maybeCloseJudge();
           }),
@@ -170,28 +204,48 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
     await report(options.reporters, record, options.runDir);
   };
 
-  const onSettled = async (item: WorkItem, outcome: Outcome) => {
-    if (judge?.owns(item)) return judge.settle(item, outcome);
-    const scoring = (async () => {
-      const record: ResultRecord = await scoreOutcome(item, outcome, {
-        scorers: prepared.scorers,
-        target: config.targets.find((t) => t.name === item.target)!,
-        signal: options.signal,
-        judge: judge?.call,
-      });
-      countResult(tally, record, outcome);
-      progress?.settled(record.status === 'failed');
-      await write(record);
-      await report(options.reporters, record, options.runDir);
-    })();
-    pendingScores.add(scoring);
+  // Scores a settled cell and records it. Aborted cells get no final record: they are not done, and
+  // a resume sends them again.
+  const settle = async (item: WorkItem, outcome: Outcome, cached = false): Promise<void> => {
+    if (outcome.status === 'failed' && outcome.reason === 'aborted') return;
+    const target = config.targets.find((t) => t.name === item.target)!;
+    const scored = await scoreOutcome(item, outcome, { scorers: prepared.scorers, target, signal: options.signal, judge: judge?.call });
+    const record: ResultRecord = cached ? { ...scored, cached: true } : scored;
+    countResult(tally, record, outcome);
+    progress?.settled(record.status === 'failed');
+    await write(record);
+    await report(options.reporters, record, options.runDir);
+    if (!cached && outcome.status === 'ok' && options.cache) await options.cache.store(target, outcome.deploymentId, item.input, outcome.completion).catch(() => undefined);
+  };
+
+  const track = async (work: Promise<void>): Promise<void> => {
+    pendingScores.add(work);
     try {
-      await scoring;
+      await work;
     } finally {
-      pendingScores.delete(scoring);
+      pendingScores.delete(work);
       settled++;
       maybeCloseJudge();
     }
+  };
+
+  const onSettled = async (item: WorkItem, outcome: Outcome) => {
+    if (judge?.owns(item)) return judge.settle(item, outcome);
+    await track(settle(item, outcome));
+  };
+
+  // Cells answered without a request: recovered from an interrupted run's journal, or from the cache.
+  const divert = async (item: WorkItem): Promise<boolean> => {
+    const recovered = options.resume?.recovered.get(item.key);
+    if (recovered) {
+      await track(settle(item, recoveredOutcome(recovered)));
+      return true;
+    }
+    if (!options.cache) return false;
+    const hit = await options.cache.lookup(config.targets.find((t) => t.name === item.target)!, item.input);
+    if (!hit) return false;
+    await track(settle(item, { status: 'ok', completion: hit.completion, deploymentId: hit.deploymentId, attempts: 0, durationMs: 0 }, true));
+    return true;
   };
 
   const scheduler: Scheduler =
@@ -245,7 +299,8 @@ function attemptRecord(event: AttemptEvent): AttemptRecord {
     waitedBeforeMs: Math.round(event.waitedBeforeMs),
     timing: completion?.timing ?? { startedAt: event.startedAt, endMs: event.durationMs },
     ...(completion?.rate ?? error?.rate ? { rate: completion?.rate ?? error?.rate } : {}),
-    ...(completion ? { usage: completion.usage } : {}),
+    ...(completion ? { usage: completion.usage, output: completion.text, finishReason: completion.finishReason } : {}),
+    ...(completion?.reasoning ? { reasoning: completion.reasoning } : {}),
     ...(completion?.requestId ?? error?.requestId ? { requestId: (completion?.requestId ?? error?.requestId)! } : {}),
   };
 }
@@ -289,15 +344,38 @@ function serialWriter(sink: ResultSink): (record: Parameters<ResultSink['write']
   };
 }
 
-async function* counted<T>(items: AsyncIterable<T>, onItem: () => void, onDone: () => void): AsyncGenerator<T> {
+/** Counts what a lane pulls, lets `divert` answer a cell without the scheduler, and notes exhaustion. */
+async function* counted<T>(items: AsyncIterable<T>, onItem: () => void, divert: (item: T) => Promise<boolean>, onDone: () => void): AsyncGenerator<T> {
   try {
     for await (const item of items) {
       onItem();
+      if (await divert(item)) continue;
       yield item;
     }
   } finally {
     onDone();
   }
+}
+
+function recoveredOutcome(attempt: AttemptRecord): Outcome {
+  return {
+    status: 'ok',
+    deploymentId: attempt.deploymentId,
+    attempts: attempt.attempt,
+    durationMs: attempt.timing.endMs,
+    completion: {
+      text: attempt.output ?? '',
+      ...(attempt.reasoning ? { reasoning: attempt.reasoning } : {}),
+      finishReason: attempt.finishReason ?? null,
+      usage: attempt.usage ?? { promptTokens: 0, completionTokens: 0, reasoningTokens: 0, cachedTokens: 0 },
+      timing: attempt.timing,
+      rate: attempt.rate ?? {},
+      status: attempt.status ?? 200,
+      requestId: attempt.requestId ?? null,
+      region: null,
+      model: null,
+    },
+  };
 }
 
 function flattenThresholds(thresholds: PreparedRun['config']['thresholds']): Record<string, number> {

@@ -1,18 +1,25 @@
 /**
  * `batchbench eval`: load and resolve the config, start the embedded emulator when the config asks
- * for it, check the dataset up front, run, and turn the outcome into an exit code.
+ * for it, check the dataset up front, run (fresh, resumed, or re-running only failed cells), and turn
+ * the outcome into an exit code.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { loadConfig } from '../../config/load-config.ts';
 import { resolveConfig } from '../../config/resolve-config.ts';
-import type { CliOverrides } from '../../config/bench-config.ts';
+import { redactConfig } from '../../config/config-hash.ts';
+import type { CliOverrides, ResolvedConfig } from '../../config/bench-config.ts';
 import { builtinScorerNames } from '../../run/scorer-names.ts';
 import { prepareRun } from '../../run/prepare-run.ts';
-import { runEval } from '../../run/run-eval.ts';
+import { runEval, type RunEvalOptions } from '../../run/run-eval.ts';
 import { evaluateThresholds, readSummary } from '../../run/thresholds.ts';
 import { createRunReporters } from '../../run/run-reporters.ts';
 import { newRunId, runDirectory } from '../../run/run-directory.ts';
 import { inShard, parseShard } from '../../run/shard.ts';
+import { describeChanges, readManifest, writeManifest, type RunManifest } from '../../run/manifest.ts';
+import { loadResumeState } from '../../run/resume-state.ts';
+import { createResponseCache } from '../../run/response-cache.ts';
+import { readJournal } from '../../sink/read-journal.ts';
+import { UsageError } from '../../errors.ts';
 import { startEmbeddedEmulator, type EmbeddedEmulator } from '../embedded-emulator.ts';
 import { EXIT, type CliIo } from '../io.ts';
 
@@ -29,72 +36,115 @@ export interface EvalArgs {
   readonly scheduler?: 'adaptive' | 'simple' | undefined;
   /** `i/n`: run only shard i of n (rows split by a hash of their id). */
   readonly shard?: string | undefined;
+  /** Continue an interrupted run in its own directory. */
+  readonly resume?: string | undefined;
+  /** Re-run only the cells whose final record is an error, into a new run directory. */
+  readonly retryErrors?: string | undefined;
+  /** Use the response cache. */
+  readonly cache?: boolean | undefined;
 }
 
 export async function evalCommand(args: EvalArgs, io: CliIo): Promise<number> {
-  const loaded = await loadConfig({ cwd: io.cwd, ...(args.config ? { file: args.config } : {}) });
+  const continued = args.resume ?? args.retryErrors;
+  if (args.resume && args.retryErrors) throw new UsageError('--resume and --retry-errors cannot be combined');
+  const previousDir = continued ? resolve(io.cwd, continued) : undefined;
+  const manifest = previousDir ? await readManifest(previousDir) : undefined;
+  if (manifest) rejectMatrixFlags(args, args.resume ? '--resume' : '--retry-errors');
+
+  const loaded = await loadConfig({ cwd: io.cwd, ...(args.config ?? manifest?.configFile ? { file: args.config ?? manifest!.configFile } : {}) });
   const raw = loaded.config as { emulator?: Record<string, unknown> };
   let emulator: EmbeddedEmulator | undefined;
   try {
     if (raw && typeof raw === 'object' && raw.emulator) emulator = await startEmbeddedEmulator(raw.emulator, io.env);
-    const overrides: CliOverrides = {
-      ...(args.dataset ? { dataset: args.dataset } : {}),
-      ...(args.targets?.length ? { targets: [...args.targets] } : {}),
-      ...(args.limit === undefined ? {} : { limit: args.limit }),
-      ...(args.repeats === undefined ? {} : { repeats: args.repeats }),
-      ...(args.concurrency === undefined ? {} : { concurrency: args.concurrency }),
-      ...(args.out ? { outDir: args.out } : {}),
-    };
+    const overrides: CliOverrides = manifest
+      ? { ...manifest.overrides, targets: manifest.overrides.targets ? [...manifest.overrides.targets] : undefined, dataset: manifest.datasetPath }
+      : {
+          ...(args.dataset ? { dataset: args.dataset } : {}),
+          ...(args.targets?.length ? { targets: [...args.targets] } : {}),
+          ...(args.limit === undefined ? {} : { limit: args.limit }),
+          ...(args.repeats === undefined ? {} : { repeats: args.repeats }),
+        };
+    const withFlags: CliOverrides = { ...overrides, ...(args.concurrency === undefined ? {} : { concurrency: args.concurrency }), ...(args.out ? { outDir: args.out } : {}) };
     const env = emulator ? { ...io.env, ...emulator.env } : io.env;
-    const config = resolveConfig(loaded.config, overrides, {
+    const config = resolveConfig(loaded.config, withFlags, {
       file: loaded.file,
       env,
       ...(emulator ? { emulatorBaseURL: emulator.baseURL } : {}),
       scorerNames: builtinScorerNames,
     });
-    const shard = args.shard ? parseShard(args.shard) : undefined;
+    if (manifest && manifest.configHash !== config.hash) {
+      const changes = describeChanges(manifest.config, configSnapshot(config));
+      throw new UsageError(
+        `${previousDir}: the config changed since the run started (${changes.length ? changes.join('; ') : 'fingerprint differs'}); restore it, or start a new run`,
+      );
+    }
+
+    const shardText = manifest?.overrides.shard ?? args.shard;
+    const shard = shardText ? parseShard(shardText) : undefined;
     const prepared = await prepareRun(config, { cwd: io.cwd, datasetsDir: io.datasetsDir, ...(shard ? { includeRow: inShard(shard) } : {}) });
     if (emulator) await emulator.learnAnswers(prepared);
 
-    const runId = newRunId(new Date(), shard ? `${prepared.datasetName}-shard${shard.index}of${shard.count}` : prepared.datasetName);
-    const runDir = args.out ? resolve(io.cwd, args.out) : runDirectory(resolve(io.cwd, config.outDir), runId);
+    const runId = args.resume && manifest ? manifest.runId : newRunId(new Date(), shard ? `${prepared.datasetName}-shard${shard.index}of${shard.count}` : prepared.datasetName);
+    const runDir = args.resume && previousDir ? previousDir : args.out ? resolve(io.cwd, args.out) : runDirectory(resolve(io.cwd, config.outDir), runId);
+    const resume = previousDir ? await resumeOptions(previousDir, Boolean(args.retryErrors)) : undefined;
+
     const reporters = await createRunReporters({
       outDir: runDir,
       env: io.env,
       write: args.quiet || args.json ? undefined : (line) => io.stdout(`${line}\n`),
       color: io.isTTY && !io.env.NO_COLOR,
     });
+    const newManifest: RunManifest = {
+      version: 1,
+      runId,
+      configFile: loaded.file,
+      datasetPath: prepared.dataset.path,
+      overrides: {
+        ...(overrides.targets ? { targets: overrides.targets } : {}),
+        ...(overrides.limit === undefined ? {} : { limit: overrides.limit }),
+        ...(overrides.repeats === undefined ? {} : { repeats: overrides.repeats }),
+        ...(shardText ? { shard: shardText } : {}),
+      },
+      configHash: config.hash,
+      config: configSnapshot(config),
+    };
 
     const emulatorOnly = config.targets.every((t) => t.deployments.every((d) => emulator !== undefined && d.baseURL.startsWith(emulator.origin)));
     const abort = io.interrupt();
-    const result = await runEval({
-      prepared,
-      runDir,
-      runId,
-      env,
-      signal: abort.signal,
-      emulator: emulatorOnly,
-      reporters,
-      ...(args.quiet || args.json ? {} : { progressWrite: io.stderr }),
-      tty: io.isTTY,
-      ...(args.scheduler ? { scheduler: args.scheduler } : {}),
-      hardSignal: abort.hardSignal,
-      ...(shard ? { shard } : {}),
-    });
-    abort.dispose();
+    let result;
+    try {
+      const options: RunEvalOptions = {
+        prepared,
+        runDir,
+        runId,
+        env,
+        signal: abort.signal,
+        hardSignal: abort.hardSignal,
+        emulator: emulatorOnly,
+        reporters,
+        tty: io.isTTY,
+        ...(args.quiet || args.json ? {} : { progressWrite: io.stderr }),
+        ...(args.scheduler ? { scheduler: args.scheduler } : {}),
+        ...(shard ? { shard } : {}),
+        ...(resume ? { resume } : {}),
+        ...(args.cache ? { cache: createResponseCache(resolve(io.cwd, config.outDir, '.cache'), (url) => (emulator && url.startsWith(emulator.origin) ? `emulator:${url.slice(emulator.origin.length)}` : url)) } : {}),
+        onStart: () => writeManifest(runDir, newManifest),
+      };
+      result = await runEval(options);
+    } finally {
+      abort.dispose();
+    }
 
     for (const problem of reporters.errors) io.stderr(`warning: ${problem}\n`);
     const summary = await readSummary(runDir);
     const gates = summary ? evaluateThresholds(summary, config.thresholds) : { failures: ['report.json was not written; thresholds could not be checked'] };
-    if (args.json) io.stdout(`${JSON.stringify({ runDir, reason: result.end.reason, tally: { ...result.tally, blocked: Object.fromEntries([...result.tally.blocked].map(([k, v]) => [k, [...v]])) }, gates })}\n`);
-
+    if (args.json) {
+      const blocked = Object.fromEntries([...result.tally.blocked].map(([k, v]) => [k, [...v]]));
+      io.stdout(`${JSON.stringify({ runDir, reason: result.end.reason, ok: result.tally.ok, failed: result.tally.failed, blocked, thresholdFailures: gates.failures })}\n`);
+    }
     for (const failure of gates.failures) io.stderr(`threshold failed: ${failure}\n`);
-    for (const [target, reasons] of result.tally.blocked) {
-      io.stderr(`target ${target} could not be completed: ${[...reasons].join(', ')}\n`);
-    }
-    if (result.end.reason === 'aborted') {
-      io.stderr(`interrupted; resume with: batchbench eval --resume ${runDir}\n`);
-    }
+    for (const [target, reasons] of result.tally.blocked) io.stderr(`target ${target} could not be completed: ${[...reasons].join(', ')}\n`);
+    if (result.end.reason === 'aborted') io.stderr(`interrupted; partial reports written. Resume with: batchbench eval --resume ${runDir}\n`);
     io.stdout(`run directory: ${runDir}\n`);
     if (result.end.reason === 'aborted') return EXIT.interrupted;
     if (result.tally.blocked.size > 0 || result.end.reason === 'failed') return EXIT.incomplete;
@@ -103,4 +153,39 @@ export async function evalCommand(args: EvalArgs, io: CliIo): Promise<number> {
   } finally {
     await emulator?.close();
   }
+}
+
+// --- internal ---
+
+/** The part of the resolved config that decides results (what the hash covers), for change messages. */
+function configSnapshot(config: ResolvedConfig): unknown {
+  const { file: _file, outDir: _outDir, hash: _hash, ...rest } = config;
+  return JSON.parse(JSON.stringify(redactConfig(rest)));
+}
+
+function rejectMatrixFlags(args: EvalArgs, flag: string): void {
+  const given = (['dataset', 'targets', 'limit', 'repeats', 'shard'] as const).filter((name) => {
+    const value = args[name];
+    return Array.isArray(value) ? value.length > 0 : value !== undefined;
+  });
+  if (given.length) throw new UsageError(`${flag} continues the run as it was started; drop ${given.map((name) => `--${name}`).join(', ')}`);
+}
+
+async function resumeOptions(previousDir: string, retryErrors: boolean): Promise<NonNullable<RunEvalOptions['resume']>> {
+  const journalPath = join(previousDir, 'journal.jsonl');
+  const state = await loadResumeState(journalPath);
+  if (!retryErrors) return { completed: state.completed, recovered: state.recovered, seed: () => readJournal(journalPath) };
+  // Re-run failed cells into a new directory: copy everything else, drop the failed cells' records.
+  const completed = new Set([...state.completed].filter((key) => !state.failed.has(key)));
+  return {
+    completed,
+    recovered: state.recovered,
+    writeSeed: true,
+    seed: async function* () {
+      for await (const record of readJournal(journalPath)) {
+        if ((record.kind === 'result' || record.kind === 'attempt') && state.failed.has(record.key)) continue;
+        yield record;
+      }
+    },
+  };
 }
