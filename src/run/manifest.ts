@@ -15,6 +15,8 @@ export interface RunManifest {
   readonly configFile: string;
   readonly datasetPath: string;
   readonly overrides: {
+    /** `--dataset` as given (resolved again on resume, exactly as the first time). */
+    readonly dataset?: string;
     readonly targets?: readonly string[];
     readonly limit?: number;
     readonly repeats?: number;

@@ -10,6 +10,7 @@ import { UsageError } from '../errors.ts';
 import { openJournal } from '../sink/jsonl-journal.ts';
 import type { RunEndRecord } from '../types.ts';
 import { checkMergeable } from './merge-checks.ts';
+import { writeMergedManifest } from './merge-manifest.ts';
 import { mergedRunEnd, mergedRunStart } from './merge-records.ts';
 import { readRecords, scanRun, type RunScan } from './merge-scan.ts';
 import { rerenderRun } from './replay-journal.ts';
@@ -73,6 +74,7 @@ export async function mergeRuns(dirs: readonly string[], outDir: string, options
   } finally {
     await journal.close();
   }
+  await writeMergedManifest(ordered[0]!.dir, runDir, start.runId);
 
   const { errors } = await rerenderRun({ runDir, env: options.env, ...(options.write ? { write: options.write } : {}) });
   return {

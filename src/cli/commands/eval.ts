@@ -56,8 +56,14 @@ export async function evalCommand(args: EvalArgs, io: CliIo): Promise<number> {
   let emulator: EmbeddedEmulator | undefined;
   try {
     if (raw && typeof raw === 'object' && raw.emulator) emulator = await startEmbeddedEmulator(raw.emulator, io.env);
-    const overrides: CliOverrides = manifest
-      ? { ...manifest.overrides, targets: manifest.overrides.targets ? [...manifest.overrides.targets] : undefined, dataset: manifest.datasetPath }
+    const saved = manifest?.overrides;
+    const overrides: CliOverrides = saved
+      ? {
+          dataset: saved.dataset ?? manifest!.datasetPath,
+          ...(saved.targets ? { targets: [...saved.targets] } : {}),
+          ...(saved.limit === undefined ? {} : { limit: saved.limit }),
+          ...(saved.repeats === undefined ? {} : { repeats: saved.repeats }),
+        }
       : {
           ...(args.dataset ? { dataset: args.dataset } : {}),
           ...(args.targets?.length ? { targets: [...args.targets] } : {}),
@@ -100,6 +106,7 @@ export async function evalCommand(args: EvalArgs, io: CliIo): Promise<number> {
       configFile: loaded.file,
       datasetPath: prepared.dataset.path,
       overrides: {
+        ...(overrides.dataset ? { dataset: overrides.dataset } : {}),
         ...(overrides.targets ? { targets: overrides.targets } : {}),
         ...(overrides.limit === undefined ? {} : { limit: overrides.limit }),
         ...(overrides.repeats === undefined ? {} : { repeats: overrides.repeats }),
