@@ -11,6 +11,7 @@ import { BenchError, ConfigError, DatasetError, UsageError } from '../errors.ts'
 import { evalCommand } from './commands/eval.ts';
 import { reportCommand } from './commands/report.ts';
 import { runEmulatorCommand } from './commands/emulator.ts';
+import { mergeCommand } from './commands/merge.ts';
 import { EXIT, processInterrupt, type CliIo } from './io.ts';
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -73,6 +74,19 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       },
     )
     .command(
+      'merge <dirs..>',
+      'Combine the run directories of `eval --shard i/n` into one run directory and report',
+      (y) =>
+        y
+          .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'Shard run directories (any order)' })
+          .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'Merged run directory (must not exist or be empty)' })
+          .option('quiet', { alias: 'q', type: 'boolean', describe: 'No console summary' })
+          .example('$0 merge reports/shard-* --out reports/nightly', 'Merge the four shards of a nightly run'),
+      async (a) => {
+        exitCode = await mergeCommand({ dirs: (a.dirs ?? []).map(String), out: String(a.out), quiet: a.quiet }, io);
+      },
+    )
+    .command(
       'emulator',
       'Start the embedded Azure OpenAI v1 emulator on 127.0.0.1 (Ctrl-C stops it)',
       (y) =>
@@ -93,7 +107,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         }
       },
     )
-    .demandCommand(1, 'name a command: eval, report or emulator')
+    .demandCommand(1, 'name a command: eval, report, compare, merge or emulator')
     .strict()
     .help()
     .alias('h', 'help')

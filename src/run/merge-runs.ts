@@ -12,6 +12,7 @@ import type { RunEndRecord } from '../types.ts';
 import { checkMergeable } from './merge-checks.ts';
 import { writeMergedManifest } from './merge-manifest.ts';
 import { mergedRunEnd, mergedRunStart } from './merge-records.ts';
+import { mergedThresholdFailures } from './merge-thresholds.ts';
 import { readRecords, scanRun, type RunScan } from './merge-scan.ts';
 import { rerenderRun } from './replay-journal.ts';
 import { newRunId } from './run-directory.ts';
@@ -41,6 +42,8 @@ export interface MergeResult {
   readonly reason: RunEndRecord['reason'];
   /** Reporters that failed while rendering (the journal is written regardless). */
   readonly reportErrors: readonly string[];
+  /** The config's thresholds (as recorded in the journal) that the merged run fails, one line each. */
+  readonly thresholdFailures: readonly string[];
 }
 
 /**
@@ -63,8 +66,8 @@ export async function mergeRuns(dirs: readonly string[], outDir: string, options
   const journal = await openJournal(join(runDir, 'journal.jsonl'), { syncEvery: 5_000 });
   try {
     await journal.write(start);
-    // Shard by shard, each in its own journal order: per-target order of attempts and results is what
-    // the reporters' sample and time-series views rely on.
+    // Shard by shard, each in its own journal order, so a resumed shard's re-run of a key still comes
+    // after the result it replaces, exactly as when that shard is rendered on its own.
     for (const scan of ordered) {
       for await (const record of readRecords(join(scan.dir, 'journal.jsonl'), scan.label)) {
         if (record.kind === 'attempt' || record.kind === 'result') await journal.write(record);
@@ -85,6 +88,7 @@ export async function mergeRuns(dirs: readonly string[], outDir: string, options
     results: ordered.reduce((sum, scan) => sum + scan.keys.size, 0),
     reason: end.reason,
     reportErrors: errors,
+    thresholdFailures: await mergedThresholdFailures(runDir, start),
   };
 }
 

@@ -16,8 +16,9 @@ export interface MergeArgs {
 }
 
 /**
- * @returns EXIT.ok, or EXIT.incomplete when a reporter failed. A shard whose final session was aborted
- * but holds every result only earns a warning: the merged data is complete.
+ * @returns EXIT.ok; EXIT.thresholds when the merged run fails a threshold of its config (as an
+ * unsharded eval would); EXIT.incomplete when a reporter failed. A shard whose final session was
+ * aborted but holds every result only earns a warning: the merged data is complete.
  */
 export async function mergeCommand(args: MergeArgs, io: CliIo): Promise<number> {
   const result = await mergeRuns(args.dirs, args.out, {
@@ -27,8 +28,10 @@ export async function mergeCommand(args: MergeArgs, io: CliIo): Promise<number> 
   });
   for (const error of result.reportErrors) io.stderr(`warning: ${error}\n`);
   if (result.reason !== 'completed') io.stderr(`warning: a shard's final session ended as "${result.reason}" (its results are all present); the merged run is marked ${result.reason}\n`);
+  for (const failure of result.thresholdFailures) io.stderr(`threshold failed: ${failure}\n`);
   const rows = result.rows === null ? '' : `${result.rows} rows, `;
   io.stdout(`merged ${result.shards} run${result.shards === 1 ? '' : 's'} (${rows}${result.results} results)\n`);
   io.stdout(`run directory: ${result.runDir}\n`);
-  return result.reportErrors.length > 0 ? EXIT.incomplete : EXIT.ok;
+  if (result.reportErrors.length > 0) return EXIT.incomplete;
+  return result.thresholdFailures.length > 0 ? EXIT.thresholds : EXIT.ok;
 }
