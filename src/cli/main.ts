@@ -12,6 +12,7 @@ import { evalCommand } from './commands/eval.ts';
 import { reportCommand } from './commands/report.ts';
 import { runEmulatorCommand } from './commands/emulator.ts';
 import { mergeCommand } from './commands/merge.ts';
+import { compareCommand } from './commands/compare.ts';
 import { EXIT, processInterrupt, type CliIo } from './io.ts';
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -35,6 +36,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
           .option('resume', { type: 'string', describe: 'Continue an interrupted run in DIR; cells already recorded are not sent again' })
           .option('retry-errors', { type: 'string', describe: 'Re-run only the cells whose final record in DIR is an error, into a new run directory' })
           .option('cache', { type: 'boolean', describe: 'Reuse identical earlier responses (keyed by endpoint, deployment, API and request body)' })
+          .option('baseline', { type: 'string', describe: 'Compare with a baseline (NAME in reports/baselines/, a .json file, or a run directory); a regression exits 1' })
+          .option('save-baseline', { type: 'string', describe: 'Save this run as baseline NAME (reports/baselines/NAME.json) or to a .json path' })
           .option('scheduler', { choices: ['adaptive', 'simple'] as const, describe: 'Dispatch strategy', default: 'adaptive' as const })
           .option('quiet', { alias: 'q', type: 'boolean', describe: 'No progress or summary; only the run directory' })
           .option('json', { type: 'boolean', describe: 'Print a machine-readable result on stdout' })
@@ -42,6 +45,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
           .example('$0 eval -d qa.csv -t gpt-4.1-mini -n 20', 'Quick check of one target on 20 rows')
           .example('$0 eval -d chat.jsonl --repeats 3 --out reports/nightly', 'Three samples per row into a fixed directory')
           .example('$0 eval --resume reports/2026-11-22T10-00-00Z-qa', 'Continue an interrupted run')
+          .example('$0 eval -d qa.csv --baseline nightly', 'Fail (exit 1) when a target regressed against reports/baselines/nightly.json')
           .check((a) => checkPositive(a, ['limit', 'repeats', 'concurrency'])),
       async (a) => {
         exitCode = await evalCommand(
@@ -60,6 +64,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
             resume: a.resume,
             retryErrors: a['retry-errors'],
             cache: a.cache,
+            baseline: a.baseline,
+            saveBaseline: a['save-baseline'],
           },
           io,
         );
@@ -71,6 +77,20 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       (y) => y.positional('runDir', { type: 'string', demandOption: true, describe: 'Run directory containing journal.jsonl' }),
       async (a) => {
         exitCode = await reportCommand({ runDir: String(a.runDir) }, io);
+      },
+    )
+    .command(
+      'compare <baseline> <run>',
+      'Compare a run with a baseline; exit 1 when a target regressed',
+      (y) =>
+        y
+          .positional('baseline', { type: 'string', demandOption: true, describe: 'Baseline NAME (reports/baselines/NAME.json), .json file or run directory' })
+          .positional('run', { type: 'string', demandOption: true, describe: 'Run directory (or a baseline file) to judge' })
+          .option('config', { alias: 'c', type: 'string', describe: 'Config whose `regression` limits apply', defaultDescription: 'eval.config.ts if present' })
+          .option('json', { type: 'boolean', describe: 'Print the comparison as JSON' })
+          .example('$0 compare nightly reports/nightly', 'Judge the merged nightly run against the committed baseline'),
+      async (a) => {
+        exitCode = await compareCommand({ baseline: String(a.baseline), run: String(a.run), ...(a.config ? { config: a.config } : {}), ...(a.json ? { json: true } : {}) }, io);
       },
     )
     .command(

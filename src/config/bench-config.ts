@@ -126,6 +126,26 @@ export interface BenchConfig {
   /** Service-level objectives for goodput. @unit milliseconds */
   slo?: { ttftMs?: number; e2eMs?: number };
   /**
+   * When `eval --baseline` and `batchbench compare` call a target regressed (exit 1). Compared per
+   * target on the rows both runs share.
+   */
+  regression?: {
+    /** Largest tolerated drop of the paired pass rate. @default 2 @unit percentage points */
+    maxAccuracyDropPts?: number;
+    /** Count an accuracy drop only if the paired test (McNemar) also finds it significant at 95%. @default true */
+    requireSignificant?: boolean;
+    /** Largest tolerated rise of p95 end-to-end latency. @default 25 @unit percent */
+    maxP95LatencyIncreasePct?: number;
+    /** Largest tolerated rise of p95 time to first token. @default 25 @unit percent */
+    maxTtftIncreasePct?: number;
+    /** Largest tolerated rise of cost per item. @default 10 @unit percent */
+    maxCostIncreasePct?: number;
+    /** Largest tolerated rise of the share of failed results (timeouts, filters, …). @default 5 @unit percentage points */
+    maxFailureRateIncreasePts?: number;
+    /** A failure category absent from the baseline (e.g. first timeouts) is a regression. @default true */
+    failOnNewErrorCategories?: boolean;
+  };
+  /**
    * Start the embedded emulator with these settings; deployments whose baseURL is `'emulator'` are pointed at it.
    * Opaque here: the emulator validates it.
    */
@@ -170,6 +190,17 @@ export interface ResolvedThresholds {
   readonly perTarget?: Readonly<Record<string, { readonly accuracy?: number; readonly p95LatencyMs?: number }>>;
 }
 
+/** Regression limits with every default applied (see BenchConfig.regression for units). */
+export interface ResolvedRegression {
+  readonly maxAccuracyDropPts: number;
+  readonly requireSignificant: boolean;
+  readonly maxP95LatencyIncreasePct: number;
+  readonly maxTtftIncreasePct: number;
+  readonly maxCostIncreasePct: number;
+  readonly maxFailureRateIncreasePts: number;
+  readonly failOnNewErrorCategories: boolean;
+}
+
 /** The validated, defaulted, deeply frozen configuration. Produced only by resolveConfig. */
 export interface ResolvedConfig {
   /** Absolute path of the config file. */
@@ -199,6 +230,8 @@ export interface ResolvedConfig {
   /** True when `scorers` is the default list: drop it when the dataset has no expected answers. */
   readonly scorersAreDefault: boolean;
   readonly thresholds: ResolvedThresholds;
+  /** Limits for baseline comparisons; not part of `hash` (they judge results, they do not change them). */
+  readonly regression: ResolvedRegression;
   readonly slo: { readonly ttftMs?: number; readonly e2eMs?: number };
   readonly emulator?: Readonly<Record<string, unknown>>;
   /** True when at least one deployment points at the embedded emulator. */

@@ -48,6 +48,20 @@ export function createConfigSchema(context: DeploymentCheckContext) {
       })
       .optional(),
     slo: z.strictObject({ ttftMs: numberAtLeast(0).optional(), e2eMs: numberAtLeast(0).optional() }).optional(),
+    regression: z
+      .strictObject(
+        {
+          maxAccuracyDropPts: numberBetween(0, 100).optional(),
+          requireSignificant: z.boolean({ error: 'expected true or false' }).optional(),
+          maxP95LatencyIncreasePct: numberAtLeast(0).optional(),
+          maxTtftIncreasePct: numberAtLeast(0).optional(),
+          maxCostIncreasePct: numberAtLeast(0).optional(),
+          maxFailureRateIncreasePts: numberBetween(0, 100).optional(),
+          failOnNewErrorCategories: z.boolean({ error: 'expected true or false' }).optional(),
+        },
+        { error: 'expected an object of regression limits, e.g. { maxAccuracyDropPts: 2 }' },
+      )
+      .optional(),
     emulator: z.record(z.string(), z.unknown(), { error: 'expected an object of emulator settings' }).optional(),
   });
 }

@@ -53,3 +53,19 @@ export const authDefaults = {
   foundryProjectScope: 'https://ai.azure.com/.default',
   azureHostSuffixes: ['.openai.azure.com', '.services.ai.azure.com', '.cognitiveservices.azure.com'],
 } as const;
+
+/** Regression limits for baseline comparisons (`eval --baseline`, `batchbench compare`). */
+export const regressionDefaults = {
+  /** @unit percentage points */
+  maxAccuracyDropPts: 2,
+  requireSignificant: true,
+  /** @unit percent */
+  maxP95LatencyIncreasePct: 25,
+  /** @unit percent */
+  maxTtftIncreasePct: 25,
+  /** @unit percent */
+  maxCostIncreasePct: 10,
+  /** @unit percentage points */
+  maxFailureRateIncreasePts: 5,
+  failOnNewErrorCategories: true,
+} as const;

@@ -9,7 +9,7 @@ import type { CliOverrides, ResolveContext, ResolvedConfig, ResolvedScorerSpec }
 import { checkReferences, targetNames } from './check-references.ts';
 import { hashConfig } from './config-hash.ts';
 import { createConfigSchema, type ParsedConfig } from './config-schema.ts';
-import { configDefaults, retryDefaults } from './defaults.ts';
+import { configDefaults, regressionDefaults, retryDefaults } from './defaults.ts';
 import { EMULATOR_BASE_URL } from './endpoint.ts';
 import { describeValue, formatIssues } from './format-issues.ts';
 import { resolveScorers } from './resolve-scorers.ts';
@@ -84,13 +84,14 @@ function build(
     scorersAreDefault: scorers === undefined,
     thresholds: copyData(config.thresholds ?? {}),
     slo: { ...config.slo },
+    regression: { ...regressionDefaults, ...dropUndefined(config.regression ?? {}) },
     emulator: config.emulator === undefined ? undefined : copyData(config.emulator),
     usesEmulator: config.targets.some((target) => target.deployments.some((deployment) => deployment.baseURL === EMULATOR_BASE_URL)),
   };
   // The emulator's URL changes every run (ephemeral port), so the hash sees the placeholder instead.
   const stableTargets = resolveTargets(config.targets, { timeoutMs, ...(config.system === undefined ? {} : { system: config.system }), emulatorBaseURL: EMULATOR_BASE_URL });
-  // outDir decides where results go, not what they are, so it stays out of the hash.
-  const { outDir: _outDir, ...identity } = withoutHash;
+  // outDir decides where results go and regression how they are judged, not what they are: both stay out of the hash.
+  const { outDir: _outDir, regression: _regression, ...identity } = withoutHash;
   const hashInput = { ...identity, targets: stableTargets.filter((target) => targets.some((kept) => kept.name === target.name)), judgeTargets: judgeNames };
   const resolved = { file: resolvePath(context.file), ...dropUndefined(withoutHash), hash: hashConfig(hashInput) };
   return deepFreeze(resolved) as ResolvedConfig;

@@ -21,7 +21,7 @@ export function createHtmlReporter(options: ReporterOptions, summary: SharedSumm
     ...forwardRecords(summary),
     async onRunEnd(end) {
       summary.add(end);
-      const model = buildViewModel(summary.finish(), summary.rows(), summary.cellsSeen());
+      const model = buildViewModel(summary.finish(), summary.rows(), summary.cellsSeen(), options.baseline);
       await writeFileAtomic(join(options.outDir, HTML_FILE), renderReportHtml(model, await loadChartJs()));
     },
   };

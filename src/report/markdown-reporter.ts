@@ -16,7 +16,7 @@ export function createMarkdownReporter(options: ReporterOptions, summary: Shared
     ...forwardRecords(summary),
     async onRunEnd(end) {
       summary.add(end);
-      const text = renderMarkdown(summary.finish());
+      const text = renderMarkdown(summary.finish(), options.baseline);
       await writeFileAtomic(join(options.outDir, MARKDOWN_FILE), text);
       const stepSummary = options.env?.GITHUB_STEP_SUMMARY;
       if (stepSummary) await appendFile(stepSummary, `${text}\n`);

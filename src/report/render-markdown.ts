@@ -1,9 +1,12 @@
 /** summary.md: the overview, pairwise verdicts and detail tables as GitHub-flavoured markdown. */
+import type { BaselineSection } from './baseline/baseline-tracker.ts';
+import { renderBaselineMarkdown } from './baseline/render-baseline.ts';
 import { formatMs } from './format.ts';
 import type { RunSummary } from './summary-types.ts';
 import { deploymentsTable, errorsTable, latencyTable, overviewTable, pairwiseTable, qualityTable, throughputTable, tokensTable, type ViewTable } from './view-tables.ts';
 
-export function renderMarkdown(summary: RunSummary): string {
+/** @param baseline adds the "vs baseline" section after the overview; absent, the output is unchanged */
+export function renderMarkdown(summary: RunSummary, baseline?: BaselineSection): string {
   const out: string[] = [];
   out.push(`## batchbench: ${md(summary.runId ?? 'run')}`, '');
   if (summary.emulator) out.push('> [!NOTE]', '> Every endpoint was the **embedded emulator**: latencies and answers are synthetic.', '');
@@ -20,6 +23,7 @@ export function renderMarkdown(summary: RunSummary): string {
     for (const p of summary.pairwise) out.push(`- ${md(p.sentence)}`);
     out.push('');
   }
+  if (baseline) out.push(...renderBaselineMarkdown(baseline.comparison(), baseline.label, md));
   const details = [qualityTable(summary), pairwiseTable(summary), latencyTable(summary), throughputTable(summary), tokensTable(summary)];
   // Per-deployment lines only say something new when a target is a pool.
   if (summary.targets.some((t) => t.byDeployment.length > 1)) details.push(deploymentsTable(summary));

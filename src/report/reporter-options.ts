@@ -1,4 +1,5 @@
 /** Options every built-in reporter accepts, and the summary they share. */
+import type { BaselineSection } from './baseline/baseline-tracker.ts';
 import type { SummaryOptions } from './summarize.ts';
 
 export interface ReporterOptions {
@@ -14,4 +15,9 @@ export interface ReporterOptions {
   readonly columns?: number;
   /** Row sample size and bootstrap resamples. */
   readonly summary?: SummaryOptions;
+  /**
+   * Adds a "vs baseline" section to summary.md and report.html (from `createBaselineTracker`, which
+   * must also be one of the run's reporters). Absent: those outputs are unchanged.
+   */
+  readonly baseline?: BaselineSection;
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { readJournal } from '../sink/read-journal.ts';
 import { replayJournal } from '../report/registry.ts';
 import { createRunReporters } from './run-reporters.ts';
+import { storedBaselineTracker } from './baseline-input.ts';
 
 export interface ReplayOptions {
   readonly runDir: string;
@@ -14,7 +15,13 @@ export interface ReplayOptions {
 }
 
 export async function rerenderRun(options: ReplayOptions): Promise<{ errors: string[] }> {
-  const set = await createRunReporters({ outDir: options.runDir, env: options.env, write: options.write });
+  const tracker = await storedBaselineTracker(options.runDir);
+  const set = await createRunReporters({
+    outDir: options.runDir,
+    env: options.env,
+    write: options.write,
+    ...(tracker ? { baseline: tracker.section, extra: [tracker] } : {}),
+  });
   const failures = await replayJournal(readJournal(join(options.runDir, 'journal.jsonl')), set.reporters, options.runDir);
   return { errors: failures.map((f) => `reporter ${f.reporter} failed in ${f.hook}: ${(f.error as Error)?.message ?? String(f.error)}`) };
 }

@@ -3,6 +3,8 @@
  * a re-render writes exactly what the run wrote.
  */
 import { builtinReporterNames, createReporters } from '../report/registry.ts';
+import type { BaselineSection } from '../report/baseline/baseline-tracker.ts';
+import type { Reporter } from '../types.ts';
 import type { ReporterSet } from './run-eval.ts';
 
 export interface RunReporterOptions {
@@ -12,6 +14,10 @@ export interface RunReporterOptions {
   readonly write?: ((line: string) => void) | undefined;
   readonly color?: boolean;
   readonly columns?: number;
+  /** Adds the "vs baseline" section to summary.md and report.html. */
+  readonly baseline?: BaselineSection | undefined;
+  /** More reporters (e.g. the baseline tracker), fed before the built-ins. */
+  readonly extra?: readonly Reporter[];
 }
 
 export async function createRunReporters(options: RunReporterOptions): Promise<ReporterSet> {
@@ -22,6 +28,7 @@ export async function createRunReporters(options: RunReporterOptions): Promise<R
     ...(options.write ? { write: options.write } : {}),
     ...(options.color === undefined ? {} : { color: options.color }),
     ...(options.columns === undefined ? {} : { columns: options.columns }),
+    ...(options.baseline ? { baseline: options.baseline } : {}),
   });
-  return { reporters, errors: [] };
+  return { reporters: [...(options.extra ?? []), ...reporters], errors: [] };
 }

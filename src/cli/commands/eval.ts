@@ -22,6 +22,8 @@ import { readJournal } from '../../sink/read-journal.ts';
 import { UsageError } from '../../errors.ts';
 import { startEmbeddedEmulator, type EmbeddedEmulator } from '../embedded-emulator.ts';
 import { EXIT, type CliIo } from '../io.ts';
+import { closeBaselineTracking, openBaselineTracking } from './compare.ts';
+import { writeBaselineInput } from '../../run/baseline-input.ts';
 
 export interface EvalArgs {
   readonly config?: string | undefined;
@@ -42,6 +44,10 @@ export interface EvalArgs {
   readonly retryErrors?: string | undefined;
   /** Use the response cache. */
   readonly cache?: boolean | undefined;
+  /** Compare with this baseline (NAME, file or run directory); a regression exits 1. */
+  readonly baseline?: string | undefined;
+  /** Save this run as a baseline (NAME → reports/baselines/NAME.json, or a path). */
+  readonly saveBaseline?: string | undefined;
 }
 
 export async function evalCommand(args: EvalArgs, io: CliIo): Promise<number> {
@@ -85,6 +91,7 @@ export async function evalCommand(args: EvalArgs, io: CliIo): Promise<number> {
       );
     }
 
+    const tracking = await openBaselineTracking({ baseline: args.baseline, saveBaseline: args.saveBaseline }, config, io);
     const shardText = manifest?.overrides.shard ?? args.shard;
     const shard = shardText ? parseShard(shardText) : undefined;
     const prepared = await prepareRun(config, { cwd: io.cwd, datasetsDir: io.datasetsDir, ...(shard ? { includeRow: inShard(shard) } : {}) });
@@ -99,6 +106,7 @@ export async function evalCommand(args: EvalArgs, io: CliIo): Promise<number> {
       env: io.env,
       write: args.quiet || args.json ? undefined : (line) => io.stdout(`${line}\n`),
       color: io.isTTY && !io.env.NO_COLOR,
+      ...(tracking ? { baseline: tracking.tracker.section, extra: [tracking.tracker] } : {}),
     });
     const newManifest: RunManifest = {
       version: 1,
@@ -135,7 +143,10 @@ export async function evalCommand(args: EvalArgs, io: CliIo): Promise<number> {
         ...(shard ? { shard } : {}),
         ...(resume ? { resume } : {}),
         ...(args.cache ? { cache: createResponseCache(resolve(io.cwd, config.outDir, '.cache'), (url) => (emulator && url.startsWith(emulator.origin) ? `emulator:${url.slice(emulator.origin.length)}` : url)) } : {}),
-        onStart: () => writeManifest(runDir, newManifest),
+        onStart: async () => {
+          await writeManifest(runDir, newManifest);
+          if (tracking?.against) await writeBaselineInput(runDir, tracking.against);
+        },
       };
       result = await runEval(options);
     } finally {
@@ -143,6 +154,8 @@ export async function evalCommand(args: EvalArgs, io: CliIo): Promise<number> {
     }
 
     for (const problem of reporters.errors) io.stderr(`warning: ${problem}\n`);
+    const completed = result.end.reason === 'completed' && result.tally.blocked.size === 0;
+    const baselineVerdict = tracking ? await closeBaselineTracking(tracking, completed, io) : { regressed: false };
     const summary = await readSummary(runDir);
     const gates = summary ? evaluateThresholds(summary, config.thresholds) : { failures: ['report.json was not written; thresholds could not be checked'] };
     if (args.json) {
@@ -155,7 +168,7 @@ export async function evalCommand(args: EvalArgs, io: CliIo): Promise<number> {
     io.stdout(`run directory: ${runDir}\n`);
     if (result.end.reason === 'aborted') return EXIT.interrupted;
     if (result.tally.blocked.size > 0 || result.end.reason === 'failed') return EXIT.incomplete;
-    if (gates.failures.length > 0) return EXIT.thresholds;
+    if (gates.failures.length > 0 || baselineVerdict.regressed) return EXIT.thresholds;
     return EXIT.ok;
   } finally {
     await emulator?.close();

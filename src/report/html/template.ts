@@ -4,6 +4,7 @@
  * default-src, no connect-src) as defence in depth; Chart.js is inlined, nothing loads from a CDN.
  */
 import { embedJson, inlineScriptText } from './embed-json.ts';
+import { BASELINE_CSS, CLIENT_BASELINE } from './client-baseline.ts';
 import { CLIENT_SCRIPT } from './client-script.ts';
 import { REPORT_CSS } from './styles.ts';
 import type { ReportViewModel } from './view-model.ts';
@@ -12,6 +13,8 @@ export const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'unsafe-i
 
 /** @param chartJs the Chart.js UMD bundle's source text */
 export function renderReportHtml(model: ReportViewModel, chartJs: string): string {
+  // Present only with a baseline comparison: without one the page is byte-identical to before.
+  const withBaseline = model.baseline !== undefined;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -20,14 +23,14 @@ export function renderReportHtml(model: ReportViewModel, chartJs: string): strin
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>batchbench report</title>
-<style>${REPORT_CSS}</style>
+<style>${REPORT_CSS}${withBaseline ? BASELINE_CSS : ''}</style>
 </head>
 <body>
 <header class="top">
   <h1>batchbench report</h1>
   <div class="facts" id="facts"></div>
 </header>
-<nav class="sections"><a href="#overview">Overview</a><a href="#charts-section">Charts</a><a href="#details-section">Details</a><a href="#rows-section">Rows</a></nav>
+<nav class="sections"><a href="#overview">Overview</a>${withBaseline ? '<a href="#baseline-section">vs baseline</a>' : ''}<a href="#charts-section">Charts</a><a href="#details-section">Details</a><a href="#rows-section">Rows</a></nav>
 <main>
   <div class="banner" id="emulator-banner" role="note" hidden></div>
   <section id="overview">
@@ -37,7 +40,7 @@ export function renderReportHtml(model: ReportViewModel, chartJs: string): strin
       <ul class="verdicts" id="verdicts" aria-label="Pairwise comparisons at 95%"></ul>
     </div>
   </section>
-  <section id="charts-section">
+${withBaseline ? '  <section id="baseline-section">\n    <h2>vs baseline</h2>\n    <div class="card" id="baseline"></div>\n  </section>\n' : ''}  <section id="charts-section">
     <h2>Charts</h2>
     <div class="charts" id="charts"></div>
   </section>
@@ -63,7 +66,7 @@ export function renderReportHtml(model: ReportViewModel, chartJs: string): strin
 <script type="application/json" id="report-data">${embedJson(model)}</script>
 <script>${inlineScriptText(chartJs)}</script>
 <script>${inlineScriptText(CLIENT_SCRIPT)}</script>
-</body>
+${withBaseline ? `<script>${inlineScriptText(CLIENT_BASELINE)}</script>\n` : ''}</body>
 </html>
 `;
 }

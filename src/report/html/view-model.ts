@@ -3,6 +3,8 @@
  * summary.md), chart series and the row sample in a compact array form. Text fields share a size budget
  * so 2,000 rows × 3 targets stay well under 3 MB however long the outputs are.
  */
+import type { BaselineSection } from '../baseline/baseline-tracker.ts';
+import { baselineTable, describeLimits } from '../baseline/render-baseline.ts';
 import { formatMs } from '../format.ts';
 import type { SampledRow } from '../row-sample.ts';
 import type { RunSummary } from '../summary-types.ts';
@@ -41,9 +43,22 @@ export interface ReportViewModel {
     readonly pareto: readonly { readonly target: string; readonly accuracy: number | null; readonly p95Ms: number | null; readonly costPer1k: number | null }[];
   };
   readonly rowSample: { readonly seen: number; readonly fieldChars: number; readonly items: readonly ViewRow[] };
+  /** The "vs baseline" section; the key is absent (not null) without a comparison, so such reports are unchanged. */
+  readonly baseline?: BaselineView;
 }
 
-export function buildViewModel(summary: RunSummary, rows: readonly SampledRow[], cellsSeen: number): ReportViewModel {
+export interface BaselineView {
+  readonly label: string;
+  readonly regressed: boolean;
+  readonly verdict: string;
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+  /** Regressions and notes (everything after the verdict). */
+  readonly sentences: readonly string[];
+  readonly limits: string;
+}
+
+export function buildViewModel(summary: RunSummary, rows: readonly SampledRow[], cellsSeen: number, baseline?: BaselineSection): ReportViewModel {
   const targets = summary.targets.map((t) => t.target);
   const fieldCount = Math.max(1, rows.length * (2 + targets.length));
   const fieldChars = Math.max(MIN_FIELD_CHARS, Math.min(MAX_FIELD_CHARS, Math.floor(TEXT_BUDGET_CHARS / fieldCount)));
@@ -78,10 +93,21 @@ export function buildViewModel(summary: RunSummary, rows: readonly SampledRow[],
         }),
       ]),
     },
+    ...(baseline ? { baseline: baselineView(baseline) } : {}),
   };
 }
 
 // --- internal ---
+
+function baselineView(section: BaselineSection): BaselineView {
+  const comparison = section.comparison();
+  const table = baselineTable(comparison);
+  const [verdict = '', ...sentences] = comparison.sentences;
+  return {
+    label: section.label, regressed: comparison.regressed, verdict, columns: table.columns, rows: table.rows, sentences,
+    limits: describeLimits(comparison),
+  };
+}
 
 function schedulerLine(s: NonNullable<RunSummary['scheduler']>): string {
   return `${s.attempts} attempts for ${s.items} items · ${s.quota429} quota and ${s.capacity429} capacity 429s · deployments paused ${formatMs(s.pausedMs)} · peak ${s.peakInFlight} in flight`;
