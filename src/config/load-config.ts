@@ -59,10 +59,10 @@ function locateConfig(cwd: string, given: string | undefined): string {
 
 async function importConfig(file: string): Promise<Record<string, unknown>> {
   try {
-    // The file's modification time in the URL: a config edited while the process lives (a watch
+    // The file's modification time in the URL (`?t=`, which Vite-based test runners also understand): a config edited while the process lives (a watch
     // loop, tests running several configs) is imported afresh instead of from the module cache.
     const url = new URL(pathToFileURL(file).href);
-    url.searchParams.set('mtime', String(statSync(file).mtimeMs));
+    url.searchParams.set('t', String(Math.floor(statSync(file).mtimeMs)));
     return (await import(url.href)) as Record<string, unknown>;
   } catch (thrown) {
     throw importFailure(toError(thrown), file);

@@ -37,8 +37,9 @@ describe('eval against a baseline', () => {
     expect(same.stderr).toMatch(/no regression/i);
     expect(same.code).toBe(0);
 
-    await project.write('eval.config.ts', config(0.3, `[{ kind: 'busy', latencyMultiplier: 60 }]`));
-    const worse = await project.run(['eval', '--dataset', 'qa.csv', '--baseline', 'nightly', '--quiet']);
+    // A separate file: this process has already imported eval.config.ts once.
+    await project.write('worse.config.ts', config(0.3, `[{ kind: 'busy', latencyMultiplier: 60 }]`));
+    const worse = await project.run(['eval', '--config', 'worse.config.ts', '--dataset', 'qa.csv', '--baseline', 'nightly', '--quiet']);
     expect(worse.code).toBe(1);
     expect(worse.stderr).toMatch(/nano/);
     expect(worse.stderr).toMatch(/accuracy/i);
