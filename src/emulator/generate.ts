@@ -8,6 +8,7 @@ import { createRng, hashString } from '../internal/rng.ts';
 import type { AnswerBook } from './answers.ts';
 import { genericText, reasoningText } from './answers.ts';
 import { countTokens, tokenPieces, truncateToTokens } from './tokens.ts';
+import { gradeIfGraderPrompt } from './grader.ts';
 
 export type FinishReason = 'stop' | 'length' | 'content_filter';
 
@@ -52,7 +53,11 @@ export function generate(book: AnswerBook, x: GenerateInput): Generated {
   if (questionIndex < 0 && x.fullPrompt !== x.questionText) questionIndex = book.find(x.fullPrompt);
   let answer: string;
   let correct: boolean | undefined;
-  if (questionIndex >= 0) {
+  const verdict = gradeIfGraderPrompt(x.fullPrompt, x.accuracy, random);
+  if (verdict !== undefined) {
+    answer = verdict;
+    questionIndex = -1;
+  } else if (questionIndex >= 0) {
     correct = random() < x.accuracy;
     answer = correct ? (book.entry(questionIndex)?.answer ?? '') : book.wrongAnswer(questionIndex, random);
   } else {
