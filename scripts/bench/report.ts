@@ -1,0 +1,109 @@
+/** Shapes benchmark results into `reports/bench/latest.json` and the markdown table printed on stdout. */
+import type { GroupBound } from '../../src/scheduler/bound.ts';
+import type { Scenario } from './scenarios.ts';
+import type { StrategyResult } from './run-strategy.ts';
+
+export interface BaselineReport {
+  readonly name: string;
+  /** Their makespan ÷ ours (> 1: we are faster). */
+  readonly ratio_vs_ours: number;
+  readonly lost: number;
+  readonly makespan_s: number;
+  readonly quota429_per_attempt: number;
+  readonly quota429: number;
+  /** Their makespan ÷ ours on the pooled group (gpt-4o). */
+  readonly pool_ratio_vs_ours: number;
+}
+
+export interface ScenarioReport {
+  readonly id: string;
+  readonly title: string;
+  readonly bound_s: number;
+  readonly makespan_s: number;
+  /** bound ÷ makespan (≤ 1; 1 is optimal). */
+  readonly ratio: number;
+  readonly binding: string;
+  readonly windows: number;
+  readonly groups: readonly { name: string; ratio: number; binding: string; bound_s: number; makespan_s: number }[];
+  readonly attempts: number;
+  readonly quota429: number;
+  readonly quota429_per_attempt: number;
+  readonly capacity429: number;
+  readonly lost: number;
+  readonly fatal: number;
+  readonly paused_s: number;
+  readonly peak_in_flight: number;
+  readonly peak_rss_mb: number;
+  readonly client_cpu_us_per_attempt: number;
+  readonly fairness_skew: number;
+  readonly wall_s: number;
+  readonly baselines: readonly BaselineReport[];
+}
+
+const s = (ms: number) => round(ms / 1000, 1);
+export const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
+const POOL = 'gpt-4o';
+
+export function scenarioReport(scenario: Scenario, bound: { boundMs: number; groups: readonly GroupBound[] }, ours: StrategyResult, others: readonly StrategyResult[]): ScenarioReport {
+  const binding = [...bound.groups].sort((a, b) => b.boundMs - a.boundMs)[0];
+  const windowOf = (g: GroupBound | undefined) => {
+    if (!g) return 1;
+    const member = scenario.targets.find((t) => t.name === g.name)?.members[0];
+    const w = g.binding === 'requests' ? (member?.server.requestWindows[0]?.ms ?? 10_000) : (member?.server.tokenWindowMs ?? 60_000);
+    return g.boundMs / w;
+  };
+  const poolOf = (r: StrategyResult) => r.groups.find((g) => g.name === POOL)?.makespanMs ?? r.makespanMs;
+  return {
+    id: scenario.id,
+    title: scenario.title,
+    bound_s: s(bound.boundMs),
+    makespan_s: s(ours.makespanMs),
+    ratio: round(bound.boundMs / ours.makespanMs),
+    binding: binding ? `${binding.name}:${binding.binding}` : 'n/a',
+    windows: round(windowOf(binding), 1),
+    groups: bound.groups.map((g) => {
+      const achieved = ours.groups.find((x) => x.name === g.name)?.makespanMs ?? 0;
+      return { name: g.name, ratio: round(achieved > 0 ? g.boundMs / achieved : 0), binding: g.binding, bound_s: s(g.boundMs), makespan_s: s(achieved) };
+    }),
+    attempts: ours.attempts,
+    quota429: ours.quota429,
+    quota429_per_attempt: round(ours.quota429 / Math.max(1, ours.attempts), 4),
+    capacity429: ours.capacity429,
+    lost: ours.lost,
+    fatal: ours.fatal,
+    paused_s: s(ours.pausedMs),
+    peak_in_flight: ours.peakInFlight,
+    peak_rss_mb: round(ours.peakRssMb, 1),
+    client_cpu_us_per_attempt: round(ours.clientCpuPerAttemptUs, 0),
+    fairness_skew: ours.fairnessSkew,
+    wall_s: s(ours.wallMs),
+    baselines: others.map((o) => ({
+      name: o.name,
+      ratio_vs_ours: round(o.makespanMs / ours.makespanMs),
+      lost: o.lost,
+      makespan_s: s(o.makespanMs),
+      quota429_per_attempt: round(o.quota429 / Math.max(1, o.attempts), 4),
+      quota429: o.quota429,
+      pool_ratio_vs_ours: round(poolOf(o) / poolOf(ours)),
+    })),
+  };
+}
+
+export function markdown(reports: readonly ScenarioReport[]): string {
+  const lines = [
+    '| Scenario | bound s | makespan s | ratio | groups (ratio, binding) | windows | q429/att | cap429 | lost | paused s | peak in-flight | RSS MB | client CPU µs/att |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of reports) {
+    const groups = r.groups.map((g) => `${g.name} ${g.ratio} ${g.binding[0]}`).join('; ');
+    lines.push(`| ${r.id} | ${r.bound_s} | ${r.makespan_s} | **${r.ratio}** | ${groups} | ${r.windows} | ${(r.quota429_per_attempt * 100).toFixed(2)} % | ${r.capacity429} | ${r.lost} | ${r.paused_s} | ${r.peak_in_flight} | ${r.peak_rss_mb} | ${r.client_cpu_us_per_attempt} |`);
+  }
+  const withBaselines = reports.filter((r) => r.baselines.length > 0);
+  if (withBaselines.length > 0) {
+    lines.push('', '| Scenario | baseline | makespan s | ratio_vs_ours | pool ratio_vs_ours | q429/att | 429s (ours) | lost |', '|---|---|---|---|---|---|---|---|');
+    for (const r of withBaselines) {
+      for (const b of r.baselines) lines.push(`| ${r.id} | ${b.name} | ${b.makespan_s} | ${b.ratio_vs_ours} | ${b.pool_ratio_vs_ours} | ${(b.quota429_per_attempt * 100).toFixed(1)} % | ${b.quota429} (${r.quota429}) | ${b.lost} |`);
+    }
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,119 @@
+/**
+ * Adaptive in-flight cap of one deployment (scheduler-design.md §5.5): AIMD on *overload* signals only
+ * (capacity 429, 5xx, timeouts) with Netflix's "half used" guard, windowed updates, slow start, and a
+ * Gradient2-style latency brake on seconds per output token. Quota 429s never reach this class: they
+ * are a rate problem the mirrors and the pause already handle.
+ */
+import { aimdTuning } from './defaults.ts';
+
+export interface ConcurrencyInit {
+  /** Starting cap (Little's law estimate, clamped by the caller). */
+  readonly start: number;
+  /** Hard ceiling (the deployment's maxConcurrency and the per-deployment maximum). */
+  readonly max: number;
+  /** Shortest update window. @unit milliseconds */
+  readonly minWindowMs: number;
+  /** Fixed cap: no adaptation at all. */
+  readonly fixed?: number;
+}
+
+export class AdaptiveConcurrency {
+  #limit: number;
+  readonly #start: number;
+  readonly #max: number;
+  readonly #fixed: number | undefined;
+  readonly #minWindowMs: number;
+  #slowStart = true;
+  #windowStart = 0;
+  #samples = 0;
+  #overload = false;
+  #peakInFlight = 0;
+  #rttEwma = 0;
+  #shortPerToken = 0;
+  #longPerToken = 0;
+
+  constructor(init: ConcurrencyInit, now: number) {
+    this.#max = Math.max(1, init.max);
+    this.#fixed = init.fixed === undefined ? undefined : Math.max(1, Math.min(init.fixed, this.#max));
+    this.#start = Math.max(aimdTuning.minLimit, Math.min(init.start, this.#max));
+    this.#limit = this.#fixed ?? this.#start;
+    this.#minWindowMs = init.minWindowMs;
+    this.#windowStart = now;
+  }
+
+  /** Current cap on requests in flight. */
+  get limit(): number {
+    return Math.max(1, Math.floor(this.#limit));
+  }
+
+  /** Observes the in-flight count right after a dispatch (for the "half used" guard). */
+  onDispatch(inFlight: number): void {
+    if (inFlight > this.#peakInFlight) this.#peakInFlight = inFlight;
+  }
+
+  /** A completed request: latency and output length feed the brake. */
+  onSuccess(now: number, latencyMs: number, outputTokens: number): void {
+    this.#rttEwma = this.#rttEwma === 0 ? latencyMs : this.#rttEwma * 0.9 + latencyMs * 0.1;
+    const perToken = latencyMs / Math.max(1, outputTokens);
+    if (this.#longPerToken === 0) {
+      this.#longPerToken = perToken;
+      this.#shortPerToken = perToken;
+    } else {
+      this.#shortPerToken += (perToken - this.#shortPerToken) * aimdTuning.shortEwma;
+      this.#longPerToken += (perToken - this.#longPerToken) * aimdTuning.longEwma;
+    }
+    this.#samples++;
+    this.#maybeUpdate(now);
+  }
+
+  /** An overload signal (capacity 429, 5xx, timeout, connection error). */
+  onOverload(now: number): void {
+    this.#overload = true;
+    this.#samples++;
+    this.#maybeUpdate(now);
+  }
+
+  /** Back to slow start (after the breaker closes). */
+  reset(now: number): void {
+    this.#limit = this.#fixed ?? this.#start;
+    this.#slowStart = true;
+    this.#startWindow(now);
+  }
+
+  #maybeUpdate(now: number): void {
+    if (this.#fixed !== undefined) return;
+    const windowMs = Math.max(this.#minWindowMs, 2 * this.#rttEwma);
+    if (this.#samples < aimdTuning.minSamples || now - this.#windowStart < windowMs) return;
+    let limit = this.#limit;
+    // Gradient2: after latency improves a lot, let the long average catch up instead of waiting 600 samples
+    if (this.#longPerToken > 2 * this.#shortPerToken) this.#longPerToken *= 0.95;
+    if (this.#overload) {
+      limit = limit * aimdTuning.cut;
+      this.#slowStart = false;
+    } else {
+      const gradient = this.#gradient();
+      if (gradient < 1) {
+        limit = Math.min(limit, 0.8 * limit + 0.2 * (limit * gradient + 4));
+        this.#slowStart = false;
+      } else if (this.#peakInFlight * 2 >= limit) {
+        limit = this.#slowStart ? limit * 2 : limit + 1;
+      }
+    }
+    this.#limit = Math.max(aimdTuning.minLimit, Math.min(this.#max, limit));
+    this.#startWindow(now);
+  }
+
+  /** clamp(1.5 × long / short, 0.5, 1): below 1 when recent seconds per token rose past 1.5× normal. */
+  #gradient(): number {
+    if (this.#shortPerToken <= 0 || this.#longPerToken <= 0) return 1;
+    const g = (aimdTuning.brakeRatio * this.#longPerToken) / this.#shortPerToken;
+    return g < 0.5 ? 0.5 : g > 1 ? 1 : g;
+  }
+
+  #startWindow(now: number): void {
+    this.#windowStart = now;
+    this.#samples = 0;
+    this.#overload = false;
+    this.#peakInFlight = 0;
+  }
+}

@@ -1,0 +1,326 @@
+/**
+ * The gate of one deployment: limiter mirrors (tokens, requests, optional 1 s sub-window), the
+ * pause-until set by quota 429s, the budget multiplier β, the adaptive in-flight cap and the breaker.
+ * It answers one question for dispatch — the earliest time this deployment can start a request of a
+ * given cost — and learns from every outcome. It never sends anything itself.
+ */
+import type { Completion, DeploymentHandle, RateInfo } from '../types.ts';
+import { Breaker } from './breaker.ts';
+import { AdaptiveConcurrency } from './concurrency.ts';
+import type { GateSnapshot, ResolvedSchedulerOptions } from './defaults.ts';
+import { BudgetMultiplier } from './budget-multiplier.ts';
+import { aimdTuning, gateJitterRatio, stormThreshold } from './defaults.ts';
+import { LimiterMirror } from './limiter-mirror.ts';
+import type { UsageVerdict } from './limiter-mirror.ts';
+import { Pause } from './pause.ts';
+import type { BackoffState } from './retry.ts';
+import { clampWait, decorrelatedBackoff, hintWaitMs } from './retry.ts';
+
+/** What the gate remembers about one dispatched attempt. */
+export interface DispatchTicket {
+  /** @unit milliseconds (clock time) */
+  readonly at: number;
+  readonly cost: number;
+  /** Mirror usage right after booking this request, to learn a budget from `remaining-*`. */
+  readonly tokensUsed: number;
+  readonly requestsUsed: number;
+}
+
+const INF = Number.POSITIVE_INFINITY;
+
+export class Gate {
+  readonly id: string;
+  readonly handle: DeploymentHandle;
+  readonly tokens: LimiterMirror;
+  readonly requests: LimiterMirror;
+  readonly breaker: Breaker;
+  /** Requests of this deployment currently in flight. */
+  inFlight = 0;
+  /** The last 401/403/404 error, reported when a lane gives up on this deployment. */
+  lastConfigError: unknown;
+  /** The last failure of any kind, reported when the breaker grace expires. */
+  lastError: unknown;
+  #sub: LimiterMirror | undefined;
+  /** Token pacing bucket (see SchedulerOptions.pacing); created once a token budget is known. */
+  #pacer: LimiterMirror | undefined;
+  readonly #options: ResolvedSchedulerOptions;
+  #concurrency: AdaptiveConcurrency | undefined;
+  #contacted = false;
+  readonly #beta: BudgetMultiplier;
+  #lastQuotaAt = -INF;
+  readonly #pause = new Pause();
+  #storm = false;
+  #pauseBackoff: BackoffState | undefined;
+
+  constructor(handle: DeploymentHandle, options: ResolvedSchedulerOptions, now: number) {
+    this.id = handle.id;
+    this.handle = handle;
+    this.#options = options;
+    const guardMs = options.expiryGuardMs;
+    const depth = options.conservativeDepthMs;
+    this.tokens = new LimiterMirror({ budget: handle.limits.tpm, windowMs: options.tokenWindowMs, guardMs, conservativeDepthMs: depth, windowDivisors: [6, 60] }, now);
+    const requestBudget = handle.limits.rpm === undefined ? undefined : Math.max(1, Math.ceil(handle.limits.rpm / 6));
+    this.requests = new LimiterMirror({ budget: requestBudget, windowMs: options.requestWindowMs, guardMs, conservativeDepthMs: depth, windowDivisors: [10] }, now);
+    if (options.subWindow === 'on') this.#enableSubWindow(now);
+    this.#ensurePacer(now);
+    this.breaker = new Breaker(options.breakerWindowMs, options.random);
+    this.#beta = new BudgetMultiplier(options.betaCooldownMs, now);
+  }
+
+  /** Budget multiplier for unseen usage, in [0.5, 1]. */
+  get beta(): number {
+    return this.#beta.current;
+  }
+
+  get pauseUntil(): number {
+    return this.#pause.until;
+  }
+
+  get subWindowEnabled(): boolean {
+    return this.#sub !== undefined;
+  }
+
+  /** In-flight cap: one request until the deployment first answers (a wrong key costs one request), then adaptive. */
+  get cap(): number {
+    if (!this.#contacted) return 1;
+    return this.#concurrency?.limit ?? aimdTuning.minStart;
+  }
+
+  /** False when the server can never admit `cost` (more than its whole token budget). */
+  fits(cost: number): boolean {
+    const budget = this.tokens.budget;
+    return budget === undefined || cost <= budget;
+  }
+
+  /** Earliest time ≥ now this gate can start a request of `cost`; Infinity until a slot or probe frees. */
+  earliestStart(now: number, cost: number): number {
+    const available = this.breaker.availableAt(now);
+    if (available === INF || this.inFlight >= this.cap) return INF;
+    const beta = this.#beta.value(now, this.tokens.windowMs);
+    let t = available > now ? available : now;
+    if (this.#pause.until > t) t = this.#pause.until;
+    const tokenAt = this.tokens.earliest(now, cost, beta);
+    if (tokenAt > t) t = tokenAt;
+    const requestAt = this.requests.earliest(now, 1, beta);
+    if (requestAt > t) t = requestAt;
+    if (this.#sub !== undefined) {
+      const subAt = this.#sub.earliest(now, 1, beta);
+      if (subAt > t) t = subAt;
+    }
+    if (this.#pacer !== undefined) {
+      const paceAt = this.#pacer.earliest(now, cost, beta);
+      if (paceAt > t) t = paceAt;
+    }
+    return t;
+  }
+
+  /** Smallest free share of any mirror's budget: the last tie-break between equally early members. */
+  roomFraction(now: number): number {
+    const beta = this.#beta.current;
+    return Math.min(this.tokens.roomFraction(now, beta), this.requests.roomFraction(now, beta));
+  }
+
+  /** Books a request sent at `now`. */
+  onDispatch(now: number, cost: number): DispatchTicket {
+    if (this.#concurrency === undefined) this.#concurrency = this.#createConcurrency(now, cost);
+    this.inFlight++;
+    this.#concurrency.onDispatch(this.inFlight);
+    this.breaker.onDispatch(now);
+    this.tokens.record(now, cost);
+    this.requests.record(now, 1);
+    this.#sub?.record(now, 1);
+    this.#pacer?.record(now, cost);
+    return { at: now, cost, tokensUsed: this.tokens.used(now), requestsUsed: this.requests.used(now) };
+  }
+
+  onSuccess(now: number, ticket: DispatchTicket, completion: Completion): void {
+    this.#settle(now, ticket, completion.rate);
+    this.#pauseBackoff = undefined;
+    if (this.breaker.onSuccess(now)) this.#concurrency?.reset(now);
+    this.#concurrency?.onSuccess(now, now - ticket.at, completion.usage.completionTokens);
+  }
+
+  /** A request-level failure (400, content filter): the deployment itself is healthy. */
+  onRequestFault(now: number, ticket: DispatchTicket, rate: RateInfo | undefined): void {
+    this.#settle(now, ticket, rate);
+    if (this.breaker.onSuccess(now)) this.#concurrency?.reset(now);
+  }
+
+  /** Capacity 429, 5xx, timeout, connection error: cut concurrency, feed the breaker. */
+  onOverload(now: number, ticket: DispatchTicket, error: unknown, rate: RateInfo | undefined, timeoutLike: boolean): void {
+    this.#settle(now, ticket, rate);
+    this.lastError = error;
+    this.#concurrency?.onOverload(now);
+    this.breaker.onFailure(now, timeoutLike);
+  }
+
+  /** 401/403/404: the deployment cannot serve; open at once. */
+  onConfigFailure(now: number, ticket: DispatchTicket, error: unknown): void {
+    this.#settle(now, ticket, undefined);
+    this.lastConfigError = error;
+    this.lastError = error;
+    this.breaker.openForConfig(now);
+  }
+
+  /** An attempt that ended without telling anything about health (aborted by us). */
+  onNeutral(now: number, ticket: DispatchTicket): void {
+    this.#settle(now, ticket, undefined);
+    this.breaker.onNeutral();
+  }
+
+  /**
+   * A quota 429: pause the whole deployment for the hinted wait (+0–10 % jitter), empty the mirrors,
+   * cut β, and watch for a storm. Returns false when the hint is too long to wait (deployment unavailable).
+   */
+  onQuota(now: number, ticket: DispatchTicket, retryAfterMs: number | undefined, rate: RateInfo | undefined, random: () => number): boolean {
+    const verdict = this.#settle(now, ticket, rate);
+    this.breaker.onNeutral();
+    let hint = hintWaitMs(retryAfterMs, rate);
+    if (hint === undefined) {
+      const step = decorrelatedBackoff(this.#pauseBackoff, this.#options.retry.baseDelayMs, this.#options.retry.maxDelayMs, random);
+      this.#pauseBackoff = step.state;
+      hint = step.delayMs;
+    }
+    const { waitMs, unavailable } = clampWait(hint);
+    if (unavailable) {
+      this.breaker.openForHint(now, waitMs);
+      return false;
+    }
+    const until = now + waitMs * (1 + random() * gateJitterRatio);
+    this.#pause.extend(now, until);
+    this.tokens.exhaust(now);
+    this.requests.exhaust(now);
+    this.#sub?.exhaust(now);
+    this.#lastQuotaAt = now;
+    if (this.#maybeEnableSubWindow(now, ticket, rate)) return true;
+    // Our own timing (skew, requests overtaking each other) explains this 429: the mirrors corrected
+    // themselves, so neither β nor the storm guard should punish the budget for it.
+    const explained = this.#explain429(now, ticket, rate);
+    if (explained === 'skew' || (explained === 'unknown' && (verdict === 'skew' || verdict === 'consistent'))) return true;
+    this.#beta.cut(now);
+    if (this.#pause.countUnexplained() >= stormThreshold && !this.#storm) this.#enterStorm(now);
+    return true;
+  }
+
+  snapshot(now: number): GateSnapshot {
+    const mirror = (m: LimiterMirror) => ({ shape: m.shape, budget: m.budget, used: m.used(now), windowMs: m.windowMs, skewMs: m.skewMs });
+    return { id: this.id, inFlight: this.inFlight, cap: this.cap, beta: this.#beta.current, pauseUntil: this.#pause.until, breaker: this.breaker.state, tokens: mirror(this.tokens), requests: mirror(this.requests) };
+  }
+
+  /** Total paused time, counting only the part of the last pause that fell before `end`. @unit milliseconds */
+  pausedMs(end: number): number {
+    return this.#pause.pausedMs(end);
+  }
+
+  #settle(now: number, ticket: DispatchTicket, rate: RateInfo | undefined): UsageVerdict {
+    this.inFlight--;
+    this.#contacted = true;
+    return rate === undefined ? 'unknown' : this.#learn(now, ticket, rate);
+  }
+
+  /** Learns from one response's rate headers; says whether the server counts usage we cannot explain. */
+  #learn(now: number, ticket: DispatchTicket, rate: RateInfo): UsageVerdict {
+    const hasTokenHeaders = (rate.limitTokens ?? -1) > 0 || (rate.remainingTokens ?? -1) >= 0;
+    const hasRequestHeaders = (rate.limitRequests ?? -1) > 0 || (rate.remainingRequests ?? -1) >= 0;
+    this.tokens.observeLimit(rate.limitTokens);
+    this.requests.observeLimit(rate.limitRequests);
+    this.#pacer?.observeLimit(rate.limitTokens);
+    this.#ensurePacer(now);
+    this.tokens.observeRemaining(rate.remainingTokens, ticket.tokensUsed, ticket.at, now);
+    this.requests.observeRemaining(rate.remainingRequests, ticket.requestsUsed, ticket.at, now);
+    const verdicts: UsageVerdict[] = [serverUsage(this.tokens, rate.limitTokens, rate.remainingTokens, ticket.at, now), serverUsage(this.requests, rate.limitRequests, rate.remainingRequests, ticket.at, now)];
+    if (this.#storm && now - this.#lastQuotaAt >= this.tokens.windowMs) this.#storm = false;
+    if (!this.#storm) {
+      // The first headers tell us the server keeps windows: use the sliding log and its full first window.
+      if (hasTokenHeaders && this.tokens.shape === 'bucket') this.tokens.useSliding();
+      if (hasRequestHeaders && this.requests.shape === 'bucket') this.requests.useSliding();
+    }
+    // The server counts no more than we sent: no unseen tenant right now, so β may climb back faster
+    // than the design's +0.02 per clean window (at most +0.02 per tenth of a window).
+    if (verdicts[0] === 'consistent') this.#beta.evidenceOfNoForeignUsage(now, this.tokens.windowMs);
+    for (const worst of ['foreign', 'skew', 'consistent'] as const) if (verdicts.includes(worst)) return worst;
+    return 'unknown';
+  }
+
+  #ensurePacer(now: number): void {
+    const pacing = this.#options.pacing;
+    const budget = this.tokens.budget;
+    if (pacing === false || this.#pacer !== undefined || budget === undefined) return;
+    const windowMs = this.tokens.windowMs;
+    // depth = burstShare × budget when refilling at rateMultiple × budget / window
+    const depthMs = (pacing.burstShare * windowMs) / pacing.rateMultiple;
+    this.#pacer = new LimiterMirror({ budget, windowMs, guardMs: 0, conservativeDepthMs: depthMs, windowDivisors: [6, 60] }, now);
+    this.#pacer.useBucket(now, depthMs, pacing.rateMultiple);
+    this.#pacer.refill(now);
+  }
+
+  /** Storm guard (§5.4.7): the mirror is wrong; pace as a conservative bucket at 90 % until a clean window. */
+  #enterStorm(now: number): void {
+    this.#storm = true;
+    this.tokens.useBucket(now, this.#options.conservativeDepthMs, 0.9);
+    this.requests.useBucket(now, this.#options.conservativeDepthMs, 0.9);
+  }
+
+  /** Asks the mirror(s) the 429's headers blame whether our own timing explains it. */
+  #explain429(now: number, ticket: DispatchTicket, rate: RateInfo | undefined): UsageVerdict {
+    const tokensHit = rate?.remainingTokens === undefined || rate.remainingTokens < ticket.cost;
+    const requestsHit = rate?.remainingRequests === undefined || rate.remainingRequests < 1;
+    const verdicts: UsageVerdict[] = [];
+    const beta = this.#beta.current;
+    if (tokensHit) verdicts.push(this.tokens.learnFrom429(ticket.tokensUsed, ticket.at, now, beta));
+    if (requestsHit) verdicts.push(this.requests.learnFrom429(ticket.requestsUsed, ticket.at, now, beta));
+    return verdicts.includes('skew') ? 'skew' : verdicts.includes('foreign') ? 'foreign' : 'unknown';
+  }
+
+  /** A quota 429 while the server still reports requests and tokens left: a hidden per-second window. */
+  #maybeEnableSubWindow(now: number, ticket: DispatchTicket, rate: RateInfo | undefined): boolean {
+    if (this.#options.subWindow !== 'auto' || this.#sub !== undefined || rate === undefined) return false;
+    const requestsLeft = rate.remainingRequests !== undefined && rate.remainingRequests >= 1;
+    const tokensLeft = rate.remainingTokens === undefined || rate.remainingTokens < 0 || rate.remainingTokens >= ticket.cost;
+    if (!requestsLeft || !tokensLeft) return false;
+    this.#enableSubWindow(now);
+    return this.#sub !== undefined;
+  }
+
+  #enableSubWindow(now: number): void {
+    const budget = this.requests.budget;
+    if (budget === undefined) return;
+    this.#sub = new LimiterMirror(
+      { budget: Math.max(1, Math.ceil(budget / 10)), windowMs: this.#options.requestWindowMs / 10, guardMs: this.#options.expiryGuardMs, conservativeDepthMs: 0 },
+      now,
+    );
+  }
+
+  /**
+   * c₀ = clamp(max(⌈r × L̂ × 1.5⌉, min(first-window burst, 16)), 4, max): Little's law on the mirrors'
+   * request rate and a prior latency, but at least part of what the first window admits at once, because
+   * a sliding window rewards sending its first budget early (the bound counts it at t = 0). Capped: a
+   * burst of hundreds of requests overloads the client and the server more than it gains.
+   */
+  #createConcurrency(now: number, cost: number): AdaptiveConcurrency {
+    const max = Math.max(1, Math.min(this.handle.maxConcurrency, this.#options.maxPerDeployment));
+    let ratePerMs = INF;
+    let burst = INF;
+    const tokenBudget = this.tokens.budget;
+    const requestBudget = this.requests.budget;
+    if (tokenBudget !== undefined) {
+      ratePerMs = Math.min(ratePerMs, tokenBudget / Math.max(1, cost) / this.tokens.windowMs);
+      burst = Math.min(burst, tokenBudget / Math.max(1, cost));
+    }
+    if (requestBudget !== undefined) {
+      ratePerMs = Math.min(ratePerMs, requestBudget / this.requests.windowMs);
+      burst = Math.min(burst, requestBudget);
+    }
+    const littles = ratePerMs === INF ? 0 : Math.ceil(ratePerMs * this.#options.priorLatencyMs * 1.5);
+    const start = Math.max(aimdTuning.minStart, littles, burst === INF ? 0 : Math.min(Math.ceil(burst), aimdTuning.maxBurstStart));
+    const fixed = this.#options.fixedConcurrency;
+    return new AdaptiveConcurrency({ start, max, minWindowMs: this.#options.aimdWindowMs, ...(fixed === undefined ? {} : { fixed }) }, now);
+  }
+}
+
+/** Compares one limiter's server count (limit − remaining) with the mirror, when the headers allow. */
+function serverUsage(mirror: LimiterMirror, limit: number | undefined, remaining: number | undefined, sentAt: number, now: number): UsageVerdict {
+  const budget = limit !== undefined && limit > 0 ? limit : mirror.budget;
+  if (budget === undefined || remaining === undefined || remaining < 0) return 'unknown';
+  return mirror.observeServerUsage(budget - remaining, sentAt, now);
+}

@@ -1,0 +1,241 @@
+/**
+ * A client-side mirror of one server limiter (tokens or requests), so the scheduler knows *when* the
+ * server will admit a request instead of finding out through 429s.
+ *
+ * Two shapes (scheduler-design.md §5.3):
+ * - `sliding`: a log of (send time, amount) with a running sum; an entry frees its amount at
+ *   send + window + guard (the guard covers the server stamping at arrival, after our send).
+ * - `bucket`: continuous refill at budget/window per ms up to a depth. Used as the conservative start
+ *   (2 s deep) before the first rate headers and as the storm fallback.
+ * Both record every admission, so switching shape never forgets what is already in the window.
+ *
+ * The budget only ever moves *down* from what was configured; headers may move it back up, never above.
+ * The multiplier β (owned by the gate) scales the budget for usage we cannot see (other tenants).
+ */
+import type { UsageVerdict } from './sliding-log.ts';
+import { SlidingLog } from './sliding-log.ts';
+
+export type { UsageVerdict } from './sliding-log.ts';
+export type MirrorShape = 'sliding' | 'bucket';
+
+export interface MirrorInit {
+  /** Budget per window from configuration, if known. */
+  readonly budget: number | undefined;
+  /** @unit milliseconds */
+  readonly windowMs: number;
+  /** @unit milliseconds */
+  readonly guardMs: number;
+  /** Depth of the conservative bucket; 0 starts directly as a sliding log. @unit milliseconds */
+  readonly conservativeDepthMs: number;
+  /**
+   * Shorter windows the server may really use, as divisors of `windowMs` (tokens: 6 and 60 for the
+   * documented "10 s or 1 s" evaluation). The first limit header decides (see `observeLimit`).
+   */
+  readonly windowDivisors?: readonly number[];
+}
+
+/** A first limit header within 3 % of configured ÷ k reveals a window k times shorter. */
+const WINDOW_MATCH_TOLERANCE = 0.03;
+
+export class LimiterMirror {
+  #windowMs: number;
+  readonly #guardMs: number;
+  #configured: number | undefined;
+  readonly #divisors: readonly number[];
+  #windowLearned = false;
+  #budget: number | undefined;
+  #shape: MirrorShape;
+  readonly #log: SlidingLog;
+  // bucket state; level may go negative (debt for requests larger than the depth)
+  #depthMs: number;
+  #rateFactor = 1;
+  #level = 0;
+  #levelAt = 0;
+
+  constructor(init: MirrorInit, now: number) {
+    this.#windowMs = init.windowMs;
+    this.#divisors = init.windowDivisors ?? [];
+    this.#guardMs = init.guardMs;
+    this.#configured = init.budget;
+    this.#budget = init.budget;
+    this.#depthMs = Math.min(init.conservativeDepthMs, init.windowMs);
+    this.#shape = init.budget !== undefined && init.conservativeDepthMs > 0 ? 'bucket' : 'sliding';
+    this.#levelAt = now;
+    this.#level = this.#bucketDepth(1);
+    this.#log = new SlidingLog(init.windowMs, init.guardMs, now);
+  }
+
+  /** Learned skew between our send stamps and the server's admission stamps. @unit milliseconds */
+  get skewMs(): number {
+    return this.#log.skewMs;
+  }
+
+  /** Window length (configured, or learned from the first limit header). @unit milliseconds */
+  get windowMs(): number {
+    return this.#windowMs;
+  }
+
+  get shape(): MirrorShape {
+    return this.#shape;
+  }
+
+  /** Current budget per window (undefined: unknown, the mirror never delays). */
+  get budget(): number | undefined {
+    return this.#budget;
+  }
+
+  /** Amount admitted within the sliding window (after pruning at `now`). */
+  used(now: number): number {
+    return this.#log.used(now);
+  }
+
+  /** Earliest time ≥ now at which this limiter admits `amount`, with the budget scaled by `beta`. */
+  earliest(now: number, amount: number, beta: number): number {
+    const budget = this.#budget;
+    if (budget === undefined) return now;
+    if (this.#shape === 'bucket') return this.#bucketEarliest(now, amount, beta);
+    const effective = budget * beta;
+    // Debt: a request larger than the effective budget goes once the window is empty, not never.
+    return this.#log.earliest(now, Math.min(amount, effective), effective);
+  }
+
+  /** Share of the budget still free at `now`, in [0, 1]; 1 when the budget is unknown. */
+  roomFraction(now: number, beta: number): number {
+    const budget = this.#budget;
+    if (budget === undefined || budget <= 0) return 1;
+    if (this.#shape === 'bucket') {
+      const depth = this.#bucketDepth(beta);
+      return depth <= 0 ? 0 : clamp01(this.#bucketLevel(now, beta) / depth);
+    }
+    return clamp01((budget * beta - this.#log.used(now)) / (budget * beta));
+  }
+
+  /** Books an admission of `amount` at `now`. */
+  record(now: number, amount: number): void {
+    this.#log.record(now, amount);
+    if (this.#budget !== undefined) {
+      this.#level = this.#bucketLevel(now, 1) - amount;
+      this.#levelAt = now;
+    }
+  }
+
+  /**
+   * A `limit` header: the server's budget per window. Followed down at once (temporary reductions),
+   * back up only as far as configuration allows. Non-positive values (the Responses API's −1) are ignored.
+   */
+  observeLimit(limit: number | undefined): void {
+    if (limit === undefined || !Number.isFinite(limit) || limit <= 0) return;
+    if (!this.#windowLearned) this.#learnWindow(limit);
+    this.#budget = this.#configured === undefined ? limit : Math.min(this.#configured, limit);
+  }
+
+  /**
+   * A `remaining` header for a request booked when our log held `usedAtAdmission` (that request
+   * included). With no budget known it teaches one; for a bucket it only ever lowers the level.
+   */
+  observeRemaining(remaining: number | undefined, usedAtAdmission: number, admittedAt: number, now: number): void {
+    if (remaining === undefined || !Number.isFinite(remaining) || remaining < 0) return;
+    if (this.#budget === undefined) {
+      this.#budget = remaining + usedAtAdmission;
+      return;
+    }
+    if (this.#shape === 'bucket') {
+      const rate = (this.#budget * this.#rateFactor) / this.#windowMs;
+      const level = this.#bucketLevel(now, 1);
+      const ceiling = remaining + rate * (now - admittedAt);
+      if (ceiling < level) {
+        this.#level = ceiling;
+        this.#levelAt = now;
+      }
+    }
+  }
+
+  /**
+   * Shape learning for the window length (§5.3: W = window × B / configured budget). Only the *first*
+   * header is used, and only an exact 1/k match, so a later temporary reduction (say to 60 %) is
+   * followed as a lower budget, never mistaken for a shorter window. The configured budget is rescaled
+   * to the new window so the "only lower" rule keeps comparing like with like.
+   */
+  #learnWindow(limit: number): void {
+    this.#windowLearned = true;
+    const configured = this.#configured;
+    if (configured === undefined) return;
+    for (const k of this.#divisors) {
+      const expected = configured / k;
+      if (Math.abs(limit - expected) <= expected * WINDOW_MATCH_TOLERANCE) {
+        this.#windowMs /= k;
+        this.#log.setWindowMs(this.#windowMs);
+        this.#configured = expected;
+        this.#depthMs = Math.min(this.#depthMs, this.#windowMs);
+        return;
+      }
+    }
+  }
+
+  /** Switches to the sliding log (headers arrived: the server's window is known). */
+  useSliding(): void {
+    this.#shape = 'sliding';
+    this.#rateFactor = 1;
+  }
+
+  /** Falls back to a bucket `depthMs` deep refilling at `rateFactor` × budget/window (storm guard). */
+  useBucket(now: number, depthMs: number, rateFactor: number): void {
+    const level = Math.min(this.#bucketLevel(now, 1), 0);
+    this.#shape = 'bucket';
+    this.#depthMs = Math.min(depthMs, this.#windowMs);
+    this.#rateFactor = rateFactor;
+    this.#level = level;
+    this.#levelAt = now;
+  }
+
+  /** Fills the bucket to its depth (a pacer starts full). */
+  refill(now: number): void {
+    this.#level = this.#bucketDepth(1);
+    this.#levelAt = now;
+  }
+
+  /** A quota 429 says there is no room now: an empty bucket (the sliding log is blocked by the gate's pause). */
+  exhaust(now: number): void {
+    if (this.#shape !== 'bucket') return;
+    this.#level = Math.min(this.#bucketLevel(now, 1), 0);
+    this.#levelAt = now;
+  }
+
+  #bucketDepth(beta: number): number {
+    const budget = this.#budget ?? 0;
+    return ((budget * this.#rateFactor * beta) / this.#windowMs) * this.#depthMs;
+  }
+
+  #bucketLevel(now: number, beta: number): number {
+    const budget = this.#budget ?? 0;
+    const rate = (budget * this.#rateFactor * beta) / this.#windowMs;
+    return Math.min(this.#bucketDepth(beta), this.#level + rate * Math.max(0, now - this.#levelAt));
+  }
+
+  #bucketEarliest(now: number, amount: number, beta: number): number {
+    const depth = this.#bucketDepth(beta);
+    const need = Math.min(amount, depth);
+    const level = this.#bucketLevel(now, beta);
+    if (level >= need) return now;
+    const rate = ((this.#budget ?? 0) * this.#rateFactor * beta) / this.#windowMs;
+    return rate > 0 ? now + (need - level) / rate : Number.POSITIVE_INFINITY;
+  }
+
+  /** See SlidingLog.observeServerUsage; only meaningful while the mirror is a sliding log. */
+  observeServerUsage(serverUsed: number, sentAt: number, now: number): UsageVerdict {
+    const budget = this.#budget;
+    if (budget === undefined || this.#shape !== 'sliding') return 'unknown';
+    return this.#log.observeServerUsage(serverUsed, budget, sentAt, now);
+  }
+
+  /** See SlidingLog.learnFrom429; `usedAtSend` includes the rejected request. */
+  learnFrom429(usedAtSend: number, sentAt: number, now: number, beta: number): UsageVerdict {
+    const budget = this.#budget;
+    if (budget === undefined || this.#shape !== 'sliding') return 'unknown';
+    return this.#log.learnFrom429(budget * beta - usedAtSend, sentAt, now);
+  }
+}
+
+function clamp01(x: number): number {
+  return x < 0 ? 0 : x > 1 ? 1 : x;
+}

@@ -1,0 +1,37 @@
+/**
+ * Builders for the scheduler's own failure descriptions and attempt events, so every settled item
+ * carries a JSON-safe error that says why, in the journal's vocabulary.
+ */
+import { ProviderError, serializeError } from '../errors.ts';
+import type { AttemptEvent, Completion, ErrorCategory, SerializedError } from '../types.ts';
+import type { Entry } from './lane.ts';
+
+/** A failure the scheduler decided on (no provider error behind it, or a run-level reason). */
+export function schedulerError(code: string, message: string, category?: ErrorCategory, retryable = false): SerializedError {
+  return { name: 'SchedulerError', code, message, ...(category === undefined ? {} : { category }), retryable };
+}
+
+export const tooLargeError = (cost: number): SerializedError =>
+  schedulerError('E_TOO_LARGE', `admission cost ${cost} exceeds the token budget of every deployment of the target; the server can never admit it`, 'bad_request');
+
+/** The error to report for an item: its own last error when it had one, else `fallback`. */
+export function lastErrorOr(entry: Entry, fallback: SerializedError): SerializedError {
+  return entry.lastError === undefined ? fallback : serializeError(entry.lastError);
+}
+
+/** One attempt as the hooks see it. */
+export function attemptEvent(
+  entry: Entry,
+  deploymentId: string,
+  waitedBeforeMs: number,
+  startedAt: number,
+  durationMs: number,
+  result: { readonly completion: Completion } | { readonly error: unknown },
+): AttemptEvent {
+  const base = { item: entry.item, deploymentId, attempt: entry.sent, waitedBeforeMs, startedAt, durationMs };
+  if ('completion' in result) return { ...base, completion: result.completion };
+  const error = result.error;
+  const serialized = serializeError(error);
+  const rate = error instanceof ProviderError ? error.rate : undefined;
+  return { ...base, error: rate === undefined ? serialized : { ...serialized, rate } };
+}

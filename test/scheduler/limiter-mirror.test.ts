@@ -1,0 +1,230 @@
+import { describe, expect, it } from 'vitest';
+import { LimiterMirror } from '../../src/scheduler/limiter-mirror.ts';
+
+const sliding = (budget: number | undefined, windowMs = 60_000, guardMs = 250) => new LimiterMirror({ budget, windowMs, guardMs, conservativeDepthMs: 0 }, 0);
+
+describe('sliding-log mirror', () => {
+  it('admits at once while the window has room', () => {
+    const m = sliding(1_000);
+    m.record(0, 600);
+    expect(m.earliest(10, 400, 1)).toBe(10);
+  });
+
+  it('waits until enough of the oldest entries expire (send + window + guard)', () => {
+    const m = sliding(1_000);
+    m.record(0, 300);
+    m.record(5_000, 300);
+    m.record(10_000, 300);
+    // needs 500: freeing the first two entries is enough
+    expect(m.earliest(20_000, 500, 1)).toBe(5_000 + 60_000 + 250);
+  });
+
+  it('frees room exactly at the computed time', () => {
+    const m = sliding(1_000);
+    m.record(0, 1_000);
+    const at = m.earliest(1, 1, 1);
+    expect(at).toBe(60_250);
+    expect(m.earliest(at, 1, 1)).toBe(at);
+    expect(m.used(at)).toBe(0);
+  });
+
+  it('lets an oversized request go into debt once the window is empty', () => {
+    const m = sliding(1_000);
+    m.record(0, 200);
+    expect(m.earliest(100, 5_000, 1)).toBe(60_250);
+    expect(m.earliest(60_250, 5_000, 1)).toBe(60_250);
+  });
+
+  it('scales the budget by beta', () => {
+    const m = sliding(1_000);
+    m.record(0, 800);
+    expect(m.earliest(1, 150, 1)).toBe(1);
+    expect(m.earliest(1, 150, 0.9)).toBe(60_250);
+  });
+
+  it('never delays when the budget is unknown', () => {
+    const m = sliding(undefined);
+    m.record(0, 1e9);
+    expect(m.earliest(1, 1e9, 1)).toBe(1);
+    expect(m.roomFraction(1, 1)).toBe(1);
+  });
+
+  it('reports the free share of the budget', () => {
+    const m = sliding(1_000);
+    m.record(0, 250);
+    expect(m.roomFraction(1, 1)).toBeCloseTo(0.75);
+  });
+});
+
+describe('learning from headers', () => {
+  it('follows a lower limit header down at once', () => {
+    const m = sliding(1_000);
+    m.observeLimit(600);
+    expect(m.budget).toBe(600);
+  });
+
+  it('never rises above the configured budget', () => {
+    const m = sliding(1_000);
+    m.observeLimit(5_000);
+    expect(m.budget).toBe(1_000);
+  });
+
+  it('rises back only when a header says so', () => {
+    const m = sliding(1_000);
+    m.observeLimit(600);
+    m.observeLimit(undefined);
+    expect(m.budget).toBe(600);
+    m.observeLimit(1_000);
+    expect(m.budget).toBe(1_000);
+  });
+
+  it('ignores the Responses API -1 values', () => {
+    const m = sliding(1_000);
+    m.observeLimit(-1);
+    m.observeRemaining(-1, 0, 0, 0);
+    expect(m.budget).toBe(1_000);
+  });
+
+  it('takes the header limit when nothing was configured', () => {
+    const m = sliding(undefined);
+    m.observeLimit(750);
+    expect(m.budget).toBe(750);
+  });
+
+  it('learns a budget from remaining + our own usage when no limit header exists', () => {
+    const m = sliding(undefined);
+    m.record(0, 100);
+    m.observeRemaining(900, 100, 0, 50);
+    expect(m.budget).toBe(1_000);
+  });
+});
+
+describe('conservative bucket', () => {
+  const bucket = () => new LimiterMirror({ budget: 60_000, windowMs: 60_000, guardMs: 250, conservativeDepthMs: 2_000 }, 0);
+
+  it('starts as a bucket two seconds deep at the configured rate', () => {
+    const m = bucket();
+    expect(m.shape).toBe('bucket');
+    expect(m.earliest(0, 2_000, 1)).toBe(0); // 2 s × 1 token/ms
+    m.record(0, 2_000);
+    expect(m.earliest(0, 500, 1)).toBe(500); // refills at 1 token/ms
+  });
+
+  it('admits a request larger than the depth once the bucket is full (debt)', () => {
+    const m = bucket();
+    m.record(0, 2_000);
+    expect(m.earliest(0, 10_000, 1)).toBe(2_000);
+  });
+
+  it('keeps what it admitted when switching to the sliding log', () => {
+    const m = bucket();
+    m.record(0, 2_000);
+    m.useSliding();
+    expect(m.used(1)).toBe(2_000);
+    expect(m.earliest(1, 58_000, 1)).toBe(1);
+    expect(m.earliest(1, 58_001, 1)).toBe(60_250);
+  });
+
+  it('is emptied by a quota 429', () => {
+    const m = bucket();
+    m.exhaust(0);
+    expect(m.earliest(0, 1_000, 1)).toBe(1_000);
+  });
+
+  it('lowers its level from a remaining header, never raises it', () => {
+    const m = bucket();
+    m.observeRemaining(100, 0, 0, 0);
+    expect(m.earliest(0, 500, 1)).toBe(400);
+    m.observeRemaining(50_000, 0, 0, 0);
+    expect(m.earliest(0, 500, 1)).toBe(400);
+  });
+});
+
+describe('window learning', () => {
+  const tokens = () => new LimiterMirror({ budget: 60_000, windowMs: 60_000, guardMs: 0, conservativeDepthMs: 0, windowDivisors: [6, 60] }, 0);
+
+  it('learns a 10 s window when the first limit header is a sixth of the configured budget', () => {
+    const m = tokens();
+    m.observeLimit(10_000);
+    expect(m.windowMs).toBe(10_000);
+    expect(m.budget).toBe(10_000);
+  });
+
+  it('treats a later drop as a temporary reduction, not a shorter window', () => {
+    const m = tokens();
+    m.observeLimit(60_000);
+    m.observeLimit(10_000);
+    expect(m.windowMs).toBe(60_000);
+    expect(m.budget).toBe(10_000);
+  });
+
+  it('keeps the configured window for a first header that matches no divisor', () => {
+    const m = tokens();
+    m.observeLimit(36_000);
+    expect(m.windowMs).toBe(60_000);
+    expect(m.budget).toBe(36_000);
+  });
+});
+
+describe('skew learning from remaining headers', () => {
+  const mirror = () => new LimiterMirror({ budget: 10_000, windowMs: 60_000, guardMs: 0, conservativeDepthMs: 0 }, 0);
+
+  it('lengthens entry life when the server still holds entries we let expire', () => {
+    const m = mirror();
+    m.record(0, 4_000);
+    m.record(61_000, 1_000); // our first entry expired at 60 s
+    // the server admitted the second request still holding the first one: it stamps ≥ 1 s later
+    m.observeServerUsage(5_000, 61_000, 61_050);
+    expect(m.skewMs).toBeGreaterThanOrEqual(1_000);
+    expect(m.used(61_050)).toBe(5_000); // the first entry counts again
+  });
+
+  it('ignores usage that our own recent entries cannot explain (another tenant)', () => {
+    const m = mirror();
+    m.record(0, 1_000);
+    m.observeServerUsage(8_000, 0, 100);
+    expect(m.skewMs).toBe(0);
+  });
+
+  it('does not mistake requests that overtook each other for skew', () => {
+    const m = mirror();
+    m.record(1_000, 2_000);
+    m.record(1_000, 2_000); // sent right after, admitted first by the server
+    m.observeServerUsage(4_000, 1_000, 1_500);
+    expect(m.skewMs).toBe(0);
+  });
+
+  it('shrinks a learned skew by a quarter after a clean window', () => {
+    const m = mirror();
+    m.record(0, 4_000);
+    m.record(61_000, 1_000);
+    m.observeServerUsage(5_000, 61_000, 61_500);
+    const learned = m.skewMs;
+    m.record(130_000, 100);
+    m.observeServerUsage(100, 130_000, 130_100);
+    expect(m.skewMs).toBeCloseTo(learned * 0.75);
+  });
+});
+
+describe('skew learning from quota 429s', () => {
+  const mirror = () => new LimiterMirror({ budget: 10_000, windowMs: 60_000, guardMs: 0, conservativeDepthMs: 0 }, 0);
+
+  it('raises the skew just enough to have held the rejected request back', () => {
+    const m = mirror();
+    m.record(0, 6_000);
+    m.record(500, 3_000);
+    m.record(61_000, 5_000); // we saw 7k of room (the first entry had expired); the server still held it
+    expect(m.learnFrom429(8_000, 61_000, 61_100, 1)).toBe('skew');
+    // only the entry sent at 0.5 s had to live longer: 0.5 s, padded by 25 %
+    expect(m.skewMs).toBeGreaterThanOrEqual(500);
+    expect(m.skewMs).toBeLessThan(700);
+  });
+
+  it('blames another tenant when no recent entry of ours explains the 429', () => {
+    const m = mirror();
+    m.record(0, 1_000);
+    m.record(30_000, 1_000);
+    expect(m.learnFrom429(1_000, 30_000, 30_100, 1)).toBe('foreign');
+    expect(m.skewMs).toBe(0);
+  });
+});
