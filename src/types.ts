@@ -428,6 +428,39 @@ export interface ResultSink {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Regression limits (shared here because config/ validates them and report/ applies them, and the
+// two may not import each other)
+// ---------------------------------------------------------------------------------------------------
+
+/** When a target counts as regressed against a baseline. */
+export interface RegressionThresholds {
+  /** Largest tolerated drop of the paired pass rate. @unit percentage points */
+  readonly maxAccuracyDropPts: number;
+  /** Also require the paired test to call the drop significant at 95%. */
+  readonly requireSignificant: boolean;
+  /** @unit percent */
+  readonly maxP95LatencyIncreasePct: number;
+  /** @unit percent */
+  readonly maxTtftIncreasePct: number;
+  /** @unit percent */
+  readonly maxCostIncreasePct: number;
+  /** Largest tolerated rise of the share of failed results (errors, not wrong answers). @unit percentage points */
+  readonly maxFailureRateIncreasePts: number;
+  /** A failure category seen now but not in the baseline is a regression. */
+  readonly failOnNewErrorCategories: boolean;
+}
+
+export const REGRESSION_DEFAULTS: RegressionThresholds = Object.freeze({
+  maxAccuracyDropPts: 2,
+  requireSignificant: true,
+  maxP95LatencyIncreasePct: 25,
+  maxTtftIncreasePct: 25,
+  maxCostIncreasePct: 10,
+  maxFailureRateIncreasePts: 5,
+  failOnNewErrorCategories: true,
+});
+
+// ---------------------------------------------------------------------------------------------------
 // Reporters
 // ---------------------------------------------------------------------------------------------------
 

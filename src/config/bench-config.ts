@@ -2,7 +2,7 @@
  * The user-facing configuration (`eval.config.ts`), the CLI overrides, and the frozen `ResolvedConfig`
  * that every other module receives. Types only: defaults live in defaults.ts, checks in resolve-config.ts.
  */
-import type { ApiKind, PromptInput, ReasoningEffort, ResolvedTarget, Row, Scorer, TokenLimitField } from '../types.ts';
+import type { ApiKind, PromptInput, ReasoningEffort, ResolvedTarget, Row, Scorer, TokenLimitField, RegressionThresholds } from '../types.ts';
 
 /** Authentication of a deployment. Secrets never appear here: only the name of an environment variable. */
 export type DeploymentAuthSpec =
@@ -191,15 +191,7 @@ export interface ResolvedThresholds {
 }
 
 /** Regression limits with every default applied (see BenchConfig.regression for units). */
-export interface ResolvedRegression {
-  readonly maxAccuracyDropPts: number;
-  readonly requireSignificant: boolean;
-  readonly maxP95LatencyIncreasePct: number;
-  readonly maxTtftIncreasePct: number;
-  readonly maxCostIncreasePct: number;
-  readonly maxFailureRateIncreasePts: number;
-  readonly failOnNewErrorCategories: boolean;
-}
+export type ResolvedRegression = RegressionThresholds;
 
 /** The validated, defaulted, deeply frozen configuration. Produced only by resolveConfig. */
 export interface ResolvedConfig {

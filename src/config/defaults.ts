@@ -2,7 +2,7 @@
  * Every configuration default, in one place. resolve-config.ts reads these; nothing writes them back
  * into the user's object.
  */
-import type { ApiKind, TokenLimitField } from '../types.ts';
+import { REGRESSION_DEFAULTS, type ApiKind, type TokenLimitField } from '../types.ts';
 
 /** Top-level defaults of BenchConfig. */
 export const configDefaults = {
@@ -54,18 +54,5 @@ export const authDefaults = {
   azureHostSuffixes: ['.openai.azure.com', '.services.ai.azure.com', '.cognitiveservices.azure.com'],
 } as const;
 
-/** Regression limits for baseline comparisons (`eval --baseline`, `batchbench compare`). */
-export const regressionDefaults = {
-  /** @unit percentage points */
-  maxAccuracyDropPts: 2,
-  requireSignificant: true,
-  /** @unit percent */
-  maxP95LatencyIncreasePct: 25,
-  /** @unit percent */
-  maxTtftIncreasePct: 25,
-  /** @unit percent */
-  maxCostIncreasePct: 10,
-  /** @unit percentage points */
-  maxFailureRateIncreasePts: 5,
-  failOnNewErrorCategories: true,
-} as const;
+/** Regression limits for baseline comparisons (`eval --baseline`, `batchbench compare`); see types.ts. */
+export const regressionDefaults = REGRESSION_DEFAULTS;

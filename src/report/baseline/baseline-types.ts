@@ -3,6 +3,7 @@
  * aggregates), the regression thresholds, and the result of comparing two baselines. Types and
  * defaults only. Times are milliseconds, money is USD, rates are fractions in [0, 1].
  */
+import type { RegressionThresholds } from '../../types.ts';
 
 export const BASELINE_VERSION = 1;
 export const BASELINE_KIND = 'batchbench-baseline';
@@ -56,36 +57,9 @@ export interface Baseline {
   readonly targets: Readonly<Record<string, BaselineTarget>>;
 }
 
-/**
- * When a target counts as regressed. Structurally identical to config's `ResolvedConfig['regression']`
- * (report/ may not import config/).
- */
-export interface RegressionThresholds {
-  /** Largest tolerated drop of the paired pass rate. @unit percentage points */
-  readonly maxAccuracyDropPts: number;
-  /** Also require the paired test to call the drop significant at 95%. */
-  readonly requireSignificant: boolean;
-  /** @unit percent */
-  readonly maxP95LatencyIncreasePct: number;
-  /** @unit percent */
-  readonly maxTtftIncreasePct: number;
-  /** @unit percent */
-  readonly maxCostIncreasePct: number;
-  /** Largest tolerated rise of the share of failed results (errors, not wrong answers). @unit percentage points */
-  readonly maxFailureRateIncreasePts: number;
-  /** A failure category seen now but not in the baseline is a regression. */
-  readonly failOnNewErrorCategories: boolean;
-}
-
-export const DEFAULT_REGRESSION_THRESHOLDS: RegressionThresholds = Object.freeze({
-  maxAccuracyDropPts: 2,
-  requireSignificant: true,
-  maxP95LatencyIncreasePct: 25,
-  maxTtftIncreasePct: 25,
-  maxCostIncreasePct: 10,
-  maxFailureRateIncreasePts: 5,
-  failOnNewErrorCategories: true,
-});
+export type { RegressionThresholds };
+/** Missing limits in a comparison take these (the same object config/ resolves against). */
+export { REGRESSION_DEFAULTS as DEFAULT_REGRESSION_THRESHOLDS } from '../../types.ts';
 
 export type ComparedMetric = 'accuracy' | 'p95-latency' | 'p95-ttft' | 'cost-per-item' | 'failure-rate' | 'error-categories';
 
