@@ -14,8 +14,10 @@ export interface JudgeTarget {
 
 export interface Judge {
   readonly lanes: TargetLane[];
-  /** Calls the first judge target (scorers name their judge target in options; one judge is typical). */
+  /** Calls the first judge target (for scorers that do not name one). */
   readonly call: JudgeCall;
+  /** Calls the named judge target; undefined for a name that is not a judge. */
+  callFor(target: string): JudgeCall | undefined;
   owns(item: WorkItem): boolean;
   settle(item: WorkItem, outcome: Outcome): void;
   close(): void;
@@ -28,30 +30,31 @@ export function createJudge(targets: readonly JudgeTarget[]): Judge {
   const waiting = new Map<string, { resolve: (c: Completion) => void; reject: (e: unknown) => void }>();
   let seq = 0;
   let closed = false;
-  const first = targets[0]!;
 
-  const call: JudgeCall = (input, signal) =>
+  const callTarget = (judge: JudgeTarget): JudgeCall => (input, signal) =>
     new Promise<Completion>((resolve, reject) => {
       if (closed || signal.aborted) {
         reject(new ProviderError({ category: 'aborted', message: 'judge unavailable: run is ending', retryable: false }));
         return;
       }
-      const key = `${JUDGE_PREFIX}${first.name}|${++seq}`;
+      const key = `${JUDGE_PREFIX}${judge.name}|${++seq}`;
       waiting.set(key, { resolve, reject });
       const item: WorkItem = {
         key,
         row: { id: key, index: -1, line: 0, fields: {} },
-        target: first.name,
+        target: judge.name,
         repeat: 0,
         input,
-        cost: first.estimateCost(input),
+        cost: judge.estimateCost(input),
       };
-      channels.get(first.name)!.push(item);
+      channels.get(judge.name)!.push(item);
     });
 
+  const calls = new Map(targets.map((t) => [t.name, callTarget(t)]));
   return {
     lanes: targets.map((t) => ({ target: t.name, deployments: t.deployments, items: channels.get(t.name)! })),
-    call,
+    call: calls.get(targets[0]!.name)!,
+    callFor: (target) => calls.get(target),
     owns: (item) => item.key.startsWith(JUDGE_PREFIX),
     settle(item, outcome) {
       const entry = waiting.get(item.key);

@@ -22,6 +22,9 @@ export interface RunManifest {
     readonly repeats?: number;
     readonly shard?: string;
   };
+  /** `--baseline` / `--save-baseline` as given, re-applied on resume. */
+  readonly baseline?: string;
+  readonly saveBaseline?: string;
   readonly configHash: string;
   /** Redacted resolved config, for naming what changed on resume. */
   readonly config: unknown;

@@ -209,7 +209,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
   const settle = async (item: WorkItem, outcome: Outcome, cached = false): Promise<void> => {
     if (outcome.status === 'failed' && outcome.reason === 'aborted') return;
     const target = config.targets.find((t) => t.name === item.target)!;
-    const scored = await scoreOutcome(item, outcome, { scorers: prepared.scorers, target, signal: options.signal, judge: judge?.call });
+    const scored = await scoreOutcome(item, outcome, { scorers: prepared.scorers, target, signal: options.signal, judge: judge?.call, judgeFor: judge?.callFor });
     const record: ResultRecord = cached ? { ...scored, cached: true } : scored;
     countResult(tally, record, outcome);
     progress?.settled(record.status === 'failed');

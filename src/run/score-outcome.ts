@@ -11,6 +11,8 @@ export interface ScoreOptions {
   readonly target: ResolvedTarget;
   readonly signal: AbortSignal;
   readonly judge?: JudgeCall | undefined;
+  /** The judge of a named target, for scorers that name theirs. */
+  readonly judgeFor?: ((target: string) => JudgeCall | undefined) | undefined;
 }
 
 export async function scoreOutcome(item: WorkItem, outcome: Outcome, options: ScoreOptions): Promise<ResultRecord> {
@@ -38,6 +40,7 @@ export async function scoreOutcome(item: WorkItem, outcome: Outcome, options: Sc
         options.scorers,
         { row: item.row, target: item.target, output: completion.text, expected: item.row.expected, completion },
         { signal: options.signal, ...(options.judge ? { judge: options.judge } : {}) },
+        options.judgeFor ? { judgeFor: options.judgeFor } : {},
       )
     : { entries: [], passed: true };
   return {

@@ -42,4 +42,34 @@ describe('llm-judge scorer', () => {
     }
     expect(results.some((r: { passed: boolean }) => !r.passed)).toBe(true);
   });
+
+  test('each llm-judge scorer is routed to the judge target it names', async () => {
+    const project = await tempProject();
+    await project.write('qa.csv', qaCsv(12));
+    await project.write(
+      'eval.config.ts',
+      configSource(`{
+        scorers: ['exact-match', ['llm-judge', { target: 'reliable', name: 'judge-reliable' }], ['llm-judge', { target: 'contrary', name: 'judge-contrary' }]],
+        emulator: { seed: 9, latencyScale: 0.01, deployments: [
+          { name: 'candidate', model: 'gpt-4.1-nano', capacity: 1000, accuracy: 0.5 },
+          { name: 'good-grader', model: 'gpt-4.1', capacity: 1000, accuracy: 1 },
+          { name: 'bad-grader', model: 'gpt-4.1', capacity: 1000, accuracy: 0 },
+        ] },
+        targets: [
+          { name: 'candidate', api: 'responses', maxOutputTokens: 16, deployments: [{ baseURL: 'emulator', deployment: 'candidate' }] },
+          { name: 'reliable', api: 'chat', maxOutputTokens: 64, deployments: [{ baseURL: 'emulator', deployment: 'good-grader' }] },
+          { name: 'contrary', api: 'chat', maxOutputTokens: 64, deployments: [{ baseURL: 'emulator', deployment: 'bad-grader' }] },
+        ],
+      }`),
+    );
+    const result = await project.run(['eval', '--dataset', 'qa.csv', '--targets', 'candidate', '--quiet']);
+    expect(result.code).toBe(0);
+    const journal = (await readFile(join(result.runDir!, 'journal.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    for (const record of journal.filter((r: { kind: string }) => r.kind === 'result')) {
+      const by = (name: string) => record.scores.find((s: { scorer: string }) => s.scorer === name);
+      expect(by('judge-reliable').passed).toBe(by('exact-match').passed);
+      expect(by('judge-contrary').passed).toBe(!by('exact-match').passed);
+    }
+  });
 });
+

@@ -91,7 +91,10 @@ export async function evalCommand(args: EvalArgs, io: CliIo): Promise<number> {
       );
     }
 
-    const tracking = await openBaselineTracking({ baseline: args.baseline, saveBaseline: args.saveBaseline }, config, io);
+    // A resumed run keeps comparing with (and saving) the baseline it was started with.
+    const baselineRef = args.baseline ?? (args.resume ? manifest?.baseline : undefined);
+    const saveBaselineRef = args.saveBaseline ?? (args.resume ? manifest?.saveBaseline : undefined);
+    const tracking = await openBaselineTracking({ baseline: baselineRef, saveBaseline: saveBaselineRef }, config, io);
     const shardText = manifest?.overrides.shard ?? args.shard;
     const shard = shardText ? parseShard(shardText) : undefined;
     const prepared = await prepareRun(config, { cwd: io.cwd, datasetsDir: io.datasetsDir, ...(shard ? { includeRow: inShard(shard) } : {}) });
@@ -120,6 +123,8 @@ export async function evalCommand(args: EvalArgs, io: CliIo): Promise<number> {
         ...(overrides.repeats === undefined ? {} : { repeats: overrides.repeats }),
         ...(shardText ? { shard: shardText } : {}),
       },
+      ...(baselineRef ? { baseline: baselineRef } : {}),
+      ...(saveBaselineRef ? { saveBaseline: saveBaselineRef } : {}),
       configHash: config.hash,
       config: configSnapshot(config),
     };
