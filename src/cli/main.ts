@@ -169,7 +169,8 @@ function checkPositive(args: Record<string, unknown>, names: readonly string[]):
     const value = args[name];
     if (value === undefined) continue;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-      throw new UsageError(`--${name}: expected a whole number ≥ 1, got ${JSON.stringify(value)}`);
+      const shown = typeof value === 'number' && Number.isNaN(value) ? 'something that is not a number' : JSON.stringify(value);
+      throw new UsageError(`--${name}: expected a whole number ≥ 1, got ${shown}`);
     }
   }
   return true;

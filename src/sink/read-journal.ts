@@ -5,14 +5,14 @@
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { JournalError } from '../errors.ts';
-import type { JournalRecord, ResultRecord, RunStartRecord } from '../types.ts';
+import { JournalError, UsageError } from '../errors.ts';
+import type { JournalRecord } from '../types.ts';
 
 export async function* readJournal(path: string): AsyncGenerator<JournalRecord> {
   try {
     await access(path);
   } catch {
-    throw new JournalError(`no journal at ${path} (expected a run directory containing journal.jsonl)`);
+    throw new UsageError(`no journal at ${path} (expected a run directory containing journal.jsonl)`);
   }
   const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
   let lineNo = 0;
@@ -36,29 +36,4 @@ export async function* readJournal(path: string): AsyncGenerator<JournalRecord> 
     }
     yield record;
   }
-}
-
-/** Everything resume needs: the run-start record and the keys that already have a final record. */
-export interface JournalState {
-  readonly start: RunStartRecord | undefined;
-  readonly completed: Set<string>;
-  readonly failedKeys: Set<string>;
-  readonly results: number;
-}
-
-export async function scanJournal(path: string): Promise<JournalState> {
-  let start: RunStartRecord | undefined;
-  const completed = new Set<string>();
-  const failedKeys = new Set<string>();
-  let results = 0;
-  for await (const record of readJournal(path)) {
-    if (record.kind === 'run-start') start ??= record;
-    else if (record.kind === 'result') {
-      results++;
-      completed.add(record.key);
-      if ((record as ResultRecord).status === 'failed') failedKeys.add(record.key);
-      else failedKeys.delete(record.key);
-    }
-  }
-  return { start, completed, failedKeys, results };
 }
