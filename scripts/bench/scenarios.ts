@@ -11,7 +11,6 @@
  * seconds of apparent network delay that no real deployment would see.
  */
 import type { DeploymentConfig, FaultSpec } from '../../src/emulator/server.ts';
-import type { BenchTarget } from './targets.ts';
 import type { WorkloadSpec } from './workload.ts';
 
 export type ScenarioId = 'S1' | 'S2' | 'S3' | 'S4' | 'S5' | 'S6' | 'S7' | 'S8' | 'S9';

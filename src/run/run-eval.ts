@@ -21,7 +21,6 @@ import type {
   ResultRecord,
   ResultSink,
   RunEndRecord,
-  RunStartRecord,
   Scheduler,
   SchedulerStats,
   TargetLane,
@@ -29,11 +28,15 @@ import type {
 } from '../types.ts';
 import type { PreparedRun } from './prepare-run.ts';
 import { createLanes } from './lanes.ts';
+import { attemptRecord, recoveredOutcome, runStartRecord } from './journal-records.ts';
+import { countResult, type RunTally } from './run-tally.ts';
 import { createJudge, type Judge } from './judge.ts';
 import { scoreOutcome } from './score-outcome.ts';
 import { createProgress, type Progress } from './progress.ts';
 import type { ResponseCache } from './response-cache.ts';
 import { runReporters } from '../report/registry.ts';
+
+export type { RunTally } from './run-tally.ts';
 
 export interface RunEvalOptions {
   readonly prepared: PreparedRun;
@@ -80,15 +83,6 @@ export interface RunEvalResult {
   readonly tally: RunTally;
 }
 
-export interface RunTally {
-  ok: number;
-  failed: number;
-  byReason: Record<string, number>;
-  /** Target → failure categories that make the run incomplete (auth, not_found, …). */
-  blocked: Map<string, Set<string>>;
-  expected: number;
-}
-
 export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
   const { prepared } = options;
   const { config } = prepared;
@@ -112,29 +106,12 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
     });
   };
 
-  const start: RunStartRecord = {
-    v: 1,
-    kind: 'run-start',
+  const start = runStartRecord(prepared, {
     runId: options.runId,
     startedAt: new Date(clock.now()).toISOString(),
-    dataset: prepared.datasetName,
-    rows: prepared.rowCount,
-    datasetRows: prepared.datasetRows,
-    ...(options.shard ? { shard: options.shard } : {}),
-    repeats: config.repeats,
-    targets: config.targets.map((t) => ({
-      name: t.name,
-      api: t.api,
-      ...(t.price ? { price: t.price } : {}),
-      ...(t.params.maxOutputTokens === undefined ? {} : { maxOutputTokens: t.params.maxOutputTokens }),
-      deployments: t.deployments.map((d) => ({ id: d.id, baseURL: d.baseURL, deployment: d.deployment })),
-    })),
-    scorers: prepared.scorers.map((s) => s.name),
     emulator: options.emulator,
-    configHash: config.hash,
-    ...(Object.keys(config.thresholds).length ? { thresholds: flattenThresholds(config.thresholds) } : {}),
-    ...(config.slo.ttftMs !== undefined || config.slo.e2eMs !== undefined ? { slo: config.slo } : {}),
-  };
+    ...(options.shard ? { shard: options.shard } : {}),
+  });
 
   const tally: RunTally = { ok: 0, failed: 0, byReason: {}, blocked: new Map(), expected: 0 };
   const progress: Progress | undefined = options.progressWrite
@@ -283,46 +260,6 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
 
 // --- internal ---
 
-function attemptRecord(event: AttemptEvent): AttemptRecord {
-  const completion = event.completion;
-  const error = event.error;
-  return {
-    v: 1,
-    kind: 'attempt',
-    key: event.item.key,
-    target: event.item.target,
-    deploymentId: event.deploymentId,
-    attempt: event.attempt,
-    outcome: completion ? 'ok' : (error?.category ?? 'server'),
-    ...(completion ? { status: completion.status } : error?.status === undefined ? {} : { status: error.status }),
-    ...(error && error.code !== error.category ? { errorCode: error.code } : {}),
-    waitedBeforeMs: Math.round(event.waitedBeforeMs),
-    timing: completion?.timing ?? { startedAt: event.startedAt, endMs: event.durationMs },
-    ...(completion?.rate ?? error?.rate ? { rate: completion?.rate ?? error?.rate } : {}),
-    ...(completion ? { usage: completion.usage, output: completion.text, finishReason: completion.finishReason } : {}),
-    ...(completion?.reasoning ? { reasoning: completion.reasoning } : {}),
-    ...(completion?.requestId ?? error?.requestId ? { requestId: (completion?.requestId ?? error?.requestId)! } : {}),
-  };
-}
-
-function countResult(tally: RunTally, record: ResultRecord, outcome: Outcome): void {
-  if (record.status === 'ok') {
-    tally.ok++;
-    return;
-  }
-  tally.failed++;
-  tally.byReason[record.reason] = (tally.byReason[record.reason] ?? 0) + 1;
-  if (outcome.status === 'failed' && outcome.reason !== 'fatal') {
-    const set = tally.blocked.get(record.target) ?? new Set<string>();
-    set.add(`${outcome.reason}${outcome.error.category ? ` (${outcome.error.category})` : ''}`);
-    tally.blocked.set(record.target, set);
-  } else if (record.error.category === 'auth' || record.error.category === 'not_found') {
-    const set = tally.blocked.get(record.target) ?? new Set<string>();
-    set.add(record.error.category);
-    tally.blocked.set(record.target, set);
-  }
-}
-
 /** Reporters that fail are noted and skipped; they never stop the run or the other reporters. */
 export interface ReporterSet {
   readonly reporters: readonly Reporter[];
@@ -355,37 +292,4 @@ async function* counted<T>(items: AsyncIterable<T>, onItem: () => void, divert: 
   } finally {
     onDone();
   }
-}
-
-function recoveredOutcome(attempt: AttemptRecord): Outcome {
-  return {
-    status: 'ok',
-    deploymentId: attempt.deploymentId,
-    attempts: attempt.attempt,
-    durationMs: attempt.timing.endMs,
-    completion: {
-      text: attempt.output ?? '',
-      ...(attempt.reasoning ? { reasoning: attempt.reasoning } : {}),
-      finishReason: attempt.finishReason ?? null,
-      usage: attempt.usage ?? { promptTokens: 0, completionTokens: 0, reasoningTokens: 0, cachedTokens: 0 },
-      timing: attempt.timing,
-      rate: attempt.rate ?? {},
-      status: attempt.status ?? 200,
-      requestId: attempt.requestId ?? null,
-      region: null,
-      model: null,
-    },
-  };
-}
-
-function flattenThresholds(thresholds: PreparedRun['config']['thresholds']): Record<string, number> {
-  const flat: Record<string, number> = {};
-  if (thresholds.accuracy !== undefined) flat.accuracy = thresholds.accuracy;
-  if (thresholds.maxErrorRate !== undefined) flat.maxErrorRate = thresholds.maxErrorRate;
-  if (thresholds.p95LatencyMs !== undefined) flat.p95LatencyMs = thresholds.p95LatencyMs;
-  for (const [target, values] of Object.entries(thresholds.perTarget ?? {})) {
-    if (values.accuracy !== undefined) flat[`${target}.accuracy`] = values.accuracy;
-    if (values.p95LatencyMs !== undefined) flat[`${target}.p95LatencyMs`] = values.p95LatencyMs;
-  }
-  return flat;
 }

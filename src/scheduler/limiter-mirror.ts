@@ -39,7 +39,6 @@ const WINDOW_MATCH_TOLERANCE = 0.03;
 
 export class LimiterMirror {
   #windowMs: number;
-  readonly #guardMs: number;
   #configured: number | undefined;
   readonly #divisors: readonly number[];
   #windowLearned = false;
@@ -55,7 +54,6 @@ export class LimiterMirror {
   constructor(init: MirrorInit, now: number) {
     this.#windowMs = init.windowMs;
     this.#divisors = init.windowDivisors ?? [];
-    this.#guardMs = init.guardMs;
     this.#configured = init.budget;
     this.#budget = init.budget;
     this.#depthMs = Math.min(init.conservativeDepthMs, init.windowMs);

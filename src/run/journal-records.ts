@@ -1,0 +1,92 @@
+/**
+ * Journal records built from scheduler events, and outcomes rebuilt from journal records (resume).
+ */
+import type { AttemptEvent, AttemptRecord, Outcome, RunStartRecord } from '../types.ts';
+import type { PreparedRun } from './prepare-run.ts';
+
+/** The first journal record: everything a report needs to know about the run (no secrets). */
+export function runStartRecord(
+  prepared: PreparedRun,
+  run: { readonly runId: string; readonly startedAt: string; readonly emulator: boolean; readonly shard?: RunStartRecord['shard'] },
+): RunStartRecord {
+  const { config } = prepared;
+  return {
+    v: 1,
+    kind: 'run-start',
+    runId: run.runId,
+    startedAt: run.startedAt,
+    dataset: prepared.datasetName,
+    rows: prepared.rowCount,
+    datasetRows: prepared.datasetRows,
+    ...(run.shard ? { shard: run.shard } : {}),
+    repeats: config.repeats,
+    targets: config.targets.map((t) => ({
+      name: t.name,
+      api: t.api,
+      ...(t.price ? { price: t.price } : {}),
+      ...(t.params.maxOutputTokens === undefined ? {} : { maxOutputTokens: t.params.maxOutputTokens }),
+      deployments: t.deployments.map((d) => ({ id: d.id, baseURL: d.baseURL, deployment: d.deployment })),
+    })),
+    scorers: prepared.scorers.map((s) => s.name),
+    emulator: run.emulator,
+    configHash: config.hash,
+    ...(Object.keys(config.thresholds).length ? { thresholds: flattenThresholds(config.thresholds) } : {}),
+    ...(config.slo.ttftMs !== undefined || config.slo.e2eMs !== undefined ? { slo: config.slo } : {}),
+  };
+}
+
+export function attemptRecord(event: AttemptEvent): AttemptRecord {
+  const completion = event.completion;
+  const error = event.error;
+  return {
+    v: 1,
+    kind: 'attempt',
+    key: event.item.key,
+    target: event.item.target,
+    deploymentId: event.deploymentId,
+    attempt: event.attempt,
+    outcome: completion ? 'ok' : (error?.category ?? 'server'),
+    ...(completion ? { status: completion.status } : error?.status === undefined ? {} : { status: error.status }),
+    ...(error && error.code !== error.category ? { errorCode: error.code } : {}),
+    waitedBeforeMs: Math.round(event.waitedBeforeMs),
+    timing: completion?.timing ?? { startedAt: event.startedAt, endMs: event.durationMs },
+    ...(completion?.rate ?? error?.rate ? { rate: completion?.rate ?? error?.rate } : {}),
+    ...(completion ? { usage: completion.usage, output: completion.text, finishReason: completion.finishReason } : {}),
+    ...(completion?.reasoning ? { reasoning: completion.reasoning } : {}),
+    ...(completion?.requestId ?? error?.requestId ? { requestId: (completion?.requestId ?? error?.requestId)! } : {}),
+  };
+}
+
+/** A successful attempt recorded before the process died, as the outcome the scheduler would have reported. */
+export function recoveredOutcome(attempt: AttemptRecord): Outcome {
+  return {
+    status: 'ok',
+    deploymentId: attempt.deploymentId,
+    attempts: attempt.attempt,
+    durationMs: attempt.timing.endMs,
+    completion: {
+      text: attempt.output ?? '',
+      ...(attempt.reasoning ? { reasoning: attempt.reasoning } : {}),
+      finishReason: attempt.finishReason ?? null,
+      usage: attempt.usage ?? { promptTokens: 0, completionTokens: 0, reasoningTokens: 0, cachedTokens: 0 },
+      timing: attempt.timing,
+      rate: attempt.rate ?? {},
+      status: attempt.status ?? 200,
+      requestId: attempt.requestId ?? null,
+      region: null,
+      model: null,
+    },
+  };
+}
+
+function flattenThresholds(thresholds: PreparedRun['config']['thresholds']): Record<string, number> {
+  const flat: Record<string, number> = {};
+  if (thresholds.accuracy !== undefined) flat.accuracy = thresholds.accuracy;
+  if (thresholds.maxErrorRate !== undefined) flat.maxErrorRate = thresholds.maxErrorRate;
+  if (thresholds.p95LatencyMs !== undefined) flat.p95LatencyMs = thresholds.p95LatencyMs;
+  for (const [target, values] of Object.entries(thresholds.perTarget ?? {})) {
+    if (values.accuracy !== undefined) flat[`${target}.accuracy`] = values.accuracy;
+    if (values.p95LatencyMs !== undefined) flat[`${target}.p95LatencyMs`] = values.p95LatencyMs;
+  }
+  return flat;
+}
