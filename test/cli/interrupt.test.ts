@@ -3,7 +3,7 @@
  * reports and prints how to resume (exit 130); --resume then finishes the run with exactly one final
  * record per cell. --retry-errors re-runs only failed cells into a new directory.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -12,7 +12,7 @@ import { configSource, qaCsv, tempProject } from '../support/cli-harness.ts';
 
 const CONFIG = configSource(`{
   scorers: ['exact-match'],
-  emulator: { seed: 3, latencyScale: 0.05, deployments: [{ name: 'mini', model: 'gpt-4.1-mini', capacity: 1000, accuracy: 0.9 }] },
+  emulator: { seed: 3, latencyScale: 0.5, deployments: [{ name: 'mini', model: 'gpt-4.1-mini', capacity: 1000, accuracy: 0.9, heavyTail: false }] },
   targets: [{ name: 'mini', api: 'responses', maxOutputTokens: 16, deployments: [{ baseURL: 'emulator', deployment: 'mini', maxConcurrency: 4 }] }],
 }`);
 
@@ -24,13 +24,20 @@ async function results(runDir: string): Promise<Array<{ key: string; status: str
     .filter((record) => record.kind === 'result');
 }
 
-/** An interrupt that fires on its own once `afterMs` have passed. */
-function interruptAfter(afterMs: number): () => Interrupt {
+/** An interrupt that fires on its own once the journal holds `results` final records (not on a timer, so load cannot race it). */
+function interruptAfterResults(journal: string, results: number): () => Interrupt {
   return () => {
     const soft = new AbortController();
     const hard = new AbortController();
-    const timer = setTimeout(() => soft.abort(new Error('SIGINT')), afterMs);
-    return { signal: soft.signal, hardSignal: hard.signal, dispose: () => clearTimeout(timer) };
+    const poll = setInterval(() => {
+      if (!existsSync(journal)) return;
+      const done = readFileSync(journal, 'utf8').split('"kind":"result"').length - 1;
+      if (done >= results) {
+        clearInterval(poll);
+        soft.abort(new Error('SIGINT'));
+      }
+    }, 10);
+    return { signal: soft.signal, hardSignal: hard.signal, dispose: () => clearInterval(poll) };
   };
 }
 
@@ -39,7 +46,9 @@ describe('interrupt and resume', () => {
     const project = await tempProject();
     await project.write('eval.config.ts', CONFIG);
     await project.write('qa.csv', qaCsv(60));
-    const interrupted = await project.run(['eval', '--dataset', 'qa.csv', '--quiet'], { interrupt: interruptAfter(600) });
+    const interrupted = await project.run(['eval', '--dataset', 'qa.csv', '--out', 'run', '--quiet'], {
+      interrupt: interruptAfterResults(join(project.dir, 'run', 'journal.jsonl'), 5),
+    });
     expect(interrupted.code).toBe(130);
     expect(interrupted.stderr).toMatch(/batchbench eval --resume /);
     const runDir = interrupted.runDir!;
