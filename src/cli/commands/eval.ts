@@ -19,7 +19,7 @@ import { describeChanges, readManifest, writeManifest, type RunManifest } from '
 import { loadResumeState } from '../../run/resume-state.ts';
 import { createResponseCache } from '../../run/response-cache.ts';
 import { readJournal } from '../../sink/read-journal.ts';
-import { UsageError } from '../../errors.ts';
+import { BenchError, UsageError } from '../../errors.ts';
 import { startEmbeddedEmulator, type EmbeddedEmulator } from '../embedded-emulator.ts';
 import { EXIT, type CliIo } from '../io.ts';
 import { closeBaselineTracking, openBaselineTracking } from './compare.ts';
@@ -154,6 +154,10 @@ export async function evalCommand(args: EvalArgs, io: CliIo): Promise<number> {
         },
       };
       result = await runEval(options);
+    } catch (error) {
+      // A bug mid-run: the journal so far is intact, so say where it is and how to continue.
+      if (!(error instanceof BenchError)) io.stderr(`the run's journal is in ${runDir}; resume with: batchbench eval --resume ${runDir}\n`);
+      throw error;
     } finally {
       abort.dispose();
     }
