@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { startEmulator, type EmulatorConfig, type EmulatorHandle } from '../emulator/server.ts';
 import type { PreparedRun } from '../run/prepare-run.ts';
-import { promptText } from '../run/build-prompt.ts';
+import { promptText } from '../run/prompt-text.ts';
 
 /** Environment variable through which emulator deployments receive their key. */
 export const EMULATOR_KEY_ENV = 'BATCHBENCH_EMULATOR_KEY';

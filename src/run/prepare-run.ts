@@ -25,7 +25,6 @@ export interface PreparedRun {
   /** Rows in the whole dataset. */
   readonly datasetRows: number;
   readonly rows: () => AsyncIterable<Row>;
-  readonly hasExpected: boolean;
   readonly scorers: readonly Scorer[];
   readonly buildInput: (row: Row) => PromptInput;
   readonly estimateCost: (params: ModelParams) => (input: PromptInput) => number;
@@ -57,7 +56,6 @@ export async function prepareRun(config: ResolvedConfig, options: PrepareOptions
     rowCount,
     datasetRows: scan.rows,
     rows: () => dataset.rows(),
-    hasExpected,
     scorers,
     buildInput: (row) => prompt.build(row),
     estimateCost: (params) => (input) => estimateAdmissionCost(input, params),

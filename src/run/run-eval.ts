@@ -93,8 +93,10 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
   await options.onStart?.();
 
   const deps: ProviderDeps = { env: options.env, clock, ...options.providerDeps };
+  const targetsByName = new Map(config.targets.map((t) => [t.name, t]));
+  const judgesByName = new Map(config.judgeTargets.map((t) => [t.name, t]));
   const handlesOf = (targetName: string, judge: boolean) => {
-    const target = (judge ? config.judgeTargets : config.targets).find((t) => t.name === targetName)!;
+    const target = (judge ? judgesByName : targetsByName).get(targetName)!;
     return target.deployments.map((deployment): DeploymentHandle => {
       const provider = createProvider(target, deployment, deps);
       return {
@@ -113,7 +115,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
     ...(options.shard ? { shard: options.shard } : {}),
   });
 
-  const tally: RunTally = { ok: 0, failed: 0, byReason: {}, blocked: new Map(), expected: 0 };
+  const tally: RunTally = { ok: 0, failed: 0, byReason: {}, blocked: new Map() };
   const progress: Progress | undefined = options.progressWrite
     ? createProgress({ total: prepared.rowCount * config.repeats * config.targets.length - (options.resume?.completed.size ?? 0), tty: options.tty, write: options.progressWrite })
     : undefined;
@@ -185,7 +187,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
   // a resume sends them again.
   const settle = async (item: WorkItem, outcome: Outcome, cached = false): Promise<void> => {
     if (outcome.status === 'failed' && outcome.reason === 'aborted') return;
-    const target = config.targets.find((t) => t.name === item.target)!;
+    const target = targetsByName.get(item.target)!;
     const scored = await scoreOutcome(item, outcome, { scorers: prepared.scorers, target, signal: options.signal, judge: judge?.call, judgeFor: judge?.callFor });
     const record: ResultRecord = cached ? { ...scored, cached: true } : scored;
     countResult(tally, record, outcome);
@@ -219,7 +221,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
       return true;
     }
     if (!options.cache) return false;
-    const hit = await options.cache.lookup(config.targets.find((t) => t.name === item.target)!, item.input);
+    const hit = await options.cache.lookup(targetsByName.get(item.target)!, item.input);
     if (!hit) return false;
     await track(settle(item, { status: 'ok', completion: hit.completion, deploymentId: hit.deploymentId, attempts: 0, durationMs: 0 }, true));
     return true;
@@ -250,7 +252,6 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
     throw error;
   }
   progress?.stop();
-  tally.expected = prepared.rowCount * config.repeats * config.targets.length;
   const end: RunEndRecord = { v: 1, kind: 'run-end', endedAt: new Date(clock.now()).toISOString(), reason, stats };
   await write(end);
   await journal.close();

@@ -10,7 +10,6 @@ export interface RunTally {
   byReason: Record<string, number>;
   /** Target → failure categories that make the run incomplete (auth, not_found, …). */
   blocked: Map<string, Set<string>>;
-  expected: number;
 }
 
 export function countResult(tally: RunTally, record: ResultRecord, outcome: Outcome): void {

@@ -4,7 +4,7 @@
  */
 import { scoreCompletion } from '../scoring/score-completion.ts';
 import type { JudgeCall, Outcome, Price, ResolvedTarget, ResultRecord, Scorer, TokenUsage, WorkItem } from '../types.ts';
-import { promptText } from './build-prompt.ts';
+import { promptText } from './prompt-text.ts';
 
 export interface ScoreOptions {
   readonly scorers: readonly Scorer[];
