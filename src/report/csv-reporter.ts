@@ -1,73 +1,117 @@
 /**
- * results.csv: one line per (row, target, repeat), streamed as results arrive. Cells that a spreadsheet
- * would run as a formula (leading = + - @ tab CR) are prefixed with ' (OWASP "CSV injection").
+ * results.csv: one line per (row, target, repeat), sorted by (row order, target order, repeat) so two
+ * runs diff cleanly. Results are spooled to the file as they arrive (a killed run still leaves every
+ * recorded result readable) and rewritten in order at the run end (see sorted-spool.ts).
+ *
+ * Safe to open in a spreadsheet and to join: a text cell a spreadsheet would evaluate (leading = + - @
+ * tab CR) is prefixed with ' (OWASP "CSV injection"), but plain numbers such as `-5` or `+3.2` are
+ * left alone, and the row id is also written verbatim in `raw_id` so joins back to the dataset work.
+ * Every field holding a quote, comma, CR or LF is quoted, so no reader splits a row.
  */
+import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stringify } from 'csv-stringify/sync';
-import type { Reporter, ResultRecord, RunStartRecord, TargetInfo } from '../types.ts';
+import { redactText } from '../internal/redact.ts';
+import type { Reporter, ResultRecord, TargetInfo } from '../types.ts';
 import { costOf, resultLatency, resultPassed } from './metrics.ts';
-import { openTextWriter, type TextWriter } from './output-files.ts';
+import { openTextWriter } from './output-files.ts';
 import type { ReporterOptions } from './reporter-options.ts';
+import { openSortedSpool, type SortedSpool } from './sorted-spool.ts';
 
 export const CSV_FILE = 'results.csv';
 
 /** Columns before the per-scorer `score_<name>` columns. */
-const LEAD_COLUMNS = ['id', 'target', 'repeat', 'deployment', 'api', 'prompt', 'output', 'expected'] as const;
+const LEAD_COLUMNS = ['id', 'raw_id', 'target', 'repeat', 'deployment', 'api', 'prompt', 'output', 'expected'] as const;
 const TAIL_COLUMNS = [
   'pass', 'latency_ms', 'logical_latency_ms', 'ttft_ms', 'itl_ms', 'tpot_ms',
   'prompt_tokens', 'completion_tokens', 'reasoning_tokens', 'cached_tokens', 'cost',
-  'attempts', 'cached', 'status', 'reason', 'error_code', 'error', 'finish_reason',
+  'attempts', 'cached', 'status', 'reason', 'error_code', 'error', 'finish_reason', 'truncated',
 ] as const;
 
-type Cell = string | number | null;
+/** A text cell, a number, a raw (never neutralised) text cell, or empty. */
+type Cell = string | number | { readonly raw: string } | null;
 
 export function createCsvReporter(options: ReporterOptions): Reporter {
-  let writer: TextWriter | null = null;
+  const path = join(options.outDir, CSV_FILE);
+  let spool: Promise<SortedSpool> | null = null; // a promise, so overlapping first results share one file
   let scorers: readonly string[] = [];
   const targets = new Map<string, TargetInfo>();
+  const targetOrder = new Map<string, number>();
 
-  async function open(): Promise<TextWriter> {
-    if (writer) return writer;
-    writer = await openTextWriter(join(options.outDir, CSV_FILE));
-    await writer.write(line([...LEAD_COLUMNS, ...scorers.map((s) => `score_${s}`), ...TAIL_COLUMNS]));
-    return writer;
+  const header = () => line([...LEAD_COLUMNS, ...scorers.map((s) => `score_${s}`), ...TAIL_COLUMNS]);
+  function open(): Promise<SortedSpool> {
+    spool ??= openSortedSpool(path, header());
+    return spool;
   }
 
   return {
     name: 'csv',
-    async onRunStart(record: RunStartRecord) {
-      if (writer) return; // a resumed run's second run-start
+    async onRunStart(record) {
+      if (spool) return; // a resumed run's second run-start
       scorers = record.scorers;
-      for (const t of record.targets) targets.set(t.name, t);
+      for (const t of record.targets) {
+        targets.set(t.name, t);
+        targetOrder.set(t.name, targetOrder.size);
+      }
       await open();
     },
     async onResult(record) {
-      await (await open()).write(line(csvRow(record, scorers, targets.get(record.target))));
+      if (!targetOrder.has(record.target)) targetOrder.set(record.target, targetOrder.size);
+      const key = [record.rowIndex, targetOrder.get(record.target)!, record.repeat] as const;
+      await (await open()).add(key, line(csvRow(record, scorers, targets.get(record.target))));
     },
     async onRunEnd() {
-      await (await open()).close();
+      const source = await open();
+      const temp = `${path}.sorted.tmp`;
+      const out = await openTextWriter(temp);
+      await out.write(header());
+      for await (const record of source.sorted()) await out.write(record.text);
+      await out.close();
+      await rename(temp, path);
     },
   };
 }
 
-/** Neutralises a text cell against formula injection. */
+/**
+ * Neutralises a text cell against formula injection: only text a spreadsheet would evaluate gets the
+ * leading '. A plain number (`-5`, `+3.2`, `-1,000`, `-2.5e-3`, `-5%`) is data, not a formula.
+ */
 export function neutraliseCell(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  if (!/^[=+\-@\t\r]/.test(text)) return text;
+  return PLAIN_NUMBER.test(text) ? text : `'${text}`;
+}
+
+/** One CSV field: quoted when it holds a quote, comma, CR or LF (a lone CR too), quotes doubled. */
+export function csvField(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** Latency columns are rounded to 0.1 ms: finer digits are timer noise and make runs diff noisily. */
+export function roundLatency(value: number | null): number | null {
+  return value === null ? null : Math.round(value * 10) / 10;
 }
 
 // --- internal ---
 
+const PLAIN_NUMBER = /^[+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?$/;
+
 function line(cells: readonly Cell[]): string {
-  return stringify([cells.map((c) => (typeof c === 'string' ? neutraliseCell(c) : c))], { record_delimiter: '\n' });
+  return `${cells.map(encode).join(',')}\n`;
+}
+
+function encode(cell: Cell): string {
+  if (cell === null) return '';
+  if (typeof cell === 'number') return Number.isFinite(cell) ? String(cell) : '';
+  if (typeof cell === 'string') return csvField(neutraliseCell(cell));
+  return csvField(cell.raw);
 }
 
 function csvRow(record: ResultRecord, scorers: readonly string[], info: TargetInfo | undefined): Cell[] {
-  const lead: Cell[] = [record.rowId, record.target, record.repeat, record.deploymentId, info?.api ?? null, record.prompt];
+  const lead: Cell[] = [record.rowId, { raw: record.rowId }, record.target, record.repeat, record.deploymentId, info?.api ?? null, record.prompt];
   if (record.status === 'failed') {
     return [
       ...lead, null, record.expected ?? null, ...scorers.map(() => null),
-      null, null, record.durationMs, null, null, null, null, null, null, null, null,
-      record.attempts, flag(record.cached), 'failed', record.reason, record.error.code, record.error.message, null,
+      null, null, roundLatency(record.durationMs), null, null, null, null, null, null, null, null,
+      record.attempts, flag(record.cached), 'failed', record.reason, record.error.code, redactText(record.error.message, { keyLikeRuns: true }), null, null,
     ];
   }
   const scores = new Map(record.scores.map((s) => [s.scorer, s.status === 'ok' ? s.value : 'error'] as const));
@@ -77,17 +121,18 @@ function csvRow(record: ResultRecord, scorers: readonly string[], info: TargetIn
   return [
     ...lead, record.output, record.expected ?? null, ...scorers.map((s) => scores.get(s) ?? null),
     passed === null ? null : passed ? 'true' : 'false',
-    latency.e2eMs, latency.logicalMs, latency.ttftMs, round(latency.itlMs), round(latency.tpotMs),
+    roundLatency(latency.e2eMs), roundLatency(latency.logicalMs), roundLatency(latency.ttftMs), roundLatency(latency.itlMs), roundLatency(latency.tpotMs),
     record.usage.promptTokens, record.usage.completionTokens, record.usage.reasoningTokens, record.usage.cachedTokens,
     cost === null ? null : Number(cost.toPrecision(6)),
-    record.attempts, flag(record.cached), 'ok', null, null, null, record.finishReason,
+    record.attempts, flag(record.cached), 'ok', null, null, null, record.finishReason, flag(isTruncated(record)),
   ];
+}
+
+/** Cut off by the token limit, or no answer at all: usually fixed by a larger maxOutputTokens. */
+function isTruncated(record: ResultRecord & { status: 'ok' }): boolean {
+  return record.finishReason === 'length' || record.finishReason === 'max_output_tokens' || record.output.trim() === '';
 }
 
 function flag(value: boolean | undefined): string {
   return value ? 'true' : 'false';
-}
-
-function round(value: number | null): number | null {
-  return value === null ? null : Math.round(value * 1000) / 1000;
 }

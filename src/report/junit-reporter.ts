@@ -1,25 +1,26 @@
 /**
- * junit.xml: one <testsuite> per target, one <testcase> per (row, repeat). A wrong answer is a
- * <failure> carrying expected vs output; a request that never succeeded is an <error>. Test cases are
- * streamed to one part file per target as results arrive (suite headers need counts known only at the
- * end), then stitched into junit.xml and the parts removed.
+ * junit.xml: one <testsuite> per target (in config order), one <testcase> per (row, repeat) sorted by
+ * row order then repeat, so two runs diff cleanly. A wrong answer is a <failure> carrying expected vs
+ * output; a request that never succeeded is an <error>. Test cases are spooled to a part file as
+ * results arrive (suite headers need counts known only at the end), then written out in order and the
+ * part removed.
  */
-import { createReadStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { redactText } from '../internal/redact.ts';
 import type { Reporter, ResultRecord } from '../types.ts';
 import { resultPassed } from './metrics.ts';
-import { openTextWriter, type TextWriter } from './output-files.ts';
+import { openTextWriter } from './output-files.ts';
 import type { ReporterOptions } from './reporter-options.ts';
-import { escapeXml } from './xml.ts';
+import { openSortedSpool, type SortedSpool } from './sorted-spool.ts';
+import { escapeXml, escapeXmlAttribute } from './xml.ts';
 
 export const JUNIT_FILE = 'junit.xml';
 const MESSAGE_CHARS = 200;
 const BODY_CHARS = 4000;
 
 interface Suite {
-  readonly index: number;
-  readonly writer: TextWriter;
+  readonly name: string;
   tests: number;
   failures: number;
   errors: number;
@@ -27,16 +28,15 @@ interface Suite {
 }
 
 export function createJunitReporter(options: ReporterOptions): Reporter {
-  const suites = new Map<string, Promise<Suite>>();
-  const partPath = (index: number) => join(options.outDir, `${JUNIT_FILE}.${index}.part`);
+  const suites = new Map<string, Suite>();
+  const partPath = join(options.outDir, `${JUNIT_FILE}.part`);
+  let spool: Promise<SortedSpool> | null = null; // a promise, so overlapping first results share one file
   let runId = 'batchbench';
 
-  function suite(target: string): Promise<Suite> {
+  function suite(target: string): Suite {
     let s = suites.get(target);
     if (!s) {
-      const index = suites.size;
-      // The promise is registered at once, so overlapping results of a new target share one writer.
-      s = openTextWriter(partPath(index)).then((writer) => ({ index, writer, tests: 0, failures: 0, errors: 0, timeMs: 0 }));
+      s = { name: target, tests: 0, failures: 0, errors: 0, timeMs: 0 };
       suites.set(target, s);
     }
     return s;
@@ -45,33 +45,40 @@ export function createJunitReporter(options: ReporterOptions): Reporter {
   return {
     name: 'junit',
     async onRunStart(record) {
+      if (spool) return; // a resumed run's second run-start
       runId = record.runId;
-      for (const t of record.targets) await suite(t.name);
+      for (const t of record.targets) suite(t.name);
     },
     async onResult(record) {
-      const s = await suite(record.target);
+      const s = suite(record.target);
       s.tests++;
       const timeMs = record.status === 'ok' ? record.timing.endMs : record.durationMs;
       s.timeMs += timeMs;
       if (record.status === 'failed') s.errors++;
       else if (resultPassed(record) === false) s.failures++;
-      await s.writer.write(testcase(record, timeMs));
+      spool ??= openSortedSpool(partPath);
+      const order = [...suites.keys()].indexOf(record.target);
+      await (await spool).add([order, record.rowIndex, record.repeat], testcase(record, timeMs));
     },
     async onRunEnd() {
       const temp = join(options.outDir, `${JUNIT_FILE}.tmp`);
       const out = await openTextWriter(temp);
-      const all = await Promise.all([...suites.entries()].map(async ([target, s]) => [target, await s] as const));
-      const total = (key: 'tests' | 'failures' | 'errors') => all.reduce((n, [, s]) => n + s[key], 0);
-      await out.write(`<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${escapeXml(runId)}" tests="${total('tests')}" failures="${total('failures')}" errors="${total('errors')}">\n`);
-      for (const [target, s] of all) {
-        await s.writer.close();
-        await out.write(`  <testsuite name="${escapeXml(target)}" tests="${s.tests}" failures="${s.failures}" errors="${s.errors}" skipped="0" time="${seconds(s.timeMs)}">\n`);
-        for await (const chunk of createReadStream(partPath(s.index), 'utf8')) await out.write(chunk as string);
+      const all = [...suites.values()];
+      const total = (key: 'tests' | 'failures' | 'errors') => all.reduce((n, s) => n + s[key], 0);
+      await out.write(`<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${escapeXmlAttribute(runId)}" tests="${total('tests')}" failures="${total('failures')}" errors="${total('errors')}">\n`);
+      const cases = spool ? (await spool).sorted()[Symbol.asyncIterator]() : null;
+      let next = cases ? await cases.next() : null;
+      for (const [index, s] of all.entries()) {
+        await out.write(`  <testsuite name="${escapeXmlAttribute(s.name)}" tests="${s.tests}" failures="${s.failures}" errors="${s.errors}" skipped="0" time="${seconds(s.timeMs)}">\n`);
+        while (cases && next && !next.done && next.value.key[0] === index) {
+          await out.write(next.value.text);
+          next = await cases.next();
+        }
         await out.write('  </testsuite>\n');
-        await rm(partPath(s.index), { force: true });
       }
       await out.write('</testsuites>\n');
       await out.close();
+      await rm(partPath, { force: true });
       await rename(temp, join(options.outDir, JUNIT_FILE));
     },
   };
@@ -80,11 +87,12 @@ export function createJunitReporter(options: ReporterOptions): Reporter {
 // --- internal ---
 
 function testcase(record: ResultRecord, timeMs: number): string {
-  const open = `    <testcase classname="${escapeXml(record.target)}" name="${escapeXml(`${record.rowId} #${record.repeat}`)}" time="${seconds(timeMs)}"`;
+  const open = `    <testcase classname="${escapeXmlAttribute(record.target)}" name="${escapeXmlAttribute(`${record.rowId} #${record.repeat}`)}" time="${seconds(timeMs)}"`;
   if (record.status === 'failed') {
-    const message = `${record.reason}: ${record.error.message}`;
-    const body = `attempts: ${record.attempts}\ncode: ${record.error.code}\n${record.error.message}`;
-    return `${open}>\n      <error message="${attr(message)}" type="${escapeXml(record.error.category ?? record.error.code)}">${text(body)}</error>\n    </testcase>\n`;
+    const error = redactText(record.error.message, { keyLikeRuns: true });
+    const message = `${record.reason}: ${error}`;
+    const body = `attempts: ${record.attempts}\ncode: ${record.error.code}\n${error}`;
+    return `${open}>\n      <error message="${attr(message)}" type="${escapeXmlAttribute(record.error.category ?? record.error.code)}">${text(body)}</error>\n    </testcase>\n`;
   }
   if (resultPassed(record) !== false) return `${open}/>\n`;
   const scores = record.scores.map((s) => `${s.scorer}=${s.status === 'ok' ? s.value : `error (${s.error})`}`).join(', ');
@@ -94,7 +102,7 @@ function testcase(record: ResultRecord, timeMs: number): string {
 }
 
 function attr(value: string): string {
-  return escapeXml(value.length > MESSAGE_CHARS ? `${value.slice(0, MESSAGE_CHARS)}…` : value);
+  return escapeXmlAttribute(value.length > MESSAGE_CHARS ? `${value.slice(0, MESSAGE_CHARS)}…` : value);
 }
 
 function text(value: string): string {

@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { neutraliseCell } from '../../src/report/csv-reporter.ts';
+import { neutraliseCell, roundLatency } from '../../src/report/csv-reporter.ts';
 import type { ResultRecord } from '../../src/types.ts';
-import { createJournalFixture, FORMULA_PAYLOADS } from '../support/journal-fixture.ts';
+import { createJournalFixture, FIXTURE_TARGETS, FORMULA_PAYLOADS } from '../support/journal-fixture.ts';
 import { renderJournal, type Rendered } from './render-journal.ts';
 
 describe('results.csv', () => {
@@ -19,17 +19,21 @@ describe('results.csv', () => {
   });
   afterAll(() => rendered.cleanup());
 
-  test('has one line per (row, target, repeat), in journal order', () => {
+  test('has one line per (row, target, repeat), sorted by row order, then target order, then repeat', () => {
+    const order = FIXTURE_TARGETS.map((t) => t.info.name);
+    const sorted = [...results].sort((a, b) => a.rowIndex - b.rowIndex || order.indexOf(a.target) - order.indexOf(b.target) || a.repeat - b.repeat);
     expect(rows).toHaveLength(results.length);
-    expect(rows.map((r) => `${r.id}|${r.target}|${r.repeat}`)).toEqual(results.map((r) => `${r.rowId}|${r.target}|${r.repeat}`));
+    // The journal is in completion order, so sorting is not a no-op.
+    expect(sorted.map((r) => r.key)).not.toEqual(results.map((r) => r.key));
+    expect(rows.map((r) => `${r.raw_id}|${r.target}|${r.repeat}`)).toEqual(sorted.map((r) => `${r.rowId}|${r.target}|${r.repeat}`));
   });
 
   test('has the documented columns, one score column per scorer', () => {
     expect(Object.keys(rows[0]!)).toEqual([
-      'id', 'target', 'repeat', 'deployment', 'api', 'prompt', 'output', 'expected', 'score_contains', 'score_exact-match',
+      'id', 'raw_id', 'target', 'repeat', 'deployment', 'api', 'prompt', 'output', 'expected', 'score_contains', 'score_exact-match',
       'pass', 'latency_ms', 'logical_latency_ms', 'ttft_ms', 'itl_ms', 'tpot_ms',
       'prompt_tokens', 'completion_tokens', 'reasoning_tokens', 'cached_tokens', 'cost',
-      'attempts', 'cached', 'status', 'reason', 'error_code', 'error', 'finish_reason',
+      'attempts', 'cached', 'status', 'reason', 'error_code', 'error', 'finish_reason', 'truncated',
     ]);
   });
 
@@ -46,10 +50,13 @@ describe('results.csv', () => {
     expect(rows.some((r) => r.prompt!.includes('<script>window.__xss = "script"</script>'))).toBe(true);
   });
 
-  test('fills latency, tokens and status for a successful cell', () => {
+  test('fills latency (rounded to 0.1 ms), tokens and status for a successful cell', () => {
     const first = results.find((r) => r.status === 'ok' && !r.cached)!;
-    const row = rows.find((r) => r.id === first.rowId && r.target === first.target && r.repeat === String(first.repeat))!;
+    const row = rows.find((r) => r.raw_id === first.rowId && r.target === first.target && r.repeat === String(first.repeat))!;
     expect(row).toMatchObject({ status: 'ok', latency_ms: String(first.status === 'ok' && first.timing.endMs), completion_tokens: String(first.status === 'ok' && first.usage.completionTokens) });
+    for (const column of ['latency_ms', 'logical_latency_ms', 'ttft_ms', 'itl_ms', 'tpot_ms']) {
+      for (const r of rows) if (r[column]) expect(r[column], column).toMatch(/^\d+(\.\d)?$/);
+    }
   });
 
   test('a failed cell carries its reason, code and message and no output', () => {
@@ -58,14 +65,28 @@ describe('results.csv', () => {
     expect(row.error).not.toBe('');
     expect(row.output).toBe('');
   });
+
+  test('leaves no spool or temp files behind', async () => {
+    expect(await readdir(rendered.dir)).toEqual(['results.csv']);
+  });
 });
 
 describe('neutraliseCell', () => {
-  test.each(['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx'])('prefixes %j', (text) => {
+  test.each(['=1+1', '+cmd', '-2+3', '@SUM(A1)', '\tx', '\rx', '=x16', '-e5', '+', '-'])('prefixes %j', (text) => {
     expect(neutraliseCell(text)).toBe(`'${text}`);
+  });
+
+  test.each(['-5', '+3.2', '1e5', '-1.5e-3', '-1,000', '+.5', '-5%', '-7.'])('leaves the plain number %j alone', (text) => {
+    expect(neutraliseCell(text)).toBe(text);
   });
 
   test('leaves ordinary text alone', () => {
     expect(neutraliseCell('a=b')).toBe('a=b');
+  });
+});
+
+describe('roundLatency', () => {
+  test('rounds to 0.1 ms and keeps null', () => {
+    expect([roundLatency(12.345), roundLatency(12.35), roundLatency(0.04), roundLatency(null)]).toEqual([12.3, 12.4, 0, null]);
   });
 });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ResultRecord } from '../../src/types.ts';
 import { createJournalFixture } from '../support/journal-fixture.ts';
 import { renderJournal, type Rendered } from './render-journal.ts';
+import { ok, runEnd, runStart, target } from './records.ts';
 import { xmlProblems } from './xml-check.ts';
 
 describe('junit.xml', () => {
@@ -42,7 +43,30 @@ describe('junit.xml', () => {
     expect(testcase).toContain(`output:\n${wrong.status === 'ok' ? wrong.output : ''}`);
   });
 
+  test('orders suites by config order and test cases by row order, then repeat', () => {
+    const suites = [...xml.matchAll(/<testsuite name="([^"]+)"/g)].map((m) => m[1]);
+    expect(suites).toEqual(['gpt-4o', 'gpt-4o-mini', 'o4-mini']);
+    const names = [...xml.matchAll(/<testcase classname="gpt-4o" name="([^"]+) #0"/g)].map((m) => m[1]);
+    const expected = results.filter((r) => r.target === 'gpt-4o').sort((a, b) => a.rowIndex - b.rowIndex).map((r) => r.rowId);
+    expect(expected).not.toEqual(results.filter((r) => r.target === 'gpt-4o').map((r) => r.rowId)); // arrival order differs
+    expect(names).toEqual(expected);
+  });
+
   test('leaves no part files behind', async () => {
     expect((await readdir(rendered.dir)).filter((f) => f.includes('.part') || f.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
+describe('junit.xml escaping', () => {
+  test('writes CR, tabs and line breaks as references where an XML parser would normalise them', async () => {
+    const output = 'a\r\nb\tc\rd';
+    const rendered = await renderJournal([runStart([target('m')]), ok({ target: 'm', row: 'r\t1\nx', output, passed: false }), runEnd()], ['junit']);
+    const xml = await readFile(join(rendered.dir, 'junit.xml'), 'utf8');
+    await rendered.cleanup();
+    expect(xmlProblems(xml)).toEqual([]);
+    expect(xml).not.toContain('\r');
+    expect(xml).toContain('got &quot;a\\r\\nb\\tc\\rd&quot;'); // JSON-escaped inside the message
+    expect(xml).toContain('name="r&#9;1&#10;x #0"');
+    expect(xml).toContain('output:\na&#13;\nb\tc&#13;d');
   });
 });
