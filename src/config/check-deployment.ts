@@ -63,7 +63,8 @@ function checkAuth(deployment: DeploymentFields, context: DeploymentCheckContext
   if (auth?.entra !== undefined) return [];
   const explicit = auth?.apiKeyEnv;
   if (explicit !== undefined && !ENV_VAR_NAME_PATTERN.test(explicit)) {
-    const found = looksLikeSecret(explicit) ? 'a value that looks like the key itself; ' + SECRET_FIX : `got ${JSON.stringify(explicit)}`;
+    // Never echoed, whatever its length: a value that is not a variable name is most often the key itself.
+    const found = looksLikeSecret(explicit) ? 'a value that looks like the key itself; ' + SECRET_FIX : `got a ${explicit.length}-character value that is not a variable name (not shown, in case it is the key itself)`;
     return [{ path: ['auth', 'apiKeyEnv'], message: `expected the NAME of an environment variable (e.g. "AZURE_OPENAI_API_KEY"), ${found}` }];
   }
   // Without a running emulator the baseURL problem is the one to fix; its key variable comes with it.
@@ -72,6 +73,14 @@ function checkAuth(deployment: DeploymentFields, context: DeploymentCheckContext
   const value = context.env[variable];
   if (value !== undefined && value.trim() !== '') return [];
   return explicit !== undefined
-    ? [{ path: ['auth', 'apiKeyEnv'], message: `environment variable ${variable} is not set; export it, or use auth: { entra: {} } for Microsoft Entra ID` }]
+    ? [{ path: ['auth', 'apiKeyEnv'], message: `environment variable ${shownVariableName(variable)} is not set; export it, or use auth: { entra: {} } for Microsoft Entra ID` }]
     : [{ path: ['auth'], message: `no auth given, so the API key is read from ${variable}, which is not set; export it, name another variable with auth: { apiKeyEnv: "…" }, or use auth: { entra: {} }` }];
+}
+
+/**
+ * A conventional variable name (upper case, digits, underscores) is shown; anything else given as
+ * `apiKeyEnv` may be a short key pasted in the wrong place, so only its length is.
+ */
+function shownVariableName(name: string): string {
+  return /^[A-Z_][A-Z0-9_]*$/.test(name) ? name : `named in auth.apiKeyEnv (${name.length} characters, not shown in case it is the key itself)`;
 }
