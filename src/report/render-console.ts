@@ -14,7 +14,7 @@ export interface ConsoleRenderOptions {
 }
 
 /** Columns of the overview shown in a terminal, most important first. */
-const CONSOLE_COLUMNS = ['target', 'accuracy', 'accuracyCi', 'p50', 'p95', 'ttft', 'tokens', 'cost', 'errors', 'score', 'results'];
+const CONSOLE_COLUMNS = ['target', 'accuracyAll', 'accuracy', 'accuracyCi', 'errors', 'p50', 'p95', 'ttft', 'tokens', 'cost', 'score', 'results'];
 
 export function renderConsole(summary: RunSummary, options: ConsoleRenderOptions = {}): string[] {
   const paint = painter(options.color ?? false);

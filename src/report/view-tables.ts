@@ -31,7 +31,9 @@ export function overviewTable(summary: RunSummary): ViewTable {
   return table('overview', 'Overview', summary.targets, [
     ['target', 'Target', false, (t) => text(t.target)],
     ['results', 'Results', true, (t) => num(t.results)],
-    ['accuracy', 'Accuracy', true, (t) => cell(formatPercent(t.accuracy?.rate), t.accuracy?.rate)],
+    // Both denominators, so a dead target (every request failed, one answer right) never reads 100%.
+    ['accuracyAll', 'Accuracy (all)', true, (t) => accuracyOver(t.accuracy?.passed, t.accuracy ? t.results : undefined)],
+    ['accuracy', 'Accuracy (answered)', true, (t) => accuracyOver(t.accuracy?.passed, t.accuracy?.scored)],
     ['accuracyCi', '95% CI', false, (t) => text(t.accuracy ? formatPercentInterval(t.accuracy.ci) : MISSING)],
     ['score', 'Mean score', true, (t) => cell(t.score ? t.score.mean.toFixed(3) : MISSING, t.score?.mean)],
     ['scoreCi', 'Score 95% CI', false, (t) => text(t.score?.ci ? `[${t.score.ci.low.toFixed(3)}, ${t.score.ci.high.toFixed(3)}]` : MISSING)],
@@ -181,6 +183,12 @@ function text(value: string): ViewCell {
 
 function num(value: number): ViewCell {
   return cell(formatNumber(value), value);
+}
+
+/** "85.0% (34/40)": the rate with its numerator and denominator. */
+function accuracyOver(passed: number | undefined, of: number | undefined): ViewCell {
+  if (passed === undefined || of === undefined || of === 0) return cell(MISSING, null);
+  return cell(`${formatPercent(passed / of)} (${passed}/${of})`, passed / of);
 }
 
 function pValue(p: number): string {

@@ -23,7 +23,7 @@ describe('summary.md', () => {
   afterAll(() => rendered.cleanup());
 
   test('has the overview table with a row per target', () => {
-    expect(markdown).toContain('| Target | Results | Accuracy | 95% CI |');
+    expect(markdown).toContain('| Target | Results | Accuracy (all) | Accuracy (answered) | 95% CI |');
     for (const name of ['gpt-4o', 'gpt-4o-mini', 'o4-mini']) expect(markdown).toMatch(new RegExp(`^\\| ${name} \\| 30 \\|`, 'm'));
   });
 
@@ -37,8 +37,10 @@ describe('summary.md', () => {
 
   test('shows the same accuracy as report.json', async () => {
     const json = JSON.parse(await readFile(join(rendered.dir, 'report.json'), 'utf8'));
-    const rate = (json.targets[0].accuracy.rate * 100).toFixed(1);
-    expect(markdown).toMatch(new RegExp(`^\\| gpt-4o \\| 30 \\| ${rate}% \\|`, 'm'));
+    const { passed, scored, rate } = json.targets[0].accuracy;
+    const all = ((passed / json.targets[0].results) * 100).toFixed(1);
+    // Both denominators: over all cells (a failed request is not a pass) and over answered cells.
+    expect(markdown).toMatch(new RegExp(`^\\| gpt-4o \\| 30 \\| ${all}% \\(${passed}/30\\) \\| ${(rate * 100).toFixed(1)}% \\(${passed}/${scored}\\) \\|`, 'm'));
   });
 
   test('is appended to the GITHUB_STEP_SUMMARY file', () => {
