@@ -147,6 +147,8 @@ export interface RateInfo {
   readonly retryAfterMs?: number;
   /** `x-should-retry` when present. */
   readonly shouldRetry?: boolean;
+  /** `azure-openai-deployment-utilization` (provisioned deployments), in percent. */
+  readonly utilizationPct?: number;
 }
 
 export interface Completion {
@@ -323,6 +325,18 @@ export interface TargetInfo {
   readonly price?: Price;
   readonly maxOutputTokens?: number;
   readonly deployments: readonly { readonly id: string; readonly baseURL: string; readonly deployment: string }[];
+  /** Request settings shown in the report (credential-shaped text masked). */
+  readonly settings?: TargetSettings;
+}
+
+/** What a reader needs to know about how a target was asked: the parameters that change answers. */
+export interface TargetSettings {
+  readonly system?: string;
+  readonly temperature?: number;
+  readonly topP?: number;
+  readonly reasoningEffort?: ReasoningEffort;
+  readonly tokenLimitField?: TokenLimitField;
+  readonly stream?: boolean;
 }
 
 export interface RunStartRecord {
@@ -387,6 +401,8 @@ interface ResultBase {
   readonly prompt: string;
   readonly expected?: string;
   readonly description?: string;
+  /** The whole conversation sent, for rows that carry their own chat messages (JSONL `messages`). */
+  readonly messages?: readonly ChatMessage[];
   /** True when the result came from the response cache (excluded from latency statistics). */
   readonly cached?: boolean;
 }

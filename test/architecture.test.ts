@@ -8,7 +8,7 @@ import { join, relative, resolve, dirname, sep } from 'node:path';
 import { describe, expect, test } from 'vitest';
 
 const SRC = resolve(import.meta.dirname, '../src');
-const LEAVES = ['config', 'dataset', 'matrix', 'scheduler', 'providers', 'scoring', 'sink', 'report'];
+const LEAVES = ['config', 'dataset', 'matrix', 'scheduler', 'providers', 'scoring', 'sink', 'report', 'load'];
 
 /** Which src/ areas each area may import (besides itself). */
 const ALLOWED: Record<string, readonly string[]> = {
@@ -19,7 +19,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   ...Object.fromEntries(LEAVES.map((leaf) => [leaf, ['types.ts', 'errors.ts', 'internal']])),
   run: ['types.ts', 'errors.ts', 'internal', ...LEAVES],
   emulator: ['internal'],
-  cli: ['types.ts', 'errors.ts', 'internal', 'run', 'config', 'report', 'sink', 'dataset', 'emulator'],
+  cli: ['types.ts', 'errors.ts', 'internal', 'run', 'config', 'report', 'sink', 'dataset', 'emulator', 'load'],
 };
 
 function areaOf(file: string): string {

@@ -13,6 +13,7 @@ import { reportCommand } from './commands/report.ts';
 import { runEmulatorCommand } from './commands/emulator.ts';
 import { mergeCommand } from './commands/merge.ts';
 import { compareCommand } from './commands/compare.ts';
+import { loadCommand } from './commands/load.ts';
 import { EXIT, processInterrupt, type CliIo } from './io.ts';
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -107,6 +108,69 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       },
     )
     .command(
+      'load',
+      'Benchmark targets under load: latency and throughput per step, saturation, SLO goodput',
+      (y) =>
+        y
+          .option('config', { alias: 'c', type: 'string', describe: 'Config file', defaultDescription: 'eval.config.ts' })
+          .option('targets', { alias: 't', type: 'string', array: true, describe: 'Only these targets (measured one after another)' })
+          .option('profile', { alias: 'p', type: 'string', default: 'sweep', describe: 'synchronous | concurrency N[,M] | rate R[,S] | sweep | goodput' })
+          .option('rate', { type: 'number', array: true, describe: 'Rates (req/s) for --profile rate' })
+          .option('concurrency', { type: 'number', array: true, describe: 'Levels for --profile concurrency' })
+          .option('steps', { type: 'number', describe: 'Sweep: steps in all (floor, saturation, rates); goodput: grid size', default: 6 })
+          .option('duration', { type: 'string', default: '20s', describe: 'Length of each step (e.g. 20s, 500ms, 2m)' })
+          .option('max-requests', { type: 'number', describe: 'Cap on requests per step (default 100000)' })
+          .option('arrivals', { choices: ['constant', 'poisson'] as const, describe: 'Open-loop arrival process', default: 'constant' as const })
+          .option('slo', { type: 'string', describe: 'Latency objective, e.g. ttft=500ms,e2e=2s,p=99' })
+          .option('rate-range', { type: 'string', describe: 'Goodput search range MIN:MAX req/s (default: measured floor to saturation)' })
+          .option('dataset', { alias: 'd', type: 'string', describe: 'Send this dataset\'s prompts (cycled) instead of synthetic ones' })
+          .option('limit', { alias: 'n', type: 'number', describe: 'Read at most N dataset rows' })
+          .option('input-tokens', { type: 'number', describe: 'Synthetic prompt size (o200k tokens)', defaultDescription: '1000' })
+          .option('output-tokens', { type: 'number', describe: 'max_tokens for every request (pins the output length)', defaultDescription: '200 for synthetic prompts' })
+          .option('spread', { type: 'number', describe: 'Relative spread of the synthetic input length, e.g. 0.2' })
+          .option('warmup', { type: 'string', describe: 'Synchronous warm-up per target, excluded from results (e.g. 5s)' })
+          .option('workers', { type: 'number', describe: 'Transport worker threads (0 = main thread)', default: 0 })
+          .option('saturation-concurrency', { type: 'number', describe: 'In-flight requests of the saturation step', default: 64 })
+          .option('allow-429', { type: 'boolean', describe: 'Run open-loop steps above a known TPM/RPM anyway' })
+          .option('out', { alias: 'o', type: 'string', describe: 'Run directory' })
+          .option('seed', { type: 'string', describe: 'Seed for Poisson arrivals and synthetic prompt lengths', default: '1' })
+          .option('quiet', { alias: 'q', type: 'boolean', describe: 'No progress lines' })
+          .example('$0 load -t gpt-4.1-mini --profile sweep --steps 6 --duration 20s', 'Floor, saturation and four rates in between')
+          .example('$0 load -t gpt-4.1-mini --profile goodput --slo ttft=500ms,e2e=2s', 'Highest rate whose p99 meets the SLO')
+          .example('$0 load --profile "rate 5,10" --arrivals poisson --input-tokens 1000 --output-tokens 200', 'Two open-loop Poisson steps')
+          .check((a) => checkPositive(a, ['steps', 'max-requests', 'limit', 'input-tokens', 'output-tokens', 'saturation-concurrency'])),
+      async (a) => {
+        exitCode = await loadCommand(
+          {
+            config: a.config,
+            targets: a.targets?.flatMap((t) => String(t).split(',')).filter(Boolean),
+            profile: String(a.profile),
+            rate: a.rate,
+            concurrency: a.concurrency,
+            steps: a.steps,
+            duration: String(a.duration),
+            maxRequests: a['max-requests'],
+            arrivals: a.arrivals,
+            slo: a.slo,
+            rateRange: a['rate-range'],
+            dataset: a.dataset,
+            limit: a.limit,
+            inputTokens: a['input-tokens'],
+            outputTokens: a['output-tokens'],
+            spread: a.spread,
+            warmup: a.warmup,
+            workers: a.workers,
+            saturationConcurrency: a['saturation-concurrency'],
+            allow429: a['allow-429'],
+            out: a.out,
+            seed: a.seed,
+            quiet: a.quiet,
+          },
+          io,
+        );
+      },
+    )
+    .command(
       'emulator',
       'Start the embedded Azure OpenAI v1 emulator on 127.0.0.1 (Ctrl-C stops it)',
       (y) =>
@@ -127,7 +191,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         }
       },
     )
-    .demandCommand(1, 'name a command: eval, report, compare, merge or emulator')
+    .demandCommand(1, 'name a command: eval, load, report, compare, merge or emulator')
     .strict()
     .help()
     .alias('h', 'help')

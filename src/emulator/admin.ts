@@ -44,6 +44,8 @@ export function handleAdmin(core: EmulatorCore, ex: Exchange, method: string, pa
         if (dep && query.get('log')) return ok({ ...core.stats(), admissionLog: core.admissionLog(dep), completions: core.completions(dep) });
         return ok(core.stats());
       }
+      case 'GET /_emulator/sends':
+        return ok(core.deployments.get(query.get('deployment') ?? '')?.counters.sends.list() ?? []);
       case 'GET /_emulator/admissions':
         return ok(core.admissionLog(query.get('deployment') ?? ''));
       case 'GET /_emulator/config':

@@ -22,11 +22,20 @@ export class Exchange {
   #closed = false;
   #inFlight = false;
   #wakers = new Set<() => void>();
+  /** Emulated clock time the handler started; with the first content write and the finish, the server truth of send-log.ts. */
+  readonly receivedAt: number;
+  #firstContentAt: number | undefined;
+  #status200 = 0;
 
   constructor(req: IncomingMessage, res: ServerResponse, clock: Clock, region: string) {
     this.#res = res;
     this.#clock = clock;
+    this.receivedAt = clock.now();
     this.region = region;
+    res.once('finish', () => {
+      const endAt = clock.now();
+      this.counters?.sends.record({ id: this.requestId, status: this.#status200 || res.statusCode, receivedAt: this.receivedAt, ...(this.#firstContentAt === undefined ? {} : { firstContentAt: this.#firstContentAt }), endAt });
+    });
     this.headers = { 'apim-request-id': this.requestId, 'x-request-id': this.requestId, 'x-ms-region': region };
     const clientId = req.headers['x-ms-client-request-id'];
     if (typeof clientId === 'string') this.headers['x-ms-client-request-id'] = clientId;
@@ -57,12 +66,14 @@ export class Exchange {
     this.headers['content-type'] = 'application/json';
     // A content-length (instead of chunked) lets Node send headers and body in one write.
     this.headers['content-length'] = String(Buffer.byteLength(body));
+    if (status === 200) this.#firstContentAt ??= this.#clock.now();
     this.#res.writeHead(status, this.headers);
     this.#res.end(body);
   }
 
   startStream(): void {
     this.#status(200);
+    this.#status200 = 200;
     this.headers['content-type'] = 'text/event-stream; charset=utf-8';
     this.headers['cache-control'] = 'no-cache, must-revalidate';
     this.headers['x-accel-buffering'] = 'no';
@@ -117,6 +128,7 @@ export class Exchange {
       sleep: (ms) => this.sleep(ms),
       now: () => this.#clock.now(),
       isClosed: () => this.closed,
+      markContent: () => void (this.#firstContentAt ??= this.#clock.now()),
       closeAfterEvents,
     };
   }

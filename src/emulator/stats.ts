@@ -3,6 +3,8 @@
  * handle.stats(). Kept as plain numbers on the hot path; snapshots copy them.
  */
 
+import { SendLog } from './send-log.ts';
+
 export type RejectKind = 'quota_tokens' | 'quota_requests' | 'capacity' | 'overload' | 'ptu';
 
 export interface DeploymentStats {
@@ -51,6 +53,8 @@ export class DeploymentCounters {
   peakInFlight = 0;
   readonly fingerprints = new Map<string, number>();
   readonly completedIds: string[] = [];
+  /** Per-request send times (server truth for load tests), GET /_emulator/sends. */
+  readonly sends = new SendLog();
   #logT: number[] = [];
   #logCost: number[] = [];
   readonly #logLimit: number;

@@ -4,6 +4,7 @@
  * and the mid-stream-close fault.
  */
 import type { ServerResponse } from 'node:http';
+import { carriesContent } from './send-log.ts';
 
 export interface StreamContext {
   res: ServerResponse;
@@ -14,6 +15,8 @@ export interface StreamContext {
   /** Stream fault after this many events, if set: destroy the socket, or send `errorEvent` and end. */
   closeAfterEvents: number | undefined;
   errorEvent?: { data: string; event?: string };
+  /** Called when answer content is handed to the socket (server-side TTFT, send-log.ts). */
+  markContent?: () => void;
 }
 
 export class SseWriter {
@@ -23,6 +26,8 @@ export class SseWriter {
   #start: number;
   #owed = 0; // ms of pacing owed since #start
   #dead = false;
+  #contentQueued = false;
+  #contentSeen = false;
 
   constructor(ctx: StreamContext) {
     this.#ctx = ctx;
@@ -38,12 +43,14 @@ export class SseWriter {
     if (!this.alive) return false;
     this.#buffer += eventName ? `event: ${eventName}\ndata: ${data}\n\n` : `data: ${data}\n\n`;
     this.#events++;
+    if (!this.#contentSeen && carriesContent(data, eventName)) this.#contentQueued = this.#contentSeen = true;
     const limit = this.#ctx.closeAfterEvents;
     if (limit !== undefined && this.#events >= limit) {
       this.#dead = true;
       const err = this.#ctx.errorEvent;
       if (err) {
         this.#buffer += err.event ? `event: ${err.event}\ndata: ${err.data}\n\n` : `data: ${err.data}\n\n`;
+        this.#written();
         this.#ctx.res.end(this.#buffer);
         this.#buffer = '';
         return false;
@@ -57,7 +64,10 @@ export class SseWriter {
   }
 
   flush(): void {
-    if (this.#buffer && !this.#ctx.isClosed()) this.#ctx.res.write(this.#buffer);
+    if (this.#buffer && !this.#ctx.isClosed()) {
+      this.#written();
+      this.#ctx.res.write(this.#buffer);
+    }
     this.#buffer = '';
   }
 
@@ -77,6 +87,14 @@ export class SseWriter {
     if (!this.alive) return;
     const rest = this.#buffer;
     this.#buffer = '';
+    this.#written();
     this.#ctx.res.end(rest);
+  }
+
+  /** The buffer is about to reach the socket: if it holds the first content, that is the server's TTFT. */
+  #written(): void {
+    if (!this.#contentQueued) return;
+    this.#contentQueued = false;
+    this.#ctx.markContent?.();
   }
 }

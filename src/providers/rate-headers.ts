@@ -28,6 +28,7 @@ export function parseRateHeaders(headers: HeaderBag, now: number = Date.now()): 
   assign(info, 'resetRequestsMs', reset('reset-requests'));
   assign(info, 'retryAfterMs', parseRetryAfterMs(get, now));
   assign(info, 'shouldRetry', parseBoolean(get('x-should-retry')));
+  assign(info, 'utilizationPct', parseNonNegative(get('azure-openai-deployment-utilization')?.replace(/%\s*$/, '')));
   return info as RateInfo;
 }
 

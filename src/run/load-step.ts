@@ -1,0 +1,136 @@
+/**
+ * Runs one load step against one target: writes the step record, paces requests (open or closed loop),
+ * records every request as it finishes (scheduled and actual send time), cuts stragglers after the
+ * drain allowance, and writes the step-end record with client overhead and, against the emulator, the
+ * server's admission rate over the same window.
+ */
+import type { Clock } from '../internal/clock.ts';
+import { createRng } from '../internal/rng.ts';
+import { arrivalOffsets } from '../load/arrivals.ts';
+import { runClosedLoop, runOpenLoop } from '../load/pacer.ts';
+import type { StepSpec } from '../load/profile.ts';
+import type { LoadRequestRecord, LoadStepEndRecord, LoadStepRecord } from '../report/load/load-records.ts';
+import type { RateInfo, ResolvedTarget } from '../types.ts';
+import type { LoadOutcome } from './load-execute.ts';
+import type { LoadTransport } from './load-transport.ts';
+import type { LoadWorkload } from './load-workload.ts';
+
+export interface StepContext {
+  readonly target: ResolvedTarget;
+  readonly targetIndex: number;
+  readonly transport: LoadTransport;
+  readonly workload: LoadWorkload;
+  readonly clock: Clock;
+  readonly durationMs: number;
+  readonly maxRequests: number;
+  readonly signal: AbortSignal;
+  readonly seed: string;
+  /** Appends a journal record (synchronous write). */
+  readonly write: (record: LoadStepRecord | LoadRequestRecord | LoadStepEndRecord) => void;
+  /** Server truth: the emulator's admission times (epoch ms) for a deployment, when it is the emulator. */
+  readonly admissions?: (deploymentIndex: number) => Promise<number[]>;
+  /** Called with every response's rate headers (quota learning). */
+  readonly onRate?: (rate: RateInfo) => void;
+}
+
+export interface StepRun {
+  readonly step: LoadStepRecord;
+  readonly requests: LoadRequestRecord[];
+  readonly end: LoadStepEndRecord;
+}
+
+/** In-flight requests get this long after the step's last send before they are cut. @unit ms */
+export function drainAllowanceMs(durationMs: number): number {
+  return Math.max(10_000, durationMs);
+}
+
+export async function runLoadStep(ctx: StepContext, spec: StepSpec, index: number, extra: Pick<LoadStepRecord, 'quotaWarning'> = {}): Promise<StepRun> {
+  const step: LoadStepRecord = {
+    v: 1, kind: 'load-step', target: ctx.target.name, step: index, label: spec.label, mode: spec.mode, role: spec.role,
+    ...(spec.concurrency === undefined ? {} : { concurrency: spec.concurrency }),
+    ...(spec.rate === undefined ? {} : { rate: spec.rate, arrivals: spec.arrivals ?? 'constant' }),
+    durationMs: ctx.durationMs, maxRequests: ctx.maxRequests, startedAt: ctx.clock.now(), ...extra,
+  };
+  ctx.write(step);
+  const stepKey = `${ctx.targetIndex}/${index}`;
+  const requests: LoadRequestRecord[] = [];
+  const inFlight = new Set<Promise<LoadOutcome>>();
+  const deployments = ctx.target.deployments.length;
+  let globalSeq = 0;
+  const dispatch = (seq: number, scheduledAt: number | null): Promise<LoadOutcome> => {
+    const deployment = seq % deployments; // a pool shares the load evenly
+    const promise = ctx.transport.run({ target: ctx.targetIndex, deployment, input: ctx.workload.next(index * 1_000_000 + globalSeq++), stepKey });
+    inFlight.add(promise);
+    return promise.then((o) => {
+      inFlight.delete(promise);
+      if (o.rate) ctx.onRate?.(o.rate);
+      const record = requestRecord(ctx.target, step.step, seq, deployment, scheduledAt, o);
+      requests.push(record);
+      ctx.write(record);
+      return o;
+    });
+  };
+
+  const stopMonitor = ctx.transport.monitor();
+  // A lead of 25 ms: setting up the step (monitors, generators, first prompt) finishes before the
+  // first arrival is due, so it is not recorded late.
+  const startAt = ctx.clock.now() + 25;
+  if (spec.mode === 'rate') {
+    const random = createRng(`${ctx.seed}|${ctx.target.name}|${index}`);
+    await runOpenLoop({
+      clock: ctx.clock, startAt, signal: ctx.signal,
+      offsetsMs: arrivalOffsets(spec.arrivals ?? 'constant', spec.rate!, ctx.durationMs, ctx.maxRequests, random),
+      send: (seq, scheduledAt) => void dispatch(seq, scheduledAt),
+    });
+  } else {
+    await runClosedLoop({
+      clock: ctx.clock, concurrency: spec.concurrency ?? 1, endAt: startAt + ctx.durationMs, maxRequests: ctx.maxRequests, signal: ctx.signal,
+      send: async (seq) => {
+        const o = await dispatch(seq, null);
+        return o.outcome === 'quota' || o.outcome === 'capacity' ? { pauseMs: o.retryAfterMs ?? 1000 } : {};
+      },
+    });
+  }
+  await drain(ctx, inFlight, stepKey);
+  const client = await stopMonitor();
+  const server = ctx.admissions ? await serverRate(ctx, requests) : undefined;
+  const end: LoadStepEndRecord = { v: 1, kind: 'load-step-end', target: ctx.target.name, step: index, endedAt: ctx.clock.now(), client, ...(server ? { server } : {}) };
+  ctx.write(end);
+  return { step, requests, end };
+}
+
+// --- internal ---
+
+async function drain(ctx: StepContext, inFlight: Set<Promise<LoadOutcome>>, stepKey: string): Promise<void> {
+  if (inFlight.size === 0) return;
+  let timer: { cancel(): void } | undefined;
+  const cut = new Promise<void>((resolve) => (timer = ctx.clock.setTimer(resolve, drainAllowanceMs(ctx.durationMs))));
+  const onAbort = () => ctx.transport.abortStep(stepKey);
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  await Promise.race([Promise.allSettled([...inFlight]), cut]);
+  timer?.cancel();
+  ctx.transport.abortStep(stepKey); // stragglers past the allowance are recorded as aborted
+  await Promise.allSettled([...inFlight]);
+  ctx.signal.removeEventListener('abort', onAbort);
+}
+
+/**
+ * The emulator's admissions between the step's first and last send (plus a small margin for the trip),
+ * as a rate over the same span definition the client uses: (n − 1) / (last − first).
+ */
+async function serverRate(ctx: StepContext, requests: readonly LoadRequestRecord[]): Promise<{ admissions: number; rate: number | null } | undefined> {
+  if (requests.length === 0) return { admissions: 0, rate: null };
+  const sends = requests.map((r) => r.sentAt);
+  const first = Math.min(...sends) - 5;
+  const last = Math.max(...sends) + 250;
+  const times: number[] = [];
+  for (let d = 0; d < ctx.target.deployments.length; d++) for (const t of await ctx.admissions!(d)) if (t >= first && t <= last) times.push(t);
+  times.sort((a, b) => a - b);
+  const span = times.length >= 2 ? times[times.length - 1]! - times[0]! : 0;
+  return { admissions: times.length, rate: span > 0 ? ((times.length - 1) * 1000) / span : null };
+}
+
+function requestRecord(target: ResolvedTarget, step: number, seq: number, deployment: number, scheduledAt: number | null, o: LoadOutcome): LoadRequestRecord {
+  const { rate: _rate, ...rest } = o;
+  return { v: 1, kind: 'load-request', target: target.name, step, seq, deploymentId: target.deployments[deployment]!.id, scheduledAt, ...rest };
+}

@@ -1,0 +1,112 @@
+/**
+ * The pacer on a virtual clock: open-loop arrivals keep their schedule whatever the responses do (no
+ * coordinated omission), late timers catch up with the scheduled time recorded, and closed loops keep
+ * N in flight, hold a slot for a 429's retry-after and stop by themselves.
+ */
+import { describe, expect, test } from 'vitest';
+import { VirtualClock } from '../../src/internal/clock.ts';
+import { arrivalOffsets } from '../../src/load/arrivals.ts';
+import { runClosedLoop, runOpenLoop } from '../../src/load/pacer.ts';
+import { createRng } from '../../src/internal/rng.ts';
+
+describe('open loop', () => {
+  test('a response that never arrives does not delay the next arrival', async () => {
+    const clock = new VirtualClock(1000);
+    const sends: Array<{ seq: number; at: number; scheduledAt: number }> = [];
+    const done = runOpenLoop({
+      clock, startAt: 1000, signal: new AbortController().signal,
+      offsetsMs: arrivalOffsets('constant', 10, 1000, 1000, Math.random),
+      // The "request" never resolves: an open loop must not care.
+      send: (seq, scheduledAt) => void sends.push({ seq, at: clock.now(), scheduledAt }),
+    });
+    await clock.runUntilIdle();
+    expect(await done).toBe(10);
+    expect(sends.map((s) => s.at)).toEqual([1000, 1100, 1200, 1300, 1400, 1500, 1600, 1700, 1800, 1900]);
+    expect(sends.every((s) => s.at === s.scheduledAt)).toBe(true);
+  });
+
+  test('arrivals that fell due while the loop was blocked are sent at once, keeping their scheduled times', async () => {
+    // A clock whose timer fires late, as on a blocked event loop.
+    let now = 0;
+    let pending: (() => void) | undefined;
+    const lateClock = { now: () => now, setTimer: (fn: () => void) => ((pending = fn), { cancel: () => (pending = undefined) }) };
+    const sends: Array<{ at: number; scheduledAt: number }> = [];
+    const done = runOpenLoop({ clock: lateClock, startAt: 100, signal: new AbortController().signal, offsetsMs: [0, 10, 20, 30], send: (_s, scheduledAt) => void sends.push({ at: now, scheduledAt }) });
+    now = 125;
+    pending!();
+    now = 131;
+    pending!();
+    expect(await done).toBe(4);
+    expect(sends).toEqual([{ at: 125, scheduledAt: 100 }, { at: 125, scheduledAt: 110 }, { at: 125, scheduledAt: 120 }, { at: 131, scheduledAt: 130 }]);
+  });
+
+  test('abort stops the schedule', async () => {
+    const clock = new VirtualClock(0);
+    const abort = new AbortController();
+    let sent = 0;
+    const done = runOpenLoop({ clock, startAt: 0, signal: abort.signal, offsetsMs: arrivalOffsets('constant', 100, 10_000, 10_000, Math.random), send: () => void sent++ });
+    await clock.advance(95);
+    abort.abort();
+    expect(await done).toBe(10);
+    expect(sent).toBe(10);
+  });
+});
+
+describe('arrival schedules', () => {
+  test('constant: exactly rate × duration arrivals, evenly spaced, capped by the request budget', () => {
+    expect([...arrivalOffsets('constant', 50, 60_000, 1e9, Math.random)]).toHaveLength(3000);
+    expect([...arrivalOffsets('constant', 50, 60_000, 100, Math.random)]).toHaveLength(100);
+    expect([...arrivalOffsets('constant', 4, 1000, 1e9, Math.random)]).toEqual([0, 250, 500, 750]);
+  });
+
+  test('Poisson: seeded, reproducible, mean gap 1/rate', () => {
+    const a = [...arrivalOffsets('poisson', 20, 500_000, 1e9, createRng(7))];
+    const b = [...arrivalOffsets('poisson', 20, 500_000, 1e9, createRng(7))];
+    expect(a).toEqual(b);
+    // 10 000 expected arrivals: the count's standard deviation is 100, so ±5 % is 5 sigma.
+    expect(a.length).toBeGreaterThan(9500);
+    expect(a.length).toBeLessThan(10_500);
+    const gaps = a.slice(1).map((t, i) => t - a[i]!);
+    expect(new Set(gaps.map((g) => Math.round(g))).size).toBeGreaterThan(50); // not constant spacing
+  });
+});
+
+describe('closed loop', () => {
+  test('keeps N in flight, stops at the end time by itself', async () => {
+    const clock = new VirtualClock(0);
+    let inFlight = 0;
+    let peak = 0;
+    const done = runClosedLoop({
+      clock, concurrency: 3, endAt: 1000, maxRequests: 1e9, signal: new AbortController().signal,
+      send: () => {
+        peak = Math.max(peak, ++inFlight);
+        return new Promise((resolve) => clock.setTimer(() => { inFlight--; resolve({}); }, 100));
+      },
+    });
+    await clock.runUntilIdle();
+    expect(await done).toBe(30); // 3 slots × 10 requests of 100 ms in 1 s
+    expect(peak).toBe(3);
+  });
+
+  test('a 429 holds its slot for the retry-after instead of re-sending at once', async () => {
+    const clock = new VirtualClock(0);
+    const sendTimes: number[] = [];
+    const done = runClosedLoop({
+      clock, concurrency: 1, endAt: 1000, maxRequests: 1e9, signal: new AbortController().signal,
+      send: async () => {
+        sendTimes.push(clock.now());
+        return { pauseMs: 300 };
+      },
+    });
+    await clock.runUntilIdle();
+    await done;
+    expect(sendTimes).toEqual([0, 300, 600, 900]);
+  });
+
+  test('stops at the request budget', async () => {
+    const clock = new VirtualClock(0);
+    const done = runClosedLoop({ clock, concurrency: 4, endAt: 1e9, maxRequests: 7, signal: new AbortController().signal, send: () => new Promise((r) => clock.setTimer(() => r({}), 5)) });
+    await clock.runUntilIdle();
+    expect(await done).toBe(7);
+  });
+});
