@@ -63,19 +63,23 @@ function timeline(sources: readonly SeriesSource[], startMs: number, endMs: numb
   const binMs = niceStep(Math.max(1000, spanMs / MAX_TIMELINE_BINS));
   const bins = Math.max(1, Math.ceil(spanMs / binMs));
   const outputTokensPerSec: Record<string, number[]> = {};
+  const reasoningTokensPerSec: Record<string, number[]> = {};
   const throttled: Record<string, number[]> = {};
   for (const s of sources) {
     const tokens = new Array<number>(bins).fill(0);
+    const reasoning = new Array<number>(bins).fill(0);
     const limited = new Array<number>(bins).fill(0);
     for (const e of s.timeline) {
       const bin = Math.min(bins - 1, Math.max(0, Math.floor((e.endMs - startMs) / binMs)));
       tokens[bin]! += e.completionTokens;
+      reasoning[bin]! += e.reasoningTokens;
       if (e.throttled) limited[bin]! += 1;
     }
     outputTokensPerSec[s.target] = tokens.map((t) => round((t * 1000) / binMs));
+    reasoningTokensPerSec[s.target] = reasoning.map((t) => round((t * 1000) / binMs));
     throttled[s.target] = limited;
   }
-  return { binMs, startsMs: Array.from({ length: bins }, (_, i) => i * binMs), outputTokensPerSec, throttled };
+  return { binMs, startsMs: Array.from({ length: bins }, (_, i) => i * binMs), outputTokensPerSec, reasoningTokensPerSec, throttled };
 }
 
 /** Rounds a step up to 1, 2 or 5 × 10^k so axis labels read well. */

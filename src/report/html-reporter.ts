@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import type { Reporter } from '../types.ts';
 import { forwardRecords } from './forward-records.ts';
 import { renderReportHtml } from './html/template.ts';
+import { createReportExtras } from './html/report-extras.ts';
 import { buildViewModel } from './html/view-model.ts';
 import { writeFileAtomic } from './output-files.ts';
 import type { ReporterOptions } from './reporter-options.ts';
@@ -16,12 +17,22 @@ import type { SharedSummary } from './shared-summary.ts';
 export const HTML_FILE = 'report.html';
 
 export function createHtmlReporter(options: ReporterOptions, summary: SharedSummary): Reporter {
+  const forward = forwardRecords(summary);
+  const extras = createReportExtras();
   return {
     name: 'html',
-    ...forwardRecords(summary),
+    ...forward,
+    onRunStart(record) {
+      extras.addStart(record);
+      return forward.onRunStart(record);
+    },
+    onResult(record) {
+      extras.addResult(record);
+      return forward.onResult(record);
+    },
     async onRunEnd(end) {
       summary.add(end);
-      const model = buildViewModel(summary.finish(), summary.rows(), summary.cellsSeen(), options.baseline);
+      const model = buildViewModel(summary.finish(), summary.rows(), summary.cellsSeen(), options.baseline, extras.finish());
       await writeFileAtomic(join(options.outDir, HTML_FILE), renderReportHtml(model, await loadChartJs()));
     },
   };

@@ -5,7 +5,8 @@
  * evicted early loses the targets that reported before its eviction, which is why interesting rows are
  * preferred: they are the ones a reader opens the explorer for.
  */
-import type { ResultRecord } from '../types.ts';
+import type { ChatMessage, ResultRecord } from '../types.ts';
+import { redactText } from '../internal/redact.ts';
 import { pairKey, resultPassed, resultScore } from './metrics.ts';
 
 /** @default 2000 cells (row × repeat) */
@@ -27,6 +28,18 @@ export interface SampledCell {
   readonly error: string | null;
   readonly cached: boolean;
   readonly attempts: number;
+  readonly finishReason: string | null;
+  /** Every scorer's verdict, with its reason (an LLM judge's rationale) or error. */
+  readonly scoreDetails: readonly ScoreDetail[];
+}
+
+/** One scorer's result on one cell: value and pass are `null` when the scorer failed. */
+export interface ScoreDetail {
+  readonly scorer: string;
+  readonly value: number | null;
+  readonly passed: boolean | null;
+  /** The scorer's reason (a judge's rationale) or its error message. */
+  readonly note: string | null;
 }
 
 export interface SampledRow {
@@ -39,6 +52,8 @@ export interface SampledRow {
   readonly expected: string | null;
   readonly expectedChars: number;
   readonly description: string | null;
+  /** The whole conversation, for chat rows. */
+  readonly messages: readonly ChatMessage[] | null;
   readonly cells: Readonly<Record<string, SampledCell>>;
 }
 
@@ -68,7 +83,7 @@ export function createRowSampler(cap = DEFAULT_SAMPLE_ROWS): RowSampler {
       seenKeys.add(key);
       let entry = kept.get(key);
       if (!entry) {
-        const row = { rowId: record.rowId, rowIndex: record.rowIndex, repeat: record.repeat, prompt: clip(record.prompt), promptChars: record.prompt.length, expected: record.expected === undefined ? null : clip(record.expected), expectedChars: record.expected?.length ?? 0, description: record.description ?? null, cells: {} };
+        const row = { rowId: record.rowId, rowIndex: record.rowIndex, repeat: record.repeat, prompt: clip(record.prompt), promptChars: record.prompt.length, expected: record.expected === undefined ? null : clip(record.expected), expectedChars: record.expected?.length ?? 0, description: record.description ?? null, messages: record.messages?.map((m) => ({ role: m.role, content: clip(m.content) })) ?? null, cells: {} };
         entry = { row, interesting: false };
         kept.set(key, entry);
       }
@@ -87,13 +102,17 @@ export function createRowSampler(cap = DEFAULT_SAMPLE_ROWS): RowSampler {
 
 function toCell(record: ResultRecord): SampledCell {
   if (record.status === 'failed') {
-    return { status: 'failed', output: '', outputChars: 0, passed: null, score: null, scores: {}, latencyMs: null, ttftMs: null, error: `${record.reason}: ${record.error.message}`, cached: record.cached === true, attempts: record.attempts };
+    return { status: 'failed', output: '', outputChars: 0, passed: null, score: null, scores: {}, latencyMs: null, ttftMs: null, error: `${record.reason}: ${redactText(record.error.message, { keyLikeRuns: true })}`, cached: record.cached === true, attempts: record.attempts, finishReason: null, scoreDetails: [] };
   }
   const scores: Record<string, number | null> = {};
   for (const s of record.scores) scores[s.scorer] = s.status === 'ok' ? s.value : null;
   return {
     status: 'ok', output: clip(record.output), outputChars: record.output.length, passed: resultPassed(record), score: resultScore(record.scores), scores,
     latencyMs: record.timing.endMs, ttftMs: record.timing.firstTokenMs ?? null, error: null, cached: record.cached === true, attempts: record.attempts,
+    finishReason: record.finishReason,
+    scoreDetails: record.scores.map((e) => (e.status === 'ok'
+      ? { scorer: e.scorer, value: e.value, passed: e.passed, note: e.reason === undefined ? null : clip(e.reason) }
+      : { scorer: e.scorer, value: null, passed: null, note: clip(e.error) })),
   };
 }
 

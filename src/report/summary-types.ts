@@ -227,8 +227,10 @@ export interface TimelineSeries {
   readonly binMs: number;
   /** Bin start, ms since the first send of the run. */
   readonly startsMs: readonly number[];
-  /** Per target: output tokens per second in each bin. */
+  /** Per target: output tokens per second in each bin (reasoning included). */
   readonly outputTokensPerSec: Readonly<Record<string, readonly number[]>>;
+  /** Per target: the reasoning part of `outputTokensPerSec` (answer tokens are the difference). */
+  readonly reasoningTokensPerSec: Readonly<Record<string, readonly number[]>>;
   /** Per target: quota and capacity 429s in each bin. */
   readonly throttled: Readonly<Record<string, readonly number[]>>;
 }

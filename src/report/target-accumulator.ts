@@ -23,6 +23,8 @@ export interface TimelineEvent {
   /** Epoch ms at which the attempt ended. */
   readonly endMs: number;
   readonly completionTokens: number;
+  /** Hidden reasoning tokens (part of completionTokens), so charts can show answer tokens apart. */
+  readonly reasoningTokens: number;
   readonly throttled: boolean;
 }
 
@@ -76,7 +78,7 @@ export class TargetAccumulator {
     const finishedAt = this.#widenSpan(record.timing.startedAt, record.timing.endMs);
     const usage = record.outcome === 'ok' ? record.usage : undefined;
     if (record.outcome === 'ok') this.#attemptEvents.push({ atMs: finishedAt, tokens: usage ? usage.promptTokens + usage.completionTokens : 0 });
-    this.timeline.push({ endMs: finishedAt, completionTokens: usage?.completionTokens ?? 0, throttled: record.outcome === 'quota' || record.outcome === 'capacity' });
+    this.timeline.push({ endMs: finishedAt, completionTokens: usage?.completionTokens ?? 0, reasoningTokens: usage?.reasoningTokens ?? 0, throttled: record.outcome === 'quota' || record.outcome === 'capacity' });
   }
 
   addResult(record: ResultRecord): void {

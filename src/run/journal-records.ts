@@ -1,7 +1,8 @@
 /**
  * Journal records built from scheduler events, and outcomes rebuilt from journal records (resume).
  */
-import type { AttemptEvent, AttemptRecord, Outcome, RunStartRecord } from '../types.ts';
+import { redactText } from '../internal/redact.ts';
+import type { AttemptEvent, AttemptRecord, ModelParams, Outcome, RunStartRecord, TargetSettings } from '../types.ts';
 import type { PreparedRun } from './prepare-run.ts';
 
 /** The first journal record: everything a report needs to know about the run (no secrets). */
@@ -26,6 +27,7 @@ export function runStartRecord(
       ...(t.price ? { price: t.price } : {}),
       ...(t.params.maxOutputTokens === undefined ? {} : { maxOutputTokens: t.params.maxOutputTokens }),
       deployments: t.deployments.map((d) => ({ id: d.id, baseURL: d.baseURL, deployment: d.deployment })),
+      settings: targetSettings(t.params),
     })),
     scorers: prepared.scorers.map((s) => s.name),
     emulator: run.emulator,
@@ -76,6 +78,18 @@ export function recoveredOutcome(attempt: AttemptRecord): Outcome {
       region: null,
       model: null,
     },
+  };
+}
+
+/** The parameters that change answers, for the report's settings table (no headers or body: they may hold keys). */
+function targetSettings(params: ModelParams): TargetSettings {
+  return {
+    ...(params.system === undefined ? {} : { system: redactText(params.system) }),
+    ...(params.temperature === undefined ? {} : { temperature: params.temperature }),
+    ...(params.topP === undefined ? {} : { topP: params.topP }),
+    ...(params.reasoningEffort === undefined ? {} : { reasoningEffort: params.reasoningEffort }),
+    tokenLimitField: params.tokenLimitField,
+    stream: params.stream,
   };
 }
 

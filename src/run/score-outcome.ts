@@ -30,6 +30,8 @@ export async function scoreOutcome(item: WorkItem, outcome: Outcome, options: Sc
     prompt: promptText(item.input),
     ...(item.row.expected === undefined ? {} : { expected: item.row.expected }),
     ...(item.row.description === undefined ? {} : { description: item.row.description }),
+    // Chat rows: `prompt` holds only the last user message, so keep the conversation for the report.
+    ...(item.row.messages === undefined ? {} : { messages: item.input.messages }),
   };
   if (outcome.status === 'failed') {
     return { ...base, status: 'failed', reason: outcome.reason, error: outcome.error };

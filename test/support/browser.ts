@@ -43,7 +43,10 @@ export interface ReportFindings {
     readonly matching: number;
     readonly shown: number;
     readonly disagree: FilterFinding;
+    /** "Failures: request errors". */
     readonly failures: FilterFinding;
+    /** "Failures: failed scoring (wrong answers)". */
+    readonly wrong: FilterFinding;
     readonly search: FilterFinding & { readonly query: string };
     /** Clicking "Row" twice orders rows by descending index; `null` with fewer than two distinct rows. */
     readonly sortRowDescending: boolean | null;
@@ -53,8 +56,27 @@ export interface ReportFindings {
     readonly overviewSortable: boolean;
     /** Expanders opened without error (count). */
     readonly expandersOpened: number;
+    /** The first row's drill-down after clicking its toggle; `null` when it did not open. */
+    readonly drillDown: DrillDownFinding | null;
   };
+  /** Chart.js state of each chart: axis types, dataset labels and (for labelled charts) the drawn point labels. */
+  readonly chartDetails: Readonly<Record<string, { readonly xType: string; readonly datasets: readonly string[]; readonly pointLabels: readonly string[] | null }>>;
+  /** The settings table as text, one array of cells per target. */
+  readonly settings: readonly (readonly string[])[];
+  /** Column labels of the settings table. */
+  readonly settingsColumns: readonly string[];
+  /** At a 900 px wide viewport: the page never scrolls sideways; wide tables scroll inside their card instead. */
+  readonly narrow: { readonly pageOverflows: boolean; readonly scrollingTables: readonly string[] };
   readonly screenshots: readonly string[];
+}
+
+export interface DrillDownFinding {
+  readonly rowId: string;
+  /** Per target card: its text content. */
+  readonly targets: Readonly<Record<string, string>>;
+  /** Scorer names listed in the first target's score table. */
+  readonly scorers: readonly string[];
+  readonly conversation: readonly string[];
 }
 
 export interface CheckOptions {
@@ -105,18 +127,51 @@ export async function checkReportInBrowser(htmlPath: string, options: CheckOptio
     const screenshotDir = options.screenshotDir ?? dirname(htmlPath);
     const overviewShot = join(screenshotDir, 'report-overview.png');
     await page.screenshot({ path: overviewShot });
+    await page.$eval('#charts-section', (e) => { e.scrollIntoView(); (globalThis as unknown as { scrollBy(x: number, y: number): void }).scrollBy(0, -48); });
+    const chartsShot = join(screenshotDir, 'report-charts.png');
+    await page.screenshot({ path: chartsShot });
     await page.$eval('#rows-section', (e) => { e.scrollIntoView(); (globalThis as unknown as { scrollBy(x: number, y: number): void }).scrollBy(0, -48); });
     const rowsShot = join(screenshotDir, 'report-rows.png');
     await page.screenshot({ path: rowsShot });
+    const chartDetails = await page.evaluate(() => {
+      const all = (globalThis as unknown as { __reportCharts: Record<string, ChartLike> }).__reportCharts;
+      return Object.fromEntries(Object.entries(all).map(([id, chart]) => {
+        const labels = chart.canvas.getAttribute('data-labels');
+        return [id, { xType: chart.options.scales?.x?.type ?? 'category', datasets: chart.data.datasets.map((d) => d.label), pointLabels: labels === null ? null : JSON.parse(labels) as string[] }];
+      }));
+    });
+    const settingsColumns = await page.$$eval('#table-settings thead th', (list) => list.map((th) => (th.textContent ?? '').trim()));
+    const settings = await page.$$eval('#table-settings tbody tr', (list) => list.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
     const rows = await exerciseRows(page, options.searchText);
+    const drillShot = join(screenshotDir, 'report-drilldown.png');
+    if (rows.drillDown) await page.screenshot({ path: drillShot });
     const xssMarker = await page.evaluate(() => (globalThis as unknown as { __xss?: unknown }).__xss);
-    return { ready, consoleErrors, externalRequests, dialogs, xssMarker, emulatorBanner, tables, charts, emptyCharts, rows, screenshots: [overviewShot, rowsShot] };
+    await page.setViewportSize({ width: 900, height: 1000 });
+    const narrow = await page.evaluate(() => {
+      const doc = (globalThis as unknown as { document: { scrollingElement: { scrollWidth: number; clientWidth: number }; querySelectorAll(s: string): ArrayLike<{ scrollWidth: number; clientWidth: number; querySelector(s: string): { id: string } | null }> } }).document;
+      const wraps = Array.from(doc.querySelectorAll('.table-wrap'));
+      return {
+        pageOverflows: doc.scrollingElement.scrollWidth > doc.scrollingElement.clientWidth,
+        scrollingTables: wraps.filter((w) => w.scrollWidth > w.clientWidth).map((w) => w.querySelector('table')?.id ?? ''),
+      };
+    });
+    const narrowShot = join(screenshotDir, 'report-narrow.png');
+    await page.screenshot({ path: narrowShot });
+    const screenshots = [overviewShot, chartsShot, rowsShot, ...(rows.drillDown ? [drillShot] : []), narrowShot];
+    return { ready, consoleErrors, externalRequests, dialogs, xssMarker, emulatorBanner, tables, charts, emptyCharts, rows, chartDetails, settings, settingsColumns, narrow, screenshots };
   } finally {
     await browser.close();
   }
 }
 
 // --- internal ---
+
+/** The part of a Chart.js instance read here. */
+interface ChartLike {
+  readonly canvas: { getAttribute(name: string): string | null };
+  readonly options: { readonly scales?: { readonly x?: { readonly type?: string } } };
+  readonly data: { readonly datasets: readonly { readonly label: string }[] };
+}
 
 /** The canvas API used here (the project's tsconfig has no DOM lib). */
 interface CanvasLike {
@@ -141,9 +196,11 @@ async function exerciseRows(page: Page, searchText: string | undefined): Promise
   await page.check('#filter-disagree');
   const disagree = await filterFinding(page, 'disagree');
   await page.uncheck('#filter-disagree');
-  await page.check('#filter-failures');
+  await page.selectOption('#filter-failures', 'errors');
   const failures = await filterFinding(page, 'failed');
-  await page.uncheck('#filter-failures');
+  await page.selectOption('#filter-failures', 'wrong');
+  const wrong = await filterFinding(page, 'wrong');
+  await page.selectOption('#filter-failures', '');
   const firstId = await page.$$eval('#rows-table tbody tr', (list) => list[0]?.getAttribute('data-row-id') ?? '');
   const query = searchText ?? firstId;
   await page.fill('#filter-search', query);
@@ -160,9 +217,26 @@ async function exerciseRows(page: Page, searchText: string | undefined): Promise
   const overviewSortable = (await page.$eval('#table-overview th:nth-child(3)', (th) => th.getAttribute('aria-sort'))) === 'ascending';
   const expanders = await page.$$('#rows-table button.expander');
   for (const button of expanders.slice(0, 5)) await button.click();
+  const drillDown = await openDrillDown(page);
   return {
-    matching: initial.matching, shown: initial.shown, disagree, failures,
+    matching: initial.matching, shown: initial.shown, disagree, failures, wrong,
     search: { query, matching: afterSearch.matching, allMatch: searchAll },
-    sortRowDescending, sortLatencyAscending, overviewSortable, expandersOpened: Math.min(5, expanders.length),
+    sortRowDescending, sortLatencyAscending, overviewSortable, expandersOpened: Math.min(5, expanders.length), drillDown,
   };
+}
+
+/** Clicks the first row's drill-down toggle and reads what opened beneath it. */
+async function openDrillDown(page: Page): Promise<DrillDownFinding | null> {
+  const toggle = await page.$('#rows-table tbody tr.row button.drill-toggle');
+  if (!toggle) return null;
+  await toggle.click();
+  const detail = await page.$('#rows-table tbody tr.detail-row');
+  if (!detail) return null;
+  await detail.scrollIntoViewIfNeeded();
+  return detail.evaluate((tr) => ({
+    rowId: tr.getAttribute('data-detail-for') ?? '',
+    targets: Object.fromEntries([...tr.querySelectorAll('.drill-target')].map((card) => [card.getAttribute('data-target') ?? '', card.textContent ?? ''])),
+    scorers: [...(tr.querySelector('.drill-target table.scores')?.querySelectorAll(':scope > tbody > tr') ?? [])].map((r) => r.getAttribute('data-scorer') ?? ''),
+    conversation: [...tr.querySelectorAll('.conversation li')].map((li) => li.textContent ?? ''),
+  }));
 }

@@ -46,6 +46,7 @@ export const CLIENT_TABLES = String.raw`
 
   function renderTables() {
     document.getElementById('overview-table').appendChild(viewTable(data.overview));
+    document.getElementById('settings-table').appendChild(viewTable(data.settings));
     var list = document.getElementById('verdicts');
     data.pairwise.forEach(function (p) {
       var label = p.verdict === 'no-difference' ? 'no evidence' : p.verdict;

@@ -49,16 +49,40 @@ tbody tr:hover { background: #fafbfc; }
 #details td, #overview-table td { white-space: nowrap; }
 #overview-table th { white-space: normal; vertical-align: bottom; }
 #overview-table th, #overview-table td { padding: 6px 8px; }
-#rows-table td { max-width: 420px; min-width: 90px; }
-#rows-table td:first-child { white-space: nowrap; min-width: 0; }
-#rows-table td:nth-child(2) { min-width: 220px; }
-#rows-table td.latency { min-width: 0; white-space: nowrap; }
+#rows-table > tbody > tr.row > td { max-width: 420px; min-width: 90px; }
+#rows-table > tbody > tr.row > td:first-child { white-space: nowrap; min-width: 0; }
+#rows-table > tbody > tr.row > td:nth-child(2) { min-width: 220px; }
+#rows-table > tbody > tr.row > td.latency { min-width: 0; white-space: nowrap; }
 .text { white-space: pre-wrap; word-break: break-word; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
 .cell-meta { display: flex; flex-wrap: wrap; gap: 4px 8px; align-items: center; margin-bottom: 4px; color: var(--muted); font-size: 12px; white-space: nowrap; }
-#rows-table td.cell-ok, #rows-table td.cell-failed { min-width: 200px; }
+#rows-table > tbody > tr.row > td.cell-ok, #rows-table > tbody > tr.row > td.cell-failed { min-width: 200px; }
 .expander { all: unset; cursor: pointer; color: var(--accent); font-size: 12px; margin-top: 2px; display: inline-block; }
 .note { color: var(--muted); font-size: 12px; }
 .more { margin-top: 10px; }
 .more button { font: inherit; padding: 6px 14px; border-radius: 6px; border: 1px solid #cfd4dc; background: #fff; cursor: pointer; }
+.settings-card { margin-top: 16px; }
+#table-settings td { white-space: pre-wrap; overflow-wrap: break-word; max-width: 420px; }
+#table-settings td:first-child, #table-settings td.num { white-space: nowrap; }
+.controls select { font: inherit; padding: 4px 8px; border: 1px solid #cfd4dc; border-radius: 6px; background: #fff; }
+.drill-toggle { all: unset; cursor: pointer; color: var(--accent); padding: 0 4px; border-radius: 4px; }
+.drill-toggle:focus-visible { outline: 2px solid var(--accent); }
+tr.detail-row > td { background: #f9fafb; max-width: none; }
+.drill { display: grid; gap: 10px; position: sticky; left: 0; max-width: min(calc(100vw - 124px), 1530px); }
+.drill h4 { margin: 0 0 6px; font-size: 13px; }
+.drill-targets { display: grid; gap: 12px; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); }
+.drill-target { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px; min-width: 0; overflow-x: auto; }
+.facts-list { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 0 0 8px; font-size: 12.5px; }
+.facts-list dt { color: var(--muted); }
+.facts-list dd { margin: 0; }
+table.scores { margin: 6px 0; font-size: 12.5px; }
+table.scores th { position: static; }
+table.scores td, table.scores th { padding: 4px 8px; }
+table.scores td:first-child { white-space: nowrap; }
+table.scores td.text { white-space: pre-wrap; overflow-wrap: anywhere; min-width: 140px; }
+.error-text { color: var(--fail); }
+.answer { border-top: 1px solid var(--line); padding-top: 6px; margin-top: 6px; }
+.conversation { list-style: none; margin: 0; padding: 0; display: grid; gap: 6px; }
+.conversation .msg { display: grid; grid-template-columns: 90px 1fr; gap: 8px; }
+.conversation .role { color: var(--muted); font-weight: 600; font-size: 12px; text-transform: uppercase; }
 footer { color: var(--muted); font-size: 12px; padding: 0 28px 28px; max-width: 1600px; margin: 0 auto; }
 `;

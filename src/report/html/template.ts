@@ -39,6 +39,10 @@ export function renderReportHtml(model: ReportViewModel, chartJs: string): strin
       <div id="overview-table"></div>
       <ul class="verdicts" id="verdicts" aria-label="Pairwise comparisons at 95%"></ul>
     </div>
+    <div class="card settings-card">
+      <h3>Target settings</h3>
+      <div id="settings-table"></div>
+    </div>
   </section>
 ${withBaseline ? '  <section id="baseline-section">\n    <h2>vs baseline</h2>\n    <div class="card" id="baseline"></div>\n  </section>\n' : ''}  <section id="charts-section">
     <h2>Charts</h2>
@@ -54,7 +58,12 @@ ${withBaseline ? '  <section id="baseline-section">\n    <h2>vs baseline</h2>\n 
       <div class="controls">
         <input type="search" id="filter-search" placeholder="Search prompts, answers and outputs" aria-label="Search rows">
         <label><input type="checkbox" id="filter-disagree"> Targets disagree</label>
-        <label><input type="checkbox" id="filter-failures"> Failures only</label>
+        <label>Failures <select id="filter-failures" aria-label="Show only failures">
+          <option value="">all rows</option>
+          <option value="errors">request errors</option>
+          <option value="wrong">failed scoring (wrong answers)</option>
+          <option value="any">either</option>
+        </select></label>
         <span class="count" id="rows-count" aria-live="polite"></span>
       </div>
       <div class="table-wrap"><table id="rows-table"></table></div>

@@ -8,6 +8,8 @@ import { baselineTable, describeLimits } from '../baseline/render-baseline.ts';
 import { formatMs } from '../format.ts';
 import type { SampledRow } from '../row-sample.ts';
 import type { RunSummary } from '../summary-types.ts';
+import { labelsTable, settingsTable } from './extra-tables.ts';
+import type { ReportExtras } from './report-extras.ts';
 import { deploymentsTable, errorsTable, latencyTable, overviewTable, pairwiseTable, qualityTable, throughputTable, tokensTable, type ViewTable } from '../view-tables.ts';
 
 /** Characters of prompt/expected/output text the report may embed in total. */
@@ -15,10 +17,14 @@ const TEXT_BUDGET_CHARS = 1_800_000;
 const MIN_FIELD_CHARS = 160;
 const MAX_FIELD_CHARS = 4000;
 
-/** [status, output, fullChars, passed, score, latencyMs, ttftMs, error, cached, attempts] */
-export type ViewCell = readonly [string, string, number, boolean | null, number | null, number | null, number | null, string | null, boolean, number];
-/** [rowId, rowIndex, repeat, prompt, promptChars, expected, expectedChars, cells aligned with `targets`] */
-export type ViewRow = readonly [string, number, number, string, number, string | null, number, readonly (ViewCell | null)[]];
+/** [scorer, value, passed, note (reason, a judge's rationale, or error)] */
+export type ViewScore = readonly [string, number | null, boolean | null, string | null];
+/** [status, output, fullChars, passed, score, latencyMs, ttftMs, error, cached, attempts, finishReason, scores] */
+export type ViewCell = readonly [string, string, number, boolean | null, number | null, number | null, number | null, string | null, boolean, number, string | null, readonly ViewScore[]];
+/** [role, content] */
+export type ViewMessage = readonly [string, string];
+/** [rowId, rowIndex, repeat, prompt, promptChars, expected, expectedChars, cells aligned with `targets`, description, conversation] */
+export type ViewRow = readonly [string, number, number, string, number, string | null, number, readonly (ViewCell | null)[], string | null, readonly ViewMessage[] | null];
 
 export interface ReportViewModel {
   readonly meta: {
@@ -37,6 +43,8 @@ export interface ReportViewModel {
     readonly scheduler: string | null;
   };
   readonly overview: ViewTable;
+  /** How each target was asked: API, deployments, system prompt, sampling and token settings. */
+  readonly settings: ViewTable;
   readonly details: readonly ViewTable[];
   readonly pairwise: readonly { readonly verdict: string; readonly sentence: string }[];
   readonly charts: RunSummary['series'] & {
@@ -58,9 +66,15 @@ export interface BaselineView {
   readonly limits: string;
 }
 
-export function buildViewModel(summary: RunSummary, rows: readonly SampledRow[], cellsSeen: number, baseline?: BaselineSection): ReportViewModel {
+export function buildViewModel(summary: RunSummary, rows: readonly SampledRow[], cellsSeen: number, baseline?: BaselineSection, extras?: ReportExtras): ReportViewModel {
   const targets = summary.targets.map((t) => t.target);
-  const fieldCount = Math.max(1, rows.length * (2 + targets.length));
+  // Every clipped text shares the budget: prompt, expected, each output, scorer note and chat message.
+  let texts = 0;
+  for (const r of rows) {
+    texts += 2 + (r.messages?.length ?? 0);
+    for (const c of Object.values(r.cells)) texts += 1 + c.scoreDetails.filter((d) => d.note !== null).length;
+  }
+  const fieldCount = Math.max(1, texts);
   const fieldChars = Math.max(MIN_FIELD_CHARS, Math.min(MAX_FIELD_CHARS, Math.floor(TEXT_BUDGET_CHARS / fieldCount)));
   const clip = (text: string) => (text.length > fieldChars ? text.slice(0, fieldChars) : text);
   return {
@@ -70,7 +84,11 @@ export function buildViewModel(summary: RunSummary, rows: readonly SampledRow[],
       scheduler: summary.scheduler ? schedulerLine(summary.scheduler) : null,
     },
     overview: overviewTable(summary),
-    details: [qualityTable(summary), pairwiseTable(summary), latencyTable(summary), throughputTable(summary), deploymentsTable(summary), tokensTable(summary), errorsTable(summary)],
+    settings: settingsTable(summary, extras?.targets ?? []),
+    details: [
+      qualityTable(summary), ...(extras?.labels ? [labelsTable(extras.labels, targets)] : []), pairwiseTable(summary), latencyTable(summary), throughputTable(summary),
+      deploymentsTable(summary), tokensTable(summary), errorsTable(summary),
+    ],
     pairwise: summary.pairwise.map((p) => ({ verdict: p.accuracy?.verdict ?? p.score?.verdict ?? 'no-difference', sentence: p.sentence })),
     charts: {
       ...summary.series,
@@ -89,8 +107,10 @@ export function buildViewModel(summary: RunSummary, rows: readonly SampledRow[],
         targets.map((t) => {
           const c = r.cells[t];
           if (!c) return null;
-          return [c.status, clip(c.output), c.outputChars, c.passed, c.score, c.latencyMs, c.ttftMs, c.error === null ? null : clip(c.error), c.cached, c.attempts];
+          const scores = c.scoreDetails.map((d): ViewScore => [d.scorer, d.value, d.passed, d.note === null ? null : clip(d.note)]);
+          return [c.status, clip(c.output), c.outputChars, c.passed, c.score, c.latencyMs, c.ttftMs, c.error === null ? null : clip(c.error), c.cached, c.attempts, c.finishReason, scores];
         }),
+        r.description, r.messages?.map((m): ViewMessage => [m.role, clip(m.content)]) ?? null,
       ]),
     },
     ...(baseline ? { baseline: baselineView(baseline) } : {}),

@@ -1,0 +1,72 @@
+/**
+ * What report.html shows beyond the shared summary: each target's settings (from the run-start
+ * record) and accuracy grouped by the dataset's `__description` column. Fed the same records as every
+ * reporter, so a live run and `batchbench report DIR` build the same page.
+ */
+import type { ResultRecord, RunStartRecord, TargetInfo } from '../../types.ts';
+import { resultPassed } from '../metrics.ts';
+
+/** Descriptions are grouped only while there are at most this many distinct ones (else they are per-row text). */
+export const MAX_LABELS = 50;
+
+export interface LabelTally {
+  readonly label: string;
+  /** Per target: [results, passed, scored]. */
+  readonly byTarget: Readonly<Record<string, readonly [number, number, number]>>;
+}
+
+export interface ReportExtras {
+  /** Targets as the (last) run-start record describes them. */
+  readonly targets: readonly TargetInfo[];
+  /** `null` when the dataset has no descriptions, or too many distinct ones to group. */
+  readonly labels: readonly LabelTally[] | null;
+  /** Distinct descriptions seen (capped at MAX_LABELS + 1). */
+  readonly distinctLabels: number;
+}
+
+export interface ReportExtrasBuilder {
+  addStart(record: RunStartRecord): void;
+  addResult(record: ResultRecord): void;
+  finish(): ReportExtras;
+}
+
+export function createReportExtras(): ReportExtrasBuilder {
+  let targets: readonly TargetInfo[] = [];
+  const labelIndex = new Map<string, number>();
+  // Per result key: the label and verdict counted, so a re-recorded cell (--retry-errors) replaces its earlier record.
+  const counted = new Map<string, { label: number; target: string; passed: boolean | null }>();
+  let overflow = false;
+
+  return {
+    addStart(record) {
+      targets = record.targets;
+    },
+    addResult(record) {
+      if (record.description === undefined || overflow) return;
+      let label = labelIndex.get(record.description);
+      if (label === undefined) {
+        if (labelIndex.size >= MAX_LABELS) {
+          overflow = true;
+          counted.clear();
+          return;
+        }
+        label = labelIndex.size;
+        labelIndex.set(record.description, label);
+      }
+      counted.set(record.key, { label, target: record.target, passed: resultPassed(record) });
+    },
+    finish() {
+      const distinctLabels = labelIndex.size + (overflow ? 1 : 0);
+      if (overflow || labelIndex.size < 2) return { targets, labels: null, distinctLabels };
+      const tallies = [...labelIndex.keys()].map((label) => ({ label, byTarget: {} as Record<string, [number, number, number]> }));
+      for (const { label, target, passed } of counted.values()) {
+        const tally = (tallies[label]!.byTarget[target] ??= [0, 0, 0]);
+        tally[0]++;
+        if (passed === true) tally[1]++;
+        if (passed !== null) tally[2]++;
+      }
+      tallies.sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+      return { targets, labels: tallies, distinctLabels };
+    },
+  };
+}
