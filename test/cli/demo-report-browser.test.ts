@@ -52,6 +52,13 @@ describe.skipIf(!hasChromium())('demo run report in a real browser', () => {
     expect(findings.rows.sortRowDescending).toBe(true);
     expect(findings.screenshots.length).toBeGreaterThan(0);
 
+    // Reading aids on a real run: labelled chart points, each target's settings, a row's drill-down.
+    expect(findings.chartDetails.pareto?.pointLabels).toHaveLength(3);
+    expect(findings.settings.map((row) => row[0])).toHaveLength(3);
+    expect(findings.settingsColumns).toEqual(expect.arrayContaining(['API', 'Deployment(s)', 'System prompt', 'Temperature', 'Token limit', 'Reasoning effort']));
+    expect(findings.rows.drillDown?.scorers.length).toBeGreaterThan(0);
+    expect(Object.values(findings.rows.drillDown?.targets ?? {}).join('\n')).toMatch(/Finish reason/);
+
     // The payloads did reach the outputs (so the test is not vacuous), neutralised in the CSV.
     const csv = await readFile(join(runDir, 'results.csv'), 'utf8');
     expect(csv).toContain('window.__xss=2');
