@@ -401,6 +401,8 @@ interface ResultBase {
   readonly prompt: string;
   readonly expected?: string;
   readonly description?: string;
+  /** The row's group for "accuracy by label" (its `__label` or `category` column), when present. */
+  readonly label?: string;
   /** The whole conversation sent, for rows that carry their own chat messages (JSONL `messages`). */
   readonly messages?: readonly ChatMessage[];
   /** True when the result came from the response cache (excluded from latency statistics). */

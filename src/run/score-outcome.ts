@@ -2,6 +2,7 @@
  * Turns a settled cell into its final journal record: successful completions are scored (a scorer
  * failure becomes a score entry, never a crash); failures keep their reason and error.
  */
+import { redactText } from '../internal/redact.ts';
 import { scoreCompletion } from '../scoring/score-completion.ts';
 import type { JudgeCall, Outcome, Price, ResolvedTarget, ResultRecord, Scorer, TokenUsage, WorkItem } from '../types.ts';
 import { promptText } from './prompt-text.ts';
@@ -30,11 +31,14 @@ export async function scoreOutcome(item: WorkItem, outcome: Outcome, options: Sc
     prompt: promptText(item.input),
     ...(item.row.expected === undefined ? {} : { expected: item.row.expected }),
     ...(item.row.description === undefined ? {} : { description: item.row.description }),
+    ...labelOf(item.row.fields),
     // Chat rows: `prompt` holds only the last user message, so keep the conversation for the report.
     ...(item.row.messages === undefined ? {} : { messages: item.input.messages }),
   };
   if (outcome.status === 'failed') {
-    return { ...base, status: 'failed', reason: outcome.reason, error: outcome.error };
+    // A server may echo a header back in its message; keys never reach the journal.
+    const error = { ...outcome.error, message: redactText(outcome.error.message, { keyLikeRuns: true }) };
+    return { ...base, status: 'failed', reason: outcome.reason, error };
   }
   const completion = outcome.completion;
   const scored = options.scorers.length
@@ -66,4 +70,12 @@ export function costOf(usage: TokenUsage, price: Price | undefined): number | nu
   const usd =
     ((usage.promptTokens - cached) * price.input + cached * (price.cachedInput ?? price.input) + usage.completionTokens * price.output) / 1e6;
   return Math.round(usd * 1e9) / 1e9;
+}
+
+/** Columns naming a row's group for the report's "accuracy by label" table, first non-empty wins. */
+const LABEL_COLUMNS = ['__label', 'category'] as const;
+
+function labelOf(fields: Readonly<Record<string, string>>): { label?: string } {
+  const label = LABEL_COLUMNS.map((c) => fields[c]?.trim()).find((v) => v !== undefined && v !== '');
+  return label === undefined ? {} : { label };
 }

@@ -63,6 +63,20 @@ describe('accuracy by description', () => {
     ]);
   });
 
+  test('groups by a label column when rows have one, ahead of the description', () => {
+    const labelled = (result: ResultRecord, label: string): ResultRecord => ({ ...result, label, description: `free text ${result.rowId}` });
+    const view = model([
+      runStart([target('a')]),
+      labelled(ok({ target: 'a', row: 'r1', passed: true }), 'easy'),
+      labelled(ok({ target: 'a', row: 'r2', passed: false }), 'hard'),
+      labelled(ok({ target: 'a', row: 'r3', passed: true }), 'hard'),
+      runEnd(),
+    ]);
+    const labels = view.details.find((t) => t.id === 'labels')!;
+    expect(labels.title).toBe('Accuracy by label (answered cells)');
+    expect(labels.rows.map((r) => r.map((c) => c.text))).toEqual([['easy', '100.0% (1/1)'], ['hard', '50.0% (1/2)']]);
+  });
+
   test('is left out when descriptions are per-row text (more than MAX_LABELS distinct)', () => {
     const records: JournalRecord[] = [runStart([target('a')])];
     for (let i = 0; i <= MAX_LABELS; i++) records.push(described({ ...ok({ target: 'a', row: `r${i}` }), rowIndex: i }, `row ${i}`));

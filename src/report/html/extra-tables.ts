@@ -1,6 +1,6 @@
 /**
  * The report's own tables (not in the terminal or summary.md): target settings and accuracy by the
- * dataset's description column. Same cell shape as view-tables.ts, so the client renders them alike.
+ * dataset's label or description column. Same cell shape as view-tables.ts, so the client renders them alike.
  */
 import { formatPercent, MISSING } from '../format.ts';
 import type { RunSummary } from '../summary-types.ts';
@@ -37,11 +37,12 @@ export function settingsTable(summary: RunSummary, infos: readonly TargetInfo[])
   };
 }
 
-/** Pass rate per description, one column per target: "80.0% (4/5)" over scored cells, with errors counted apart. */
-export function labelsTable(labels: readonly LabelTally[], targets: readonly string[]): ViewTable {
+/** Pass rate per label or description, one column per target: "80.0% (4/5)" over scored cells, with errors counted apart. */
+export function labelsTable(labels: readonly LabelTally[], targets: readonly string[], source: 'label' | 'description' = 'description'): ViewTable {
+  const name = source === 'label' ? 'Label' : 'Description';
   return {
-    id: 'labels', title: 'Accuracy by description (answered cells)',
-    columns: [{ key: 'label', label: 'Description', numeric: false }, ...targets.map((t) => ({ key: t, label: t, numeric: true }))],
+    id: 'labels', title: `Accuracy by ${name.toLowerCase()} (answered cells)`,
+    columns: [{ key: 'label', label: name, numeric: false }, ...targets.map((t) => ({ key: t, label: t, numeric: true }))],
     rows: labels.map((l) => [text(l.label), ...targets.map((t): ViewCell => {
       const tally = l.byTarget[t];
       if (!tally || tally[2] === 0) return { text: tally ? `${MISSING} (0/${tally[0]} answered)` : MISSING, sort: null };

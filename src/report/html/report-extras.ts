@@ -1,7 +1,8 @@
 /**
  * What report.html shows beyond the shared summary: each target's settings (from the run-start
- * record) and accuracy grouped by the dataset's `__description` column. Fed the same records as every
- * reporter, so a live run and `batchbench report DIR` build the same page.
+ * record) and accuracy grouped by the dataset's label column (`__label`, `category`) or else its
+ * `__description`. Fed the same records as every reporter, so a live run and `batchbench report DIR`
+ * build the same page.
  */
 import type { ResultRecord, RunStartRecord, TargetInfo } from '../../types.ts';
 import { resultPassed } from '../metrics.ts';
@@ -20,8 +21,10 @@ export interface ReportExtras {
   readonly targets: readonly TargetInfo[];
   /** `null` when the dataset has no descriptions, or too many distinct ones to group. */
   readonly labels: readonly LabelTally[] | null;
-  /** Distinct descriptions seen (capped at MAX_LABELS + 1). */
+  /** Distinct groups seen (capped at MAX_LABELS + 1). */
   readonly distinctLabels: number;
+  /** What the groups are: a label column (`__label`, `category`) when rows have one, else `__description`. */
+  readonly source: 'label' | 'description';
 }
 
 export interface ReportExtrasBuilder {
@@ -36,14 +39,17 @@ export function createReportExtras(): ReportExtrasBuilder {
   // Per result key: the label and verdict counted, so a re-recorded cell (--retry-errors) replaces its earlier record.
   const counted = new Map<string, { label: number; target: string; passed: boolean | null }>();
   let overflow = false;
+  let byLabelColumn = false;
 
   return {
     addStart(record) {
       targets = record.targets;
     },
     addResult(record) {
-      if (record.description === undefined || overflow) return;
-      let label = labelIndex.get(record.description);
+      const text = record.label ?? record.description;
+      if (text === undefined || overflow) return;
+      if (record.label !== undefined) byLabelColumn = true;
+      let label = labelIndex.get(text);
       if (label === undefined) {
         if (labelIndex.size >= MAX_LABELS) {
           overflow = true;
@@ -51,13 +57,13 @@ export function createReportExtras(): ReportExtrasBuilder {
           return;
         }
         label = labelIndex.size;
-        labelIndex.set(record.description, label);
+        labelIndex.set(text, label);
       }
       counted.set(record.key, { label, target: record.target, passed: resultPassed(record) });
     },
     finish() {
       const distinctLabels = labelIndex.size + (overflow ? 1 : 0);
-      if (overflow || labelIndex.size < 2) return { targets, labels: null, distinctLabels };
+      if (overflow || labelIndex.size < 2) return { targets, labels: null, distinctLabels, source: byLabelColumn ? 'label' : 'description' };
       const tallies = [...labelIndex.keys()].map((label) => ({ label, byTarget: {} as Record<string, [number, number, number]> }));
       for (const { label, target, passed } of counted.values()) {
         const tally = (tallies[label]!.byTarget[target] ??= [0, 0, 0]);
@@ -66,7 +72,7 @@ export function createReportExtras(): ReportExtrasBuilder {
         if (passed !== null) tally[2]++;
       }
       tallies.sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
-      return { targets, labels: tallies, distinctLabels };
+      return { targets, labels: tallies, distinctLabels, source: byLabelColumn ? 'label' : 'description' };
     },
   };
 }

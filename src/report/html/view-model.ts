@@ -86,7 +86,7 @@ export function buildViewModel(summary: RunSummary, rows: readonly SampledRow[],
     overview: overviewTable(summary),
     settings: settingsTable(summary, extras?.targets ?? []),
     details: [
-      qualityTable(summary), ...(extras?.labels ? [labelsTable(extras.labels, targets)] : []), pairwiseTable(summary), latencyTable(summary), throughputTable(summary),
+      qualityTable(summary), ...(extras?.labels ? [labelsTable(extras.labels, targets, extras.source)] : []), pairwiseTable(summary), latencyTable(summary), throughputTable(summary),
       deploymentsTable(summary), tokensTable(summary), errorsTable(summary),
     ],
     pairwise: summary.pairwise.map((p) => ({ verdict: p.accuracy?.verdict ?? p.score?.verdict ?? 'no-difference', sentence: p.sentence })),
