@@ -44,6 +44,11 @@ describe.skipIf(!hasChromium())('report.html in Chromium', () => {
     for (const chart of findings.charts) expect(chart.width * chart.height, chart.id).toBeGreaterThan(0);
   });
 
+  test('keeps linear latency axes when the targets are within 10× of each other', () => {
+    expect(findings.chartDetails['latency-cdf']?.xType).toBe('linear');
+    expect(findings.chartDetails.pareto?.xType).toBe('linear');
+  });
+
   test('the disagreement and failure filters narrow the rows to matching ones', () => {
     expect(findings.rows.disagree.matching).toBeGreaterThan(0);
     expect(findings.rows.disagree.matching).toBeLessThan(findings.rows.matching);

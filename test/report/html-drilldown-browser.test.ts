@@ -71,6 +71,7 @@ describe.skipIf(!hasChromium())('report.html reading aids in Chromium', () => {
 
   test('uses a log latency axis when the targets differ by more than 10×', () => {
     expect(findings.chartDetails['latency-cdf']?.xType).toBe('logarithmic');
+    expect(findings.chartDetails.pareto?.xType).toBe('logarithmic');
   });
 
   test('separates reasoning tokens from answer tokens in the throughput chart', () => {
