@@ -1,6 +1,6 @@
 /**
  * A capped sample of (row, repeat) cells for the HTML row explorer. Rows where targets disagree or a
- * target failed are kept first, then the rest in row order, so memory stays bounded by the cap however
+ * target failed are kept first, then rows every target answered wrongly, then the rest in row order, so memory stays bounded by the cap however
  * long the run. Eviction runs when the sample reaches twice the cap (amortised O(1) per result); a row
  * evicted early loses the targets that reported before its eviction, which is why interesting rows are
  * preferred: they are the ones a reader opens the explorer for.
@@ -66,11 +66,11 @@ export interface RowSampler {
 }
 
 export function createRowSampler(cap = DEFAULT_SAMPLE_ROWS): RowSampler {
-  const kept = new Map<string, { row: SampledRow & { cells: Record<string, SampledCell> }; interesting: boolean }>();
+  const kept = new Map<string, { row: SampledRow & { cells: Record<string, SampledCell> }; interest: number }>();
   const seenKeys = new Set<string>();
 
   function evict(): void {
-    const ranked = [...kept.entries()].sort(([, x], [, y]) => Number(y.interesting) - Number(x.interesting) || byPosition(x.row, y.row));
+    const ranked = [...kept.entries()].sort(([, x], [, y]) => y.interest - x.interest || byPosition(x.row, y.row));
     for (const [key] of ranked.slice(cap)) kept.delete(key);
   }
 
@@ -84,11 +84,11 @@ export function createRowSampler(cap = DEFAULT_SAMPLE_ROWS): RowSampler {
       let entry = kept.get(key);
       if (!entry) {
         const row = { rowId: record.rowId, rowIndex: record.rowIndex, repeat: record.repeat, prompt: clip(record.prompt), promptChars: record.prompt.length, expected: record.expected === undefined ? null : clip(record.expected), expectedChars: record.expected?.length ?? 0, description: record.description ?? null, messages: record.messages?.map((m) => ({ role: m.role, content: clip(m.content) })) ?? null, cells: {} };
-        entry = { row, interesting: false };
+        entry = { row, interest: 0 };
         kept.set(key, entry);
       }
       entry.row.cells[record.target] = toCell(record);
-      entry.interesting = isInteresting(entry.row.cells);
+      entry.interest = interest(entry.row.cells);
       if (kept.size >= cap * 2) evict();
     },
     rows() {
@@ -116,11 +116,13 @@ function toCell(record: ResultRecord): SampledCell {
   };
 }
 
-function isInteresting(cells: Readonly<Record<string, SampledCell>>): boolean {
+/** 2: a target failed or targets disagree; 1: every verdict is a wrong answer (the "failed scoring" filter); 0: all pass. */
+function interest(cells: Readonly<Record<string, SampledCell>>): number {
   const values = Object.values(cells);
-  if (values.some((c) => c.status === 'failed')) return true;
+  if (values.some((c) => c.status === 'failed')) return 2;
   const verdicts = new Set(values.map((c) => c.passed).filter((p) => p !== null));
-  return verdicts.size > 1;
+  if (verdicts.size > 1) return 2;
+  return verdicts.has(false) ? 1 : 0;
 }
 
 function byPosition(a: SampledRow, b: SampledRow): number {
