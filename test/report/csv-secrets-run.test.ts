@@ -3,6 +3,7 @@
  * `extraBody`: no credential-shaped string may reach any file of the run directory (every file is
  * scanned), nor stdout/stderr, while formulas and control characters round-trip through results.csv.
  */
+import { spawnSync } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -15,6 +16,7 @@ const BEARER = `Bearer ${['tk', 'Zx81Qw2', 'Er5Ty7Ui9'].join('')}`;
 const SK = ['sk-proj-', 'Ab12Cd34Ef56Gh78Ij90'].join('');
 const JWT = ['eyJhbGciOiJSUzI1NiJ9', 'eyJzdWIiOiJ1c2VyMTIzIn0', 'c2lnbmF0dXJlMTIzNDU2'].join('.');
 const LEAKS = [AZURE_KEY, BEARER.slice(7), SK, JWT];
+const PYTHON_READER = 'import csv, json, sys\nwith open(sys.argv[1], newline="", encoding="utf-8") as f:\n    json.dump(list(csv.reader(f)), sys.stdout)\n';
 
 const CORPUS_CSV = [
   'id,question,answer',
@@ -62,5 +64,10 @@ describe('secrets in headers and bodies', () => {
     expect(rows.map((r) => r.raw_id)).toEqual(['=x16', 'r2', 'r3', 'r4', 'r5', 'r6']);
     expect(rows.map((r) => r.expected)).toEqual(['2', '-5', '+3.2', '1e5', 'say "hi"', '日本語 🙂']);
     expect(rows.map((r) => r.prompt).slice(0, 5)).toEqual(["'=1+1", "'+cmd", "'@SUM(A1)", 'line one\rline two', 'crlf\r\nhere']);
+
+    // Python's csv module sees exactly the same rows (skipped, with a message, without python3).
+    const python = spawnSync('python3', ['-c', PYTHON_READER, join(runDir, 'results.csv')], { encoding: 'utf8' });
+    if (python.error) console.warn('python3 not found: the Python csv reader check of the corpus run is skipped');
+    else expect(JSON.parse(python.stdout)).toEqual(parse(await readFile(join(runDir, 'results.csv'), 'utf8')));
   });
 });
