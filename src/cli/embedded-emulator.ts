@@ -5,7 +5,7 @@
  * reference answers and answer correctly with each deployment's configured accuracy.
  */
 import { randomBytes } from 'node:crypto';
-import { startEmulator, type EmulatorConfig, type EmulatorHandle } from '../emulator/server.ts';
+import type { EmulatorConfig, EmulatorHandle } from '../emulator/server.ts';
 import type { PreparedRun } from '../run/prepare-run.ts';
 import { promptText } from '../run/prompt-text.ts';
 
@@ -25,6 +25,8 @@ export interface EmbeddedEmulator {
 
 export async function startEmbeddedEmulator(settings: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>): Promise<EmbeddedEmulator> {
   const apiKey = env[EMULATOR_KEY_ENV] || randomBytes(24).toString('base64url');
+  // Imported here, not at the top: a run against real endpoints never pays for the emulator's tokenizer.
+  const { startEmulator } = await import('../emulator/server.ts');
   const handle: EmulatorHandle = await startEmulator({ ...(settings as unknown as EmulatorConfig), apiKeys: [apiKey] });
   return {
     baseURL: handle.baseURL,

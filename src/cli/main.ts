@@ -13,7 +13,6 @@ import { reportCommand } from './commands/report.ts';
 import { runEmulatorCommand } from './commands/emulator.ts';
 import { mergeCommand } from './commands/merge.ts';
 import { compareCommand } from './commands/compare.ts';
-import { loadCommand } from './commands/load.ts';
 import { EXIT, processInterrupt, type CliIo } from './io.ts';
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -140,6 +139,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
           .example('$0 load --profile "rate 5,10" --arrivals poisson --input-tokens 1000 --output-tokens 200', 'Two open-loop Poisson steps')
           .check((a) => checkPositive(a, ['steps', 'max-requests', 'limit', 'input-tokens', 'output-tokens', 'saturation-concurrency'])),
       async (a) => {
+        // Imported on use: `load` brings the emulator and a tokenizer (~100 MB of RSS) that `eval` never needs.
+        const { loadCommand } = await import('./commands/load.ts');
         exitCode = await loadCommand(
           {
             config: a.config,

@@ -3,7 +3,6 @@
  * never leak into a multi-endpoint run), SDK retries off (the scheduler is the only retry layer), and the
  * deployment's per-attempt timeout.
  */
-import { DefaultAzureCredential, getBearerTokenProvider } from '@azure/identity';
 import type { TokenCredential } from '@azure/identity';
 import OpenAI from 'openai';
 import { ProviderError } from '../errors.ts';
@@ -29,7 +28,7 @@ export class TokenProviderCache {
     }
     let provider = byScope.get(scope);
     if (!provider) {
-      provider = getBearerTokenProvider(credential, scope);
+      provider = lazyBearerTokenProvider(credential, scope);
       byScope.set(scope, provider);
     }
     return provider;
@@ -37,12 +36,29 @@ export class TokenProviderCache {
 }
 
 const processTokenProviders = new TokenProviderCache();
-let processCredential: TokenCredential | undefined;
 
-/** The process-wide DefaultAzureCredential (env, workload identity, managed identity, developer logins). */
-function defaultCredential(): TokenCredential {
-  processCredential ??= new DefaultAzureCredential();
-  return processCredential;
+/**
+ * The process-wide DefaultAzureCredential (env, workload identity, managed identity, developer logins),
+ * behind a stable stand-in so `@azure/identity` (~40 MB of RSS) is loaded only when a token is first
+ * needed: runs with API keys never load it.
+ */
+const defaultCredential: TokenCredential = (() => {
+  let real: Promise<TokenCredential> | undefined;
+  return {
+    async getToken(scopes, options) {
+      real ??= import('@azure/identity').then(({ DefaultAzureCredential }) => new DefaultAzureCredential());
+      return (await real).getToken(scopes, options);
+    },
+  };
+})();
+
+/** `getBearerTokenProvider(credential, scope)`, with `@azure/identity` imported on the first call. */
+function lazyBearerTokenProvider(credential: TokenCredential, scope: string): BearerTokenProvider {
+  let inner: Promise<BearerTokenProvider> | undefined;
+  return async () => {
+    inner ??= import('@azure/identity').then(({ getBearerTokenProvider }) => getBearerTokenProvider(credential, scope));
+    return (await inner)();
+  };
 }
 
 /**
@@ -67,7 +83,7 @@ export function createOpenAIClient(deployment: ResolvedDeployment, deps: Provide
 function resolveApiKey(deployment: ResolvedDeployment, deps: ProviderDeps): string | BearerTokenProvider {
   const auth = deployment.auth;
   if (auth.kind === 'entra') {
-    const credential = deps.credential ?? defaultCredential();
+    const credential = deps.credential ?? defaultCredential;
     return (deps.tokenProviders ?? processTokenProviders).get(credential, auth.scope);
   }
   const key = deps.env[auth.apiKeyEnv]?.trim();

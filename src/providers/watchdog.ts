@@ -1,10 +1,11 @@
 /**
  * An attempt's deadline keeper. openai-node stops timing a streaming call once headers arrive, so a stream
  * that stalls would hold its slot forever; the watchdog aborts it after an idle gap or a total budget.
- * Its signal combines the caller's signal with both timers, and it remembers whether it (not the caller)
+ * Its signal follows the caller's signal and both timers, and it remembers whether it (not the caller)
  * fired, which is what tells a `timeout` from an `aborted`.
  */
 import type { Clock, TimerHandle } from '../internal/clock.ts';
+import { followSignal } from '../internal/follow-signal.ts';
 
 export type WatchdogReason = 'idle' | 'total';
 
@@ -63,8 +64,12 @@ export function startWatchdog(options: WatchdogOptions): Watchdog {
     }, delayMs);
   };
 
+  // The caller's signal usually lives for the whole run: follow it with a listener that dispose()
+  // removes, not AbortSignal.any, which would leave a WeakRef per attempt on it (follow-signal.ts).
+  const unfollow = followSignal(options.signal, own);
+
   return {
-    signal: AbortSignal.any([options.signal, own.signal]),
+    signal: own.signal,
     get fired() {
       return fired;
     },
@@ -81,6 +86,7 @@ export function startWatchdog(options: WatchdogOptions): Watchdog {
     dispose() {
       totalTimer.cancel();
       idleTimer?.cancel();
+      unfollow();
     },
   };
 }

@@ -18,6 +18,7 @@ export async function openTextWriter(path: string): Promise<TextWriter> {
   await mkdir(dirname(path), { recursive: true });
   const stream = createWriteStream(path, { encoding: 'utf8' });
   let failure: Error | null = null;
+  let drained: Promise<void> | null = null;
   stream.on('error', (error) => {
     failure = error;
   });
@@ -25,7 +26,18 @@ export async function openTextWriter(path: string): Promise<TextWriter> {
   return {
     async write(text) {
       if (failure) throw failure;
-      if (!stream.write(text)) await Promise.race([once(stream, 'drain'), once(stream, 'error')]);
+      // Concurrent writers share one wait, so a full buffer adds one 'drain' (and one 'error') listener
+      // however many results arrive meanwhile; events.once rejects on 'error' and removes both.
+      if (!stream.write(text)) {
+        drained ??= once(stream, 'drain').then(
+          () => void (drained = null),
+          (error: unknown) => {
+            drained = null;
+            throw error;
+          },
+        );
+        await drained;
+      }
       if (failure) throw failure;
     },
     async close() {

@@ -11,6 +11,7 @@ import { createScheduler } from '../scheduler/scheduler.ts';
 import { createSimpleRunner } from '../scheduler/simple-runner.ts';
 import { openJournal } from '../sink/jsonl-journal.ts';
 import { systemClock, type Clock } from '../internal/clock.ts';
+import { combineWith } from '../internal/follow-signal.ts';
 import type {
   AttemptEvent,
   AttemptRecord,
@@ -95,6 +96,8 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
   const deps: ProviderDeps = { env: options.env, clock, ...options.providerDeps };
   const targetsByName = new Map(config.targets.map((t) => [t.name, t]));
   const judgesByName = new Map(config.judgeTargets.map((t) => [t.name, t]));
+  // One combined signal for the run, not one AbortSignal.any per request (see follow-signal.ts).
+  const withHardSignal = combineWith(options.hardSignal);
   const handlesOf = (targetName: string, judge: boolean) => {
     const target = (judge ? judgesByName : targetsByName).get(targetName)!;
     return target.deployments.map((deployment): DeploymentHandle => {
@@ -103,7 +106,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
         id: deployment.id,
         limits: deployment.limits,
         maxConcurrency: deployment.maxConcurrency,
-        execute: (item, signal) => provider.complete(item.input, options.hardSignal ? AbortSignal.any([signal, options.hardSignal]) : signal),
+        execute: (item, signal) => provider.complete(item.input, withHardSignal(signal)),
       };
     });
   };

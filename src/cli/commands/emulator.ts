@@ -8,7 +8,10 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { EmulatorConfig } from '../../emulator/server.ts';
-import { startEmulator, validateEmulatorConfig } from '../../emulator/server.ts';
+
+// The emulator (its tokenizer alone is ~70 MB of RSS) is imported only when this command runs, so
+// `batchbench eval` against a real endpoint never loads it.
+const emulatorServer = () => import('../../emulator/server.ts');
 
 export interface EmulatorCommandOptions {
   config?: string;
@@ -49,11 +52,12 @@ async function loadConfig(file: string): Promise<EmulatorConfig> {
     const mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
     raw = mod.default ?? mod;
   }
-  return validateEmulatorConfig(raw);
+  return (await emulatorServer()).validateEmulatorConfig(raw);
 }
 
 export async function runEmulatorCommand(options: EmulatorCommandOptions): Promise<void> {
   const config = options.config ? await loadConfig(options.config) : demoEmulatorConfig();
+  const { startEmulator } = await emulatorServer();
   const handle = await startEmulator(config, options.port === undefined ? {} : { port: options.port });
   const first = config.deployments[0]?.name ?? 'DEPLOYMENT';
   options.print(`Azure OpenAI v1 emulator listening on ${handle.url}`);
