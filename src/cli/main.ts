@@ -4,6 +4,7 @@
  * maps errors to exit codes (2 for user mistakes with a one-line message, 70 for bugs with a stack) and
  * sets `process.exitCode`.
  */
+import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -13,9 +14,15 @@ import { reportCommand } from './commands/report.ts';
 import { runEmulatorCommand } from './commands/emulator.ts';
 import { mergeCommand } from './commands/merge.ts';
 import { compareCommand } from './commands/compare.ts';
+import { initCommand } from './commands/init.ts';
+import { unknownFlagMessage, type KnownOptions } from './flag-suggestions.ts';
 import { EXIT, processInterrupt, type CliIo } from './io.ts';
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    io.stdout(`${packageVersion()}\n`);
+    return EXIT.ok;
+  }
   let exitCode: number = EXIT.ok;
   const parser = yargs([...argv])
     .scriptName('batchbench')
@@ -69,6 +76,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
           },
           io,
         );
+      },
+    )
+    .command(
+      'init',
+      'Write a starter eval.config.ts and datasets/example.csv into the working directory (never overwrites)',
+      (y) => y.example('$0 init', 'Then: batchbench eval --dataset datasets/example.csv'),
+      async () => {
+        exitCode = await initCommand(io);
       },
     )
     .command(
@@ -192,14 +207,16 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         }
       },
     )
-    .demandCommand(1, 'name a command: eval, load, report, compare, merge or emulator')
+    .demandCommand(1, 'name a command: init, eval, load, report, compare, merge or emulator')
     .strict()
     .help()
     .alias('h', 'help')
     .version(false)
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((message, error) => {
-      throw error ?? new UsageError(message);
+      if (error) throw error;
+      // yargs knows the options of the command being parsed at this point, so a typo gets a suggestion.
+      throw new UsageError(unknownFlagMessage(message, (parser as unknown as { getOptions(): KnownOptions }).getOptions(), argv) ?? message);
     });
 
   await parser.parseAsync();
@@ -241,17 +258,47 @@ function checkPositive(args: Record<string, unknown>, names: readonly string[]):
   return true;
 }
 
+/** The package's version (package.json sits two levels up from both src/cli/ and the built dist/cli/). */
+export function packageVersion(): string {
+  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+  return String((JSON.parse(text) as { version?: unknown }).version);
+}
+
 // --- process entry point ---
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === (await import('node:fs')).realpathSync(process.argv[1])) {
+/**
+ * Runs the CLI on the real process. Used when this file is the entry point (`node src/cli/main.ts`, the
+ * npm scripts) and by the package's bin launcher (bin/batchbench.js).
+ */
+export async function runProcess(): Promise<void> {
+  const stdout = quietOnEpipe(process.stdout);
+  const stderr = quietOnEpipe(process.stderr);
   const io: CliIo = {
     cwd: process.cwd(),
     env: process.env,
     isTTY: Boolean(process.stderr.isTTY) && process.env.CI !== 'true',
     datasetsDir: fileURLToPath(new URL('../../datasets/', import.meta.url)),
-    stdout: (text) => void process.stdout.write(text),
-    stderr: (text) => void process.stderr.write(text),
-    interrupt: () => processInterrupt((text) => void process.stderr.write(text)),
+    stdout,
+    stderr,
+    interrupt: () => processInterrupt(stderr),
   };
   process.exitCode = await runCli(hideBin(process.argv), io);
 }
+
+/**
+ * A writer that goes quiet once the reader is gone (`batchbench report DIR | head`): the EPIPE is
+ * swallowed instead of crashing with a stack trace, later output is dropped, and the command still
+ * finishes its work (an eval keeps writing its journal and reports) with its own exit code.
+ */
+function quietOnEpipe(stream: NodeJS.WriteStream): (text: string) => void {
+  let closed = false;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && !closed) throw error;
+    closed = true;
+  });
+  return (text) => {
+    if (!closed) stream.write(text);
+  };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === realpathSync(process.argv[1])) await runProcess();
