@@ -18,7 +18,7 @@ let project: string;
 let tarball: string;
 
 /** This Node first on PATH, so npm and npx run the Node the tests run on (≥ 22.18). */
-const env = { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`, npm_config_update_notifier: 'false', CI: 'true' };
+const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`, npm_config_update_notifier: 'false', CI: 'true' };
 delete env.AZURE_OPENAI_ENDPOINT;
 delete env.OPENAI_BASE_URL;
 
