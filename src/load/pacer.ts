@@ -53,6 +53,11 @@ export interface ClosedLoopOptions {
   readonly endAt: number;
   readonly maxRequests: number;
   readonly signal: AbortSignal;
+  /**
+   * Slot i starts i × rampMs / concurrency after the first, so 200 slots do not build 200 requests in
+   * one tick (which would stall the client's event loop and show up as latency). @default 0
+   */
+  readonly rampMs?: number;
   /** Sends one request and resolves when it is finished; `pauseMs` holds the slot (a 429's retry-after). */
   readonly send: (seq: number) => Promise<{ readonly pauseMs?: number }>;
 }
@@ -62,7 +67,9 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<number>
   const { clock, signal } = options;
   let seq = 0;
   const more = () => !signal.aborted && seq < options.maxRequests && clock.now() < options.endAt;
-  const slot = async () => {
+  const slot = async (_: unknown, i: number) => {
+    const delay = ((options.rampMs ?? 0) * i) / options.concurrency;
+    if (delay > 0) await new Promise<void>((resolve) => clock.setTimer(resolve, delay));
     while (more()) {
       const result = await options.send(seq++);
       const pause = Math.min(result.pauseMs ?? 0, options.endAt - clock.now());

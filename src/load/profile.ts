@@ -76,10 +76,14 @@ export function initialSteps(profile: ProfileSpec, options: { arrivals: Arrivals
   }
 }
 
-/** `count` rates evenly spaced above `floor` up to and including `ceiling` (guidellm's interpolated sweep). */
+/**
+ * `count` rates evenly spaced above `floor` up to and including `ceiling` (guidellm's interpolated
+ * sweep). A ceiling at or below the floor (a quota tighter than one request at a time) spaces them
+ * from 0 instead, so no rate exceeds the ceiling.
+ */
 export function spacedRates(floor: number, ceiling: number, count: number): number[] {
-  const low = Math.max(0, Math.min(floor, ceiling));
-  const high = Math.max(floor, ceiling);
+  const high = Math.max(0, ceiling);
+  const low = floor < high ? Math.max(0, floor) : 0;
   return Array.from({ length: count }, (_, i) => roundRate(low + ((high - low) * (i + 1)) / count));
 }
 

@@ -3,6 +3,7 @@
  * adds none), turned into the plain outcome the load journal records. Shared by the main-thread
  * transport and the worker threads.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { ProviderError } from '../errors.ts';
 import type { Clock } from '../internal/clock.ts';
 import type { Provider } from '../providers/provider.ts';
@@ -11,6 +12,8 @@ import type { PromptInput, RateInfo } from '../types.ts';
 export interface LoadOutcome {
   /** When the request was handed to the client (epoch ms). */
   readonly sentAt: number;
+  /** SDK request building before the HTTP client got the request (client work). @unit milliseconds */
+  readonly sdkPrepMs?: number;
   readonly outcome: string;
   readonly status?: number;
   readonly errorCode?: string;
@@ -24,16 +27,34 @@ export interface LoadOutcome {
   readonly rate?: RateInfo;
 }
 
+/**
+ * A fetch for the providers of a load run that stamps, per request, the moment the SDK hands the request
+ * to the HTTP client. Latencies are measured from there: the SDK's request building before it (≈ 1 ms of
+ * CPU, more on a busy machine) is client work, reported apart as `sdkPrepMs`, not the server's latency.
+ */
+export function stampingFetch(clock: Clock, inner: typeof fetch = fetch): typeof fetch {
+  return (input, init) => {
+    const stamp = requestStamp.getStore();
+    if (stamp && stamp.fetchAt === undefined) stamp.fetchAt = clock.now();
+    return inner(input, init);
+  };
+}
+
+const requestStamp = new AsyncLocalStorage<{ fetchAt?: number }>();
+
 export async function executeLoadRequest(provider: Provider, input: PromptInput, signal: AbortSignal, clock: Clock): Promise<LoadOutcome> {
   const sentAt = clock.now();
+  const stamp: { fetchAt?: number } = {};
   try {
-    const c = await provider.complete(input, signal);
+    const c = await requestStamp.run(stamp, () => provider.complete(input, signal));
+    const prep = stamp.fetchAt === undefined ? 0 : Math.max(0, stamp.fetchAt - c.timing.startedAt);
     return {
-      sentAt: c.timing.startedAt,
+      sentAt: c.timing.startedAt + prep,
+      sdkPrepMs: prep,
       outcome: 'ok',
       status: c.status,
-      ...(c.timing.firstTokenMs === undefined ? {} : { ttftMs: c.timing.firstTokenMs }),
-      e2eMs: c.timing.endMs,
+      ...(c.timing.firstTokenMs === undefined ? {} : { ttftMs: c.timing.firstTokenMs - prep }),
+      e2eMs: c.timing.endMs - prep,
       promptTokens: c.usage.promptTokens,
       outputTokens: c.usage.completionTokens,
       ...(c.requestId ? { requestId: c.requestId } : {}),

@@ -10,6 +10,7 @@ import { arrivalOffsets } from '../load/arrivals.ts';
 import { runClosedLoop, runOpenLoop } from '../load/pacer.ts';
 import type { StepSpec } from '../load/profile.ts';
 import type { LoadRequestRecord, LoadStepEndRecord, LoadStepRecord } from '../report/load/load-records.ts';
+import { rateOfTimes } from '../report/load/step-stats.ts';
 import type { RateInfo, ResolvedTarget } from '../types.ts';
 import type { LoadOutcome } from './load-execute.ts';
 import type { LoadTransport } from './load-transport.ts';
@@ -85,6 +86,7 @@ export async function runLoadStep(ctx: StepContext, spec: StepSpec, index: numbe
   } else {
     await runClosedLoop({
       clock: ctx.clock, concurrency: spec.concurrency ?? 1, endAt: startAt + ctx.durationMs, maxRequests: ctx.maxRequests, signal: ctx.signal,
+      rampMs: Math.min(1000, ctx.durationMs / 10),
       send: async (seq) => {
         const o = await dispatch(seq, null);
         return o.outcome === 'quota' || o.outcome === 'capacity' ? { pauseMs: o.retryAfterMs ?? 1000 } : {};
@@ -116,9 +118,9 @@ async function drain(ctx: StepContext, inFlight: Set<Promise<LoadOutcome>>, step
 
 /**
  * The emulator's admissions between the step's first and last send (plus a small margin for the trip),
- * as a rate over the same span definition the client uses: (n − 1) / (last − first).
+ * as a rate computed the way the client's is (rateOfTimes).
  */
-async function serverRate(ctx: StepContext, requests: readonly LoadRequestRecord[]): Promise<{ admissions: number; rate: number | null } | undefined> {
+async function serverRate(ctx: StepContext, requests: readonly LoadRequestRecord[]): Promise<NonNullable<LoadStepEndRecord['server']>> {
   if (requests.length === 0) return { admissions: 0, rate: null };
   const sends = requests.map((r) => r.sentAt);
   const first = Math.min(...sends) - 5;
@@ -126,8 +128,7 @@ async function serverRate(ctx: StepContext, requests: readonly LoadRequestRecord
   const times: number[] = [];
   for (let d = 0; d < ctx.target.deployments.length; d++) for (const t of await ctx.admissions!(d)) if (t >= first && t <= last) times.push(t);
   times.sort((a, b) => a - b);
-  const span = times.length >= 2 ? times[times.length - 1]! - times[0]! : 0;
-  return { admissions: times.length, rate: span > 0 ? ((times.length - 1) * 1000) / span : null };
+  return { admissions: times.length, rate: rateOfTimes(times), ...(times.length ? { firstAt: times[0]!, lastAt: times[times.length - 1]! } : {}) };
 }
 
 function requestRecord(target: ResolvedTarget, step: number, seq: number, deployment: number, scheduledAt: number | null, o: LoadOutcome): LoadRequestRecord {

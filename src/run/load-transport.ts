@@ -11,7 +11,8 @@ import { createProvider } from '../providers/registry.ts';
 import type { Provider } from '../providers/provider.ts';
 import type { ClientOverheadRecord } from '../report/load/load-records.ts';
 import type { PromptInput, ResolvedTarget } from '../types.ts';
-import { executeLoadRequest, type LoadOutcome } from './load-execute.ts';
+import { createHttpFetch } from './load-http-fetch.ts';
+import { executeLoadRequest, stampingFetch, type LoadOutcome } from './load-execute.ts';
 
 export interface LoadJob {
   readonly target: number;
@@ -38,12 +39,13 @@ export function createLoadTransport(targets: readonly ResolvedTarget[], env: Rea
 /** Providers by (target, deployment) index, created on first use. Shared with the worker entry. */
 export function providerTable(targets: readonly ResolvedTarget[], env: Readonly<Record<string, string | undefined>>): (t: number, d: number) => Provider {
   const cache = new Map<string, Provider>();
+  const fetchImpl = stampingFetch(systemClock, createHttpFetch());
   return (t, d) => {
     const key = `${t}/${d}`;
     let provider = cache.get(key);
     if (!provider) {
       const target = targets[t]!;
-      provider = createProvider(target, target.deployments[d]!, { env });
+      provider = createProvider(target, target.deployments[d]!, { env, fetch: fetchImpl });
       cache.set(key, provider);
     }
     return provider;

@@ -110,3 +110,14 @@ describe('closed loop', () => {
     expect(await done).toBe(7);
   });
 });
+
+describe('achieved rate', () => {
+  test('the least-squares rate shrugs off one late send that the span formula would count', async () => {
+    const { rateOfTimes } = await import('../../src/report/load/step-stats.ts');
+    const times = Array.from({ length: 101 }, (_, i) => i * 20); // 50 req/s for 2 s
+    expect(rateOfTimes(times)).toBeCloseTo(50, 9);
+    times[0] = 40; // the first send 40 ms late: the span formula says 100 / 1960 ms = 51.02/s (+2 %)
+    expect(Math.abs(rateOfTimes(times)! / 50 - 1)).toBeLessThan(0.002);
+    expect(rateOfTimes([5])).toBeNull();
+  });
+});

@@ -31,6 +31,7 @@ describe('flag grammars', () => {
 
   test('sweep rates are evenly spaced above the floor up to the saturation rate', () => {
     expect(spacedRates(2, 10, 4)).toEqual([4, 6, 8, 10]);
+    expect(spacedRates(10, 4, 2)).toEqual([2, 4]); // a quota ceiling below the floor: never above it
   });
 });
 

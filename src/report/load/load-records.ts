@@ -67,8 +67,10 @@ export interface LoadRequestRecord {
   readonly deploymentId: string;
   /** Open loop: when the request was due (epoch ms). Closed loop: null. */
   readonly scheduledAt: number | null;
-  /** When the request was handed to the HTTP client (epoch ms). */
+  /** When the SDK handed the request to the HTTP client (epoch ms); TTFT and e2e count from here. */
   readonly sentAt: number;
+  /** SDK request building before that moment (client work). @unit milliseconds */
+  readonly sdkPrepMs?: number;
   /** `ok` or the error category (quota, capacity, server, timeout, …). */
   readonly outcome: string;
   readonly status?: number;
@@ -100,7 +102,7 @@ export interface LoadStepEndRecord {
   readonly endedAt: number;
   readonly client: readonly ClientOverheadRecord[];
   /** Server truth from the emulator's admission log, when the target is the embedded emulator. */
-  readonly server?: { readonly admissions: number; readonly rate: number | null };
+  readonly server?: { readonly admissions: number; readonly rate: number | null; readonly firstAt?: number; readonly lastAt?: number };
 }
 
 export interface LoadEndRecord {

@@ -32,7 +32,7 @@ export interface StepStats {
   /** Failures by category (`quota` and `capacity` are the two kinds of 429). */
   readonly failures: Readonly<Record<string, number>>;
   readonly throttled429: { readonly quota: number; readonly capacity: number };
-  /** Sends per second: (n − 1) / (last send − first send). */
+  /** Sends per second, from the least-squares slope of send time on sequence (rateOfTimes). */
   readonly achievedRate: number | null;
   /** achieved / offered − 1 (open loop). */
   readonly rateError: number | null;
@@ -67,8 +67,7 @@ export function stepStats(step: LoadStepRecord, requests: readonly LoadRequestRe
   const perSec = (n: number) => (wallMs > 0 ? (n * 1000) / wallMs : 0);
   const open = step.mode === 'rate';
   const spanMs = sent.length >= 2 ? sent[sent.length - 1]!.sentAt - sent[0]!.sentAt : 0;
-  // (n − 1) / (last send − first send): the same span definition as the server-side rate, for both loops.
-  const achievedRate = spanMs > 0 ? ((sent.length - 1) * 1000) / spanMs : sent.length === 1 ? perSec(1) : null;
+  const achievedRate = spanMs > 0 ? rateOfTimes(sent.map((r) => r.sentAt)) : sent.length === 1 ? perSec(1) : null;
   const jitters = sent.filter((r) => r.scheduledAt !== null).map((r) => r.sentAt - (r.scheduledAt as number));
   const outputTokens = ok.reduce((s, r) => s + (r.outputTokens ?? 0), 0);
   const promptTokens = ok.reduce((s, r) => s + (r.promptTokens ?? 0), 0);
@@ -113,6 +112,29 @@ export function stepStats(step: LoadStepRecord, requests: readonly LoadRequestRe
     clientBound: client.some((c) => c.lagP99Ms > CLIENT_BOUND_LIMITS.lagP99Ms || (c.wallMs > 0 && c.cpuMs / c.wallMs > CLIENT_BOUND_LIMITS.coreFraction)),
     server: end?.server ? { ...end.server, agreement: serverRate !== null && achievedRate ? serverRate / achievedRate - 1 : null } : null,
   };
+}
+
+/**
+ * Events per second from ascending event times: 1000 / the least-squares slope of time on index. Unlike
+ * (n − 1) / (last − first), one late first or last event barely moves it, so short steps on a busy
+ * machine still measure the rate, not the jitter of two sends. The server's admission log goes through
+ * the same function, so client and server rates are comparable.
+ * @returns null with fewer than two events or no spread in time
+ */
+export function rateOfTimes(times: readonly number[]): number | null {
+  const n = times.length;
+  if (n < 2) return null;
+  const meanIndex = (n - 1) / 2;
+  let meanTime = 0;
+  for (const t of times) meanTime += t / n;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) {
+    num += (i - meanIndex) * (times[i]! - meanTime);
+    den += (i - meanIndex) ** 2;
+  }
+  const slopeMs = num / den;
+  return slopeMs > 0 ? 1000 / slopeMs : null;
 }
 
 /**

