@@ -192,13 +192,20 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       (y) =>
         y
           .option('config', { alias: 'c', type: 'string', describe: 'Emulator config (JSON or a module exporting one)' })
-          .option('port', { alias: 'p', type: 'number', describe: 'Port (default: a free one)' }),
+          .option('port', { alias: 'p', type: 'number', describe: 'Port (default: a free one)' })
+          .option('answers', { alias: 'a', type: 'string', array: true, describe: "Dataset(s) whose expected-answer column becomes the answer key (the simulated models 'know' those answers)" })
+          .option('key', { alias: 'k', type: 'string', describe: 'The API key to accept', defaultDescription: '$BATCHBENCH_EMULATOR_KEY, else the config\'s apiKeys, else random' })
+          .example('$0 emulator --answers my.csv --key local-key --port 8089', 'A standalone emulator that knows the answers of my.csv'),
       async (a) => {
         const interrupt = io.interrupt();
         try {
           await runEmulatorCommand({
             ...(a.config ? { config: String(a.config) } : {}),
             ...(a.port === undefined ? {} : { port: Number(a.port) }),
+            ...(a.answers?.length ? { answers: a.answers.map(String) } : {}),
+            ...(a.key === undefined ? {} : { key: String(a.key) }),
+            env: io.env,
+            cwd: io.cwd,
             print: (line) => io.stdout(`${line}\n`),
             signal: interrupt.signal,
           });

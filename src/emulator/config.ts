@@ -99,6 +99,11 @@ export interface EmulatorConfig {
   /** Emulated time runs this many times faster than real time (windows, faults, latency). Default 1. */
   timeScale?: number;
   answerKey?: Array<{ question: string; answer: string }>;
+  /**
+   * Dataset file(s) (CSV/JSONL, relative to the config file) whose expected-answer column becomes the
+   * answer key. Read by the CLI (`batchbench emulator`), which adds the entries to `answerKey`.
+   */
+  answers?: string | string[];
   contentFilter?: { promptTriggers?: string[]; completionTriggers?: string[] };
   /** Resource-wide faults (each may still name a deployment). */
   faults?: FaultSpec[];
@@ -228,6 +233,9 @@ export function validateEmulatorConfig(config: unknown): EmulatorConfig {
       if (typeof e?.question !== 'string' || e.question.trim() === '') issues.push(`answerKey[${i}].question: expected a non-empty string, got ${describe(e?.question)}`);
       if (typeof e?.answer !== 'string') issues.push(`answerKey[${i}].answer: expected a string, got ${describe(e?.answer)}`);
     });
+  }
+  if (c.answers !== undefined && !(typeof c.answers === 'string' && c.answers.trim() !== '') && !(Array.isArray(c.answers) && c.answers.every((a) => typeof a === 'string' && a.trim() !== ''))) {
+    issues.push(`answers: expected a dataset path (or an array of paths) whose expected column is the answer key, got ${describe(c.answers)}`);
   }
   if (c.faults !== undefined) {
     if (!Array.isArray(c.faults)) issues.push(`faults: expected an array, got ${describe(c.faults)}`);

@@ -96,7 +96,7 @@ describe('CLI command', () => {
     const dir = await mkdtemp(join(tmpdir(), 'emu-'));
     const file = join(dir, 'bad.json');
     await writeFile(file, JSON.stringify({ deployments: [{ name: 'a', model: 'gpt-9', capacity: 1 }] }));
-    await expect(runEmulatorCommand({ config: file, print: () => {}, signal: AbortSignal.abort() })).rejects.toThrow(/^deployments\[0\]\.model: unknown model profile "gpt-9"/);
+    await expect(runEmulatorCommand({ config: file, print: () => {}, signal: AbortSignal.abort() })).rejects.toThrow(/^\S*bad\.json: deployments\[0\]\.model: unknown model profile "gpt-9"/);
     const good = join(dir, 'good.json');
     await writeFile(good, JSON.stringify({ apiKeys: ['abc'], deployments: [{ name: 'a', model: 'gpt-4o', capacity: 1 }] }));
     const lines: string[] = [];
