@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: the scheduler benchmark on the batchbench emulator (see scripts/bench/).
- *   --scenario S1   one scenario (repeatable or comma separated); none = S1–S9
+ *   --scenario S1   one scenario (repeatable or comma separated); none = S1–S9 (+ S10)
+ *   --scenario S10  the CLI end to end: peak RSS at 10k and 100k rows × 3 targets, cells/s (bench/s10-cli.ts)
  *   --quick         smoke size (≤ ~10 s per scenario)
  *   --seed N        workload, emulator and jitter seed (default 1)
  *   --no-baselines  skip the baselines on S1–S3
@@ -13,6 +14,7 @@ import { memoryScenario } from './bench/memory.ts';
 import { microBenchmarks } from './bench/micro.ts';
 import { markdown } from './bench/report.ts';
 import { runScenario } from './bench/run-bench.ts';
+import { s10Cli } from './bench/s10-cli.ts';
 import type { ScenarioId } from './bench/scenarios.ts';
 import { scenarioIds } from './bench/scenarios.ts';
 import { throughput } from './bench/throughput.ts';
@@ -28,7 +30,10 @@ const { values } = parseArgs({
   },
 });
 
-const requested = (values.scenario ?? []).flatMap((v) => v.split(',')).map((v) => v.trim().toUpperCase()).filter(Boolean);
+const requestedAll = (values.scenario ?? []).flatMap((v) => v.split(',')).map((v) => v.trim().toUpperCase()).filter(Boolean);
+// S10 is the CLI end to end (scripts/bench/s10-cli.ts), not a scheduler scenario.
+const wantsS10 = requestedAll.includes('S10');
+const requested = requestedAll.filter((id) => id !== 'S10');
 const unknown = requested.filter((id) => !(scenarioIds as readonly string[]).includes(id));
 if (unknown.length > 0) {
   console.error(`unknown scenario ${unknown.join(', ')} (known: ${scenarioIds.join(', ')})`);
@@ -37,17 +42,19 @@ if (unknown.length > 0) {
   const quick = values.quick ?? false;
   const seed = Number(values.seed);
   const log = (line: string) => console.error(line);
-  const scenarios = values['only-micro'] ? [] : requested.length > 0 ? (requested as ScenarioId[]) : scenarioIds;
+  const scenarios = values['only-micro'] ? [] : requested.length > 0 ? (requested as ScenarioId[]) : wantsS10 ? [] : scenarioIds;
   const reports = [];
   for (const id of scenarios) reports.push(await runScenario(id, { scenarios, quick, seed, baselines: !values['no-baselines'], log }));
-  const everything = requested.length === 0 && !values['only-micro'];
+  const everything = requestedAll.length === 0 && !values['only-micro'];
   const extra = everything ? { throughput: await throughput({ quick, seed, log }), memory: await memoryScenario({ quick, log }) } : {};
+  const s10 = everything || wantsS10 ? { s10_cli: await s10Cli({ rows: quick ? [1_000, 5_000] : [10_000, 100_000], stream: true, log }) } : {};
   const micro = await microBenchmarks({ quick });
-  const report = { generatedAt: new Date().toISOString(), quick, seed, scenarios: reports, ...extra, micro, method: method() };
+  const report = { generatedAt: new Date().toISOString(), quick, seed, scenarios: reports, ...extra, ...s10, micro, method: method() };
   await mkdir(new URL('../reports/bench/', import.meta.url), { recursive: true });
   await writeFile(new URL(`../${values.out}`, import.meta.url), `${JSON.stringify(report, null, 2)}\n`);
   console.log(markdown(reports));
   if (everything) console.log(`\nthroughput: ${JSON.stringify(extra.throughput)}\nmemory: ${JSON.stringify(extra.memory)}`);
+  if (s10.s10_cli) console.log(`\nS10 CLI: ${JSON.stringify(s10.s10_cli)}`);
   console.log(`\nmicro: ${JSON.stringify(micro)}`);
 }
 

@@ -1,0 +1,180 @@
+/**
+ * S10, the CLI end to end: `batchbench eval` as a user runs it (its own process, the real SDK over HTTP,
+ * journal, scorers, every reporter) against a zero-latency emulator with a huge quota in another
+ * process, for 3 targets × N rows. Reports the CLI's peak RSS (the kernel's high-water mark, VmHWM),
+ * cells per second end to end (process start to exit, start-up and report writing included), and the
+ * CPU per cell of both processes, so a 2-core machine's ceiling is visible.
+ *
+ *   node scripts/bench/s10-cli.ts [--rows 10000,100000] [--quick] [--no-stream]
+ *   npm run bench -- --scenario S10 [--quick]
+ *
+ * Targets (issue 11 §3): peak RSS ≤ 300 MB and flat within 15 % from 10k to 100k rows; ≥ 1,000 cells/s.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { spawnEmulator } from './emulator-process.ts';
+
+export interface CliPoint {
+  readonly rows: number;
+  readonly cells: number;
+  readonly exit_code: number | null;
+  readonly peak_rss_mb: number;
+  readonly peak_heap_used_mb: number;
+  readonly wall_s: number;
+  readonly cells_per_s: number;
+  readonly client_cpu_ms_per_cell: number;
+  readonly emulator_cpu_ms_per_cell: number;
+}
+
+export interface CliMemoryReport {
+  readonly stream: boolean;
+  readonly points: readonly CliPoint[];
+  /** Peak RSS of the largest run ÷ the smallest. */
+  readonly rss_ratio: number;
+  /** rss_ratio ≤ 1.15 */
+  readonly flat: boolean;
+  /** Every run ≤ 300 MB. */
+  readonly rss_within_300mb: boolean;
+  /** Slowest run's cells/s ≥ 1,000. */
+  readonly throughput_1000: boolean;
+  readonly method: string;
+}
+
+const KEY = 's10-bench-key-not-secret-0000000';
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const MAIN = join(ROOT, 'src/cli/main.ts');
+
+/**
+ * Preloaded into the CLI: samples memory every 50 ms and, at exit, writes the peaks, the kernel's RSS
+ * high-water mark and the process's CPU time to $S10_MEM_OUT.
+ */
+const SAMPLER = `
+import { readFileSync, writeFileSync } from 'node:fs';
+let rss = 0, heap = 0;
+const sample = () => { const m = process.memoryUsage(); rss = Math.max(rss, m.rss); heap = Math.max(heap, m.heapUsed); };
+setInterval(sample, 50).unref();
+process.on('exit', () => {
+  sample();
+  let hwm = 0;
+  try { hwm = Number(/VmHWM:\\s*(\\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) * 1024; } catch {}
+  const cpu = process.cpuUsage();
+  writeFileSync(process.env.S10_MEM_OUT, JSON.stringify({ rss: Math.max(rss, hwm), heap, cpuUs: cpu.user + cpu.system }));
+});
+`;
+
+function datasetCsv(rows: number): string {
+  const lines = ['id,question,expected'];
+  for (let i = 0; i < rows; i++) lines.push(`r${i},What is ${i} plus ${i % 97}? Please answer with a number.,${i + (i % 97)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function configTs(stream: boolean): string {
+  const index = pathToFileURL(join(ROOT, 'src/index.ts')).href;
+  return `import { defineConfig } from ${JSON.stringify(index)};
+const baseURL = process.env.S10_URL!;
+const d = (name: string) => [{ baseURL, deployment: name, auth: { apiKeyEnv: 'S10_KEY' } }];
+export default defineConfig({
+  scorers: ['exact-match'],
+  targets: [
+    { name: 'a', api: 'responses', maxOutputTokens: 16, stream: ${stream}, deployments: d('a') },
+    { name: 'b', api: 'chat', maxOutputTokens: 16, stream: ${stream}, deployments: d('b') },
+    { name: 'c', api: 'responses', maxOutputTokens: 16, stream: ${stream}, deployments: d('c') },
+  ],
+});
+`;
+}
+
+async function runCli(args: readonly string[], env: Record<string, string>): Promise<number | null> {
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  if (code !== 0) console.error(`S10 CLI exited ${code}: ${stderr}`);
+  return code;
+}
+
+export async function s10Cli(options: { rows: readonly number[]; stream: boolean; log: (line: string) => void }): Promise<CliMemoryReport> {
+  const dir = await mkdtemp(join(tmpdir(), 'bb-s10-'));
+  const emulator = await spawnEmulator({
+    apiKeys: [KEY],
+    seed: 1,
+    zeroLatency: true,
+    admissionLogSize: 1,
+    deployments: [
+      { name: 'a', model: 'gpt-4.1-mini', capacity: 1_000_000, accuracy: 0.9 },
+      { name: 'b', model: 'gpt-4.1-nano', capacity: 1_000_000, accuracy: 0.7 },
+      { name: 'c', model: 'gpt-4.1-mini', capacity: 1_000_000, accuracy: 0.8 },
+    ],
+  });
+  const points: CliPoint[] = [];
+  try {
+    const config = join(dir, 's10.config.ts');
+    await writeFile(config, configTs(options.stream));
+    const sampler = join(dir, 'sampler.mjs');
+    await writeFile(sampler, SAMPLER);
+    for (const rows of options.rows) {
+      const dataset = join(dir, `s10-${rows}.csv`);
+      await writeFile(dataset, datasetCsv(rows));
+      const memOut = join(dir, `mem-${rows}.json`);
+      await emulator.reset();
+      const emulatorCpu = await emulator.cpuMicros();
+      const started = performance.now();
+      const code = await runCli(['--import', pathToFileURL(sampler).href, MAIN, 'eval', '--config', config, '--dataset', dataset, '--out', join(dir, `run-${rows}`), '--quiet'], {
+        S10_URL: emulator.baseURL,
+        S10_KEY: KEY,
+        S10_MEM_OUT: memOut,
+        CI: 'true',
+      });
+      const wall = (performance.now() - started) / 1000;
+      const emulatorUs = (await emulator.cpuMicros()) - emulatorCpu;
+      const mem = JSON.parse(await readFile(memOut, 'utf8')) as { rss: number; heap: number; cpuUs: number };
+      const cells = rows * 3;
+      const point: CliPoint = {
+        rows,
+        cells,
+        exit_code: code,
+        peak_rss_mb: Math.round(mem.rss / 1e5) / 10,
+        peak_heap_used_mb: Math.round(mem.heap / 1e5) / 10,
+        wall_s: Math.round(wall * 10) / 10,
+        cells_per_s: Math.round(cells / wall),
+        client_cpu_ms_per_cell: Math.round(mem.cpuUs / cells) / 1000,
+        emulator_cpu_ms_per_cell: Math.round(emulatorUs / cells) / 1000,
+      };
+      points.push(point);
+      options.log(`S10 CLI ${rows} rows × 3: peak RSS ${point.peak_rss_mb} MB, ${point.cells_per_s} cells/s (client ${point.client_cpu_ms_per_cell} ms CPU/cell, emulator ${point.emulator_cpu_ms_per_cell})`);
+      await rm(join(dir, `run-${rows}`), { recursive: true, force: true });
+      await rm(dataset, { force: true });
+    }
+  } finally {
+    await emulator.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+  const first = points[0];
+  const last = points[points.length - 1];
+  const ratio = first && last ? Math.round((last.peak_rss_mb / first.peak_rss_mb) * 1000) / 1000 : 0;
+  return {
+    stream: options.stream,
+    points,
+    rss_ratio: ratio,
+    flat: ratio > 0 && ratio <= 1.15,
+    rss_within_300mb: points.every((p) => p.peak_rss_mb <= 300),
+    throughput_1000: points.every((p) => p.cells_per_s >= 1000),
+    method:
+      'batchbench eval as a child process (node src/cli/main.ts eval, default concurrency) against a zeroLatency emulator with capacity 1M in another process; ' +
+      '3 targets (2 Responses, 1 chat), maxOutputTokens 16, exact-match; peak RSS = max(VmHWM, 50 ms samples) of the CLI process; cells/s = cells ÷ wall time of the CLI process (start-up and reports included)',
+  };
+}
+
+// Standalone: node scripts/bench/s10-cli.ts
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { values } = parseArgs({ options: { rows: { type: 'string' }, quick: { type: 'boolean', default: false }, 'no-stream': { type: 'boolean', default: false } } });
+  const rows = values.rows ? values.rows.split(',').map(Number) : values.quick ? [1_000, 5_000] : [10_000, 100_000];
+  const report = await s10Cli({ rows, stream: !values['no-stream'], log: (line) => console.error(line) });
+  console.log(JSON.stringify(report, null, 2));
+}
