@@ -58,7 +58,7 @@ export interface ClosedLoopOptions {
    * one tick (which would stall the client's event loop and show up as latency). @default 0
    */
   readonly rampMs?: number;
-  /** Sends one request and resolves when it is finished; `pauseMs` holds the slot (a 429's retry-after). */
+  /** Sends one request and resolves when it is finished; `pauseMs` (a 429's retry-after) pauses every slot. */
   readonly send: (seq: number) => Promise<{ readonly pauseMs?: number }>;
 }
 
@@ -66,16 +66,21 @@ export interface ClosedLoopOptions {
 export async function runClosedLoop(options: ClosedLoopOptions): Promise<number> {
   const { clock, signal } = options;
   let seq = 0;
+  let pausedUntil = -Infinity;
   const more = () => !signal.aborted && seq < options.maxRequests && clock.now() < options.endAt;
   const slot = async (_: unknown, i: number) => {
     const delay = ((options.rampMs ?? 0) * i) / options.concurrency;
     if (delay > 0) await new Promise<void>((resolve) => clock.setTimer(resolve, delay));
     while (more()) {
+      // A 429 pauses every slot for its retry-after instead of each re-sending at once (no 429 storm);
+      // the next request is a new one, so nothing is retried behind the report's back.
+      const wait = Math.min(pausedUntil, options.endAt) - clock.now();
+      if (wait > 0) {
+        await new Promise<void>((resolve) => clock.setTimer(resolve, wait));
+        continue;
+      }
       const result = await options.send(seq++);
-      const pause = Math.min(result.pauseMs ?? 0, options.endAt - clock.now());
-      // A 429 holds the slot for its retry-after instead of re-sending at once (no 429 storm); the
-      // next request is a new one, so nothing is retried behind the report's back.
-      if (pause > 0) await new Promise<void>((resolve) => clock.setTimer(resolve, pause));
+      if (result.pauseMs) pausedUntil = Math.max(pausedUntil, clock.now() + result.pauseMs);
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, slot));

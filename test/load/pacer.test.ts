@@ -88,19 +88,24 @@ describe('closed loop', () => {
     expect(peak).toBe(3);
   });
 
-  test('a 429 holds its slot for the retry-after instead of re-sending at once', async () => {
+  test('a 429 pauses every slot for its retry-after instead of re-sending at once', async () => {
     const clock = new VirtualClock(0);
     const sendTimes: number[] = [];
     const done = runClosedLoop({
-      clock, concurrency: 1, endAt: 1000, maxRequests: 1e9, signal: new AbortController().signal,
-      send: async () => {
+      clock, concurrency: 3, endAt: 1000, maxRequests: 1e9, signal: new AbortController().signal,
+      // Slot requests take 10 ms; the first answer is a 429 with a 300 ms retry-after, then all succeed.
+      send: () => {
         sendTimes.push(clock.now());
-        return { pauseMs: 300 };
+        const throttled = sendTimes.length === 1;
+        return new Promise((resolve) => clock.setTimer(() => resolve(throttled ? { pauseMs: 300 } : {}), 10));
       },
     });
     await clock.runUntilIdle();
     await done;
-    expect(sendTimes).toEqual([0, 300, 600, 900]);
+    // Three sends at 0; the 429 at 10 ms pauses everyone until 310 ms: no send in between.
+    expect(sendTimes.slice(0, 3)).toEqual([0, 0, 0]);
+    expect(sendTimes.filter((t) => t > 0 && t < 310)).toEqual([]);
+    expect(sendTimes[3]).toBe(310);
   });
 
   test('stops at the request budget', async () => {
