@@ -10,6 +10,8 @@ import { DatasetError } from '../errors.ts';
 import { EmulatorConfigError, validateEmulatorConfig } from '../emulator/config.ts';
 import type { AnswerEntry } from '../emulator/answers.ts';
 import { configDefaults } from '../config/defaults.ts';
+import { EMULATOR_BASE_URL } from '../config/endpoint.ts';
+import { EMULATOR_KEY_ENV, startEmbeddedEmulator, type EmbeddedEmulator } from './embedded-emulator.ts';
 
 /** Answer keys are capped so a huge dataset cannot balloon the emulator's memory. */
 export const MAX_ANSWER_KEY = 200_000;
@@ -69,4 +71,28 @@ export function answersOf(config: { answers?: string | string[] | undefined }, f
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** What `resolveConfig` needs to know about the config's emulator, plus the environment to resolve with. */
+export interface ConfiguredEmulator {
+  readonly emulator?: EmbeddedEmulator;
+  /** The environment with the emulator's key variable, when one was started. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly resolveContext: { readonly emulatorBaseURL?: string; readonly emulatorIssues?: readonly string[] };
+}
+
+/**
+ * Starts the embedded emulator when the loaded config has a valid `emulator:` block. An invalid block is
+ * not started: its problems go to resolveConfig, which reports them with every other config problem
+ * (and the `"emulator"` base URLs are not also reported as lacking an emulator).
+ */
+export async function startConfiguredEmulator(config: unknown, env: Readonly<Record<string, string | undefined>>): Promise<ConfiguredEmulator> {
+  const settings = isPlainObject(config) ? config['emulator'] : undefined;
+  if (settings === undefined) return { env, resolveContext: {} };
+  const emulatorIssues = emulatorBlockIssues(settings);
+  if (!isPlainObject(settings) || emulatorIssues.length > 0) {
+    return { env: { ...env, [EMULATOR_KEY_ENV]: 'not-started' }, resolveContext: { emulatorBaseURL: EMULATOR_BASE_URL, emulatorIssues } };
+  }
+  const emulator = await startEmbeddedEmulator(settings, env);
+  return { emulator, env: { ...env, ...emulator.env }, resolveContext: { emulatorBaseURL: emulator.baseURL } };
 }

@@ -95,17 +95,17 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       },
     )
     .command(
-      'compare <baseline> <run>',
+      'compare [baseline] [run]',
       'Compare a run with a baseline; exit 1 when a target regressed',
       (y) =>
         y
-          .positional('baseline', { type: 'string', demandOption: true, describe: 'Baseline NAME (reports/baselines/NAME.json), .json file or run directory' })
-          .positional('run', { type: 'string', demandOption: true, describe: 'Run directory (or a baseline file) to judge' })
+          .positional('baseline', { type: 'string', describe: 'Baseline NAME (reports/baselines/NAME.json), .json file or run directory' })
+          .positional('run', { type: 'string', describe: 'Run directory (or a baseline file) to judge' })
           .option('config', { alias: 'c', type: 'string', describe: 'Config whose `regression` limits apply', defaultDescription: 'eval.config.ts if present' })
           .option('json', { type: 'boolean', describe: 'Print the comparison as JSON' })
           .example('$0 compare nightly reports/nightly', 'Judge the merged nightly run against the committed baseline'),
       async (a) => {
-        exitCode = await compareCommand({ baseline: String(a.baseline), run: String(a.run), ...(a.config ? { config: a.config } : {}), ...(a.json ? { json: true } : {}) }, io);
+        exitCode = await compareCommand({ baseline: a.baseline, run: a.run, ...(a.config ? { config: a.config } : {}), ...(a.json ? { json: true } : {}) }, io);
       },
     )
     .command(

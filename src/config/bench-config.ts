@@ -176,6 +176,8 @@ export interface ResolveContext {
   scorerNames?: readonly string[];
   /** Check that api-key environment variables are set (turn off for offline validation). @default true */
   checkEnv?: boolean;
+  /** Problems the emulator found in the `emulator:` block (`emulator.…: …`), reported with the rest. */
+  emulatorIssues?: readonly string[];
 }
 
 /** A scorer entry after resolution: a builtin reference with its options, or the user's own scorer object. */

@@ -35,6 +35,8 @@ export async function loadConfig(options: { cwd: string; file?: string }): Promi
   try {
     return { config: await (exported as () => unknown)(), file };
   } catch (error) {
+    const thrownAt = frameIn(toError(error), file);
+    if (thrownAt !== undefined) throw new ConfigError([`${file}:${thrownAt}: the exported config function threw: ${toError(error).message}`], { cause: error });
     throw new ConfigError([`the exported config function threw: ${toError(error).message}`], { file, cause: error });
   }
 }
@@ -74,7 +76,12 @@ function importFailure(error: Error, file: string): ConfigError {
   const isSyntax = error instanceof SyntaxError || code === 'ERR_INVALID_TYPESCRIPT_SYNTAX' || code === 'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX';
   if (!isSyntax) {
     const hint = code === 'ERR_UNKNOWN_FILE_EXTENSION' ? ' (TypeScript configs need Node ≥ 22.18; upgrade Node or use eval.config.mjs)' : '';
+    const thrownAt = frameIn(error, file);
+    if (thrownAt !== undefined) return new ConfigError([`${file}:${thrownAt}: the config threw while loading: ${error.message}`], { cause: error });
     return new ConfigError([`could not be loaded: ${error.message}${hint}`], { file, cause: error });
+  }
+  if (/Cannot use import statement outside a module|Unexpected token 'export'/.test(error.message)) {
+    return new ConfigError([`is loaded as CommonJS, so its import/export fails: add "type": "module" to package.json, or rename it to ${file.replace(/\.(ts|js)$/, '.m$1')}`], { file, cause: error });
   }
   const location = syntaxErrorLocation(error, file);
   const where = location === undefined ? file : `${file}:${location.line}${location.column === undefined ? '' : `:${location.column}`}`;
@@ -83,4 +90,19 @@ function importFailure(error: Error, file: string): ConfigError {
       ? '; Node runs config files by stripping types, so only erasable TypeScript works: replace enums with `as const` objects or string unions, namespaces with modules, and parameter properties with explicit fields'
       : '; fix the syntax (Node strips types only: no enums, namespaces or angle-bracket casts)';
   return new ConfigError([`${where}: ${error.message.replace(/\.$/, "")}${fix}`], { cause: error });
+}
+
+/**
+ * `line:column` of the innermost stack frame inside the config file (Node strips types by blanking
+ * them, so positions match the source), or undefined when the error was raised elsewhere.
+ */
+function frameIn(error: Error, file: string): string | undefined {
+  const url = pathToFileURL(file).href;
+  for (const line of (error.stack ?? '').split('\n').slice(1)) {
+    const at = line.indexOf(url);
+    if (at < 0) continue;
+    const position = /^(?:\?[^:\s)]*)?:(\d+):(\d+)/.exec(line.slice(at + url.length));
+    if (position) return `${position[1]}:${position[2]}`;
+  }
+  return undefined;
 }

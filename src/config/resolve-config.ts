@@ -6,6 +6,7 @@ import { resolve as resolvePath } from 'node:path';
 import { ConfigError } from '../errors.ts';
 import { copyData, deepFreeze } from '../internal/deep-freeze.ts';
 import type { CliOverrides, ResolveContext, ResolvedConfig, ResolvedScorerSpec } from './bench-config.ts';
+import { EMPTY_AUTH_MESSAGE } from './check-deployment.ts';
 import { checkReferences, targetNames } from './check-references.ts';
 import { hashConfig } from './config-hash.ts';
 import { createConfigSchema, type ParsedConfig } from './config-schema.ts';
@@ -34,8 +35,9 @@ export function resolveConfig(config: unknown, overrides: CliOverrides, context:
     ...(parsed.success ? [] : formatIssues(parsed.error.issues, schema)),
     ...checkReferences(raw, overrides),
     ...scorers.issues,
+    ...(context.emulatorIssues ?? []),
   ];
-  if (!parsed.success || issues.length > 0) throw new ConfigError(dedupe(issues), { file: context.file });
+  if (!parsed.success || issues.length > 0) throw new ConfigError(dedupe(withoutShadowedAuth(issues)), { file: context.file });
   return build(parsed.data, overrides, context, scorerEntries === undefined ? undefined : scorers);
 }
 
@@ -95,6 +97,15 @@ function build(
   const hashInput = { ...identity, targets: stableTargets.filter((target) => targets.some((kept) => kept.name === target.name)), judgeTargets: judgeNames };
   const resolved = { file: resolvePath(context.file), ...dropUndefined(withoutHash), hash: hashConfig(hashInput) };
   return deepFreeze(resolved) as ResolvedConfig;
+}
+
+/** `X.auth: … got an empty object` is noise next to `X.auth.apiKey: secrets do not belong …`. */
+function withoutShadowedAuth(issues: readonly string[]): string[] {
+  return issues.filter((issue) => {
+    if (!issue.endsWith(`: ${EMPTY_AUTH_MESSAGE}`)) return true;
+    const path = issue.slice(0, -`: ${EMPTY_AUTH_MESSAGE}`.length);
+    return !issues.some((other) => other.startsWith(`${path}.`));
+  });
 }
 
 function dropUndefined<T extends Record<string, unknown>>(value: T): T {

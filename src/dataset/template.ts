@@ -23,7 +23,7 @@ export function templatePlaceholders(template: string): string[] {
  */
 export function compileTemplate(template: string, columns: readonly string[], file: string): TemplateRenderer {
   const placeholders = templatePlaceholders(template);
-  const problems = placeholders.filter((name) => !columns.includes(name)).map((name) => unknownColumnMessage(name, columns, file));
+  const problems = [...unclosedPlaceholders(template, columns), ...placeholders.filter((name) => !columns.includes(name)).map((name) => unknownColumnMessage(name, columns, file))];
   if (problems.length > 0) throw new ConfigError(problems);
   const render = (row: Row): string =>
     template.replace(PLACEHOLDER, (_match, name: string) => {
@@ -50,4 +50,21 @@ function unknownColumnMessage(name: string, columns: readonly string[], file: st
   const suggestion = closestMatch(name, columns);
   const hint = suggestion === undefined ? '' : ` (did you mean {{${suggestion}}}?)`;
   return `prompt template uses {{${name}}} but ${file} has columns ${columns.join(', ')}${hint}`;
+}
+
+/**
+ * `{{question` without its `}}` would be sent to the model literally: one message per unclosed
+ * placeholder, with its column in the template and the placeholder it most likely meant.
+ */
+function unclosedPlaceholders(template: string, columns: readonly string[]): string[] {
+  // Blank out the well-formed placeholders (keeping offsets), then any `{{` left is unclosed.
+  const rest = template.replace(PLACEHOLDER, (match) => ' '.repeat(match.length));
+  const problems: string[] = [];
+  for (let at = rest.indexOf('{{'); at >= 0; at = rest.indexOf('{{', at + 2)) {
+    const name = /^\{\{\s*([A-Za-z0-9_.$-]*)/.exec(rest.slice(at))?.[1]?.trim() ?? '';
+    const meant = name === '' ? undefined : (columns.includes(name) ? name : closestMatch(name, columns));
+    const shown = JSON.stringify(template.slice(at, at + 2 + Math.max(name.length, 1) + 1).trimEnd());
+    problems.push(`prompt: unclosed placeholder ${shown} at column ${at + 1} of the template${meant === undefined ? '; close it with }}' : ` (did you mean {{${meant}}}?)`}`);
+  }
+  return problems;
 }

@@ -48,6 +48,8 @@ export async function collectDatasetProblems(dataset: Dataset, prompt?: Pick<Pro
 export async function scanDataset(dataset: Dataset, prompt?: Pick<PromptBuilder, 'check'>): Promise<{ rows: number }> {
   const scan = await collectDatasetProblems(dataset, prompt);
   const [first, ...rest] = scan.problems;
+  // An emptied file must not pass a nightly job green: zero rows is a mistake, not a run of nothing.
+  if (first === undefined && scan.rows === 0) throw new DatasetError(basename(dataset.path), undefined, undefined, 'no data rows (only a header); add rows below the header');
   if (first === undefined) return { rows: scan.rows };
   if (scan.problemCount === 1) throw first;
   const more = scan.problemCount - scan.problems.length;

@@ -3,6 +3,7 @@
  * (config file, dataset, command-line choices) and the redacted resolved config, so a changed config
  * can be named field by field. Written atomically; holds no secret (only environment variable names).
  */
+import { existsSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../errors.ts';
@@ -41,6 +42,7 @@ export async function readManifest(runDir: string): Promise<RunManifest> {
   try {
     text = await readFile(join(runDir, MANIFEST_FILE), 'utf8');
   } catch {
+    if (!existsSync(runDir)) throw new UsageError(`${runDir}: no such run directory; give the directory a run printed as "run directory: …" (under reports/ by default)`);
     throw new UsageError(`${runDir}: not a batchbench run directory (no ${MANIFEST_FILE})`);
   }
   try {

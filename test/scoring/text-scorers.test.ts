@@ -55,7 +55,7 @@ describe('exact-match', () => {
   });
 
   test('unknown options are config errors naming the path', () => {
-    expect(() => createExactMatch({ caseSensitive: true }, 'scorers[0]')).toThrow(new ConfigError(['scorers[0].caseSensitive: unknown option']));
+    expect(() => createExactMatch({ caseSensitive: true }, 'scorers[0]')).toThrow(new ConfigError(['scorers[0].caseSensitive: unknown option; known options are finalAnswer, separator']));
   });
 });
 

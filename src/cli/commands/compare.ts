@@ -18,13 +18,14 @@ import { renderBaselineText } from '../../report/baseline/render-baseline.ts';
 import { builtinScorerNames } from '../../run/scorer-names.ts';
 import { readJournal } from '../../sink/read-journal.ts';
 import type { Baseline, RegressionThresholds } from '../../report/baseline/baseline-types.ts';
+import { UsageError } from '../../errors.ts';
 import { EXIT, type CliIo } from '../io.ts';
 
 export interface CompareArgs {
   /** Baseline NAME (reports/baselines/NAME.json), baseline file, run directory or journal. */
-  readonly baseline: string;
+  readonly baseline: string | undefined;
   /** The run to judge: a run directory, a journal, or a baseline name or file. */
-  readonly run: string;
+  readonly run: string | undefined;
   /** Config file whose `regression` limits apply. */
   readonly config?: string | undefined;
   /** Print the whole comparison as JSON on stdout instead of text. */
@@ -32,6 +33,12 @@ export interface CompareArgs {
 }
 
 export async function compareCommand(args: CompareArgs, io: CliIo): Promise<number> {
+  const missing = [args.baseline === undefined || args.baseline === '' ? '<baseline>' : undefined, args.run === undefined || args.run === '' ? '<run>' : undefined].filter(Boolean);
+  if (missing.length > 0 || args.baseline === undefined || args.run === undefined) {
+    throw new UsageError(
+      `compare: missing ${missing.join(' and ')}; usage: batchbench compare <baseline> <run>, where <baseline> is a NAME in reports/baselines/, a .json file or a run directory, and <run> the run directory to judge (e.g. batchbench compare nightly reports/<run-dir>)`,
+    );
+  }
   const config = await regressionConfig(args.config, io);
   const location = { cwd: io.cwd, baselinesDir: join(config?.outDir ?? configDefaults.outDir, 'baselines'), readJournal };
   const baseline = await loadBaseline(args.baseline, { ...location, flag: 'baseline' });

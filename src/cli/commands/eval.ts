@@ -20,7 +20,8 @@ import { loadResumeState } from '../../run/resume-state.ts';
 import { createResponseCache } from '../../run/response-cache.ts';
 import { readJournal } from '../../sink/read-journal.ts';
 import { BenchError, UsageError } from '../../errors.ts';
-import { startEmbeddedEmulator, type EmbeddedEmulator } from '../embedded-emulator.ts';
+import type { EmbeddedEmulator } from '../embedded-emulator.ts';
+import { startConfiguredEmulator } from '../emulator-settings.ts';
 import { EXIT, type CliIo } from '../io.ts';
 import { closeBaselineTracking, openBaselineTracking } from './compare.ts';
 import { writeBaselineInput } from '../../run/baseline-input.ts';
@@ -58,10 +59,11 @@ export async function evalCommand(args: EvalArgs, io: CliIo): Promise<number> {
   if (manifest) rejectMatrixFlags(args, args.resume ? '--resume' : '--retry-errors');
 
   const loaded = await loadConfig({ cwd: io.cwd, ...(args.config ?? manifest?.configFile ? { file: args.config ?? manifest!.configFile } : {}) });
-  const raw = loaded.config as { emulator?: Record<string, unknown> };
   let emulator: EmbeddedEmulator | undefined;
   try {
-    if (raw && typeof raw === 'object' && raw.emulator) emulator = await startEmbeddedEmulator(raw.emulator, io.env);
+    // An invalid `emulator:` block is not started; resolveConfig reports its problems with the others.
+    const configured = await startConfiguredEmulator(loaded.config, io.env);
+    emulator = configured.emulator;
     const saved = manifest?.overrides;
     const overrides: CliOverrides = saved
       ? {
@@ -77,11 +79,11 @@ export async function evalCommand(args: EvalArgs, io: CliIo): Promise<number> {
           ...(args.repeats === undefined ? {} : { repeats: args.repeats }),
         };
     const withFlags: CliOverrides = { ...overrides, ...(args.concurrency === undefined ? {} : { concurrency: args.concurrency }), ...(args.out ? { outDir: args.out } : {}) };
-    const env = emulator ? { ...io.env, ...emulator.env } : io.env;
+    const env = configured.env;
     const config = resolveConfig(loaded.config, withFlags, {
       file: loaded.file,
       env,
-      ...(emulator ? { emulatorBaseURL: emulator.baseURL } : {}),
+      ...configured.resolveContext,
       scorerNames: builtinScorerNames,
     });
     if (manifest && manifest.configHash !== config.hash) {
