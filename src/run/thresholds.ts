@@ -19,19 +19,25 @@ export async function readSummary(runDir: string): Promise<RunSummary | undefine
   }
 }
 
-export function evaluateThresholds(summary: RunSummary, thresholds: ResolvedThresholds): GateResult {
+/**
+ * @param stopped targets that could not be completed (a wrong key, a missing deployment): their gates
+ * without data are skipped — the run already fails (exit 3) with the cause, and "accuracy n/a" lines
+ * would only bury it. Gates of every other target still fail without data.
+ */
+export function evaluateThresholds(summary: RunSummary, thresholds: ResolvedThresholds, stopped: ReadonlySet<string> | ReadonlyMap<string, unknown> = new Set()): GateResult {
   const failures: string[] = [];
   for (const target of summary.targets) {
     const own = thresholds.perTarget?.[target.target];
     const accuracy = own?.accuracy ?? thresholds.accuracy;
     const p95 = own?.p95LatencyMs ?? thresholds.p95LatencyMs;
+    const noDataIsFine = stopped.has(target.target);
     if (accuracy !== undefined) {
       const rate = target.accuracy?.rate;
-      if (rate === undefined || rate < accuracy) failures.push(`${target.target}: accuracy ${pct(rate)} is below the threshold ${pct(accuracy)}`);
+      if ((rate === undefined && !noDataIsFine) || (rate !== undefined && rate < accuracy)) failures.push(`${target.target}: accuracy ${pct(rate)} is below the threshold ${pct(accuracy)}`);
     }
     if (p95 !== undefined) {
       const value = target.latency.e2e?.percentiles.p95.value;
-      if (value === undefined || value > p95) failures.push(`${target.target}: p95 latency ${ms(value)} is above the threshold ${ms(p95)}`);
+      if ((value === undefined && !noDataIsFine) || (value !== undefined && value > p95)) failures.push(`${target.target}: p95 latency ${ms(value)} is above the threshold ${ms(p95)}`);
     }
     if (thresholds.maxErrorRate !== undefined) {
       const rate = errorRate(target);

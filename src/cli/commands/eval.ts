@@ -22,6 +22,7 @@ import { readJournal } from '../../sink/read-journal.ts';
 import { BenchError, UsageError } from '../../errors.ts';
 import type { EmbeddedEmulator } from '../embedded-emulator.ts';
 import { startConfiguredEmulator } from '../emulator-settings.ts';
+import { blockedTargetLines } from '../blocked-cause.ts';
 import { EXIT, type CliIo } from '../io.ts';
 import { closeBaselineTracking, openBaselineTracking } from './compare.ts';
 import { writeBaselineInput } from '../../run/baseline-input.ts';
@@ -168,13 +169,14 @@ export async function evalCommand(args: EvalArgs, io: CliIo): Promise<number> {
     const completed = result.end.reason === 'completed' && result.tally.blocked.size === 0;
     const baselineVerdict = tracking ? await closeBaselineTracking(tracking, completed, io) : { regressed: false };
     const summary = await readSummary(runDir);
-    const gates = summary ? evaluateThresholds(summary, config.thresholds) : { failures: ['report.json was not written; thresholds could not be checked'] };
+    const gates = summary ? evaluateThresholds(summary, config.thresholds, result.tally.blocked) : { failures: ['report.json was not written; thresholds could not be checked'] };
     if (args.json) {
       const blocked = Object.fromEntries([...result.tally.blocked].map(([k, v]) => [k, [...v]]));
       io.stdout(`${JSON.stringify({ runDir, reason: result.end.reason, ok: result.tally.ok, failed: result.tally.failed, blocked, thresholdFailures: gates.failures })}\n`);
     }
+    // The cause first (a wrong key, a missing deployment), then the gates it made fail.
+    for (const line of await blockedTargetLines(runDir, config, result.tally.blocked)) io.stderr(`${line}\n`);
     for (const failure of gates.failures) io.stderr(`threshold failed: ${failure}\n`);
-    for (const [target, reasons] of result.tally.blocked) io.stderr(`target ${target} could not be completed: ${[...reasons].join(', ')}\n`);
     if (result.end.reason === 'aborted') io.stderr(`interrupted; partial reports written. Resume with: batchbench eval --resume ${runDir}\n`);
     io.stdout(`run directory: ${runDir}\n`);
     if (result.end.reason === 'aborted') return EXIT.interrupted;
