@@ -24,6 +24,8 @@ export interface StepContext {
   readonly clock: Clock;
   readonly durationMs: number;
   readonly maxRequests: number;
+  /** How long requests may still run after the last send before they are cut. @default drainAllowanceMs */
+  readonly drainMs?: number;
   readonly signal: AbortSignal;
   readonly seed: string;
   /** Appends a journal record (synchronous write). */
@@ -73,9 +75,14 @@ export async function runLoadStep(ctx: StepContext, spec: StepSpec, index: numbe
   };
 
   const stopMonitor = ctx.transport.monitor();
-  // A lead of 25 ms: setting up the step (monitors, generators, first prompt) finishes before the
-  // first arrival is due, so it is not recorded late.
+  // A moment's lead: setting up the step (monitors, generators, first prompt) finishes before the first
+  // arrival is due, so it is not recorded late.
   const startAt = ctx.clock.now() + 25;
+  // The step always ends by itself: whatever is still running at the cut (a request that never answers,
+  // including one a closed-loop slot is waiting on) is aborted and recorded as such.
+  const cut = ctx.clock.setTimer(() => ctx.transport.abortStep(stepKey), startAt + ctx.durationMs + (ctx.drainMs ?? drainAllowanceMs(ctx.durationMs)) - ctx.clock.now());
+  const onAbort = () => ctx.transport.abortStep(stepKey);
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
   if (spec.mode === 'rate') {
     const random = createRng(`${ctx.seed}|${ctx.target.name}|${index}`);
     await runOpenLoop({
@@ -93,7 +100,10 @@ export async function runLoadStep(ctx: StepContext, spec: StepSpec, index: numbe
       },
     });
   }
-  await drain(ctx, inFlight, stepKey);
+  await Promise.allSettled([...inFlight]);
+  cut.cancel();
+  ctx.signal.removeEventListener('abort', onAbort);
+  ctx.transport.abortStep(stepKey); // releases the step's abort controller
   const client = await stopMonitor();
   const server = ctx.admissions ? await serverRate(ctx, requests) : undefined;
   const end: LoadStepEndRecord = { v: 1, kind: 'load-step-end', target: ctx.target.name, step: index, endedAt: ctx.clock.now(), client, ...(server ? { server } : {}) };
@@ -102,19 +112,6 @@ export async function runLoadStep(ctx: StepContext, spec: StepSpec, index: numbe
 }
 
 // --- internal ---
-
-async function drain(ctx: StepContext, inFlight: Set<Promise<LoadOutcome>>, stepKey: string): Promise<void> {
-  if (inFlight.size === 0) return;
-  let timer: { cancel(): void } | undefined;
-  const cut = new Promise<void>((resolve) => (timer = ctx.clock.setTimer(resolve, drainAllowanceMs(ctx.durationMs))));
-  const onAbort = () => ctx.transport.abortStep(stepKey);
-  ctx.signal.addEventListener('abort', onAbort, { once: true });
-  await Promise.race([Promise.allSettled([...inFlight]), cut]);
-  timer?.cancel();
-  ctx.transport.abortStep(stepKey); // stragglers past the allowance are recorded as aborted
-  await Promise.allSettled([...inFlight]);
-  ctx.signal.removeEventListener('abort', onAbort);
-}
 
 /**
  * The emulator's admissions between the step's first and last send (plus a small margin for the trip),

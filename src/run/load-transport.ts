@@ -24,6 +24,8 @@ export interface LoadJob {
 
 export interface LoadTransport {
   readonly workers: number;
+  /** Resolves once every worker has loaded its modules: thread start-up never lands in a step. */
+  readonly ready: Promise<void>;
   run(job: LoadJob): Promise<LoadOutcome>;
   /** Aborts every request of the step still in flight (recorded as `aborted`). */
   abortStep(stepKey: string): void;
@@ -79,6 +81,7 @@ function mainThreadTransport(targets: readonly ResolvedTarget[], env: Readonly<R
   const aborts = stepAborts();
   return {
     workers: 0,
+    ready: Promise.resolve(),
     run: (job) => executeLoadRequest(providers(job.target, job.deployment), job.input, aborts.signal(job.stepKey), systemClock),
     abortStep: (key) => aborts.abort(key),
     monitor() {
@@ -89,15 +92,21 @@ function mainThreadTransport(targets: readonly ResolvedTarget[], env: Readonly<R
   };
 }
 
-type FromWorker = { type: 'done'; id: number; outcome: LoadOutcome } | { type: 'overhead'; id: number; overhead: Omit<ClientOverheadRecord, 'thread'> };
+type FromWorker = { type: 'ready' } | { type: 'done'; id: number; outcome: LoadOutcome } | { type: 'overhead'; id: number; overhead: Omit<ClientOverheadRecord, 'thread'> };
 
 function workerTransport(targets: readonly ResolvedTarget[], env: Readonly<Record<string, string | undefined>>, count: number): LoadTransport {
   const pending = new Map<number, (value: never) => void>();
   let nextId = 0;
   let turn = 0;
+  const started: Promise<void>[] = [];
   const threads = Array.from({ length: count }, () => {
     const worker = new Worker(new URL('./load-worker-entry.ts', import.meta.url), { workerData: { targets, env: { ...env } } });
+    started.push(new Promise<void>((resolve, reject) => {
+      worker.on('message', (m: FromWorker) => m.type === 'ready' && resolve());
+      worker.once('error', reject);
+    }));
     worker.on('message', (m: FromWorker) => {
+      if (m.type === 'ready') return;
       const resolve = pending.get(m.id);
       pending.delete(m.id);
       resolve?.((m.type === 'done' ? m.outcome : m.overhead) as never);
@@ -113,6 +122,7 @@ function workerTransport(targets: readonly ResolvedTarget[], env: Readonly<Recor
     });
   return {
     workers: count,
+    ready: Promise.all(started).then(() => undefined),
     // Round robin: workers get equal shares, so none saturates while another idles.
     run: (job) => call<LoadOutcome>(threads[turn++ % count]!, { type: 'job', job }),
     abortStep: (stepKey) => threads.forEach((w) => w.postMessage({ type: 'abort', stepKey })),

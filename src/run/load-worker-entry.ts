@@ -29,3 +29,5 @@ parentPort!.on('message', (m: ToWorker) => {
     parentPort!.postMessage({ type: 'overhead', id: m.id, overhead });
   }
 });
+
+parentPort!.postMessage({ type: 'ready' });

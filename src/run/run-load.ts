@@ -31,6 +31,8 @@ export interface RunLoadOptions {
   readonly arrivals: Arrivals;
   readonly durationMs: number;
   readonly maxRequests: number;
+  /** Requests still running this long after a step's last send are cut (recorded as aborted). @default max(10 s, durationMs) */
+  readonly drainMs?: number;
   /** Closed-loop concurrency of the saturation step. */
   readonly saturationConcurrency: number;
   /** A synchronous warm-up of this length per target, excluded from results. */
@@ -64,6 +66,7 @@ export async function runLoad(options: RunLoadOptions): Promise<{ summary: LoadS
   write(startRecord(options, sample));
   const transport = createLoadTransport(options.targets, options.env, options.workers);
   try {
+    await transport.ready;
     for (let t = 0; t < options.targets.length && !options.signal.aborted; t++) await runTarget(options, t, transport, clock, write);
   } finally {
     await transport.close();
@@ -93,7 +96,7 @@ async function runTarget(options: RunLoadOptions, t: number, transport: ReturnTy
   const hints = poolQuota(target.deployments);
   const ctx: StepContext = {
     target, targetIndex: t, transport, workload: options.workload, clock, durationMs: options.durationMs, maxRequests: options.maxRequests,
-    signal: options.signal, seed: options.seed, write,
+    signal: options.signal, seed: options.seed, write, ...(options.drainMs === undefined ? {} : { drainMs: options.drainMs }),
     onRate: (rate) => (learned = tighterQuota(learned, quotaFromHeaders(rate, target.deployments.length))),
     ...(options.emulator ? { admissions: (d: number) => admissionTimes(options.emulator!, target.deployments[d]!.deployment) } : {}),
   };

@@ -1,0 +1,55 @@
+/**
+ * The transports: N worker threads serve a step like the main thread does (each thread reports its own
+ * overhead), and a step always ends by itself — requests that never answer are cut after the drain
+ * allowance and recorded as aborted, not waited for.
+ */
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startEmulatorInWorker, type RemoteEmulatorHandle } from '../../src/emulator/server.ts';
+import { syntheticWorkload } from '../../src/run/load-workload.ts';
+import { runLoad, type RunLoadOptions } from '../../src/run/run-load.ts';
+import type { ResolvedTarget } from '../../src/types.ts';
+
+let emulator: RemoteEmulatorHandle;
+beforeAll(async () => {
+  emulator = await startEmulatorInWorker({ seed: 2, latencyScale: 0.02, deployments: [{ name: 'mini', model: 'gpt-4.1-mini', capacity: 1_000_000 }, { name: 'stuck', model: 'gpt-4.1-mini', capacity: 1_000_000, faults: [{ kind: 'hang' }] }] });
+});
+afterAll(() => emulator.close());
+
+function target(deployment: string): ResolvedTarget {
+  return {
+    name: deployment, api: 'chat', params: { tokenLimitField: 'max_completion_tokens', stream: true, maxOutputTokens: 16 },
+    deployments: [{ id: deployment, baseURL: emulator.baseURL, deployment, auth: { kind: 'api-key', apiKeyEnv: 'KEY' }, limits: {}, maxConcurrency: 100, timeoutMs: 60_000 }],
+  };
+}
+
+async function options(t: ResolvedTarget, extra: Partial<RunLoadOptions>): Promise<RunLoadOptions> {
+  return {
+    targets: [t], profile: { kind: 'concurrency', levels: [4] }, profileText: 'concurrency 4', arrivals: 'constant', durationMs: 500, maxRequests: 1000,
+    saturationConcurrency: 4, workload: syntheticWorkload({ inputTokens: 50, outputTokens: 16, seed: 1 }), runDir: join(await mkdtemp(join(tmpdir(), 'bb-transport-')), 'run'),
+    runId: 't', env: { KEY: emulator.apiKey }, signal: new AbortController().signal, workers: 0, allow429: false, seed: '1', ...extra,
+  };
+}
+
+describe('load transports', () => {
+  test('two worker threads run the step; each thread reports its own overhead', async () => {
+    const { summary } = await runLoad(await options(target('mini'), { workers: 2 }));
+    const step = summary.targets[0]!.steps[0]!;
+    expect(step.requests).toBeGreaterThan(4);
+    expect(step.ok).toBe(step.requests);
+    expect(step.client.map((c) => c.thread)).toEqual(['scheduler', 'transport-1', 'transport-2']);
+    expect(step.client.every((c) => c.wallMs > 0)).toBe(true);
+  });
+
+  test('requests that never answer are cut after the drain allowance and recorded as aborted', async () => {
+    const opts = await options(target('stuck'), { drainMs: 300 });
+    const { summary } = await runLoad(opts);
+    const step = summary.targets[0]!.steps[0]!;
+    expect(step.requests).toBe(4); // four slots, each stuck on its first request
+    expect(step.failures).toEqual({ aborted: 4 });
+    const journal = (await readFile(join(opts.runDir, 'journal.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(journal.at(-1)).toMatchObject({ kind: 'load-end', reason: 'completed' });
+  });
+});
