@@ -97,12 +97,15 @@ function importFailure(error: Error, file: string): ConfigError {
  * them, so positions match the source), or undefined when the error was raised elsewhere.
  */
 function frameIn(error: Error, file: string): string | undefined {
-  const url = pathToFileURL(file).href;
+  // Frames name the module by URL (`file:///…`), or by path when a test runner's loader imported it.
+  const names = [pathToFileURL(file).href, file];
   for (const line of (error.stack ?? '').split('\n').slice(1)) {
-    const at = line.indexOf(url);
-    if (at < 0) continue;
-    const position = /^(?:\?[^:\s)]*)?:(\d+):(\d+)/.exec(line.slice(at + url.length));
-    if (position) return `${position[1]}:${position[2]}`;
+    for (const name of names) {
+      const at = line.indexOf(name);
+      if (at < 0) continue;
+      const position = /^(?:\?[^:\s)]*)?:(\d+):(\d+)/.exec(line.slice(at + name.length));
+      if (position) return `${position[1]}:${position[2]}`;
+    }
   }
   return undefined;
 }

@@ -102,6 +102,8 @@ export async function evalCommand(args: EvalArgs, io: CliIo): Promise<number> {
     const shard = shardText ? parseShard(shardText) : undefined;
     const prepared = await prepareRun(config, { cwd: io.cwd, datasetsDir: io.datasetsDir, ...(shard ? { includeRow: inShard(shard) } : {}) });
     if (emulator) await emulator.learnAnswers(prepared);
+    // Not an empty dataset (that is exit 2): the shard's share of a small dataset can be nothing.
+    if (shard && prepared.rowCount === 0) io.stderr(`--shard ${shardText}: none of the ${prepared.datasetRows} rows of ${prepared.datasetName} falls in shard ${shard.index} of ${shard.count}; this shard runs nothing\n`);
 
     const runId = args.resume && manifest ? manifest.runId : newRunId(new Date(), shard ? `${prepared.datasetName}-shard${shard.index}of${shard.count}` : prepared.datasetName);
     const runDir = args.resume && previousDir ? previousDir : args.out ? resolve(io.cwd, args.out) : runDirectory(resolve(io.cwd, config.outDir), runId);
