@@ -15,6 +15,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+// The one line an older Node gets instead of npm's EBADENGINE warnings (silenced in .npmrc).
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 18)) {
+  process.stdout.write(`batchbench: Node ${process.version} is older than 22.18; npm run eval / npm test use Node 24 from ~/.cache/batchbench-node24 (installed once, on first use)\n`);
+}
 const dist = join(root, 'dist');
 
 rmSync(dist, { recursive: true, force: true });
