@@ -120,8 +120,9 @@ export async function runLoadStep(ctx: StepContext, spec: StepSpec, index: numbe
 async function serverRate(ctx: StepContext, requests: readonly LoadRequestRecord[]): Promise<NonNullable<LoadStepEndRecord['server']>> {
   if (requests.length === 0) return { admissions: 0, rate: null };
   const sends = requests.map((r) => r.sentAt);
-  const first = Math.min(...sends) - 5;
-  const last = Math.max(...sends) + 250;
+  // reduce, not Math.min(...sends): a step may hold 100 000 requests, too many for spread arguments.
+  const first = sends.reduce((m, t) => Math.min(m, t), Infinity) - 5;
+  const last = sends.reduce((m, t) => Math.max(m, t), -Infinity) + 250;
   const times: number[] = [];
   for (let d = 0; d < ctx.target.deployments.length; d++) for (const t of await ctx.admissions!(d)) if (t >= first && t <= last) times.push(t);
   times.sort((a, b) => a - b);

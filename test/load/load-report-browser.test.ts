@@ -48,15 +48,16 @@ describe('load report.html in a browser', () => {
       page.on('pageerror', (e) => errors.push(e.message));
       page.on('request', (r) => !r.url().startsWith('file:') && !r.url().startsWith('data:') && external.push(r.url()));
       await page.goto(pathToFileURL(join(dir, 'report.html')).href);
-      await page.waitForFunction(() => document.querySelectorAll('canvas').length > 0);
-      const found = await page.evaluate(() => ({
+      // Browser-side code as a string: the test project has no DOM types.
+      await page.waitForFunction("document.querySelectorAll('canvas').length > 0");
+      const found = (await page.evaluate(`({
         rows: document.querySelectorAll('table.load-steps tr').length,
         goodputRows: document.querySelectorAll('table.load-steps tr.goodput').length,
-        canvases: [...document.querySelectorAll('canvas')].map((c) => ({ chart: Boolean((window as unknown as { Chart: { getChart(c: HTMLCanvasElement): unknown } }).Chart.getChart(c)), width: c.width })),
+        canvases: [...document.querySelectorAll('canvas')].map((c) => ({ chart: Boolean(window.Chart.getChart(c)), width: c.width })),
         heading: document.querySelector('#targets h3')?.textContent,
-        xss: (window as unknown as { __xss?: unknown }).__xss,
+        xss: window.__xss,
         images: document.querySelectorAll('img').length,
-      }));
+      })`)) as { rows: number; goodputRows: number; canvases: { chart: boolean; width: number }[]; heading: string; xss: unknown; images: number };
       expect(errors).toEqual([]);
       expect(external).toEqual([]);
       expect(found.rows).toBe(5); // header + four steps

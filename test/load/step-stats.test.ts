@@ -51,3 +51,13 @@ describe('PTU utilisation', () => {
     expect(s.utilizationPct).toEqual({ max: 95.5, last: 60 });
   });
 });
+
+describe('large steps', () => {
+  test('100 000 requests in one step fold without exceeding the argument limit', () => {
+    const requests = Array.from({ length: 100_000 }, (_, i) => request(i, { utilizationPct: i % 100 }));
+    const s = stepStats({ ...STEP, rate: 10 }, requests, end([]), { e2eMs: 400, percentile: 99 });
+    expect(s.requests).toBe(100_000);
+    expect(s.jitter!.max).toBe(1);
+    expect(s.utilizationPct!.max).toBe(99);
+  });
+});

@@ -80,8 +80,9 @@ function stepView(s: StepStats): LoadStepView {
 /** 20 equal bins between min and max (one bin when all values are equal). */
 export function histogram(values: readonly number[]): LoadStepView['histogram'] {
   if (values.length === 0) return null;
-  const min = Math.min(...values);
-  const max = Math.max(...values);
+  // reduce, not Math.min(...values): a step may hold 100 000 samples, too many for spread arguments.
+  const min = values.reduce((m, v) => Math.min(m, v), Infinity);
+  const max = values.reduce((m, v) => Math.max(m, v), -Infinity);
   const bins = max > min ? 20 : 1;
   const binMs = max > min ? (max - min) / bins : 1;
   const counts = new Array<number>(bins).fill(0);
