@@ -52,4 +52,23 @@ describe('load transports', () => {
     const journal = (await readFile(join(opts.runDir, 'journal.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
     expect(journal.at(-1)).toMatchObject({ kind: 'load-end', reason: 'completed' });
   });
+
+  test('several targets are measured one after another and reported side by side', async () => {
+    const second = { ...target('mini'), name: 'mini-again' };
+    const opts = await options(target('mini'), { targets: [target('mini'), second], profile: { kind: 'rate', rates: [8] }, profileText: 'rate 8' });
+    const { summary } = await runLoad(opts);
+    expect(summary.targets.map((t) => t.name)).toEqual(['mini', 'mini-again']);
+    const first = summary.targets[0]!.steps[0]!;
+    const other = summary.targets[1]!.steps[0]!;
+    expect(first.ok).toBe(first.requests);
+    expect(other.ok).toBe(other.requests);
+    // One after the other: the second target's first request goes out after the first target's step ended.
+    const journal = (await readFile(join(opts.runDir, 'journal.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const firstEnd = journal.find((r) => r.kind === 'load-step-end' && r.target === 'mini').endedAt;
+    const secondSends = journal.filter((r) => r.kind === 'load-request' && r.target === 'mini-again').map((r) => r.sentAt);
+    expect(Math.min(...secondSends)).toBeGreaterThan(firstEnd);
+    const md = await readFile(join(opts.runDir, 'summary.md'), 'utf8');
+    expect(md).toContain('## mini\n');
+    expect(md).toContain('## mini-again\n');
+  });
 });
