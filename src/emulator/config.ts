@@ -10,7 +10,22 @@ import { validateFault } from './fault-types.ts';
 export type { FaultSpec, FaultKind } from './fault-types.ts';
 
 export type FilterMode = 'default' | 'async' | 'off';
-export type Sku = 'standard' | 'globalStandard' | 'dataZoneStandard' | 'provisioned';
+export type Sku = 'standard' | 'globalStandard' | 'dataZoneStandard' | 'provisioned' | 'globalBatch' | 'dataZoneBatch';
+
+/** Global Batch timing and limits (§9.6), resource-wide; times are emulated milliseconds. */
+export interface BatchSettings {
+  /** How long a job stays `validating`. Default 30 000. */
+  validationMs?: number;
+  /** How long a job stays `finalizing`. Default 10 000. */
+  finalizingMs?: number;
+  /** How long `cancelling` lasts (Azure: up to 10 minutes). Default 60 000. */
+  cancelMs?: number;
+  /** A job still running when its 24 h window ends becomes `expired` (default true). */
+  expireAfter24h?: boolean;
+  /** Input files allowed per resource without / with an expiry (Azure: 500 / 10 000). */
+  maxFiles?: number;
+  maxFilesWithExpiry?: number;
+}
 
 /** Header quirks of §13.4, all off by default. */
 export interface Quirks {
@@ -82,6 +97,14 @@ export interface DeploymentConfig {
   /** Concurrency knee for the load slowdown (§10.4). Default 32; alpha default 0.5. */
   concurrencyKnee?: number;
   slowdownAlpha?: number;
+  /** Global Batch: enqueued-token quota of this deployment (default 1 000 000 000). */
+  enqueuedTokens?: number;
+  /** Global Batch: fail-fast region (400 token_limit_exceeded at create, default) or slow-fail (validates, then `failed`). */
+  batchFailFast?: boolean;
+  /** Global Batch: tokens per minute at which a job's lines run (default 10 000 000); never touches online TPM. */
+  batchTokensPerMinute?: number;
+  /** Global Batch: probability (0..1) that a line fails with a 500 and goes to the error file. */
+  batchLineFailureRate?: number;
 }
 
 export interface EmulatorConfig {
@@ -109,6 +132,8 @@ export interface EmulatorConfig {
   faults?: FaultSpec[];
   /** How many admissions per deployment to keep in the admission log for tests. Default 100 000. */
   admissionLogSize?: number;
+  /** Files and Batches timing and limits (§9.6). */
+  batch?: BatchSettings;
 }
 
 export class EmulatorConfigError extends Error {
@@ -173,7 +198,11 @@ function validateDeployment(issues: string[], d: unknown, i: number, seen: Set<s
     issues.push(`${p}.model: unknown model profile ${describe(dep.model)} (known: ${knownProfileNames.join(', ')})`);
   }
   checkNumber(issues, `${p}.capacity`, dep.capacity, { gt: 0 }, false);
-  checkEnum(issues, `${p}.sku`, dep.sku, ['standard', 'globalStandard', 'dataZoneStandard', 'provisioned']);
+  checkEnum(issues, `${p}.sku`, dep.sku, ['standard', 'globalStandard', 'dataZoneStandard', 'provisioned', 'globalBatch', 'dataZoneBatch']);
+  checkNumber(issues, `${p}.enqueuedTokens`, dep.enqueuedTokens, { gt: 0 });
+  checkNumber(issues, `${p}.batchTokensPerMinute`, dep.batchTokensPerMinute, { gt: 0 });
+  checkNumber(issues, `${p}.batchLineFailureRate`, dep.batchLineFailureRate, { min: 0, max: 1 });
+  if (dep.batchFailFast !== undefined && typeof dep.batchFailFast !== 'boolean') issues.push(`${p}.batchFailFast: expected a boolean, got ${describe(dep.batchFailFast)}`);
   checkNumber(issues, `${p}.accuracy`, dep.accuracy, { min: 0, max: 1 });
   checkEnum(issues, `${p}.filterMode`, dep.filterMode, ['default', 'async', 'off']);
   checkNumber(issues, `${p}.filterBufferTokens`, dep.filterBufferTokens, { min: 1, int: true });
@@ -227,6 +256,10 @@ export function validateEmulatorConfig(config: unknown): EmulatorConfig {
   checkNumber(issues, 'latencyScale', c.latencyScale, { min: 0 });
   checkNumber(issues, 'timeScale', c.timeScale, { gt: 0 });
   checkNumber(issues, 'admissionLogSize', c.admissionLogSize, { min: 0, int: true });
+  if (c.batch !== undefined) {
+    for (const k of ['validationMs', 'finalizingMs', 'cancelMs'] as const) checkNumber(issues, `batch.${k}`, c.batch?.[k], { min: 0 });
+    for (const k of ['maxFiles', 'maxFilesWithExpiry'] as const) checkNumber(issues, `batch.${k}`, c.batch?.[k], { min: 1, int: true });
+  }
   if (c.answerKey !== undefined) {
     if (!Array.isArray(c.answerKey)) issues.push(`answerKey: expected an array, got ${describe(c.answerKey)}`);
     else c.answerKey.forEach((e, i) => {

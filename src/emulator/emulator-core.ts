@@ -8,7 +8,9 @@ import { SlidingWindowLimiter } from './admission.ts';
 import { AnswerBook } from './answers.ts';
 import type { DeploymentConfig, EmulatorConfig, ResolvedDeployment } from './config.ts';
 import { resolveDeployment, validateEmulatorConfig } from './config.ts';
+import { BatchStore } from './batches.ts';
 import { FaultSchedule } from './faults.ts';
+import { FileStore } from './files.ts';
 import { PtuBucket } from './ptu.ts';
 import { ScaledClock } from './scaled-clock.ts';
 import type { AdmissionRecord, EmulatorStats } from './stats.ts';
@@ -46,6 +48,9 @@ export class EmulatorCore {
   book: AnswerBook;
   startedAt: number;
   readonly seed: string;
+  /** Files and Global Batch jobs (§9), cleared by reset(). */
+  readonly files = new FileStore();
+  readonly batches: BatchStore;
 
   constructor(config: EmulatorConfig, clock: Clock) {
     this.config = validateEmulatorConfig(config);
@@ -55,6 +60,7 @@ export class EmulatorCore {
     this.book = new AnswerBook(config.answerKey ?? []);
     this.seed = String(config.seed ?? 0);
     this.startedAt = this.clock.now();
+    this.batches = new BatchStore(this, this.files);
     for (const d of config.deployments) this.#addDeployment(d);
     for (const f of config.faults ?? []) this.faults.add(f);
     for (const d of config.deployments) for (const f of d.faults ?? []) this.faults.add({ ...f, deployment: f.deployment ?? d.name });
@@ -124,13 +130,18 @@ export class EmulatorCore {
       rt.attempts.clear();
       rt.promptCache.clear();
     }
+    this.files.clear();
+    this.batches.clear();
     this.startedAt = this.clock.now();
   }
 
   stats(): EmulatorStats {
     const deployments: EmulatorStats['deployments'] = {};
     for (const [name, rt] of this.deployments) deployments[name] = rt.counters.snapshot();
-    return { now: this.clock.now(), elapsedMs: this.elapsedMs(), deployments, totals: sumStats(Object.values(deployments)) };
+    this.batches.advanceAll();
+    const jobs = [...this.batches.jobs.values()];
+    const batch = { uploads: this.files.uploads, batchesCreated: this.batches.created, active: jobs.filter((j) => !['failed', 'completed', 'expired', 'cancelled'].includes(j.status)).length };
+    return { now: this.clock.now(), elapsedMs: this.elapsedMs(), deployments, totals: sumStats(Object.values(deployments)), batch };
   }
 
   admissionLog(deployment: string): AdmissionRecord[] {

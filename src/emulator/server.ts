@@ -9,6 +9,7 @@ import type { Clock } from '../internal/clock.ts';
 import { systemClock } from '../internal/clock.ts';
 import { checkedFault, clockView, handleAdmin } from './admin.ts';
 import { azureErrors } from './azure-errors.ts';
+import { handleBatchApi } from './batch-routes.ts';
 import type { EmulatorConfig } from './config.ts';
 import type { EmulatorPatch } from './emulator-core.ts';
 import { EmulatorCore } from './emulator-core.ts';
@@ -90,6 +91,8 @@ async function route(core: EmulatorCore, req: IncomingMessage, res: ServerRespon
     req.resume();
     return ex.error(azureErrors.unauthorized());
   }
+  // Files and Batches (§9) read their own bodies (multipart uploads up to 200 MB).
+  if (/^\/openai\/v1\/(files|batches)(\/|$)/.test(path) && (await handleBatchApi(core, ex, req, method, path.slice('/openai/v1'.length), query))) return;
   const raw = method === 'GET' || method === 'DELETE' ? '' : await readBody(req);
   if (raw === undefined) return ex.error(azureErrors.invalidRequest('Request body too large.', null, null));
   if (method !== 'POST' && method !== 'PUT') req.resume();
@@ -101,7 +104,6 @@ async function route(core: EmulatorCore, req: IncomingMessage, res: ServerRespon
     if (method === 'POST' && rest === '/chat/completions') return handleGeneration(core, ex, 'chat', raw, undefined, apiVersion);
     if (method === 'POST' && rest === '/responses') return handleGeneration(core, ex, 'responses', raw, undefined, apiVersion);
     if (method === 'GET' && rest === '/models') return ex.send(200, JSON.stringify(modelsList(core)));
-    // Files and Batches (§9) will be routed here.
   }
   const legacy = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|responses)$/.exec(path);
   if (legacy && method === 'POST') {

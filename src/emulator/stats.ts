@@ -31,6 +31,8 @@ export interface EmulatorStats {
   elapsedMs: number;
   deployments: Record<string, DeploymentStats>;
   totals: Omit<DeploymentStats, 'inFlight' | 'peakInFlight'> & { inFlight: number };
+  /** Files/Batches counters: input-file uploads, batch jobs created, jobs not yet terminal. */
+  batch?: { uploads: number; batchesCreated: number; active: number };
 }
 
 export interface AdmissionRecord {
