@@ -70,7 +70,10 @@ export function mapError(error: unknown, context: MapErrorContext): ProviderErro
     return new ProviderError({ category: 'timeout', retryable: true, message: 'request timed out before a response', cause: error });
   }
   if (error instanceof APIConnectionError) {
-    return new ProviderError({ category: 'connection', retryable: true, message: `connection failed: ${causeText(error)}`, cause: error });
+    // The OS error (ECONNREFUSED, ENOTFOUND, a TLS failure) sits a few causes deep: name it, it is the fix.
+    const os = osError(error);
+    const detail = os === undefined ? causeText(error) : `${os.message}${os.code !== undefined && !os.message.includes(os.code) ? ` (${os.code})` : ''}`;
+    return new ProviderError({ category: 'connection', retryable: true, message: `connection failed: ${clip(detail)}`, ...codeOf(os?.code), cause: error });
   }
   if (error instanceof APIError) return fromApiError(error, context.now);
   if (error instanceof StreamFailureError) {
@@ -156,6 +159,19 @@ function isAbortLike(error: unknown): boolean {
 function causeText(error: Error): string {
   const cause = (error as { cause?: unknown }).cause;
   return cause instanceof Error ? `${error.message} (${cause.message})` : error.message;
+}
+
+/** The innermost error of a cause chain (fetch wraps the socket error twice), with its OS code if any. */
+function osError(error: Error): { message: string; code: string | undefined } | undefined {
+  let current: unknown = error;
+  let found: { message: string; code: string | undefined } | undefined;
+  for (let depth = 0; depth < 6 && current instanceof Error; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (depth > 0) found = { message: current.message, code: typeof code === 'string' ? code : found?.code };
+    const inner: unknown = (current as { cause?: unknown }).cause ?? (current as { errors?: unknown[] }).errors?.[0];
+    current = inner;
+  }
+  return found;
 }
 
 function errorText(error: unknown): string {

@@ -121,7 +121,7 @@ export const breakerTuning = {
   consecutiveTimeouts: 5,
   /** Rate-based opening: decorrelated backoff for halfOpenAfter. @unit milliseconds */
   rateOpenBaseMs: 5_000,
-  rateOpenMaxMs: 300_000,
+  rateOpenMaxMs: 30_000,
   /** Configuration failures (401/403/404): 60 s doubling to 15 min. @unit milliseconds */
   fatalOpenBaseMs: 60_000,
   fatalOpenMaxMs: 900_000,

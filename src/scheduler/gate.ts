@@ -10,6 +10,7 @@ import { AdaptiveConcurrency } from './concurrency.ts';
 import type { GateSnapshot, ResolvedSchedulerOptions } from './defaults.ts';
 import { BudgetMultiplier } from './budget-multiplier.ts';
 import { aimdTuning, gateJitterRatio, stormThreshold } from './defaults.ts';
+import { FirstContact } from './first-contact.ts';
 import { LimiterMirror } from './limiter-mirror.ts';
 import type { UsageVerdict } from './limiter-mirror.ts';
 import { Pause } from './pause.ts';
@@ -45,7 +46,7 @@ export class Gate {
   #pacer: LimiterMirror | undefined;
   readonly #options: ResolvedSchedulerOptions;
   #concurrency: AdaptiveConcurrency | undefined;
-  #contacted = false;
+  readonly #first = new FirstContact();
   readonly #beta: BudgetMultiplier;
   #lastQuotaAt = -INF;
   readonly #pause = new Pause();
@@ -82,7 +83,7 @@ export class Gate {
 
   /** In-flight cap: one request until the deployment first answers (a wrong key costs one request), then adaptive. */
   get cap(): number {
-    if (!this.#contacted) return 1;
+    if (!this.#first.answered) return 1;
     return this.#concurrency?.limit ?? aimdTuning.minStart;
   }
 
@@ -98,6 +99,8 @@ export class Gate {
     if (available === INF || this.inFlight >= this.cap) return INF;
     const beta = this.#beta.value(now, this.tokens.windowMs);
     let t = available > now ? available : now;
+    const probeAt = this.#first.availableAt(now);
+    if (probeAt > t) t = probeAt;
     if (this.#pause.until > t) t = this.#pause.until;
     const tokenAt = this.tokens.earliest(now, cost, beta);
     if (tokenAt > t) t = tokenAt;
@@ -146,9 +149,29 @@ export class Gate {
     if (this.breaker.onSuccess(now)) this.#concurrency?.reset(now);
   }
 
+  /** The server has sent an HTTP response at least once (before that: one request at a time). */
+  get answered(): boolean {
+    return this.#first.answered;
+  }
+
+  /**
+   * A connection failure before the deployment ever answered: part of the bounded first-contact probe.
+   * Returns true when the probe is over and the deployment is dead (opened like a configuration failure,
+   * with `deadError` as the reason every remaining item reports).
+   */
+  onUnreachable(now: number, error: unknown, deadError: (attempts: number) => unknown): boolean {
+    this.inFlight--;
+    this.lastError = error;
+    this.breaker.onNeutral();
+    if (this.#first.onUnreachable(now) === 'retry') return false;
+    this.lastConfigError = deadError(this.#first.failures);
+    this.breaker.openForConfig(now);
+    return true;
+  }
+
   /** Capacity 429, 5xx, timeout, connection error: cut concurrency, feed the breaker. */
   onOverload(now: number, ticket: DispatchTicket, error: unknown, rate: RateInfo | undefined, timeoutLike: boolean): void {
-    this.#settle(now, ticket, rate);
+    this.#settle(now, ticket, rate, !timeoutLike);
     this.lastError = error;
     this.#concurrency?.onOverload(now);
     this.breaker.onFailure(now, timeoutLike);
@@ -164,7 +187,7 @@ export class Gate {
 
   /** An attempt that ended without telling anything about health (aborted by us). */
   onNeutral(now: number, ticket: DispatchTicket): void {
-    this.#settle(now, ticket, undefined);
+    this.#settle(now, ticket, undefined, false);
     this.breaker.onNeutral();
   }
 
@@ -212,9 +235,9 @@ export class Gate {
     return this.#pause.pausedMs(end);
   }
 
-  #settle(now: number, ticket: DispatchTicket, rate: RateInfo | undefined): UsageVerdict {
+  #settle(now: number, ticket: DispatchTicket, rate: RateInfo | undefined, answered = true): UsageVerdict {
     this.inFlight--;
-    this.#contacted = true;
+    if (answered) this.#first.onAnswer();
     return rate === undefined ? 'unknown' : this.#learn(now, ticket, rate);
   }
 

@@ -35,3 +35,13 @@ export function attemptEvent(
   const rate = error instanceof ProviderError ? error.rate : undefined;
   return { ...base, error: rate === undefined ? serialized : { ...serialized, rate } };
 }
+
+/**
+ * Why a deployment that never answered is given up: its name, how many connection attempts failed, and
+ * the OS error (ECONNREFUSED, ENOTFOUND, a TLS failure) from the last one. The URL is added where the
+ * deployment's configuration is known (the summary's "could not be completed" line).
+ */
+export function unreachableError(deploymentId: string, last: ProviderError, attempts: number): ProviderError {
+  const message = `deployment ${deploymentId} unreachable after ${attempts} connection attempt${attempts === 1 ? '' : 's'}: ${last.message}`;
+  return new ProviderError({ category: 'connection', retryable: false, message, ...(last.errorCode === undefined ? {} : { code: last.errorCode }), cause: last });
+}

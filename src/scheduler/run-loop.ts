@@ -12,7 +12,7 @@ import { GlobalShare } from './global-share.ts';
 import { HookCalls } from './hook-calls.ts';
 import type { Choice, Entry } from './lane.ts';
 import { chooseGate, createEntry, Lane } from './lane.ts';
-import { attemptEvent, lastErrorOr, schedulerError, tooLargeError } from './outcomes.ts';
+import { attemptEvent, lastErrorOr, schedulerError, tooLargeError, unreachableError } from './outcomes.ts';
 import { classifyFailure, hintWaitMs, overloadRetryDelay } from './retry.ts';
 
 /** Dispatch treats start times this close to now as now (float noise in window arithmetic). @unit milliseconds */
@@ -266,6 +266,9 @@ export class RunLoop {
     if (cls === 'quota') {
       this.#quota429++;
       gate.onQuota(now, ticket, provider?.retryAfterMs, provider?.rate, this.#o.random);
+    } else if (provider?.category === 'connection' && !gate.answered) {
+      // never answered: a bounded probe, then the deployment is dead like a 401 (first-contact.ts)
+      gate.onUnreachable(now, error, (attempts) => unreachableError(gate.id, provider, attempts));
     } else if (cls === 'overload') {
       if (provider?.category === 'capacity') this.#capacity429++;
       if (this.#stopping === 'aborted' && provider?.category === 'aborted') gate.onNeutral(now, ticket);

@@ -100,7 +100,7 @@ describe('failures', () => {
 
   it('waits for a member that recovers before the grace instead of failing', async () => {
     const clock = new VirtualClock();
-    const flapping = new FakeDeployment({ id: 'a', clock, latencyMs: 10, script: ({ now }) => (now < 60_000 ? providerError('connection') : undefined) });
+    const flapping = new FakeDeployment({ id: 'a', clock, latencyMs: 10, script: ({ n, now }) => (n >= 3 && now < 60_000 ? providerError('connection') : undefined) });
     const rec = recorder(clock);
     await drive(clock, scheduler(clock, { retry: { maxAttempts: 1_000 } }), [lane('t', [flapping], 40, 10)], rec.hooks);
     expect([...rec.settled.values()].every((o) => o[0]?.status === 'ok')).toBe(true);
