@@ -1,7 +1,8 @@
 /**
- * An unseen tenant sharing a deployment's quota (scenario S3): plain HTTP requests, paced to use a share
- * of the TPM, invisible to the scheduler except through 429s and `remaining-*` headers. It retries a 429
- * after the server's hint, so it really takes its share (and the bound's assumption holds).
+ * An unseen tenant sharing a deployment's quota (scenario S3): plain HTTP requests, paced to use at most
+ * a share of the TPM, invisible to the scheduler except through 429s and `remaining-*` headers. It
+ * competes for the same windows, so it often gets less than its share (a 429 sends it to the back of the
+ * window); the bound therefore uses what it was really admitted (`admissions`), not the share.
  */
 import type { Clock } from '../../src/internal/clock.ts';
 
@@ -9,6 +10,11 @@ export interface ForeignTenant {
   stop(): Promise<void>;
   /** Tokens the tenant got admitted. */
   readonly admittedTokens: () => number;
+  /**
+   * Each admitted request, stamped when its response arrived on `clock` (after the server admitted it:
+   * a late stamp can only make a bound built from it lower, never invalid).
+   */
+  readonly admissions: () => readonly { readonly atMs: number; readonly tokens: number }[];
 }
 
 const MAX_TOKENS = 2_000;
@@ -19,6 +25,7 @@ export function startForeignTenant(options: { baseURL: string; apiKey: string; d
   const intervalMs = (cost / options.tokensPerMinute) * 60_000;
   let stopped = false;
   let admitted = 0;
+  const admissions: { atMs: number; tokens: number }[] = [];
   let inFlight: Promise<void> = Promise.resolve();
   let timer: { cancel(): void } | undefined;
   const body = JSON.stringify({ model: options.deployment, messages: [{ role: 'user', content: 'ping' }], max_tokens: MAX_TOKENS });
@@ -29,6 +36,7 @@ export function startForeignTenant(options: { baseURL: string; apiKey: string; d
       await response.arrayBuffer();
       if (response.status === 200) {
         admitted += cost;
+        admissions.push({ atMs: clock.now(), tokens: cost });
         return intervalMs;
       }
       const hint = Number(response.headers.get('retry-after-ms'));
@@ -47,6 +55,7 @@ export function startForeignTenant(options: { baseURL: string; apiKey: string; d
   tick();
   return {
     admittedTokens: () => admitted,
+    admissions: () => admissions,
     async stop() {
       stopped = true;
       timer?.cancel();

@@ -22,6 +22,9 @@ export interface ScenarioReport {
   readonly makespan_s: number;
   /** bound ÷ makespan (≤ 1; 1 is optimal). */
   readonly ratio: number;
+  /** The lowest group's bound ÷ makespan: an overall ratio near 1 can hide one slow group. */
+  readonly weakest_group_ratio: number;
+  readonly weakest_group: string;
   readonly binding: string;
   readonly windows: number;
   readonly groups: readonly { name: string; ratio: number; binding: string; bound_s: number; makespan_s: number }[];
@@ -53,6 +56,11 @@ export function scenarioReport(scenario: Scenario, bound: { boundMs: number; gro
     return g.boundMs / w;
   };
   const poolOf = (r: StrategyResult) => r.groups.find((g) => g.name === POOL)?.makespanMs ?? r.makespanMs;
+  const groups = bound.groups.map((g) => {
+    const achieved = ours.groups.find((x) => x.name === g.name)?.makespanMs ?? 0;
+    return { name: g.name, ratio: round(achieved > 0 ? g.boundMs / achieved : 0), binding: g.binding, bound_s: s(g.boundMs), makespan_s: s(achieved) };
+  });
+  const weakest = groups.reduce<(typeof groups)[number] | undefined>((w, g) => (w === undefined || g.ratio < w.ratio ? g : w), undefined);
   return {
     id: scenario.id,
     title: scenario.title,
@@ -61,10 +69,9 @@ export function scenarioReport(scenario: Scenario, bound: { boundMs: number; gro
     ratio: round(bound.boundMs / ours.makespanMs),
     binding: binding ? `${binding.name}:${binding.binding}` : 'n/a',
     windows: round(windowOf(binding), 1),
-    groups: bound.groups.map((g) => {
-      const achieved = ours.groups.find((x) => x.name === g.name)?.makespanMs ?? 0;
-      return { name: g.name, ratio: round(achieved > 0 ? g.boundMs / achieved : 0), binding: g.binding, bound_s: s(g.boundMs), makespan_s: s(achieved) };
-    }),
+    weakest_group_ratio: weakest?.ratio ?? round(bound.boundMs / ours.makespanMs),
+    weakest_group: weakest?.name ?? 'n/a',
+    groups,
     attempts: ours.attempts,
     quota429: ours.quota429,
     quota429_per_attempt: round(ours.quota429 / Math.max(1, ours.attempts), 4),
@@ -91,12 +98,12 @@ export function scenarioReport(scenario: Scenario, bound: { boundMs: number; gro
 
 export function markdown(reports: readonly ScenarioReport[]): string {
   const lines = [
-    '| Scenario | bound s | makespan s | ratio | groups (ratio, binding) | windows | q429/att | cap429 | lost | paused s | peak in-flight | RSS MB | client CPU µs/att |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| Scenario | bound s | makespan s | bound ÷ makespan (1 = optimal) | weakest group | groups (bound ÷ makespan, binding) | windows | q429/att | cap429 | lost | paused s | peak in-flight | RSS MB | client CPU µs/att |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of reports) {
     const groups = r.groups.map((g) => `${g.name} ${g.ratio} ${g.binding[0]}`).join('; ');
-    lines.push(`| ${r.id} | ${r.bound_s} | ${r.makespan_s} | **${r.ratio}** | ${groups} | ${r.windows} | ${(r.quota429_per_attempt * 100).toFixed(2)} % | ${r.capacity429} | ${r.lost} | ${r.paused_s} | ${r.peak_in_flight} | ${r.peak_rss_mb} | ${r.client_cpu_us_per_attempt} |`);
+    lines.push(`| ${r.id} | ${r.bound_s} | ${r.makespan_s} | **${r.ratio}** | ${r.weakest_group} ${r.weakest_group_ratio} | ${groups} | ${r.windows} | ${(r.quota429_per_attempt * 100).toFixed(2)} % | ${r.capacity429} | ${r.lost} | ${r.paused_s} | ${r.peak_in_flight} | ${r.peak_rss_mb} | ${r.client_cpu_us_per_attempt} |`);
   }
   const withBaselines = reports.filter((r) => r.baselines.length > 0);
   if (withBaselines.length > 0) {

@@ -67,6 +67,6 @@ export async function runScenario(id: ScenarioId, options: BenchOptions): Promis
         others.push(result);
       }
     }
-    return scenarioReport(scenario, scenarioBound(scenario, mine.groups), mine, others);
+    return scenarioReport(scenario, scenarioBound(scenario, mine.groups, mine.foreign), mine, others);
   });
 }

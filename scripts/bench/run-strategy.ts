@@ -44,6 +44,8 @@ export interface StrategyResult {
   readonly fairnessSkew: number;
   /** @unit milliseconds (wall clock) */
   readonly wallMs: number;
+  /** What each unseen tenant was really admitted, in emulated ms since the run's start (for the bound). */
+  readonly foreign: readonly { readonly deployment: string; readonly admissions: readonly { readonly atMs: number; readonly tokens: number }[] }[];
 }
 
 export interface Strategy {
@@ -143,6 +145,7 @@ export async function runStrategy(scenario: Scenario, emulator: EmulatorProcess,
     clientCpuPerAttemptUs: (cpu.user + cpu.system) / Math.max(1, attempts),
     fairnessSkew: skew,
     wallMs: performance.now() - wallStart,
+    foreign: tenants.map((tenant, i) => ({ deployment: scenario.foreign[i]?.deployment ?? '', admissions: tenant.admissions().map((a) => ({ atMs: a.atMs - start, tokens: a.tokens })) })),
   };
 }
 

@@ -26,8 +26,15 @@ export interface BoundDeployment {
   readonly extraRequestWindows?: readonly { readonly budget: number; readonly windowMs: number }[];
   /** Sliding log (Azure) or a continuously refilling bucket. Default sliding. */
   readonly shape?: 'sliding' | 'bucket';
-  /** Share of the quota used by other tenants, in [0, 1). */
+  /** Share of the quota used by other tenants, in [0, 1) (an assumption; prefer `foreignUse`). */
   readonly foreignShare?: number;
+  /**
+   * What other tenants were really admitted: cumulative tokens and requests in [0, τ], from a log of
+   * the run. Each window-aligned interval [kW, (k+1)W) lies inside one server window, which admits at
+   * most B for everyone, so ours in [0, τ] ≤ B(⌊τ/W⌋ + 1) − foreign(τ). An admission logged late (at
+   * its response) only lowers foreign(τ) and so the bound: it stays a lower bound. Replaces `foreignShare`.
+   */
+  readonly foreignUse?: { readonly tokens: (tauMs: number) => number; readonly requests: (tauMs: number) => number };
   /** Service ceiling in output tokens per ms (omit on Azure standard, where quota binds first). */
   readonly outputTokensPerMs?: number;
   /**
@@ -65,15 +72,18 @@ interface Limiter {
   readonly windowMs: number;
   readonly shape: 'sliding' | 'bucket';
   readonly factorMax?: (fromMs: number, toMs: number) => number;
+  /** Others' cumulative use in [0, τ] of this limiter's unit. */
+  readonly foreign?: (tauMs: number) => number;
 }
 
-/** Most a sliding limiter can admit in [0, τ]. */
+/** Most a sliding limiter can admit for us in [0, τ]. */
 function slidingCapacity(l: Limiter, tau: number): number {
   const windows = Math.floor(tau / l.windowMs + 1e-9) + 1;
-  if (l.factorMax === undefined) return l.budget * windows;
+  const others = l.foreign === undefined ? 0 : l.foreign(tau);
+  if (l.factorMax === undefined) return l.budget * windows - others;
   let sum = 0;
   for (let k = 0; k < windows; k++) sum += l.budget * Math.max(0, l.factorMax(k * l.windowMs, (k + 1) * l.windowMs));
-  return sum;
+  return sum - others;
 }
 
 /**
@@ -86,7 +96,7 @@ export function admissionTimeMs(limiters: readonly Limiter[], demand: number): n
   if (usable.length === 0) return Number.POSITIVE_INFINITY;
   const capacity = (tau: number): number => {
     let sum = 0;
-    for (const l of usable) sum += l.shape === 'bucket' ? l.budget + (l.budget / l.windowMs) * tau : slidingCapacity(l, tau);
+    for (const l of usable) sum += l.shape === 'bucket' ? l.budget + (l.budget / l.windowMs) * tau - (l.foreign?.(tau) ?? 0) : slidingCapacity(l, tau);
     return sum;
   };
   if (capacity(0) >= demand) return 0;
@@ -118,12 +128,14 @@ export function groupBound(group: BoundGroup): GroupBound {
   let serviceRate = 0;
   let serviceKnown = group.deployments.length > 0;
   for (const d of group.deployments) {
-    const keep = 1 - Math.min(Math.max(d.foreignShare ?? 0, 0), 0.999);
+    const keep = d.foreignUse === undefined ? 1 - Math.min(Math.max(d.foreignShare ?? 0, 0), 0.999) : 1;
     const shape = d.shape ?? 'sliding';
     if (d.tokenBudget !== undefined && d.tokenWindowMs !== undefined) {
-      tokenLimiters.push({ budget: d.tokenBudget * keep, windowMs: d.tokenWindowMs, shape, ...(d.tokenFactorMax ? { factorMax: d.tokenFactorMax } : {}) });
+      tokenLimiters.push({ budget: d.tokenBudget * keep, windowMs: d.tokenWindowMs, shape, ...(d.tokenFactorMax ? { factorMax: d.tokenFactorMax } : {}), ...(d.foreignUse ? { foreign: d.foreignUse.tokens } : {}) });
     }
-    if (d.requestBudget !== undefined && d.requestWindowMs !== undefined) (requestLimiters[0] as Limiter[]).push({ budget: d.requestBudget * keep, windowMs: d.requestWindowMs, shape: 'sliding' });
+    if (d.requestBudget !== undefined && d.requestWindowMs !== undefined) {
+      (requestLimiters[0] as Limiter[]).push({ budget: d.requestBudget * keep, windowMs: d.requestWindowMs, shape: 'sliding', ...(d.foreignUse ? { foreign: d.foreignUse.requests } : {}) });
+    }
     (d.extraRequestWindows ?? []).forEach((w, k) => {
       while (requestLimiters.length < k + 2) requestLimiters.push([]);
       (requestLimiters[k + 1] as Limiter[]).push({ budget: w.budget * keep, windowMs: w.windowMs, shape: 'sliding' });

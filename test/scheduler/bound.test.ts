@@ -95,4 +95,18 @@ describe('time-varying budgets', () => {
     });
     expect(g.admissionMs.tokens).toBe(60_000);
   });
+
+  it('charges an unseen tenant what it was really admitted, not an assumed share', () => {
+    const base = { tokenBudget: 1_000, tokenWindowMs: 60_000 };
+    const group = (deployment: Parameters<typeof groupBound>[0]['deployments'][number]) => groupBound({ name: 'g', deployments: [deployment], requests: 1, admissionCost: 2_500, minLatencyMs: 0 });
+    // 600 tokens admitted to the tenant at 10 s: capacity left is 1400 at τ = 60 s, 2400 at 120 s, 3400 at 180 s
+    const used = { tokens: (tau: number) => (tau >= 10_000 ? 600 : 0), requests: (tau: number) => (tau >= 10_000 ? 1 : 0) };
+    expect(group({ ...base, foreignUse: used }).admissionMs.tokens).toBe(180_000);
+    // an admission after τ* takes nothing from the capacity before it
+    const late = { tokens: (tau: number) => (tau >= 130_000 ? 600 : 0), requests: () => 0 };
+    expect(group({ ...base, foreignUse: late }).admissionMs.tokens).toBe(120_000);
+    // a tenant that took little: the measured bound is below the one that assumed a 30 % cut everywhere
+    const little = { tokens: (tau: number) => 100 * Math.floor(tau / 60_000 + 1), requests: () => 0 };
+    expect(group({ ...base, foreignUse: little }).admissionMs.tokens).toBeLessThan(group({ ...base, foreignShare: 0.3 }).admissionMs.tokens);
+  });
 });
