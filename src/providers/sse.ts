@@ -68,6 +68,19 @@ export class SseParser {
   push(text: string, end: boolean): void {
     const buffer = this.#pending ? this.#pending + text : text;
     let start = 0;
+    if (buffer.indexOf('\r') === -1) {
+      // The usual case (LF only): native indexOf instead of a scan per character.
+      for (let lf = buffer.indexOf('\n'); lf !== -1; lf = buffer.indexOf('\n', start)) {
+        this.#line(buffer.slice(start, lf));
+        start = lf + 1;
+      }
+      this.#pending = start < buffer.length ? buffer.slice(start) : '';
+      if (end && this.#pending) {
+        this.#line(this.#pending);
+        this.#pending = '';
+      }
+      return;
+    }
     for (let i = 0; i < buffer.length; i++) {
       const code = buffer.charCodeAt(i);
       if (code !== LF && code !== CR) continue;

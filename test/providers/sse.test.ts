@@ -36,9 +36,9 @@ describe('readSseJson', () => {
   it('parses the same events however the body is cut into chunks (CRLF, CR and LF line ends, multi-byte text)', async () => {
     const expected = [{ type: 'response.created', n: 1 }, { type: 'delta', n: 2 }, { n: 3 }, { n: 4, text: 'é😀' }];
     expect(await events([STREAM])).toEqual(expected);
-    const bytes = encoder.encode(STREAM);
     const decoder = new TextDecoder();
-    for (let cut = 1; cut < bytes.length; cut++) {
+    // With CRs (the per-character path) and LF only (the indexOf path).
+    for (const bytes of [encoder.encode(STREAM), encoder.encode(STREAM.replace(/\r\n?/g, '\n'))]) for (let cut = 1; cut < bytes.length; cut++) {
       // cut at every byte, including inside a CRLF pair and inside a multi-byte character
       const seen: unknown[] = [];
       let index = 0;
