@@ -58,12 +58,17 @@ export const CLIENT_CORE = String.raw`
       meta.startedAt ? 'started ' + meta.startedAt : null,
       meta.endReason ? 'ended ' + meta.endReason + (meta.endedAt ? ' at ' + meta.endedAt : '') : 'no run-end record',
       meta.scheduler,
+      meta.pass,
+      meta.totalCost,
     ].forEach(function (fact) { if (fact) facts.appendChild(el('span', { text: fact })); });
     if (meta.emulator) {
       var banner = document.getElementById('emulator-banner');
       banner.hidden = false;
       banner.textContent = 'Emulator run: every endpoint was the embedded Azure OpenAI emulator, so latencies, rate limits and answers are synthetic.';
     }
+    var warnings = document.getElementById('warnings');
+    (meta.warnings || []).forEach(function (w) { warnings.appendChild(el('li', { text: w })); });
+    warnings.hidden = !(meta.warnings || []).length;
     document.getElementById('methods').textContent = 'Percentiles: ' + meta.methods.percentiles + '. Intervals: ' + meta.methods.intervals + ' (' + meta.methods.bootstrapResamples + ' resamples).';
   }
 

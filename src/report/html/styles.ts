@@ -61,6 +61,8 @@ tbody tr:hover { background: #fafbfc; }
 .more { margin-top: 10px; }
 .more button { font: inherit; padding: 6px 14px; border-radius: 6px; border: 1px solid #cfd4dc; background: #fff; cursor: pointer; }
 .settings-card { margin-top: 16px; }
+ul.warnings { list-style: none; }
+ul.warnings li + li { margin-top: 4px; }
 #table-settings td { white-space: pre-wrap; overflow-wrap: break-word; max-width: 420px; }
 #table-settings td:first-child, #table-settings td.num { white-space: nowrap; }
 .controls select { font: inherit; padding: 4px 8px; border: 1px solid #cfd4dc; border-radius: 6px; background: #fff; }

@@ -33,6 +33,7 @@ export function renderReportHtml(model: ReportViewModel, chartJs: string): strin
 <nav class="sections"><a href="#overview">Overview</a>${withBaseline ? '<a href="#baseline-section">vs baseline</a>' : ''}<a href="#charts-section">Charts</a><a href="#details-section">Details</a><a href="#rows-section">Rows</a></nav>
 <main>
   <div class="banner" id="emulator-banner" role="note" hidden></div>
+  <ul class="banner warnings" id="warnings" role="note" aria-label="Warnings" hidden></ul>
   <section id="overview">
     <h2>Overview</h2>
     <div class="card">

@@ -10,6 +10,7 @@ import type { SampledRow } from '../row-sample.ts';
 import type { RunSummary } from '../summary-types.ts';
 import { labelsTable, settingsTable } from './extra-tables.ts';
 import type { ReportExtras } from './report-extras.ts';
+import { healthTable, judgingTable, pausedTable, runFacts } from './summary-extras.ts';
 import { deploymentsTable, errorsTable, latencyTable, overviewTable, pairwiseTable, qualityTable, throughputTable, tokensTable, type ViewTable } from '../view-tables.ts';
 
 /** Characters of prompt/expected/output text the report may embed in total. */
@@ -41,6 +42,12 @@ export interface ReportViewModel {
     readonly methods: RunSummary['methods'];
     /** One line on attempts, 429s and time paused, from the run-end record. */
     readonly scheduler: string | null;
+    /** How scorer verdicts combine into pass/fail, when the summary says. */
+    readonly pass: string | null;
+    /** The run's whole cost, judging included, when the summary says. */
+    readonly totalCost: string | null;
+    /** Sentences a reader must see first (e.g. answers often cut off by the token limit). */
+    readonly warnings: readonly string[];
   };
   readonly overview: ViewTable;
   /** How each target was asked: API, deployments, system prompt, sampling and token settings. */
@@ -82,13 +89,11 @@ export function buildViewModel(summary: RunSummary, rows: readonly SampledRow[],
       runId: summary.runId, dataset: summary.dataset, startedAt: summary.startedAt, endedAt: summary.endedAt, endReason: summary.endReason,
       emulator: summary.emulator, rows: summary.rows, repeats: summary.repeats, targets, scorers: summary.scorers, methods: summary.methods,
       scheduler: summary.scheduler ? schedulerLine(summary.scheduler) : null,
+      ...runFacts(summary),
     },
     overview: overviewTable(summary),
     settings: settingsTable(summary, extras?.targets ?? []),
-    details: [
-      qualityTable(summary), ...(extras?.labels ? [labelsTable(extras.labels, targets, extras.source)] : []), pairwiseTable(summary), latencyTable(summary), throughputTable(summary),
-      deploymentsTable(summary), tokensTable(summary), errorsTable(summary),
-    ],
+    details: detailTables(summary, targets, extras),
     pairwise: summary.pairwise.map((p) => ({ verdict: p.accuracy?.verdict ?? p.score?.verdict ?? 'no-difference', sentence: p.sentence })),
     charts: {
       ...summary.series,
@@ -118,6 +123,16 @@ export function buildViewModel(summary: RunSummary, rows: readonly SampledRow[],
 }
 
 // --- internal ---
+
+function detailTables(summary: RunSummary, targets: readonly string[], extras: ReportExtras | undefined): ViewTable[] {
+  const shown = [overviewTable(summary), qualityTable(summary), latencyTable(summary), throughputTable(summary), deploymentsTable(summary), tokensTable(summary)];
+  const optional = (table: ViewTable | null) => (table ? [table] : []);
+  return [
+    qualityTable(summary), ...(extras?.labels ? [labelsTable(extras.labels, targets, extras.source)] : []), ...optional(healthTable(summary, shown)),
+    pairwiseTable(summary), latencyTable(summary), throughputTable(summary), deploymentsTable(summary), ...optional(pausedTable(summary)),
+    tokensTable(summary), ...optional(judgingTable(summary)), errorsTable(summary),
+  ];
+}
 
 function baselineView(section: BaselineSection): BaselineView {
   const comparison = section.comparison();
