@@ -124,13 +124,17 @@ function csvRow(record: ResultRecord, scorers: readonly string[], info: TargetIn
     roundLatency(latency.e2eMs), roundLatency(latency.logicalMs), roundLatency(latency.ttftMs), roundLatency(latency.itlMs), roundLatency(latency.tpotMs),
     record.usage.promptTokens, record.usage.completionTokens, record.usage.reasoningTokens, record.usage.cachedTokens,
     cost === null ? null : Number(cost.toPrecision(6)),
-    record.attempts, flag(record.cached), 'ok', null, null, null, record.finishReason, flag(isTruncated(record)),
+    record.attempts, flag(record.cached), 'ok', null, null, null, record.finishReason, truncation(record),
   ];
 }
 
-/** Cut off by the token limit, or no answer at all: usually fixed by a larger maxOutputTokens. */
-function isTruncated(record: ResultRecord & { status: 'ok' }): boolean {
-  return record.finishReason === 'length' || record.finishReason === 'max_output_tokens' || record.output.trim() === '';
+/**
+ * `true` when the answer was cut off by the token limit (usually fixed by a larger maxOutputTokens),
+ * `empty` when there is no answer text at all, else `false`; the summary counts the two apart.
+ */
+function truncation(record: ResultRecord & { status: 'ok' }): string {
+  if (record.finishReason === 'length' || record.finishReason === 'max_output_tokens') return 'true';
+  return record.output.trim() === '' ? 'empty' : 'false';
 }
 
 function flag(value: boolean | undefined): string {

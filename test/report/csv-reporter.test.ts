@@ -90,3 +90,17 @@ describe('roundLatency', () => {
     expect([roundLatency(12.345), roundLatency(12.35), roundLatency(0.04), roundLatency(null)]).toEqual([12.3, 12.4, 0, null]);
   });
 });
+
+describe('truncated column', () => {
+  test('says true for answers cut off by the token limit, empty for no text, false otherwise', async () => {
+    const { ok, runStart, runEnd, target } = await import('./records.ts');
+    const cut = { ...ok({ target: 'm', row: 'r1', output: 'The answer is' }), finishReason: 'length' };
+    const incomplete = { ...ok({ target: 'm', row: 'r2', output: 'Part' }), rowIndex: 2, finishReason: 'max_output_tokens' };
+    const empty = { ...ok({ target: 'm', row: 'r3', output: '  ' }), rowIndex: 3 };
+    const fine = { ...ok({ target: 'm', row: 'r4' }), rowIndex: 4 };
+    const out = await renderJournal([runStart([target('m')]), cut, incomplete, empty, fine, runEnd()], ['csv']);
+    const table = parse(await readFile(join(out.dir, 'results.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    await out.cleanup();
+    expect(table.map((r) => r.truncated)).toEqual(['true', 'true', 'empty', 'false']);
+  });
+});
