@@ -21,7 +21,7 @@ export async function blockedTargetLines(runDir: string, config: Pick<ResolvedCo
   try {
     for await (const record of readJournal(join(runDir, 'journal.jsonl'))) {
       if (record.kind !== 'result' || record.status !== 'failed' || !blocked.has(record.target) || firstError.has(record.target)) continue;
-      if (record.error.category === undefined || !STOPPING.has(record.error.category)) continue;
+      if (record.error.category === undefined || !STOPPING.has(record.error.category) || !record.deploymentId) continue;
       firstError.set(record.target, { deploymentId: record.deploymentId ?? '', error: record.error });
     }
   } catch {
@@ -41,8 +41,11 @@ export async function blockedTargetLines(runDir: string, config: Pick<ResolvedCo
 
 // --- internal ---
 
-/** Error categories that stop a target (the rest are retried or recorded per cell). */
-const STOPPING: ReadonlySet<string> = new Set(['auth', 'not_found', 'bad_request', 'connection']);
+/**
+ * HTTP answers that stop a target (the rest are retried or recorded per cell). A dead endpoint
+ * (`connection`) never answered, so its tally reason, which names the URL and OS error, is kept as is.
+ */
+const STOPPING: ReadonlySet<string> = new Set(['auth', 'not_found', 'bad_request']);
 
 function quote(message: string): string {
   // Provider messages start with the SDK's "401 auth (401): "; the service's own words follow.
