@@ -31,6 +31,9 @@ export class AdaptiveConcurrency {
   #rttEwma = 0;
   #shortPerToken = 0;
   #longPerToken = 0;
+  /** In flight when a bare server last refused (blind 429): growing past it is probed only now and then. */
+  #ceiling = Number.POSITIVE_INFINITY;
+  #windowsAtCeiling = 0;
 
   constructor(init: ConcurrencyInit, now: number) {
     this.#max = Math.max(1, init.max);
@@ -73,6 +76,20 @@ export class AdaptiveConcurrency {
     this.#maybeUpdate(now);
   }
 
+  /**
+   * A burst of hint-less 429s (blind-429.ts): the server refused at about `inFlight` concurrent requests.
+   * Multiplicative decrease from there at once, without waiting for an update window: the window exists
+   * to average noisy signals, and a plain refusal is not noise.
+   */
+  onBlindReject(now: number, inFlight: number, cut: number): void {
+    if (this.#fixed !== undefined) return;
+    this.#ceiling = Math.max(1, inFlight);
+    this.#windowsAtCeiling = 0;
+    this.#limit = Math.max(aimdTuning.minLimit, Math.min(this.#limit, this.#ceiling) * cut);
+    this.#slowStart = false;
+    this.#startWindow(now);
+  }
+
   /** Back to slow start (after the breaker closes). */
   reset(now: number): void {
     this.#limit = this.#fixed ?? this.#start;
@@ -97,6 +114,8 @@ export class AdaptiveConcurrency {
         this.#slowStart = false;
       } else if (this.#peakInFlight * 2 >= limit) {
         limit = this.#slowStart ? limit * 2 : limit + 1;
+        // just below a refusal seen before: try to pass it only every few windows (the server may have grown)
+        if (limit >= this.#ceiling && ++this.#windowsAtCeiling % aimdTuning.ceilingProbeWindows !== 0) limit = Math.max(this.#limit, this.#ceiling - 1);
       }
     }
     this.#limit = Math.max(aimdTuning.minLimit, Math.min(this.#max, limit));

@@ -5,6 +5,7 @@
  * given cost — and learns from every outcome. It never sends anything itself.
  */
 import type { Completion, DeploymentHandle, RateInfo } from '../types.ts';
+import { Blind429, blindTuning, isBlind } from './blind-429.ts';
 import { Breaker } from './breaker.ts';
 import { AdaptiveConcurrency } from './concurrency.ts';
 import type { GateSnapshot, ResolvedSchedulerOptions } from './defaults.ts';
@@ -47,6 +48,7 @@ export class Gate {
   readonly #options: ResolvedSchedulerOptions;
   #concurrency: AdaptiveConcurrency | undefined;
   readonly #first = new FirstContact();
+  readonly #blind = new Blind429();
   readonly #beta: BudgetMultiplier;
   #lastQuotaAt = -INF;
   readonly #pause = new Pause();
@@ -139,6 +141,7 @@ export class Gate {
   onSuccess(now: number, ticket: DispatchTicket, completion: Completion): void {
     this.#settle(now, ticket, completion.rate);
     this.#pauseBackoff = undefined;
+    this.#blind.onAnswer();
     if (this.breaker.onSuccess(now)) this.#concurrency?.reset(now);
     this.#concurrency?.onSuccess(now, now - ticket.at, completion.usage.completionTokens);
   }
@@ -198,6 +201,13 @@ export class Gate {
   onQuota(now: number, ticket: DispatchTicket, retryAfterMs: number | undefined, rate: RateInfo | undefined, random: () => number): boolean {
     const verdict = this.#settle(now, ticket, rate);
     this.breaker.onNeutral();
+    if (isBlind(retryAfterMs, rate)) {
+      // nothing to wait for: overload, not a quota window (blind-429.ts); mirrors and β stay as they are
+      const signal = this.#blind.onReject(now, random);
+      if (signal.newBurst) this.#concurrency?.onBlindReject(now, this.inFlight + 1, blindTuning.cut);
+      this.#pause.extend(now, signal.until);
+      return true;
+    }
     let hint = hintWaitMs(retryAfterMs, rate);
     if (hint === undefined) {
       const step = decorrelatedBackoff(this.#pauseBackoff, this.#options.retry.baseDelayMs, this.#options.retry.maxDelayMs, random);
@@ -228,6 +238,11 @@ export class Gate {
   snapshot(now: number): GateSnapshot {
     const mirror = (m: LimiterMirror) => ({ shape: m.shape, budget: m.budget, used: m.used(now), windowMs: m.windowMs, skewMs: m.skewMs });
     return { id: this.id, inFlight: this.inFlight, cap: this.cap, beta: this.#beta.current, pauseUntil: this.#pause.until, breaker: this.breaker.state, tokens: mirror(this.tokens), requests: mirror(this.requests) };
+  }
+
+  /** Bursts of hint-less 429s, each counted once (they cut the in-flight cap). */
+  get blindBursts(): number {
+    return this.#blind.signals;
   }
 
   /** Total paused time, counting only the part of the last pause that fell before `end`. @unit milliseconds */
