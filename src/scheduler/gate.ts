@@ -217,6 +217,8 @@ export class Gate {
     const { waitMs, unavailable } = clampWait(hint);
     if (unavailable) {
       this.breaker.openForHint(now, waitMs);
+      // a long wait (a `6m0s` reset) is a pause too: counted in pausedMs and visible in pauseUntil
+      this.#pause.extend(now, now + waitMs);
       return false;
     }
     const until = now + waitMs * (1 + random() * gateJitterRatio);

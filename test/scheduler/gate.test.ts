@@ -92,6 +92,15 @@ describe('Gate', () => {
     expect(g.breaker.state).toBe('open');
   });
 
+  it('counts a long reset (6m0s, no remaining-* headers) as paused time and shows it in pauseUntil', () => {
+    const g = gate('a', { tpm: 100_000 });
+    contact(g, 0);
+    expect(g.onQuota(10, g.onDispatch(10, 1), undefined, { resetRequestsMs: 360_000 }, () => 0)).toBe(false);
+    expect(g.pauseUntil).toBe(360_010);
+    expect(g.pausedMs(360_010)).toBe(360_000);
+    expect(g.snapshot(20).pauseUntil).toBe(360_010);
+  });
+
   it('rejects a cost above the whole token budget', () => {
     const g = gate('a', { tpm: 1_000 });
     expect(g.fits(1_000)).toBe(true);
