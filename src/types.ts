@@ -93,6 +93,18 @@ export interface Price {
   readonly input: number;
   readonly output: number;
   readonly cachedInput?: number;
+  /** Global Batch price as a multiplier of the above (default 0.5). */
+  readonly batch?: number;
+  /** Flex tier price multiplier (default 0.5). */
+  readonly flex?: number;
+}
+
+/** How a `mode: 'batch'` target runs through Global Batch. */
+export interface BatchSettings {
+  readonly enqueuedTokens: number;
+  /** @unit milliseconds */
+  readonly pollIntervalMs: number;
+  readonly maxLinesPerFile: number;
 }
 
 export interface ResolvedTarget {
@@ -100,6 +112,11 @@ export interface ResolvedTarget {
   readonly api: ApiKind;
   readonly params: ModelParams;
   readonly price?: Price;
+  /** Absent = online. */
+  readonly mode?: 'batch';
+  readonly batch?: BatchSettings;
+  readonly serviceTier?: 'flex';
+  readonly flexFallback?: 'standard';
   /** One deployment, or a pool of several serving the same model. */
   readonly deployments: readonly ResolvedDeployment[];
 }
@@ -327,6 +344,13 @@ export interface TargetInfo {
   readonly deployments: readonly { readonly id: string; readonly baseURL: string; readonly deployment: string }[];
   /** Request settings shown in the report (credential-shaped text masked). */
   readonly settings?: TargetSettings;
+  /**
+   * `'batch'`: cells ran through Global Batch; a result's `durationMs`/`timing` is the turnaround
+   * (submit → result), not a request latency, and `cost` is at the batch price.
+   */
+  readonly mode?: 'batch';
+  /** `'flex'`: requests asked for the Flex tier (cost at the flex price). */
+  readonly serviceTier?: 'flex';
 }
 
 /** What a reader needs to know about how a target was asked: the parameters that change answers. */

@@ -64,8 +64,29 @@ export interface TargetSpec {
   stream?: boolean;
   /** System prompt for this target. @default the config's `system` */
   system?: string;
-  /** USD per 1M tokens, for cost columns. */
-  price?: { input: number; output: number; cachedInput?: number };
+  /**
+   * USD per 1M tokens, for cost columns. `batch`: the price multiplier of Global Batch (default 0.5);
+   * `flex`: the multiplier of `serviceTier: 'flex'` (default 0.5).
+   */
+  price?: { input: number; output: number; cachedInput?: number; batch?: number; flex?: number };
+  /**
+   * `'batch'` sends this target's cells through Global Batch (Files + Batches API) instead of online
+   * requests; the deployment must be a Global Batch or Data Zone Batch deployment. @default 'online'
+   */
+  mode?: 'online' | 'batch';
+  /** Global Batch settings (mode 'batch' only). */
+  batch?: {
+    /** The deployment's enqueued-token quota the run must stay under (Azure has no query for it). @default 1_000_000_000 */
+    enqueuedTokens?: number;
+    /** Status polls per batch job; Microsoft recommends ≥ 60 s. @unit milliseconds @default 60_000 (1_000 on the emulator) */
+    pollIntervalMs?: number;
+    /** Largest number of lines per input file (Azure: 100,000). @default 100_000 */
+    maxLinesPerFile?: number;
+  };
+  /** `'flex'` sends `service_tier: 'flex'` (cheaper, may 429 for lack of capacity). */
+  serviceTier?: 'flex';
+  /** With serviceTier 'flex': retry a flex capacity 429 at the standard tier and record which tier answered. */
+  flexFallback?: 'standard';
   /** One deployment, or a pool of several serving the same model. */
   deployments: DeploymentSpec[];
 }

@@ -94,8 +94,14 @@ function targetSchema(context: DeploymentCheckContext) {
     stream: z.boolean({ error: 'expected true or false' }).optional(),
     system: z.string({ error: 'expected a string' }).optional(),
     price: z
-      .strictObject({ input: numberAtLeast(0), output: numberAtLeast(0), cachedInput: numberAtLeast(0).optional() })
+      .strictObject({ input: numberAtLeast(0), output: numberAtLeast(0), cachedInput: numberAtLeast(0).optional(), batch: numberBetween(0, 1).optional(), flex: numberBetween(0, 1).optional() })
       .optional(),
+    mode: z.enum(['online', 'batch'], { error: 'expected "online" or "batch"' }).optional(),
+    batch: z
+      .strictObject({ enqueuedTokens: integerAtLeast(1).optional(), pollIntervalMs: integerAtLeast(1).optional(), maxLinesPerFile: integerAtLeast(1).max(100_000, { error: 'expected an integer ≤ 100000 (Azure\'s lines per file)' }).optional() })
+      .optional(),
+    serviceTier: z.enum(['flex'], { error: 'expected "flex"' }).optional(),
+    flexFallback: z.enum(['standard'], { error: 'expected "standard"' }).optional(),
     deployments: z
       .array(deploymentSchema(context), { error: 'expected an array of deployments' })
       .min(1, { error: 'expected at least one deployment' }),

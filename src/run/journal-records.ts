@@ -28,6 +28,8 @@ export function runStartRecord(
       ...(t.params.maxOutputTokens === undefined ? {} : { maxOutputTokens: t.params.maxOutputTokens }),
       deployments: t.deployments.map((d) => ({ id: d.id, baseURL: d.baseURL, deployment: d.deployment })),
       settings: targetSettings(t.params),
+      ...(t.mode === 'batch' ? { mode: 'batch' as const } : {}),
+      ...(t.serviceTier === 'flex' ? { serviceTier: 'flex' as const } : {}),
     })),
     scorers: prepared.scorers.map((s) => s.name),
     emulator: run.emulator,

@@ -36,6 +36,7 @@ import { scoreOutcome } from './score-outcome.ts';
 import { createProgress, type Progress } from './progress.ts';
 import type { ResponseCache } from './response-cache.ts';
 import { runReporters } from '../report/registry.ts';
+import { startBatchLanes } from './batch/start-batch-lanes.ts';
 
 export type { RunTally } from './run-tally.ts';
 
@@ -244,7 +245,11 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
   let stats: SchedulerStats;
   let reason: RunEndRecord['reason'] = 'completed';
   try {
-    stats = await scheduler.run(trackedLanes, { onAttempt, onSettled }, options.signal);
+    // `mode: 'batch'` targets run through Global Batch beside the online scheduler (run/batch/).
+    const batch = startBatchLanes({ lanes: trackedLanes, targets: targetsByName, deps, clock, signal: options.signal, runDir: options.runDir, resume: Boolean(options.resume), settle: (item, outcome) => track(settle(item, outcome)), write, ...(options.progressWrite ? { progress: options.progressWrite } : {}) });
+    stats = await scheduler.run(batch.online, { onAttempt, onSettled }, options.signal);
+    const leftRunning = await batch.done;
+    if (leftRunning.length > 0) options.progressWrite?.(`${leftRunning.length} batch job(s) left running; resume with: batchbench eval --resume ${options.runDir}\n`);
     await Promise.all(pendingScores);
     if (options.signal.aborted) reason = 'aborted';
   } catch (error) {

@@ -2,6 +2,7 @@
  * Turns a settled cell into its final journal record: successful completions are scored (a scorer
  * failure becomes a score entry, never a crash); failures keep their reason and error.
  */
+import { tierPrice } from './batch/tier-price.ts';
 import { redactText } from '../internal/redact.ts';
 import { scoreCompletion } from '../scoring/score-completion.ts';
 import type { JudgeCall, Outcome, Price, ResolvedTarget, ResultRecord, Scorer, TokenUsage, WorkItem } from '../types.ts';
@@ -57,7 +58,7 @@ export async function scoreOutcome(item: WorkItem, outcome: Outcome, options: Sc
     finishReason: completion.finishReason,
     usage: completion.usage,
     timing: completion.timing,
-    cost: costOf(completion.usage, options.target.price),
+    cost: costOf(completion.usage, tierPrice(options.target)),
     scores: scored.entries,
     passed: scored.passed,
   };

@@ -1,0 +1,81 @@
+/**
+ * A run with one online and one `mode: 'batch'` target against the emulator: both end with one result per
+ * cell, scored by the same scorers; the batch target's cells carry turnaround and half-price cost, and the
+ * journal holds the batch file, job, status and collection records.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startEmulator, type EmulatorHandle } from '../../src/emulator/server.ts';
+import { configSource, qaCsv, tempProject, type TempProject } from '../support/cli-harness.ts';
+
+const ROWS = 12;
+let emulator: EmulatorHandle;
+let project: TempProject;
+
+async function records(runDir: string): Promise<Array<Record<string, any>>> {
+  return (await readFile(join(runDir, 'journal.jsonl'), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l));
+}
+
+beforeAll(async () => {
+  const answerKey = Array.from({ length: ROWS }, (_, i) => ({ question: `What is ${i + 1} plus ${i + 1}?`, answer: String(2 * (i + 1)) }));
+  emulator = await startEmulator({
+    seed: 3, apiKeys: ['k'], zeroLatency: true, answerKey,
+    batch: { validationMs: 50, finalizingMs: 50 },
+    deployments: [
+      { name: 'mini', model: 'gpt-4.1-mini', capacity: 1000, accuracy: 0.9 },
+      { name: 'mini-batch', model: 'gpt-4.1-mini', capacity: 1000, accuracy: 0.9, sku: 'globalBatch', batchLineFailureRate: 0.2 },
+    ],
+  });
+  project = await tempProject('bb-batch-');
+  await project.write('qa.csv', qaCsv(ROWS));
+  const dep = (name: string) => `{ baseURL: '${emulator.baseURL}', deployment: '${name}', auth: { apiKeyEnv: 'BB_KEY' } }`;
+  await project.write('eval.config.ts', configSource(`{
+    scorers: ['exact-match'],
+    targets: [
+      { name: 'online', api: 'chat', maxOutputTokens: 16, price: { input: 1, output: 4 }, deployments: [${dep('mini')}] },
+      { name: 'offline', api: 'chat', maxOutputTokens: 16, price: { input: 1, output: 4 }, mode: 'batch', batch: { pollIntervalMs: 20 }, deployments: [${dep('mini-batch')}] },
+    ],
+  }`));
+});
+
+afterAll(async () => {
+  await emulator?.close();
+});
+
+describe('online and batch targets in one run', () => {
+  test('one result per cell for both, same scorers, batch at half price with turnaround, failures with their code', async () => {
+    const r = await project.run(['eval', '--config', 'eval.config.ts', '--dataset', 'qa.csv'], { env: { BB_URL: emulator.baseURL, BB_KEY: 'k' } });
+    expect(r.stderr).not.toMatch(/error:/);
+    expect(r.stderr).toMatch(/batch offline batch_\S+: completed 12\/12/); // progress shows status and request_counts
+    expect(r.code).toBe(0);
+    const all = await records(r.runDir!);
+    const results = all.filter((x) => x.kind === 'result');
+    const online = results.filter((x) => x.target === 'online');
+    const offline = results.filter((x) => x.target === 'offline');
+    expect(online).toHaveLength(ROWS);
+    expect(offline).toHaveLength(ROWS);
+    expect(new Set(offline.map((x) => x.key)).size).toBe(ROWS);
+    const okBatch = offline.filter((x) => x.status === 'ok');
+    const failedBatch = offline.filter((x) => x.status === 'failed');
+    expect(okBatch.length).toBeGreaterThan(0);
+    for (const x of okBatch) {
+      expect(x.scores.map((s: { scorer: string }) => s.scorer)).toEqual(['exact-match']);
+      expect(x.finishReason).toBe('stop');
+      expect(x.usage.promptTokens).toBeGreaterThan(0);
+      // Half the configured price: (prompt × 1 + completion × 4) / 1e6 × 0.5.
+      expect(x.cost).toBeCloseTo(((x.usage.promptTokens * 1 + x.usage.completionTokens * 4) / 1e6) * 0.5, 12);
+    }
+    const okOnline = online.find((x) => x.status === 'ok')!;
+    expect(okOnline.cost).toBeCloseTo((okOnline.usage.promptTokens * 1 + okOnline.usage.completionTokens * 4) / 1e6, 12);
+    // Injected line failures are failed records carrying the error file's code.
+    for (const x of failedBatch) expect(x.error.code).toBe('server_error');
+    const start = all.find((x) => x.kind === 'run-start')!;
+    expect(start.targets.find((t: { name: string }) => t.name === 'offline').mode).toBe('batch');
+    const kinds = new Set(all.map((x) => x.kind));
+    for (const k of ['batch-file', 'batch-job', 'batch-status', 'batch-collected']) expect(kinds.has(k)).toBe(true);
+    expect(all.filter((x) => x.kind === 'batch-status').map((x) => x.status)).toContain('completed');
+    // No online attempt records for batch cells: they never went through the scheduler.
+    expect(all.some((x) => x.kind === 'attempt' && x.target === 'offline')).toBe(false);
+  });
+});
