@@ -166,6 +166,11 @@ export interface RateInfo {
   readonly shouldRetry?: boolean;
   /** `azure-openai-deployment-utilization` (provisioned deployments), in percent. */
   readonly utilizationPct?: number;
+  /**
+   * How `x-ratelimit-reset-*` was written: plain seconds (Azure: sliding windows, requests per 10 s) or a
+   * duration like `6m0s` / `20ms` (OpenAI style: per-minute limits enforced as token buckets).
+   */
+  readonly resetFormat?: 'seconds' | 'duration';
 }
 
 export interface Completion {
@@ -383,7 +388,14 @@ export interface RunStartRecord {
   readonly shard?: { readonly index: number; readonly count: number };
   /** Rows of the whole dataset (before sharding or --limit), for merge gap checks. */
   readonly datasetRows?: number;
+  /** How a cell's scorer verdicts combine into pass/fail (absent in older journals: 'all'). */
+  readonly pass?: PassRule;
+  /** Targets that served as LLM judges (their attempts carry `role: 'judge'`), for the Judging line. */
+  readonly judges?: readonly TargetInfo[];
 }
+
+/** `all`: every scorer passed; `any`: at least one passed; otherwise the name of the one scorer that decides. */
+export type PassRule = 'all' | 'any' | (string & {});
 
 export interface AttemptRecord {
   readonly v: 1;
@@ -407,6 +419,14 @@ export interface AttemptRecord {
   readonly output?: string;
   readonly reasoning?: string;
   readonly finishReason?: string | null;
+  /**
+   * `judge`: a call made by an LLM-judge scorer (target is the judge target, `judged` the cell it
+   * graded). Absent on candidate attempts. Judge attempts never count as the candidate's.
+   */
+  readonly role?: 'judge';
+  readonly judged?: string;
+  /** A judge verdict served from the response cache (`--cache`): no request, no cost. */
+  readonly cached?: boolean;
 }
 
 interface ResultBase {
@@ -442,8 +462,13 @@ export interface ResultOk extends ResultBase {
   readonly timing: AttemptTiming;
   readonly cost: number | null;
   readonly scores: readonly ScoreEntry[];
-  /** All scorers passed. */
+  /** The pass rule held (false, and `scoring: 'unscored'`, when a deciding scorer errored). */
   readonly passed: boolean;
+  /**
+   * `unscored`: a scorer or judge the pass rule needs errored, so the answer has no verdict. It is
+   * neither a pass nor a failure: accuracy is over scored cells. Absent means scored.
+   */
+  readonly scoring?: 'unscored';
 }
 
 export interface ResultFailed extends ResultBase {

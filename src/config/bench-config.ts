@@ -147,6 +147,11 @@ export interface BenchConfig {
   /** Service-level objectives for goodput. @unit milliseconds */
   slo?: { ttftMs?: number; e2eMs?: number };
   /**
+   * How scorer verdicts combine into a cell's pass/fail: `'all'` (default) every scorer passed, `'any'`
+   * one did, or a scorer's name (that scorer alone decides; the others are still reported).
+   */
+  pass?: string;
+  /**
    * When `eval --baseline` and `batchbench compare` call a target regressed (exit 1). Compared per
    * target on the rows both runs share.
    */
@@ -248,6 +253,8 @@ export interface ResolvedConfig {
   /** Limits for baseline comparisons; not part of `hash` (they judge results, they do not change them). */
   readonly regression: ResolvedRegression;
   readonly slo: { readonly ttftMs?: number; readonly e2eMs?: number };
+  /** Pass rule (see BenchConfig.pass); absent means 'all'. */
+  readonly pass?: string;
   readonly emulator?: Readonly<Record<string, unknown>>;
   /** True when at least one deployment points at the embedded emulator. */
   readonly usesEmulator: boolean;

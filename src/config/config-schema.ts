@@ -48,6 +48,7 @@ export function createConfigSchema(context: DeploymentCheckContext) {
       })
       .optional(),
     slo: z.strictObject({ ttftMs: numberAtLeast(0).optional(), e2eMs: numberAtLeast(0).optional() }).optional(),
+    pass: z.string({ error: "expected 'all', 'any' or the name of a scorer" }).min(1, { error: "expected 'all', 'any' or the name of a scorer" }).optional(),
     regression: z
       .strictObject(
         {

@@ -86,6 +86,7 @@ function build(
     scorersAreDefault: scorers === undefined,
     thresholds: copyData(config.thresholds ?? {}),
     slo: { ...config.slo },
+    pass: config.pass,
     regression: { ...regressionDefaults, ...dropUndefined(config.regression ?? {}) },
     emulator: config.emulator === undefined ? undefined : copyData(config.emulator),
     usesEmulator: config.targets.some((target) => target.deployments.some((deployment) => deployment.baseURL === EMULATOR_BASE_URL)),

@@ -3,6 +3,7 @@
  * attempts, 429s and headline latency, so a slow or throttled member of a pool stands out.
  */
 import type { AttemptRecord, ResultRecord } from '../types.ts';
+import { pauseOf, unionMs, type PauseInterval } from './pause-intervals.ts';
 import { percentileSorted, sortedCopy } from './stats/percentile.ts';
 import type { DeploymentSummary } from './summary-types.ts';
 
@@ -11,6 +12,8 @@ export class DeploymentAccumulator {
   readonly #counts = { results: 0, ok: 0, failed: 0, attempts: 0, quota429: 0, capacity429: 0 };
   readonly #e2e: number[] = [];
   readonly #ttft: number[] = [];
+  /** Quota pauses of this deployment (see pause-intervals.ts). */
+  readonly pauses: PauseInterval[] = [];
 
   constructor(id: string) {
     this.id = id;
@@ -20,6 +23,8 @@ export class DeploymentAccumulator {
     this.#counts.attempts++;
     if (record.outcome === 'quota') this.#counts.quota429++;
     if (record.outcome === 'capacity') this.#counts.capacity429++;
+    const pause = pauseOf(record);
+    if (pause) this.pauses.push(pause);
   }
 
   addResult(record: ResultRecord): void {
@@ -43,6 +48,7 @@ export class DeploymentAccumulator {
       e2eP50Ms: e2e.length ? percentileSorted(e2e, 0.5) : null,
       e2eP95Ms: e2e.length ? percentileSorted(e2e, 0.95) : null,
       ttftP50Ms: ttft.length ? percentileSorted(ttft, 0.5) : null,
+      pausedMs: unionMs(this.pauses),
     };
   }
 }

@@ -55,9 +55,9 @@ export function resultScore(scores: readonly ScoreEntry[]): number | null {
   return n === 0 ? null : sum / n;
 }
 
-/** Pass/fail of a result: `null` for failures and results no scorer could judge. */
+/** Pass/fail of a result: `null` for failures and unscored results (no verdict the pass rule accepts). */
 export function resultPassed(result: ResultRecord): boolean | null {
-  if (result.status !== 'ok') return null;
+  if (result.status !== 'ok' || result.scoring === 'unscored') return null;
   return result.scores.some((s) => s.status === 'ok') ? result.passed : null;
 }
 

@@ -1,10 +1,11 @@
 /**
  * Accuracy and mean score of one target from its (row, repeat) entries: Wilson interval for the pass
- * rate; row-clustered bootstrap CI, clustered SE and within-row variance for the score.
+ * rate (on the effective sample size when repeats make rows clusters); row-clustered bootstrap CI,
+ * clustered SE and within-row variance for the score.
  */
 import type { Random } from '../internal/rng.ts';
 import { bootstrapClusterMeanCi } from './stats/bootstrap.ts';
-import { clusteredStandardError, meanWithinClusterVariance } from './stats/clustered.ts';
+import { clusteredProportionInterval, clusteredStandardError, meanWithinClusterVariance } from './stats/clustered.ts';
 import { wilsonInterval } from './stats/wilson.ts';
 import type { TargetSummary } from './summary-types.ts';
 
@@ -18,10 +19,14 @@ export function qualitySummary(entries: Iterable<QualityEntry>, random: Random, 
   let passed = 0;
   let scored = 0;
   const clusters = new Map<string, number[]>();
+  const passClusters = new Map<string, number[]>();
   for (const entry of entries) {
     if (entry.passed !== null) {
       scored++;
       if (entry.passed) passed++;
+      const cluster = passClusters.get(entry.rowId);
+      if (cluster) cluster.push(Number(entry.passed));
+      else passClusters.set(entry.rowId, [Number(entry.passed)]);
     }
     if (entry.score === null) continue;
     const cluster = clusters.get(entry.rowId);
@@ -32,7 +37,7 @@ export function qualitySummary(entries: Iterable<QualityEntry>, random: Random, 
   const sums = groups.map((g) => g.reduce((a, b) => a + b, 0));
   const n = groups.reduce((a, g) => a + g.length, 0);
   return {
-    accuracy: scored ? { passed, scored, rate: passed / scored, ci: wilsonInterval(passed, scored) } : null,
+    accuracy: scored ? accuracyOf(passed, scored, [...passClusters.values()]) : null,
     score: n
       ? {
           mean: sums.reduce((a, b) => a + b, 0) / n,
@@ -42,4 +47,12 @@ export function qualitySummary(entries: Iterable<QualityEntry>, random: Random, 
         }
       : null,
   };
+}
+
+/** Wilson without repeats; with repeats (some row scored more than once) the clustered version. */
+function accuracyOf(passed: number, scored: number, clusters: number[][]): NonNullable<TargetSummary['accuracy']> {
+  const rate = passed / scored;
+  if (clusters.every((c) => c.length === 1)) return { passed, scored, rate, ci: wilsonInterval(passed, scored), method: 'wilson', designEffect: null };
+  const clustered = clusteredProportionInterval(clusters)!;
+  return { passed, scored, rate, ci: clustered.ci, method: 'wilson-clustered', designEffect: clustered.designEffect };
 }

@@ -4,7 +4,7 @@
  */
 import { formatMs } from './format.ts';
 import type { RunSummary } from './summary-types.ts';
-import { overviewTable, type ViewTable } from './view-tables.ts';
+import { judgingLine, overviewTable, type ViewTable } from './view-tables.ts';
 
 export interface ConsoleRenderOptions {
   /** ANSI bold header and coloured verdicts. @default false */
@@ -13,15 +13,25 @@ export interface ConsoleRenderOptions {
   readonly columns?: number;
 }
 
-/** Columns of the overview shown in a terminal, most important first. */
-const CONSOLE_COLUMNS = ['target', 'accuracyAll', 'accuracy', 'accuracyCi', 'errors', 'p50', 'p95', 'ttft', 'tokens', 'cost', 'score', 'results'];
+/**
+ * Columns of the overview shown in a terminal, most important first. `unscored` and `truncated` only
+ * appear when some target has such answers (the warnings lines name them too).
+ */
+const CONSOLE_COLUMNS = ['target', 'accuracyAll', 'accuracy', 'accuracyCi', 'unscored', 'errors', 'truncated', 'p50', 'p95', 'ttft', 'tokens', 'cost', 'score', 'results'];
 
 export function renderConsole(summary: RunSummary, options: ConsoleRenderOptions = {}): string[] {
   const paint = painter(options.color ?? false);
   const lines: string[] = [];
   const title = `batchbench ${summary.runId ?? ''}`.trim();
   lines.push('', paint.bold(title) + (summary.emulator ? `  ${paint.yellow('[emulator: synthetic endpoints]')}` : ''));
-  lines.push(...textTable(overviewTable(summary), options.columns ?? 120, paint));
+  const hidden = new Set<string>();
+  if (!summary.targets.some((t) => (t.unscored ?? 0) > 0)) hidden.add('unscored');
+  if (!summary.targets.some((t) => (t.truncated ?? 0) + (t.empty ?? 0) > 0)) hidden.add('truncated');
+  lines.push(...textTable(overviewTable(summary), options.columns ?? 120, paint, hidden));
+  lines.push(`  pass rule: ${sanitize(summary.pass ?? 'all')}`);
+  for (const warning of summary.warnings ?? []) lines.push(`  ${paint.yellow('!')} ${sanitize(warning)}`);
+  const judging = judgingLine(summary);
+  if (judging) lines.push('', sanitize(judging));
   if (summary.pairwise.length) {
     lines.push('', paint.bold('Pairwise (95%)'));
     for (const p of summary.pairwise) {
@@ -31,12 +41,18 @@ export function renderConsole(summary: RunSummary, options: ConsoleRenderOptions
     }
   }
   const s = summary.scheduler;
-  if (s) lines.push('', `${s.attempts} attempts · ${s.quota429 + s.capacity429} × 429 (${s.quota429} quota, ${s.capacity429} capacity) · paused ${formatMs(s.pausedMs)}`);
+  if (s) lines.push('', `${s.attempts} attempts · ${s.quota429 + s.capacity429} × 429 (${s.quota429} quota, ${s.capacity429} capacity) · paused ${formatMs(s.pausedMs)}${pausedByTarget(summary)}`);
   lines.push('');
   return lines;
 }
 
 // --- internal ---
+
+/** " (gpt-a 1.2 s, gpt-b 0 ms)" when any target was paused by 429 retry-after hints. */
+function pausedByTarget(summary: RunSummary): string {
+  if (!summary.targets.some((t) => (t.pausedMs ?? 0) > 0)) return '';
+  return ` (${summary.targets.map((t) => `${sanitize(t.target)} ${formatMs(t.pausedMs ?? 0)}`).join(', ')})`;
+}
 
 interface Painter {
   bold(text: string): string;
@@ -51,8 +67,8 @@ function painter(color: boolean): Painter {
   return { bold: wrap(1, 22), dim: wrap(2, 22), green: wrap(32, 39), red: wrap(31, 39), yellow: wrap(33, 39) };
 }
 
-function textTable(view: ViewTable, width: number, paint: Painter): string[] {
-  const indices = CONSOLE_COLUMNS.map((key) => view.columns.findIndex((c) => c.key === key)).filter((i) => i >= 0);
+function textTable(view: ViewTable, width: number, paint: Painter, hidden: ReadonlySet<string>): string[] {
+  const indices = CONSOLE_COLUMNS.filter((key) => !hidden.has(key)).map((key) => view.columns.findIndex((c) => c.key === key)).filter((i) => i >= 0);
   const cellText = (row: readonly { text: string }[], i: number) => sanitize(row[i]?.text ?? '');
   let chosen = indices;
   const widthOf = (cols: number[]) => cols.reduce((sum, i) => sum + 2 + Math.max(view.columns[i]!.label.length, ...view.rows.map((r) => cellText(r, i).length)), 0);

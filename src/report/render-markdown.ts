@@ -3,7 +3,7 @@ import type { BaselineSection } from './baseline/baseline-tracker.ts';
 import { renderBaselineMarkdown } from './baseline/render-baseline.ts';
 import { formatMs } from './format.ts';
 import type { RunSummary } from './summary-types.ts';
-import { deploymentsTable, errorsTable, latencyTable, overviewTable, pairwiseTable, qualityTable, throughputTable, tokensTable, type ViewTable } from './view-tables.ts';
+import { deploymentsTable, errorsTable, judgingLine, judgingTable, latencyTable, overviewTable, pairwiseTable, qualityTable, throughputTable, tokensTable, type ViewTable } from './view-tables.ts';
 
 /** @param baseline adds the "vs baseline" section after the overview; absent, the output is unchanged */
 export function renderMarkdown(summary: RunSummary, baseline?: BaselineSection): string {
@@ -14,17 +14,22 @@ export function renderMarkdown(summary: RunSummary, baseline?: BaselineSection):
     summary.dataset ? `dataset \`${code(summary.dataset)}\`` : null,
     `${summary.rows} rows × ${summary.targets.length} targets × ${summary.repeats} repeat${summary.repeats === 1 ? '' : 's'}`,
     summary.startedAt ? `started ${summary.startedAt}` : null,
+    `pass rule \`${code(summary.pass ?? 'all')}\``,
     summary.endReason ? `ended ${summary.endReason}${summary.endedAt ? ` at ${summary.endedAt}` : ''}` : 'no run-end record',
   ].filter((f) => f !== null);
   out.push(facts.join(' · '), '');
   out.push(...table(overviewTable(summary)));
+  const warnings = summary.warnings ?? [];
+  if (warnings.length) out.push('> [!WARNING]', ...warnings.map((w) => `> ${md(w)}`), '');
+  const judging = judgingLine(summary);
+  if (judging) out.push(md(judging), '');
   if (summary.pairwise.length) {
     out.push('### Pairwise comparisons (95%)', '');
     for (const p of summary.pairwise) out.push(`- ${md(p.sentence)}`);
     out.push('');
   }
   if (baseline) out.push(...renderBaselineMarkdown(baseline.comparison(), baseline.label, md));
-  const details = [qualityTable(summary), pairwiseTable(summary), latencyTable(summary), throughputTable(summary), tokensTable(summary)];
+  const details = [qualityTable(summary), pairwiseTable(summary), latencyTable(summary), throughputTable(summary), tokensTable(summary), judgingTable(summary)];
   // Per-deployment lines only say something new when a target is a pool.
   if (summary.targets.some((t) => t.byDeployment.length > 1)) details.push(deploymentsTable(summary));
   for (const t of details.filter((d) => d.rows.length)) out.push(`### ${t.title}`, '', ...table(t));

@@ -10,6 +10,8 @@ import { createRowSampler, DEFAULT_SAMPLE_ROWS, type SampledRow } from './row-sa
 import { DEFAULT_RESAMPLES } from './stats/bootstrap.ts';
 import { SUMMARY_VERSION, type RunSummary } from './summary-types.ts';
 import { TargetAccumulator } from './target-accumulator.ts';
+import { JudgingAccumulator } from './judging-accumulator.ts';
+import { runWarnings } from './run-warnings.ts';
 
 export interface SummaryOptions {
   /** Cells (row × repeat) kept for the HTML row explorer. @default 2000 */
@@ -34,6 +36,7 @@ export function createSummaryBuilder(options: SummaryOptions = {}): SummaryBuild
   const sampler = createRowSampler(options.sampleRows ?? DEFAULT_SAMPLE_ROWS);
   const targets = new Map<string, TargetAccumulator>();
   const infos = new Map<string, TargetInfo>();
+  const judging = new JudgingAccumulator();
   let start: RunStartRecord | null = null;
   let end: RunEndRecord | null = null;
   let summary: RunSummary | null = null;
@@ -56,12 +59,15 @@ export function createSummaryBuilder(options: SummaryOptions = {}): SummaryBuild
           // A resumed run appends a second run-start; the first describes the run.
           if (start) return;
           start = record;
+          judging.setJudges(record.judges);
           for (const info of record.targets) {
             infos.set(info.name, info);
             accumulator(info.name);
           }
           return;
         case 'attempt':
+          // A judge's calls are the judge's: never the graded candidate's attempts, tokens or cost.
+          if (record.role === 'judge') return judging.add(record);
           return accumulator(record.target).addAttempt(record);
         case 'result':
           accumulator(record.target).addResult(record);
@@ -72,7 +78,7 @@ export function createSummaryBuilder(options: SummaryOptions = {}): SummaryBuild
       }
     },
     finish() {
-      summary ??= build(start, end, [...targets.values()], sampler.seen, resamples);
+      summary ??= build(start, end, [...targets.values()], judging, sampler.seen, resamples);
       return summary;
     },
     rows() {
@@ -85,7 +91,7 @@ export function createSummaryBuilder(options: SummaryOptions = {}): SummaryBuild
 
 // --- internal ---
 
-function build(start: RunStartRecord | null, end: RunEndRecord | null, targets: TargetAccumulator[], cellsSeen: number, resamples: number): RunSummary {
+function build(start: RunStartRecord | null, end: RunEndRecord | null, targets: TargetAccumulator[], judgingFold: JudgingAccumulator, cellsSeen: number, resamples: number): RunSummary {
   const repeats = start?.repeats ?? 1;
   const pairwise = [];
   for (let i = 0; i < targets.length; i++) {
@@ -94,6 +100,10 @@ function build(start: RunStartRecord | null, end: RunEndRecord | null, targets: 
   const spans = targets.map((t) => t.span()).filter((s) => s !== null);
   const runStartMs = spans.length ? Math.min(...spans.map((s) => s.startMs)) : null;
   const runEndMs = spans.length ? Math.max(...spans.map((s) => s.endMs)) : null;
+  const summaries = targets.map((t) => t.finish(start, resamples));
+  const judging = judgingFold.finish();
+  const costs = [...summaries.map((t) => t.cost?.total ?? null), judging?.cost ?? null].filter((c) => c !== null);
+  const repeated = repeats > 1;
   return {
     version: SUMMARY_VERSION,
     runId: start?.runId ?? null,
@@ -108,13 +118,19 @@ function build(start: RunStartRecord | null, end: RunEndRecord | null, targets: 
     scorers: start?.scorers ?? [],
     slo: start?.slo ?? null,
     thresholds: start?.thresholds ?? null,
-    targets: targets.map((t) => t.finish(start, resamples)),
+    targets: summaries,
     pairwise,
     scheduler: end?.stats ?? null,
+    pass: start?.pass ?? 'all',
+    judging,
+    totalCost: costs.length ? costs.reduce((a, b) => a + b, 0) : null,
+    warnings: runWarnings(summaries, start?.targets ?? []),
     series: chartSeries(targets, runStartMs, runEndMs),
     methods: {
       percentiles: 'R-7 linear interpolation (Hyndman & Fan type 7)',
-      intervals: 'accuracy: Wilson score 95%; means, percentiles and paired differences: seeded percentile bootstrap 95%, resampling rows',
+      intervals: (repeated
+        ? 'accuracy: Wilson score 95% on the effective sample size (design effect from the row-clustered SE; repeats of a row are not independent)'
+        : 'accuracy: Wilson score 95%') + '; means, percentiles and paired differences: seeded percentile bootstrap 95%, resampling rows',
       bootstrapResamples: resamples,
     },
   };

@@ -36,10 +36,14 @@ export interface LatencyStats {
 }
 
 export interface LatencySummary {
-  /** Final attempt: send → stream end (`timing.endMs`). */
+  /** Service time: the final attempt, send → stream end (`timing.endMs`). */
   readonly e2e: LatencyStats | null;
-  /** Whole logical request including retries and their waits (`durationMs`). */
+  /** Time in system: queue wait + retries (failed attempts and the waits between them) + final attempt (`durationMs`). */
   readonly logical: LatencyStats | null;
+  /** Queue wait: from the moment a cell was queued to its first send (attempt 1's `waitedBeforeMs`). */
+  readonly queue?: LatencyStats | null;
+  /** Retry wait: summed waits between a cell's attempts (0 for cells answered at the first attempt). */
+  readonly retryWait?: LatencyStats | null;
   /** Send → first non-empty content delta. */
   readonly ttft: LatencyStats | null;
   /** (e2e − TTFT) / (completion tokens − 1). */
@@ -54,8 +58,17 @@ export interface AccuracySummary {
   /** Successful results with at least one scorer verdict (the denominator; errors are not counted). */
   readonly scored: number;
   readonly rate: number;
-  /** Wilson score interval (treats repeats as independent; see `score.clusteredSe`). */
+  /**
+   * 95% interval. Without repeats: Wilson. With repeats, the samples of one row are correlated, so
+   * Wilson is computed on the effective sample size scored / designEffect (Kish), with the design
+   * effect from the row-clustered SE; at 0% or 100% the effective size is the number of rows.
+   * Never a zero-width interval.
+   */
   readonly ci: Interval | null;
+  /** `wilson` (independent cells) or `wilson-clustered` (effective sample size, rows as clusters). */
+  readonly method?: 'wilson' | 'wilson-clustered';
+  /** Variance inflation from clustering by row (≥ 1); `null` without repeats. */
+  readonly designEffect?: number | null;
 }
 
 export interface ScoreSummary {
@@ -135,8 +148,12 @@ export interface RetrySummary {
   readonly capacity429: number;
   /** Other failed attempts (server, timeout, connection, …). */
   readonly otherErrors: number;
-  /** Σ time items waited before attempts (backoff and pauses). */
+  /** Σ time items waited before attempts: queue wait + retry wait (kept for older readers). */
   readonly waitedMs: number;
+  /** Σ time cells waited in the queue before their first send. */
+  readonly queueWaitMs?: number;
+  /** Σ time cells waited between attempts (backoff and 429 pauses). */
+  readonly retryWaitMs?: number;
 }
 
 /** One deployment of a target (several when the target is a pool). Latencies without CIs. */
@@ -151,6 +168,8 @@ export interface DeploymentSummary {
   readonly e2eP50Ms: number | null;
   readonly e2eP95Ms: number | null;
   readonly ttftP50Ms: number | null;
+  /** Time this deployment was paused after quota 429s: union of [429 end, + retry-after] from the journal. */
+  readonly pausedMs?: number;
 }
 
 export interface TargetSummary {
@@ -166,6 +185,14 @@ export interface TargetSummary {
   readonly failed: number;
   /** Served from the response cache; excluded from latency, throughput, tokens and cost. */
   readonly cached: number;
+  /** Answers with no verdict: a scorer or judge the pass rule needs errored (not in `accuracy`). */
+  readonly unscored?: number;
+  /** Answers cut off by the token limit (finish reason `length` / incomplete `max_output_tokens`). */
+  readonly truncated?: number;
+  /** Answers with no text at all (not counted in `truncated`). */
+  readonly empty?: number;
+  /** Union of this target's deployments' 429 pauses (see DeploymentSummary.pausedMs). */
+  readonly pausedMs?: number;
   readonly accuracy: AccuracySummary | null;
   readonly score: ScoreSummary | null;
   readonly scorers: readonly ScorerSummary[];
@@ -179,6 +206,28 @@ export interface TargetSummary {
   /** Failed results by error category (or error code when uncategorised). */
   readonly errorsByCategory: Readonly<Record<string, number>>;
   readonly errorsByReason: Readonly<Partial<Record<FailureReason, number>>>;
+}
+
+/** Tokens and cost of LLM-judge calls: measured apart, never part of a candidate's figures. */
+export interface JudgingTargetSummary {
+  readonly target: string;
+  /** Judge HTTP attempts (retries included); cached verdicts are not attempts. */
+  readonly attempts: number;
+  readonly ok: number;
+  readonly failed: number;
+  /** Verdicts served from the response cache. */
+  readonly cached: number;
+  readonly tokens: TokenTotals;
+  /** USD over successful, non-cached judge attempts; `null` without a price. */
+  readonly cost: number | null;
+}
+
+export interface JudgingSummary {
+  readonly targets: readonly JudgingTargetSummary[];
+  readonly attempts: number;
+  readonly cached: number;
+  readonly tokens: TokenTotals;
+  readonly cost: number | null;
 }
 
 export type Verdict = 'better' | 'worse' | 'no-difference';
@@ -263,6 +312,14 @@ export interface RunSummary {
   readonly pairwise: readonly PairwiseComparison[];
   /** Scheduler totals from the run-end record (pausedMs is time deployments spent paused on 429s). */
   readonly scheduler: SchedulerStats | null;
+  /** How scorer verdicts combine into pass/fail: 'all', 'any' or a scorer's name. */
+  readonly pass?: string;
+  /** LLM-judge calls, `null` when no judge ran. */
+  readonly judging?: JudgingSummary | null;
+  /** USD of the whole run: every target's cost plus judging; `null` when nothing has a price. */
+  readonly totalCost?: number | null;
+  /** Plain sentences a reader must see (e.g. a target whose answers are often cut off). */
+  readonly warnings?: readonly string[];
   readonly series: ChartSeries;
   readonly methods: {
     readonly percentiles: string;

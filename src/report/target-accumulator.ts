@@ -4,7 +4,9 @@
  */
 import { createRng, hashString } from '../internal/rng.ts';
 import type { AttemptRecord, ResultFailed, ResultOk, ResultRecord, RunStartRecord, TargetInfo } from '../types.ts';
+import { answerFlag } from './answer-flags.ts';
 import { DeploymentAccumulator } from './deployment-accumulator.ts';
+import { unionMs } from './pause-intervals.ts';
 import { latencyStats } from './latency-stats.ts';
 import { costOf, meetsSlo, pairKey, resultLatency, resultPassed, resultScore } from './metrics.ts';
 import { type RateEvent, rateSummary } from './rate-window.ts';
@@ -41,12 +43,14 @@ export class TargetAccumulator {
 
   readonly #info: TargetInfo | undefined;
   readonly #slo: Slo;
-  readonly #latency = { logical: [] as number[], itl: [] as number[], tpot: [] as number[] };
+  readonly #latency = { logical: [] as number[], itl: [] as number[], tpot: [] as number[], queue: [] as number[], retryWait: [] as number[] };
+  /** Waits of cells whose result has not arrived yet, by key: queue (attempt 1) and between attempts. */
+  readonly #waits = new Map<string, { queue: number; retry: number }>();
   readonly #attemptEvents: RateEvent[] = [];
   readonly #resultEvents: RateEvent[] = [];
   readonly #tokens = { prompt: 0, completion: 0, reasoning: 0, cached: 0 };
-  readonly #retries = { attempts: 0, quota429: 0, capacity429: 0, otherErrors: 0, waitedMs: 0 };
-  readonly #counts = { results: 0, ok: 0, failed: 0, cached: 0, billable: 0, sloMet: 0, sloTotal: 0 };
+  readonly #retries = { attempts: 0, quota429: 0, capacity429: 0, otherErrors: 0, waitedMs: 0, queueWaitMs: 0, retryWaitMs: 0 };
+  readonly #counts = { results: 0, ok: 0, failed: 0, cached: 0, billable: 0, sloMet: 0, sloTotal: 0, unscored: 0, truncated: 0, empty: 0 };
   readonly #errorsByCategory: Record<string, number> = {};
   readonly #errorsByReason: Record<string, number> = {};
   readonly #scorers = new Map<string, { scored: number; errors: number; sum: number; passed: number }>();
@@ -71,6 +75,15 @@ export class TargetAccumulator {
     const r = this.#retries;
     r.attempts++;
     r.waitedMs += record.waitedBeforeMs;
+    const waits = this.#waits.get(record.key) ?? { queue: 0, retry: 0 };
+    this.#waits.set(record.key, waits);
+    if (record.attempt <= 1) {
+      waits.queue += record.waitedBeforeMs;
+      r.queueWaitMs += record.waitedBeforeMs;
+    } else {
+      waits.retry += record.waitedBeforeMs;
+      r.retryWaitMs += record.waitedBeforeMs;
+    }
     if (record.outcome === 'quota') r.quota429++;
     else if (record.outcome === 'capacity') r.capacity429++;
     else if (record.outcome !== 'ok') r.otherErrors++;
@@ -83,6 +96,16 @@ export class TargetAccumulator {
 
   addResult(record: ResultRecord): void {
     this.#counts.results++;
+    const waits = this.#waits.get(record.key);
+    this.#waits.delete(record.key);
+    if (waits && record.status === 'ok' && !record.cached) {
+      this.#latency.queue.push(waits.queue);
+      this.#latency.retryWait.push(waits.retry);
+    }
+    if (record.status === 'ok' && record.scoring === 'unscored') this.#counts.unscored++;
+    const flag = answerFlag(record);
+    if (flag === 'length') this.#counts.truncated++;
+    else if (flag === 'empty') this.#counts.empty++;
     if (record.deploymentId !== null) this.#deployment(record.deploymentId).addResult(record);
     this.pairs.set(pairKey(record), { rowId: record.rowId, passed: resultPassed(record), score: record.status === 'ok' ? resultScore(record.scores) : null });
     if (!record.cached && this.#slo) {
@@ -111,11 +134,17 @@ export class TargetAccumulator {
       ok: c.ok,
       failed: c.failed,
       cached: c.cached,
+      unscored: c.unscored,
+      truncated: c.truncated,
+      empty: c.empty,
+      pausedMs: unionMs([...this.#byDeployment.values()].flatMap((d) => d.pauses)),
       ...qualitySummary(this.pairs.values(), seed('score'), resamples),
       scorers: this.#scorerSummaries(),
       latency: {
         e2e: latencyStats(this.e2eValues, seed('e2e'), resamples),
         logical: latencyStats(this.#latency.logical, seed('logical'), resamples),
+        queue: latencyStats(this.#latency.queue, seed('queue'), resamples),
+        retryWait: latencyStats(this.#latency.retryWait, seed('retry-wait'), resamples),
         ttft: latencyStats(this.ttftValues, seed('ttft'), resamples),
         itl: latencyStats(this.#latency.itl, seed('itl'), resamples),
         tpot: latencyStats(this.#latency.tpot, seed('tpot'), resamples),

@@ -35,6 +35,8 @@ export function overviewTable(summary: RunSummary): ViewTable {
     ['accuracyAll', 'Accuracy (all)', true, (t) => accuracyOver(t.accuracy?.passed, t.accuracy ? t.results : undefined)],
     ['accuracy', 'Accuracy (answered)', true, (t) => accuracyOver(t.accuracy?.passed, t.accuracy?.scored)],
     ['accuracyCi', '95% CI', false, (t) => text(t.accuracy ? formatPercentInterval(t.accuracy.ci) : MISSING)],
+    // Answers whose scorer or judge errored: no verdict, so neither in the numerator nor the denominator.
+    ['unscored', 'Unscored', true, (t) => num(t.unscored ?? 0)],
     ['score', 'Mean score', true, (t) => cell(t.score ? t.score.mean.toFixed(3) : MISSING, t.score?.mean)],
     ['scoreCi', 'Score 95% CI', false, (t) => text(t.score?.ci ? `[${t.score.ci.low.toFixed(3)}, ${t.score.ci.high.toFixed(3)}]` : MISSING)],
     ['p50', 'p50 latency', true, (t) => ms(t.latency.e2e?.percentiles.p50.value)],
@@ -43,7 +45,36 @@ export function overviewTable(summary: RunSummary): ViewTable {
     ['tokens', 'Tokens in / out', true, (t) => cell(`${formatNumber(t.tokens.total.prompt)} / ${formatNumber(t.tokens.total.completion)}`, t.tokens.total.prompt + t.tokens.total.completion)],
     ['cost', 'Cost', true, (t) => cell(formatUsd(t.cost?.total), t.cost?.total)],
     ['errors', 'Errors', true, (t) => cell(t.failed ? `${t.failed} (${formatPercent(t.failed / Math.max(1, t.results))})` : '0', t.failed)],
+    ['truncated', 'Cut off / empty', true, (t) => cell(`${t.truncated ?? 0} / ${t.empty ?? 0}`, (t.truncated ?? 0) + (t.empty ?? 0))],
   ]);
+}
+
+/** LLM-judge calls per judge target: measured apart from the candidates they graded. */
+export function judgingTable(summary: RunSummary): ViewTable {
+  const judging = summary.judging;
+  return {
+    id: 'judging', title: 'Judging',
+    columns: [col('judge', 'Judge target', false), col('attempts', 'Attempts', true), col('failed', 'Failed', true), col('cached', 'Cached verdicts', true),
+      col('tokens', 'Tokens in / out', true), col('cost', 'Cost', true)],
+    rows: (judging?.targets ?? []).map((j) => [
+      text(j.target), num(j.attempts), num(j.failed), num(j.cached),
+      cell(`${formatNumber(j.tokens.prompt)} / ${formatNumber(j.tokens.completion)}`, j.tokens.prompt + j.tokens.completion), cell(formatUsd(j.cost), j.cost),
+    ]),
+  };
+}
+
+/** "Judging: 120 attempts (gpt-judge), 30 cached · tokens 41,000 / 1,200 · $0.052 · run total $0.31": one line for text reports. */
+export function judgingLine(summary: RunSummary): string | null {
+  const j = summary.judging;
+  if (!j) return null;
+  const names = j.targets.map((t) => t.target).join(', ');
+  const parts = [
+    `Judging: ${formatNumber(j.attempts)} attempts (${names})${j.cached ? `, ${formatNumber(j.cached)} cached verdicts` : ''}`,
+    `tokens ${formatNumber(j.tokens.prompt)} / ${formatNumber(j.tokens.completion)}`,
+    `cost ${formatUsd(j.cost)}`,
+  ];
+  if (summary.totalCost !== undefined && summary.totalCost !== null) parts.push(`run total ${formatUsd(summary.totalCost)} (targets + judging)`);
+  return parts.join(' · ');
 }
 
 /** Quality in depth: Wilson and bootstrap intervals, clustered SE and per-item variance, per-scorer rates. */
@@ -52,7 +83,9 @@ export function qualityTable(summary: RunSummary): ViewTable {
   return table('quality', 'Quality', summary.targets, [
     ['target', 'Target', false, (t) => text(t.target)],
     ['scored', 'Scored', true, (t) => num(t.accuracy?.scored ?? 0)],
-    ['accuracy', 'Pass rate [Wilson 95%]', true, (t) => cell(t.accuracy ? `${formatPercent(t.accuracy.rate)} ${formatPercentInterval(t.accuracy.ci)}` : MISSING, t.accuracy?.rate)],
+    ['accuracy', summary.repeats > 1 ? 'Pass rate [Wilson 95%, clustered by row]' : 'Pass rate [Wilson 95%]', true, (t) => cell(t.accuracy ? `${formatPercent(t.accuracy.rate)} ${formatPercentInterval(t.accuracy.ci)}` : MISSING, t.accuracy?.rate)],
+    ['unscored', 'Unscored', true, (t) => num(t.unscored ?? 0)],
+    ['deff', 'Design effect', true, (t) => cell(t.accuracy?.designEffect == null ? MISSING : t.accuracy.designEffect.toFixed(2), t.accuracy?.designEffect)],
     ['score', 'Mean score [bootstrap 95%]', true, (t) => cell(t.score ? `${t.score.mean.toFixed(3)}${t.score.ci ? ` [${t.score.ci.low.toFixed(3)}, ${t.score.ci.high.toFixed(3)}]` : ''}` : MISSING, t.score?.mean)],
     ['se', 'Clustered SE', true, (t) => cell(t.score?.clusteredSe == null ? MISSING : t.score.clusteredSe.toFixed(4), t.score?.clusteredSe)],
     ['variance', 'Per-item variance', true, (t) => cell(t.score?.itemVariance == null ? MISSING : t.score.itemVariance.toFixed(4), t.score?.itemVariance)],
@@ -86,13 +119,15 @@ export function pairwiseTable(summary: RunSummary): ViewTable {
 
 /** Every latency metric at every reported percentile, with bootstrap CIs. */
 export function latencyTable(summary: RunSummary): ViewTable {
+  // Time in system = queue wait + retries (failed attempts and the waits between them) + service time.
   const metrics: [keyof TargetSummary['latency'], string][] = [
-    ['e2e', 'E2E (final attempt)'], ['logical', 'E2E incl. retries'], ['ttft', 'TTFT'], ['itl', 'ITL'], ['tpot', 'TPOT'],
+    ['queue', 'Queue wait (before first send)'], ['retryWait', 'Retry wait (between attempts)'], ['e2e', 'Service time (final attempt)'],
+    ['logical', 'Time in system (queue + retries + final attempt)'], ['ttft', 'TTFT'], ['itl', 'ITL'], ['tpot', 'TPOT'],
   ];
   const rows: ViewCell[][] = [];
   for (const t of summary.targets) {
     for (const [key, label] of metrics) {
-      const stats: LatencyStats | null = t.latency[key];
+      const stats: LatencyStats | null = t.latency[key] ?? null;
       rows.push([
         text(t.target), text(label), num(stats?.count ?? 0), ms(stats?.mean),
         ...(['p50', 'p90', 'p95', 'p99'] as const).map((p) => cell(formatMsEstimate(stats?.percentiles[p]), stats?.percentiles[p].value)),
@@ -118,7 +153,9 @@ export function throughputTable(summary: RunSummary): ViewTable {
     ['goodput', 'Goodput', true, (t) => cell(t.goodput ? `${formatPercent(t.goodput.share)} (${formatNumber(t.goodput.perSec, 2)}/s)` : MISSING, t.goodput?.share)],
     ['attempts', 'Attempts', true, (t) => num(t.retries.attempts)],
     ['429', '429s (quota / capacity)', true, (t) => cell(`${t.retries.quota429} / ${t.retries.capacity429}`, t.retries.quota429 + t.retries.capacity429)],
-    ['waited', 'Retry waits', true, (t) => ms(t.retries.waitedMs)],
+    ['queueWait', 'Queue wait Σ', true, (t) => ms(t.retries.queueWaitMs)],
+    ['retryWait', 'Retry wait Σ', true, (t) => ms(t.retries.retryWaitMs)],
+    ['paused', 'Paused (429)', true, (t) => ms(t.pausedMs)],
   ]);
 }
 
@@ -143,10 +180,10 @@ export function deploymentsTable(summary: RunSummary): ViewTable {
   return {
     id: 'deployments', title: 'By deployment',
     columns: [col('target', 'Target', false), col('deployment', 'Deployment', false), col('results', 'Results', true), col('failed', 'Failed', true),
-      col('attempts', 'Attempts', true), col('429', '429s (quota / capacity)', true), col('p50', 'p50 latency', true), col('p95', 'p95 latency', true), col('ttft', 'p50 TTFT', true)],
+      col('attempts', 'Attempts', true), col('429', '429s (quota / capacity)', true), col('paused', 'Paused (429)', true), col('p50', 'p50 latency', true), col('p95', 'p95 latency', true), col('ttft', 'p50 TTFT', true)],
     rows: summary.targets.flatMap((t) => t.byDeployment.map((d) => [
       text(t.target), text(d.id), num(d.results), num(d.failed), num(d.attempts),
-      cell(`${d.quota429} / ${d.capacity429}`, d.quota429 + d.capacity429), ms(d.e2eP50Ms), ms(d.e2eP95Ms), ms(d.ttftP50Ms),
+      cell(`${d.quota429} / ${d.capacity429}`, d.quota429 + d.capacity429), ms(d.pausedMs), ms(d.e2eP50Ms), ms(d.e2eP95Ms), ms(d.ttftP50Ms),
     ])),
   };
 }

@@ -2,7 +2,7 @@
  * Journal records built from scheduler events, and outcomes rebuilt from journal records (resume).
  */
 import { redactText } from '../internal/redact.ts';
-import type { AttemptEvent, AttemptRecord, ModelParams, Outcome, RunStartRecord, TargetSettings } from '../types.ts';
+import type { AttemptEvent, AttemptRecord, Completion, ModelParams, Outcome, ResolvedTarget, RunStartRecord, TargetInfo, TargetSettings } from '../types.ts';
 import type { PreparedRun } from './prepare-run.ts';
 
 /** The first journal record: everything a report needs to know about the run (no secrets). */
@@ -21,22 +21,50 @@ export function runStartRecord(
     datasetRows: prepared.datasetRows,
     ...(run.shard ? { shard: run.shard } : {}),
     repeats: config.repeats,
-    targets: config.targets.map((t) => ({
-      name: t.name,
-      api: t.api,
-      ...(t.price ? { price: t.price } : {}),
-      ...(t.params.maxOutputTokens === undefined ? {} : { maxOutputTokens: t.params.maxOutputTokens }),
-      deployments: t.deployments.map((d) => ({ id: d.id, baseURL: d.baseURL, deployment: d.deployment })),
-      settings: targetSettings(t.params),
-      ...(t.mode === 'batch' ? { mode: 'batch' as const } : {}),
-      ...(t.serviceTier === 'flex' ? { serviceTier: 'flex' as const } : {}),
-    })),
+    targets: config.targets.map(targetInfo),
+    ...(config.pass === undefined ? {} : { pass: config.pass }),
+    ...(config.judgeTargets.length ? { judges: config.judgeTargets.map(targetInfo) } : {}),
     scorers: prepared.scorers.map((s) => s.name),
     emulator: run.emulator,
     configHash: config.hash,
     ...(Object.keys(config.thresholds).length ? { thresholds: flattenThresholds(config.thresholds) } : {}),
     ...(config.slo.ttftMs !== undefined || config.slo.e2eMs !== undefined ? { slo: config.slo } : {}),
   };
+}
+
+/**
+ * A judge's attempt: tokens, timing and outcome, tagged `role: 'judge'` and linked to the cell it graded.
+ * No `output` (a verdict is not a candidate answer a resume could recover).
+ */
+export function judgeAttemptRecord(event: AttemptEvent, judged: string | undefined): AttemptRecord {
+  const { output: _output, reasoning: _reasoning, ...record } = attemptRecord(event);
+  return { ...record, key: judgeKey(event.item.target, judged ?? event.item.key), role: 'judge', ...(judged === undefined ? {} : { judged }) };
+}
+
+/** A judge verdict served from the cache: a zero-time, zero-cost attempt so the Judging line counts it. */
+export function cachedJudgeRecord(target: string, deploymentId: string, judged: string | undefined, completion: Completion): AttemptRecord {
+  return {
+    v: 1,
+    kind: 'attempt',
+    key: judgeKey(target, judged ?? ''),
+    target,
+    deploymentId,
+    attempt: 1,
+    outcome: 'ok',
+    status: completion.status,
+    waitedBeforeMs: 0,
+    timing: completion.timing,
+    usage: completion.usage,
+    finishReason: completion.finishReason,
+    role: 'judge',
+    ...(judged === undefined ? {} : { judged }),
+    cached: true,
+  };
+}
+
+/** Journal key of a judge attempt: never equal to a cell key, so resume and folds keep them apart. */
+function judgeKey(target: string, judged: string): string {
+  return `judge|${target}|${judged}`;
 }
 
 export function attemptRecord(event: AttemptEvent): AttemptRecord {
@@ -80,6 +108,19 @@ export function recoveredOutcome(attempt: AttemptRecord): Outcome {
       region: null,
       model: null,
     },
+  };
+}
+
+function targetInfo(t: ResolvedTarget): TargetInfo {
+  return {
+    name: t.name,
+    api: t.api,
+    ...(t.price ? { price: t.price } : {}),
+    ...(t.params.maxOutputTokens === undefined ? {} : { maxOutputTokens: t.params.maxOutputTokens }),
+    deployments: t.deployments.map((d) => ({ id: d.id, baseURL: d.baseURL, deployment: d.deployment })),
+    settings: targetSettings(t.params),
+    ...(t.mode === 'batch' ? { mode: 'batch' as const } : {}),
+    ...(t.serviceTier === 'flex' ? { serviceTier: 'flex' as const } : {}),
   };
 }
 

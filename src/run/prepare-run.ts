@@ -11,7 +11,7 @@ import { createPromptBuilder } from '../dataset/prompt-builder.ts';
 import { scanDataset } from '../dataset/validate-dataset.ts';
 import { createScorers } from '../scoring/registry.ts';
 import { estimateAdmissionCost } from '../providers/estimate-cost.ts';
-import { UsageError } from '../errors.ts';
+import { ConfigError, UsageError } from '../errors.ts';
 import type { ModelParams, PromptInput, Row, Scorer } from '../types.ts';
 import type { ResolvedConfig } from '../config/bench-config.ts';
 
@@ -49,6 +49,7 @@ export async function prepareRun(config: ResolvedConfig, options: PrepareOptions
   const rowCount = options.includeRow ? await countIncluded(dataset, options.includeRow, config.limit) : limited;
   const hasExpected = dataset.expectedColumn !== undefined;
   const scorers = createScorers(config.scorersAreDefault && !hasExpected ? [] : config.scorers);
+  checkPassRule(config, scorers);
   return {
     config,
     dataset,
@@ -72,4 +73,12 @@ async function countIncluded(dataset: Dataset, includeRow: (row: Row) => boolean
     if (includeRow(row)) included++;
   }
   return included;
+}
+
+/** `pass` must be 'all', 'any' or the name of a scorer of this run. @throws ConfigError */
+function checkPassRule(config: ResolvedConfig, scorers: readonly Scorer[]): void {
+  const rule = config.pass;
+  if (rule === undefined || rule === 'all' || rule === 'any' || scorers.some((s) => s.name === rule)) return;
+  const names = scorers.map((s) => `'${s.name}'`).join(', ');
+  throw new ConfigError([`pass: expected 'all', 'any' or the name of a scorer${names ? ` (${names})` : ''}, got '${rule}'`], { file: config.file });
 }

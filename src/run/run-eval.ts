@@ -29,7 +29,7 @@ import type {
 } from '../types.ts';
 import type { PreparedRun } from './prepare-run.ts';
 import { createLanes } from './lanes.ts';
-import { attemptRecord, recoveredOutcome, runStartRecord } from './journal-records.ts';
+import { attemptRecord, judgeAttemptRecord, recoveredOutcome, runStartRecord } from './journal-records.ts';
 import { countResult, type RunTally } from './run-tally.ts';
 import { createJudge, type Judge } from './judge.ts';
 import { scoreOutcome } from './score-outcome.ts';
@@ -147,7 +147,16 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
   }
 
   const judge: Judge | undefined = config.judgeTargets.length
-    ? createJudge(config.judgeTargets.map((t) => ({ name: t.name, deployments: handlesOf(t.name, true), estimateCost: prepared.estimateCost(t.params) })))
+    ? createJudge(
+        config.judgeTargets.map((t) => ({ name: t.name, deployments: handlesOf(t.name, true), estimateCost: prepared.estimateCost(t.params), resolved: t })),
+        {
+          cache: options.cache,
+          onCached: async (record) => {
+            await write(record);
+            await report(options.reporters, record, options.runDir);
+          },
+        },
+      )
     : undefined;
 
   const lanes: TargetLane[] = createLanes({
@@ -180,9 +189,9 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
   );
 
   const onAttempt = async (event: AttemptEvent) => {
-    if (judge?.owns(event.item)) return;
-    const record = attemptRecord(event);
-    progress?.attempt(record.outcome === 'quota');
+    // Judge calls are journaled as attempts of their own kind (role 'judge'): measured, never the candidate's.
+    const record = judge?.owns(event.item) ? judgeAttemptRecord(event, judge.judgedBy(event.item)) : attemptRecord(event);
+    if (record.role !== 'judge') progress?.attempt(record.outcome === 'quota');
     await write(record);
     await report(options.reporters, record, options.runDir);
   };
@@ -192,7 +201,10 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
   const settle = async (item: WorkItem, outcome: Outcome, cached = false): Promise<void> => {
     if (outcome.status === 'failed' && outcome.reason === 'aborted') return;
     const target = targetsByName.get(item.target)!;
-    const scored = await scoreOutcome(item, outcome, { scorers: prepared.scorers, target, signal: options.signal, judge: judge?.call, judgeFor: judge?.callFor });
+    const cellJudge = judge?.forCell(item.key);
+    const scored = await scoreOutcome(item, outcome, { scorers: prepared.scorers, target, signal: options.signal, judge: cellJudge?.call, judgeFor: cellJudge?.callFor, pass: config.pass });
+    // Grading cut short by Ctrl-C is no verdict: no final record, so --resume grades the recovered answer.
+    if (options.signal.aborted && scored.status === 'ok' && scored.scores.some((s) => s.status === 'error')) return;
     const record: ResultRecord = cached ? { ...scored, cached: true } : scored;
     countResult(tally, record, outcome);
     progress?.settled(record.status === 'failed');

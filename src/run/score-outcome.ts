@@ -5,7 +5,7 @@
 import { tierPrice } from './batch/tier-price.ts';
 import { redactText } from '../internal/redact.ts';
 import { scoreCompletion } from '../scoring/score-completion.ts';
-import type { JudgeCall, Outcome, Price, ResolvedTarget, ResultRecord, Scorer, TokenUsage, WorkItem } from '../types.ts';
+import type { JudgeCall, Outcome, PassRule, Price, ResolvedTarget, ResultRecord, Scorer, TokenUsage, WorkItem } from '../types.ts';
 import { promptText } from './prompt-text.ts';
 
 export interface ScoreOptions {
@@ -15,6 +15,8 @@ export interface ScoreOptions {
   readonly judge?: JudgeCall | undefined;
   /** The judge of a named target, for scorers that name theirs. */
   readonly judgeFor?: ((target: string) => JudgeCall | undefined) | undefined;
+  /** How verdicts combine. @default 'all' */
+  readonly pass?: PassRule | undefined;
 }
 
 export async function scoreOutcome(item: WorkItem, outcome: Outcome, options: ScoreOptions): Promise<ResultRecord> {
@@ -47,9 +49,9 @@ export async function scoreOutcome(item: WorkItem, outcome: Outcome, options: Sc
         options.scorers,
         { row: item.row, target: item.target, output: completion.text, expected: item.row.expected, completion },
         { signal: options.signal, ...(options.judge ? { judge: options.judge } : {}) },
-        options.judgeFor ? { judgeFor: options.judgeFor } : {},
+        { ...(options.judgeFor ? { judgeFor: options.judgeFor } : {}), ...(options.pass ? { pass: options.pass } : {}) },
       )
-    : { entries: [], passed: true };
+    : { entries: [], passed: true, unscored: false };
   return {
     ...base,
     status: 'ok',
@@ -61,6 +63,7 @@ export async function scoreOutcome(item: WorkItem, outcome: Outcome, options: Sc
     cost: costOf(completion.usage, tierPrice(options.target)),
     scores: scored.entries,
     passed: scored.passed,
+    ...(scored.unscored ? { scoring: 'unscored' as const } : {}),
   };
 }
 

@@ -2,11 +2,13 @@
  * Runs every scorer on one completion. A scorer that throws, times out, or returns something that is
  * not a Score becomes an entry with `status: 'error'`: scoring never crashes a run.
  *
- * Overall rule: `passed` is true when every scorer returned `ok` AND passed. A scorer error counts as
- * not passed (an unscored answer is not a correct one). With no scorers, `passed` is true.
+ * Overall rule (`pass`): `all` (default) passes when every scorer passed, `any` when at least one did,
+ * a scorer's name when that scorer passed. A scorer error the rule needs to decide leaves the answer
+ * UNSCORED (`unscored: true`, `passed: false`): it is neither right nor wrong, and accuracy leaves it
+ * out instead of counting a grader's failure as the model's. With no scorers, `passed` is true.
  */
 import { toError } from '../errors.ts';
-import type { JudgeCall, ScoreContext, ScoreEntry, ScoreInput, Scorer } from '../types.ts';
+import type { JudgeCall, PassRule, ScoreContext, ScoreEntry, ScoreInput, Scorer } from '../types.ts';
 
 /** Time one scorer may take, LLM judges included. @unit milliseconds */
 export const DEFAULT_SCORER_TIMEOUT_MS = 120_000;
@@ -20,11 +22,15 @@ export interface ScoreOptions {
    * so several judges can serve one run.
    */
   readonly judgeFor?: (target: string) => JudgeCall | undefined;
+  /** How verdicts combine. @default 'all' */
+  readonly pass?: PassRule;
 }
 
 export interface ScoredCompletion {
   readonly entries: ScoreEntry[];
   readonly passed: boolean;
+  /** A scorer the pass rule needed errored: no verdict for this answer. */
+  readonly unscored: boolean;
 }
 
 /** Scores one completion with every scorer, concurrently; entries keep the scorers' order. */
@@ -36,7 +42,25 @@ export async function scoreCompletion(
 ): Promise<ScoredCompletion> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_SCORER_TIMEOUT_MS;
   const entries = await Promise.all(scorers.map((scorer) => runScorer(scorer, input, contextFor(scorer, context, options), timeoutMs)));
-  return { entries, passed: entries.every((entry) => entry.status === 'ok' && entry.passed) };
+  return { entries, ...applyPassRule(entries, options.pass ?? 'all') };
+}
+
+/** Combines scorer entries under a pass rule; see the module comment. */
+export function applyPassRule(entries: readonly ScoreEntry[], rule: PassRule): { passed: boolean; unscored: boolean } {
+  if (entries.length === 0) return { passed: true, unscored: false };
+  const errored = entries.some((e) => e.status === 'error');
+  if (rule === 'all') {
+    // One known failure decides "not passed" even if another scorer errored.
+    if (entries.some((e) => e.status === 'ok' && !e.passed)) return { passed: false, unscored: false };
+    return errored ? { passed: false, unscored: true } : { passed: true, unscored: false };
+  }
+  if (rule === 'any') {
+    if (entries.some((e) => e.status === 'ok' && e.passed)) return { passed: true, unscored: false };
+    return errored ? { passed: false, unscored: true } : { passed: false, unscored: false };
+  }
+  const decider = entries.find((e) => e.scorer === rule);
+  if (decider === undefined || decider.status === 'error') return { passed: false, unscored: true };
+  return { passed: decider.passed, unscored: false };
 }
 
 // --- internal ---

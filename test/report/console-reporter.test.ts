@@ -61,6 +61,7 @@ test('renders a hand-built two-target run as plain text', () => {
       ──────  ──────────────  ───────────────────  ──────────────  ──────  ───────────  ───────────  ────────  ───────────────  ──────────
       alpha      75.0% (3/4)          75.0% (3/4)  [30.1%, 95.4%]       0       250 ms       385 ms     50 ms          40 / 20  $0.0000800
       beta       25.0% (1/4)          25.0% (1/4)  [4.6%, 69.9%]        0       500 ms       770 ms     80 ms          40 / 20           —
+      pass rule: all
 
     Pairwise (95%)
       ≈ No evidence of a difference between alpha and beta on pass rate (+50.0 pp, 95% CI -34.2 pp to +50.0 pp; McNemar p = 0.500; 4 paired results).

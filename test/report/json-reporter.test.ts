@@ -22,7 +22,7 @@ test('report.json holds the run facts, one summary per target and every pair', (
 
 test('each target has latency percentiles with intervals, tokens, cost and errors', () => {
   const t = report.targets[0]!;
-  expect(Object.keys(t.latency)).toEqual(['e2e', 'logical', 'ttft', 'itl', 'tpot']);
+  expect(Object.keys(t.latency)).toEqual(['e2e', 'logical', 'queue', 'retryWait', 'ttft', 'itl', 'tpot']);
   expect(t.latency.e2e!.percentiles.p95.ci!.low).toBeLessThanOrEqual(t.latency.e2e!.percentiles.p95.value);
   expect(t.tokens.total.prompt).toBeGreaterThan(0);
   expect(t.cost!.per1kRows).toBeGreaterThan(0);

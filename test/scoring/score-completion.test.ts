@@ -19,6 +19,7 @@ describe('scoreCompletion', () => {
     const result = await scoreCompletion([createExactMatch(), asyncOk], input('Paris', 'Paris'), context);
     expect(result).toEqual({
       passed: true,
+      unscored: false,
       entries: [
         { scorer: 'exact-match', status: 'ok', value: 1, passed: true },
         { scorer: 'async-ok', status: 'ok', value: 0.5, passed: true, reason: 'half' },
@@ -30,11 +31,15 @@ describe('scoreCompletion', () => {
     expect((await scoreCompletion([createExactMatch(), asyncOk], input('Lyon', 'Paris'), context)).passed).toBe(false);
   });
 
-  test('a throwing scorer becomes an error entry and fails the completion', async () => {
+  test('a throwing scorer becomes an error entry and leaves the completion unscored (not failed)', async () => {
     const result = await scoreCompletion([throwing, asyncOk], input('x'), context);
     expect(result.entries[0]).toEqual({ scorer: 'boom', status: 'error', error: 'scorer bug' });
     expect(result.entries[1]).toMatchObject({ status: 'ok' });
-    expect(result.passed).toBe(false);
+    expect(result).toMatchObject({ passed: false, unscored: true });
+  });
+
+  test('under "all", a known failure decides even when another scorer errored', async () => {
+    expect(await scoreCompletion([throwing, createExactMatch()], input('Lyon', 'Paris'), context)).toMatchObject({ passed: false, unscored: false });
   });
 
   test('a rejecting async scorer becomes an error entry', async () => {
@@ -77,6 +82,31 @@ describe('scoreCompletion', () => {
   });
 
   test('no scorers: passed', async () => {
-    expect(await scoreCompletion([], input('x'), context)).toEqual({ entries: [], passed: true });
+    expect(await scoreCompletion([], input('x'), context)).toEqual({ entries: [], passed: true, unscored: false });
+  });
+});
+
+describe('pass rule', () => {
+  const failing: Scorer = { name: 'never', score: () => ({ value: 0, passed: false }) };
+  const passing: Scorer = { name: 'always', score: () => ({ value: 1, passed: true }) };
+  const rule = (pass: string, scorers: Scorer[]) => scoreCompletion(scorers, input('x'), context, { pass });
+
+  test("'all' needs every scorer, 'any' one of them", async () => {
+    expect(await rule('all', [failing, passing])).toMatchObject({ passed: false, unscored: false });
+    expect(await rule('any', [failing, passing])).toMatchObject({ passed: true, unscored: false });
+    expect(await rule('any', [failing, failing])).toMatchObject({ passed: false, unscored: false });
+  });
+
+  test("'any': a pass decides despite an error; no pass and an error is unscored", async () => {
+    expect(await rule('any', [throwing, passing])).toMatchObject({ passed: true, unscored: false });
+    expect(await rule('any', [throwing, failing])).toMatchObject({ passed: false, unscored: true });
+  });
+
+  test('a scorer name: that scorer alone decides, the others are still reported', async () => {
+    const result = await rule('always', [failing, passing]);
+    expect(result).toMatchObject({ passed: true, unscored: false });
+    expect(result.entries.map((e) => e.scorer)).toEqual(['never', 'always']);
+    expect(await rule('never', [failing, passing])).toMatchObject({ passed: false, unscored: false });
+    expect(await rule('boom', [throwing, passing])).toMatchObject({ passed: false, unscored: true });
   });
 });

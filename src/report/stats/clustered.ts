@@ -4,6 +4,8 @@
  * eq. 4: SE = √(Σ_c (Σ_{i∈c} (x_i − x̄))²) / n, with no small-sample correction.
  */
 
+import { wilsonInterval, type Interval } from './wilson.ts';
+
 /** Scores of one cluster (one dataset row across its repeats). */
 export type Cluster = readonly number[];
 
@@ -45,4 +47,28 @@ export function meanWithinClusterVariance(clusters: readonly Cluster[]): number 
     rows++;
   }
   return rows === 0 ? null : total / rows;
+}
+
+/**
+ * 95% interval for a pass rate whose samples cluster by row (repeats): Wilson on the effective sample
+ * size n / deff (Kish 1965), where deff = clustered variance / naive variance of the mean, floored at 1
+ * so clustering never narrows the interval. At 0% or 100% the naive variance is 0 and deff is
+ * undefined: the effective size is the number of rows (repeats of a row add no information when they
+ * all agree), which keeps the interval honest and never zero-width.
+ * @param clusters 0/1 outcomes per row
+ */
+export function clusteredProportionInterval(clusters: readonly Cluster[]): { ci: Interval; designEffect: number } | null {
+  let n = 0;
+  let passes = 0;
+  for (const cluster of clusters) {
+    n += cluster.length;
+    for (const x of cluster) passes += x;
+  }
+  if (n === 0) return null;
+  const p = passes / n;
+  const naiveVariance = (p * (1 - p)) / n;
+  const se = clusteredStandardError(clusters) ?? 0;
+  const designEffect = naiveVariance > 0 ? Math.max(1, (se * se) / naiveVariance) : n / clusters.length;
+  const effectiveN = n / designEffect;
+  return { ci: wilsonInterval(p * effectiveN, effectiveN)!, designEffect };
 }
