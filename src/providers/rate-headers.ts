@@ -29,7 +29,8 @@ export function parseRateHeaders(headers: HeaderBag, now: number = Date.now()): 
   assign(info, 'retryAfterMs', parseRetryAfterMs(get, now));
   assign(info, 'shouldRetry', parseBoolean(get('x-should-retry')));
   assign(info, 'utilizationPct', parseNonNegative(get('azure-openai-deployment-utilization')?.replace(/%\s*$/, '')));
-  return info as RateInfo;
+  const format = resetFormat(firstDefined(['reset-tokens', 'reset-requests'].flatMap((name) => PREFIXES.map((prefix) => get(prefix + name)))));
+  return (format === undefined ? info : { ...info, resetFormat: format }) as RateInfo;
 }
 
 /**
@@ -47,6 +48,13 @@ function parseRetryAfterMs(get: (name: string) => string | undefined, now: numbe
   if (!/[a-z]{3},?\s/i.test(raw)) return undefined;
   const at = Date.parse(raw);
   return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
+}
+
+/** Plain seconds (`10`, `0.5`: Azure) or a unit-suffixed duration (`6m0s`, `1s`, `20ms`: OpenAI style). */
+function resetFormat(value: string | undefined): RateInfo['resetFormat'] {
+  const raw = value?.trim();
+  if (!raw || parseResetMs(raw) === undefined) return undefined;
+  return /[a-zµ]$/i.test(raw) ? 'duration' : 'seconds';
 }
 
 const DURATION_PART = /(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/gy;

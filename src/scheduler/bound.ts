@@ -24,7 +24,7 @@ export interface BoundDeployment {
   readonly requestWindowMs?: number;
   /** Extra request windows (e.g. the 1 s window at RPM/60). */
   readonly extraRequestWindows?: readonly { readonly budget: number; readonly windowMs: number }[];
-  /** Sliding log (Azure) or a continuously refilling bucket. Default sliding. */
+  /** Sliding log (Azure) or a continuously refilling bucket that starts full (OpenAI style; tokens and requests alike). Default sliding. */
   readonly shape?: 'sliding' | 'bucket';
   /** Share of the quota used by other tenants, in [0, 1) (an assumption; prefer `foreignUse`). */
   readonly foreignShare?: number;
@@ -134,7 +134,7 @@ export function groupBound(group: BoundGroup): GroupBound {
       tokenLimiters.push({ budget: d.tokenBudget * keep, windowMs: d.tokenWindowMs, shape, ...(d.tokenFactorMax ? { factorMax: d.tokenFactorMax } : {}), ...(d.foreignUse ? { foreign: d.foreignUse.tokens } : {}) });
     }
     if (d.requestBudget !== undefined && d.requestWindowMs !== undefined) {
-      (requestLimiters[0] as Limiter[]).push({ budget: d.requestBudget * keep, windowMs: d.requestWindowMs, shape: 'sliding', ...(d.foreignUse ? { foreign: d.foreignUse.requests } : {}) });
+      (requestLimiters[0] as Limiter[]).push({ budget: d.requestBudget * keep, windowMs: d.requestWindowMs, shape, ...(d.foreignUse ? { foreign: d.foreignUse.requests } : {}) });
     }
     (d.extraRequestWindows ?? []).forEach((w, k) => {
       while (requestLimiters.length < k + 2) requestLimiters.push([]);

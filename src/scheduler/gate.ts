@@ -49,6 +49,8 @@ export class Gate {
   #concurrency: AdaptiveConcurrency | undefined;
   readonly #first = new FirstContact();
   readonly #blind = new Blind429();
+  /** The server speaks the OpenAI dialect (duration resets): per-minute token buckets. */
+  #bucketServer = false;
   readonly #beta: BudgetMultiplier;
   #lastQuotaAt = -INF;
   readonly #pause = new Pause();
@@ -262,6 +264,7 @@ export class Gate {
   #learn(now: number, ticket: DispatchTicket, rate: RateInfo): UsageVerdict {
     const hasTokenHeaders = (rate.limitTokens ?? -1) > 0 || (rate.remainingTokens ?? -1) >= 0;
     const hasRequestHeaders = (rate.limitRequests ?? -1) > 0 || (rate.remainingRequests ?? -1) >= 0;
+    if (rate.resetFormat === 'duration' && !this.#bucketServer) this.#useBucketServer(now);
     this.tokens.observeLimit(rate.limitTokens);
     this.requests.observeLimit(rate.limitRequests);
     this.#pacer?.observeLimit(rate.limitTokens);
@@ -270,7 +273,7 @@ export class Gate {
     this.requests.observeRemaining(rate.remainingRequests, ticket.requestsUsed, ticket.at, now);
     const verdicts: UsageVerdict[] = [serverUsage(this.tokens, rate.limitTokens, rate.remainingTokens, ticket.at, now), serverUsage(this.requests, rate.limitRequests, rate.remainingRequests, ticket.at, now)];
     if (this.#storm && now - this.#lastQuotaAt >= this.tokens.windowMs) this.#storm = false;
-    if (!this.#storm) {
+    if (!this.#storm && !this.#bucketServer) {
       // The first headers tell us the server keeps windows: use the sliding log and its full first window.
       if (hasTokenHeaders && this.tokens.shape === 'bucket') this.tokens.useSliding();
       if (hasRequestHeaders && this.requests.shape === 'bucket') this.requests.useSliding();
@@ -282,8 +285,22 @@ export class Gate {
     return 'unknown';
   }
 
+  /**
+   * Reset headers written as durations (`6m0s`, `1s`, `20ms`) are the OpenAI dialect: its limits are per
+   * minute (not Azure's requests per 10 s) and enforced as token buckets that start full. Mirror them as
+   * such, and drop the pacer and the 1 s sub-window, which exist for Azure's sliding windows.
+   */
+  #useBucketServer(now: number): void {
+    this.#bucketServer = true;
+    this.tokens.useServerBucket(now, 60_000);
+    this.requests.useServerBucket(now, 60_000);
+    this.#pacer = undefined;
+    this.#sub = undefined;
+  }
+
   #ensurePacer(now: number): void {
     const pacing = this.#options.pacing;
+    if (this.#bucketServer) return;
     const budget = this.tokens.budget;
     if (pacing === false || this.#pacer !== undefined || budget === undefined) return;
     const windowMs = this.tokens.windowMs;
@@ -314,6 +331,7 @@ export class Gate {
 
   /** A quota 429 while the server still reports requests and tokens left: a hidden per-second window. */
   #maybeEnableSubWindow(now: number, ticket: DispatchTicket, rate: RateInfo | undefined): boolean {
+    if (this.#bucketServer) return false;
     if (this.#options.subWindow !== 'auto' || this.#sub !== undefined || rate === undefined) return false;
     const requestsLeft = rate.remainingRequests !== undefined && rate.remainingRequests >= 1;
     const tokensLeft = rate.remainingTokens === undefined || rate.remainingTokens < 0 || rate.remainingTokens >= ticket.cost;

@@ -170,6 +170,24 @@ export class LimiterMirror {
     }
   }
 
+  /**
+   * The server is a token bucket over `windowMs` (OpenAI style: a per-minute limit refilled
+   * continuously, full at the start): depth = the whole budget, so its initial burst is used, then
+   * `remaining-*` lowers the level. A configured budget is rescaled to the new window.
+   */
+  useServerBucket(now: number, windowMs: number): void {
+    if (this.#configured !== undefined) this.#configured = (this.#configured * windowMs) / this.#windowMs;
+    if (this.#budget !== undefined) this.#budget = (this.#budget * windowMs) / this.#windowMs;
+    this.#windowMs = windowMs;
+    this.#log.setWindowMs(windowMs);
+    this.#windowLearned = true;
+    this.#shape = 'bucket';
+    this.#rateFactor = 1;
+    this.#depthMs = windowMs;
+    this.#level = Number.POSITIVE_INFINITY;
+    this.#levelAt = now;
+  }
+
   /** Switches to the sliding log (headers arrived: the server's window is known). */
   useSliding(): void {
     this.#shape = 'sliding';
