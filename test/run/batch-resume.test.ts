@@ -1,0 +1,65 @@
+/**
+ * kill -9 after a batch was submitted, then --resume: the run re-attaches to the job its journal names
+ * (the emulator, which outlives the child, counts 0 extra uploads and 0 extra batches) and records one
+ * result per cell from the job's output.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { startEmulator, type EmulatorHandle } from '../../src/emulator/server.ts';
+import { VirtualClock } from '../../src/internal/clock.ts';
+import { REPO, configSource, qaCsv, tempProject, type TempProject } from '../support/cli-harness.ts';
+
+const ROWS = 10;
+let emulator: EmulatorHandle;
+let project: TempProject;
+
+beforeAll(async () => {
+  // A virtual clock: the job stays `validating` until the test moves time, so the kill always lands
+  // after the submit and before any result.
+  emulator = await startEmulator({
+    seed: 5, apiKeys: ['k'], zeroLatency: true,
+    deployments: [{ name: 'mini-batch', model: 'gpt-4.1-mini', capacity: 1000, sku: 'globalBatch' }],
+  }, { clock: new VirtualClock(1_800_000_000_000) });
+  project = await tempProject('bb-batch-resume-');
+  await project.write('qa.csv', qaCsv(ROWS));
+  await project.write('eval.config.ts', configSource(`{
+    scorers: ['exact-match'],
+    targets: [{ name: 'offline', api: 'responses', maxOutputTokens: 16, mode: 'batch', batch: { pollIntervalMs: 20 },
+      deployments: [{ baseURL: '${emulator.baseURL}', deployment: 'mini-batch', auth: { apiKeyEnv: 'BB_KEY' } }] }],
+  }`));
+});
+
+afterAll(async () => {
+  await emulator?.close();
+});
+
+async function journal(dir: string): Promise<Array<Record<string, any>>> {
+  if (!existsSync(join(dir, 'journal.jsonl'))) return [];
+  return (await readFile(join(dir, 'journal.jsonl'), 'utf8')).split('\n').filter((l) => l.trim().startsWith('{') && l.trim().endsWith('}')).map((l) => JSON.parse(l));
+}
+
+test('kill -9 after submit, then --resume re-attaches without uploading or submitting again', async () => {
+  const out = join(project.dir, 'run1');
+  const child = spawn(process.execPath, [join(REPO, 'src/cli/main.ts'), 'eval', '--config', join(project.dir, 'eval.config.ts'), '--dataset', join(project.dir, 'qa.csv'), '--out', out, '--quiet'], {
+    cwd: project.dir, env: { PATH: process.env.PATH, BB_KEY: 'k', CI: 'true' }, stdio: 'ignore',
+  });
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+  // Wait (by polling the journal, not by time) until the job is journaled, then kill the child hard.
+  while (!(await journal(out)).some((r) => r.kind === 'batch-job')) await new Promise((r) => setTimeout(r, 20));
+  child.kill('SIGKILL');
+  expect(await exited).toBe('SIGKILL');
+  expect(emulator.stats().batch).toMatchObject({ uploads: 1, batchesCreated: 1 });
+  expect((await journal(out)).filter((r) => r.kind === 'result')).toHaveLength(0);
+
+  emulator.clock.advance(5 * 60_000); // the job finishes on the emulator while no client runs
+  const r = await project.run(['eval', '--config', 'eval.config.ts', '--resume', out], { env: { BB_KEY: 'k' } });
+  expect(r.code).toBe(0);
+  expect(emulator.stats().batch).toMatchObject({ uploads: 1, batchesCreated: 1 }); // 0 extra uploads, 0 extra batches
+  const results = (await journal(out)).filter((x) => x.kind === 'result');
+  expect(results).toHaveLength(ROWS);
+  expect(new Set(results.map((x) => x.key)).size).toBe(ROWS);
+  expect(results.every((x) => x.status === 'ok')).toBe(true);
+});
