@@ -7,7 +7,8 @@
 import type { Completion, DeploymentHandle, RateInfo } from '../types.ts';
 import { Blind429, blindTuning, isBlind } from './blind-429.ts';
 import { Breaker } from './breaker.ts';
-import { AdaptiveConcurrency } from './concurrency.ts';
+import type { AdaptiveConcurrency } from './concurrency.ts';
+import { serverUsage, startConcurrency } from './gate-sizing.ts';
 import type { GateSnapshot, ResolvedSchedulerOptions } from './defaults.ts';
 import { BudgetMultiplier } from './budget-multiplier.ts';
 import { aimdTuning, gateJitterRatio, stormThreshold } from './defaults.ts';
@@ -349,36 +350,7 @@ export class Gate {
     );
   }
 
-  /**
-   * c₀ = clamp(max(⌈r × L̂ × 1.5⌉, min(first-window burst, 16)), 4, max): Little's law on the mirrors'
-   * request rate and a prior latency, but at least part of what the first window admits at once, because
-   * a sliding window rewards sending its first budget early (the bound counts it at t = 0). Capped: a
-   * burst of hundreds of requests overloads the client and the server more than it gains.
-   */
   #createConcurrency(now: number, cost: number): AdaptiveConcurrency {
-    const max = Math.max(1, Math.min(this.handle.maxConcurrency, this.#options.maxPerDeployment));
-    let ratePerMs = INF;
-    let burst = INF;
-    const tokenBudget = this.tokens.budget;
-    const requestBudget = this.requests.budget;
-    if (tokenBudget !== undefined) {
-      ratePerMs = Math.min(ratePerMs, tokenBudget / Math.max(1, cost) / this.tokens.windowMs);
-      burst = Math.min(burst, tokenBudget / Math.max(1, cost));
-    }
-    if (requestBudget !== undefined) {
-      ratePerMs = Math.min(ratePerMs, requestBudget / this.requests.windowMs);
-      burst = Math.min(burst, requestBudget);
-    }
-    const littles = ratePerMs === INF ? 0 : Math.ceil(ratePerMs * this.#options.priorLatencyMs * 1.5);
-    const start = Math.max(aimdTuning.minStart, littles, burst === INF ? 0 : Math.min(Math.ceil(burst), aimdTuning.maxBurstStart));
-    const fixed = this.#options.fixedConcurrency;
-    return new AdaptiveConcurrency({ start, max, minWindowMs: this.#options.aimdWindowMs, ...(fixed === undefined ? {} : { fixed }) }, now);
+    return startConcurrency(now, cost, { handle: this.handle, tokens: this.tokens, requests: this.requests, options: this.#options });
   }
-}
-
-/** Compares one limiter's server count (limit − remaining) with the mirror, when the headers allow. */
-function serverUsage(mirror: LimiterMirror, limit: number | undefined, remaining: number | undefined, sentAt: number, now: number): UsageVerdict {
-  const budget = limit !== undefined && limit > 0 ? limit : mirror.budget;
-  if (budget === undefined || remaining === undefined || remaining < 0) return 'unknown';
-  return mirror.observeServerUsage(budget - remaining, sentAt, now);
 }
