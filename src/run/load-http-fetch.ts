@@ -10,8 +10,11 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { IncomingMessage } from 'node:http';
 
 export function createHttpFetch(): typeof fetch {
-  const http = new HttpAgent({ keepAlive: true, maxSockets: Infinity, scheduling: 'lifo' });
-  const https = new HttpsAgent({ keepAlive: true, maxSockets: Infinity, scheduling: 'lifo' });
+  // An idle socket is dropped 3 s before the server's Keep-Alive timeout hint, so a burst after a quiet
+  // spell never reuses one the server is closing (that race shows up as ECONNRESET, not as the server).
+  const options = { keepAlive: true, maxSockets: Infinity, scheduling: 'lifo', agentKeepAliveTimeoutBuffer: 3000 } as const;
+  const http = new HttpAgent(options);
+  const https = new HttpsAgent(options);
   return async (input, init = {}) => {
     const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
     const body = await bodyBytes(init.body);
