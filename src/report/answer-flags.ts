@@ -9,7 +9,7 @@ import type { ResultRecord } from '../types.ts';
 export const TRUNCATION_WARN_SHARE = 0.02;
 
 /** Finish reasons that mean "stopped by the token limit" (chat `length`, Responses incomplete max_output_tokens). */
-const LIMIT_REASONS = new Set(['length', 'max_tokens', 'max_output_tokens']);
+const LIMIT_REASONS = new Set(['length', 'max_output_tokens']);
 
 /** `length`: cut off by the token limit; `empty`: no answer text; `null`: neither (or not an answer). */
 export function answerFlag(result: ResultRecord): 'length' | 'empty' | null {
