@@ -83,6 +83,8 @@ export interface TargetSpec {
     /** Largest number of lines per input file (Azure: 100,000). @default 100_000 */
     maxLinesPerFile?: number;
   };
+  /** Run this target only when `--targets` names it (a plain run leaves it out). @default false */
+  optIn?: boolean;
   /** `'flex'` sends `service_tier: 'flex'` (cheaper, may 429 for lack of capacity). */
   serviceTier?: 'flex';
   /** With serviceTier 'flex': retry a flex capacity 429 at the standard tier and record which tier answered. */

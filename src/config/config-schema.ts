@@ -102,6 +102,7 @@ function targetSchema(context: DeploymentCheckContext) {
       .strictObject({ enqueuedTokens: integerAtLeast(1).optional(), pollIntervalMs: integerAtLeast(1).optional(), maxLinesPerFile: integerAtLeast(1).max(100_000, { error: 'expected an integer ≤ 100000 (Azure\'s lines per file)' }).optional() })
       .optional(),
     serviceTier: z.enum(['flex'], { error: 'expected "flex"' }).optional(),
+    optIn: z.boolean({ error: 'expected true or false' }).optional(),
     flexFallback: z.enum(['standard'], { error: 'expected "standard"' }).optional(),
     deployments: z
       .array(deploymentSchema(context), { error: 'expected an array of deployments' })

@@ -59,7 +59,9 @@ function build(
     ...(context.emulatorBaseURL === undefined ? {} : { emulatorBaseURL: context.emulatorBaseURL }),
   });
   const keep = overrides.targets;
-  const targets = keep === undefined || keep.length === 0 ? allTargets : allTargets.filter((target) => keep.includes(target.name));
+  // `optIn` targets (e.g. a slow Global Batch comparison) run only when --targets names them.
+  const optIn = new Set(config.targets.filter((target) => target.optIn === true).map((target) => target.name));
+  const targets = keep === undefined || keep.length === 0 ? allTargets.filter((target) => !optIn.has(target.name)) : allTargets.filter((target) => keep.includes(target.name));
   const judgeNames = scorers?.judgeTargets ?? [];
   const judgeTargets = allTargets.filter((target) => judgeNames.includes(target.name));
   const datasetPath = overrides.dataset ?? config.dataset?.path;
