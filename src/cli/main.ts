@@ -11,6 +11,7 @@ import { hideBin } from 'yargs/helpers';
 import { BenchError, ConfigError, DatasetError, UsageError } from '../errors.ts';
 import { evalCommand } from './commands/eval.ts';
 import { reportCommand } from './commands/report.ts';
+import { batchCommand } from './commands/batch.ts';
 import { runEmulatorCommand } from './commands/emulator.ts';
 import { mergeCommand } from './commands/merge.ts';
 import { compareCommand } from './commands/compare.ts';
@@ -92,6 +93,17 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       (y) => y.positional('runDir', { type: 'string', demandOption: true, describe: 'Run directory containing journal.jsonl' }),
       async (a) => {
         exitCode = await reportCommand({ runDir: String(a.runDir) }, io);
+      },
+    )
+    .command(
+      'batch <action> <runDir>',
+      "Show (status) or cancel (cancel) a run's Global Batch jobs",
+      (y) =>
+        y
+          .positional('action', { type: 'string', choices: ['status', 'cancel'] as const, demandOption: true, describe: 'status or cancel' })
+          .positional('runDir', { type: 'string', demandOption: true, describe: 'Run directory containing journal.jsonl' }),
+      async (a) => {
+        exitCode = await batchCommand({ action: a.action === 'cancel' ? 'cancel' : 'status', runDir: String(a.runDir) }, io);
       },
     )
     .command(

@@ -41,16 +41,28 @@ async function journal(dir: string): Promise<Array<Record<string, any>>> {
   return (await readFile(join(dir, 'journal.jsonl'), 'utf8')).split('\n').filter((l) => l.trim().startsWith('{') && l.trim().endsWith('}')).map((l) => JSON.parse(l));
 }
 
-test('kill -9 after submit, then --resume re-attaches without uploading or submitting again', async () => {
-  const out = join(project.dir, 'run1');
+function startChild(out: string) {
   const child = spawn(process.execPath, [join(REPO, 'src/cli/main.ts'), 'eval', '--config', join(project.dir, 'eval.config.ts'), '--dataset', join(project.dir, 'qa.csv'), '--out', out, '--quiet'], {
     cwd: project.dir, env: { PATH: process.env.PATH, BB_KEY: 'k', CI: 'true' }, stdio: 'ignore',
   });
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-  // Wait (by polling the journal, not by time) until the job is journaled, then kill the child hard.
+  return { child, exited: new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal))) };
+}
+
+/** Waits (by polling the journal, not by time) until the job is journaled, then kills the child hard. */
+async function killAfterSubmit(out: string): Promise<void> {
+  const { child, exited } = startChild(out);
   while (!(await journal(out)).some((r) => r.kind === 'batch-job')) await new Promise((r) => setTimeout(r, 20));
   child.kill('SIGKILL');
   expect(await exited).toBe('SIGKILL');
+}
+
+const env = { BB_KEY: 'k' };
+
+test('kill -9 after submit, then --resume re-attaches without uploading or submitting again', async () => {
+  const out = join(project.dir, 'run1');
+  await killAfterSubmit(out);
+  const status = await project.run(['batch', 'status', out], { env });
+  expect(status.stdout).toMatch(/offline {2}batch_\S+ {2}validating/);
   expect(emulator.stats().batch).toMatchObject({ uploads: 1, batchesCreated: 1 });
   expect((await journal(out)).filter((r) => r.kind === 'result')).toHaveLength(0);
 
@@ -62,4 +74,29 @@ test('kill -9 after submit, then --resume re-attaches without uploading or submi
   expect(results).toHaveLength(ROWS);
   expect(new Set(results.map((x) => x.key)).size).toBe(ROWS);
   expect(results.every((x) => x.status === 'ok')).toBe(true);
+  expect((await project.run(['batch', 'status', out], { env })).stdout).toMatch(/completed {2}10\/10 \(0 failed\) \(results recorded\)/);
+});
+
+test('batch cancel, then --resume collects the cancelled job (its lines stay unrecorded); the next --resume resubmits only them', async () => {
+  const out = join(project.dir, 'run2');
+  const before = emulator.stats().batch!;
+  await killAfterSubmit(out);
+  const cancel = await project.run(['batch', 'cancel', out], { env });
+  expect(cancel.stdout).toMatch(/cancelling/);
+  emulator.clock.advance(2 * 60_000);
+  const collected = await project.run(['eval', '--config', 'eval.config.ts', '--resume', out], { env });
+  expect(collected.stderr).toMatch(/10 cell\(s\) not run \(cancelled\); --resume sends only them again/);
+  expect((await journal(out)).filter((x) => x.kind === 'result')).toHaveLength(0);
+  expect((await journal(out)).some((x) => x.kind === 'batch-status' && x.status === 'cancelled')).toBe(true);
+  // The next resume plans the unrecorded cells into a new file; the emulator's clock is moved until it ends.
+  const resumed = project.run(['eval', '--config', 'eval.config.ts', '--resume', out], { env });
+  let done = false;
+  void resumed.finally(() => (done = true));
+  while (!done) {
+    emulator.clock.advance(60_000);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  expect((await resumed).code).toBe(0);
+  expect((await journal(out)).filter((x) => x.kind === 'result')).toHaveLength(ROWS);
+  expect(emulator.stats().batch).toMatchObject({ uploads: before.uploads + 2, batchesCreated: before.batchesCreated + 2 });
 });

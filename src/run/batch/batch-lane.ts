@@ -137,12 +137,15 @@ export async function runBatchLane(o: BatchLaneOptions): Promise<BatchLaneResult
       waitUntil = clock.now() + tokenLimitBackoffMs(backoffAttempt++, o.backoffBaseMs);
     } else {
       const cells = await collectJob(o.client, job, a.keys.filter((k) => pending.has(k)), target.api, { deploymentId: deployment.id, submittedAt: a.submittedAt, now: clock.now() });
+      let unrun = 0;
       for (const c of cells) {
         const item = pending.get(c.key);
         if (!item) continue;
         pending.delete(c.key);
+        if (c.outcome.status === 'failed' && c.outcome.reason === 'aborted') unrun++;
         await o.settle(item, c.outcome);
       }
+      if (unrun > 0) o.progress?.(`batch ${target.name} ${a.jobId}: ${unrun} cell(s) not run (${job.status}); --resume sends only them again\n`);
     }
     await o.journal({ v: 1, kind: 'batch-collected', target: target.name, jobId: a.jobId, at: clock.now() });
   };
