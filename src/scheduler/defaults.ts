@@ -67,6 +67,10 @@ export interface GateSnapshot {
   /** @unit milliseconds (clock time) */
   readonly pauseUntil: number;
   readonly breaker: 'closed' | 'open' | 'half-open';
+  /** When the next request may go out as far as health is concerned (breaker probe, first-contact probe). @unit milliseconds (clock time) */
+  readonly nextProbeAt: number;
+  /** The deployment has answered at least once (before that: one request in flight, a bounded probe). */
+  readonly answered: boolean;
   readonly tokens: MirrorSnapshot;
   readonly requests: MirrorSnapshot;
 }

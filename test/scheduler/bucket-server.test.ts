@@ -24,12 +24,15 @@ class BucketServer implements DeploymentHandle {
   #tokens: number;
   #requests: number;
   #at = 0;
-  constructor(
-    readonly clock: VirtualClock,
-    readonly tpm: number,
-    readonly rpm: number,
-    readonly latencyMs: number,
-  ) {
+  readonly clock: VirtualClock;
+  readonly tpm: number;
+  readonly rpm: number;
+  readonly latencyMs: number;
+  constructor(clock: VirtualClock, tpm: number, rpm: number, latencyMs: number) {
+    this.clock = clock;
+    this.tpm = tpm;
+    this.rpm = rpm;
+    this.latencyMs = latencyMs;
     this.#tokens = tpm;
     this.#requests = rpm;
   }

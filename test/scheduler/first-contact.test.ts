@@ -76,6 +76,17 @@ describe('first contact', () => {
   });
 });
 
+describe('first contact in gate snapshots', () => {
+  it('shows when the next probe of an unreachable deployment goes out, for the progress line', async () => {
+    const clock = new VirtualClock();
+    const dead = new FakeDeployment({ id: 'a', clock, latencyMs: 5, script: () => refused() });
+    const snapshots: { at: number; nextProbeAt: number; answered: boolean }[] = [];
+    const diagnostics = { everyMs: 0, onSnapshot: (gates: readonly { nextProbeAt: number; answered: boolean }[]) => void snapshots.push({ at: clock.now(), ...(gates[0] as { nextProbeAt: number; answered: boolean }) }) };
+    await drive(clock, scheduler(clock, { diagnostics }), [lane('t', [dead], 5)], recorder(clock).hooks);
+    expect(snapshots.some((s) => s.nextProbeAt > s.at && !s.answered)).toBe(true);
+  });
+});
+
 describe('FirstContact', () => {
   it('spaces probes 1 s then 3 s and declares the deployment dead at the third failure', () => {
     const first = new FirstContact();
