@@ -10,8 +10,8 @@ import type { SampledRow } from '../row-sample.ts';
 import type { RunSummary } from '../summary-types.ts';
 import { labelsTable, settingsTable } from './extra-tables.ts';
 import type { ReportExtras } from './report-extras.ts';
-import { healthTable, judgingTable, pausedTable, runFacts } from './summary-extras.ts';
-import { deploymentsTable, errorsTable, latencyTable, overviewTable, pairwiseTable, qualityTable, throughputTable, tokensTable, type ViewTable } from '../view-tables.ts';
+import { runFacts } from './summary-extras.ts';
+import { deploymentsTable, errorsTable, judgingTable, latencyTable, overviewTable, pairwiseTable, qualityTable, throughputTable, tokensTable, type ViewTable } from '../view-tables.ts';
 
 /** Characters of prompt/expected/output text the report may embed in total. */
 const TEXT_BUDGET_CHARS = 1_800_000;
@@ -125,12 +125,9 @@ export function buildViewModel(summary: RunSummary, rows: readonly SampledRow[],
 // --- internal ---
 
 function detailTables(summary: RunSummary, targets: readonly string[], extras: ReportExtras | undefined): ViewTable[] {
-  const shown = [overviewTable(summary), qualityTable(summary), latencyTable(summary), throughputTable(summary), deploymentsTable(summary), tokensTable(summary)];
-  const optional = (table: ViewTable | null) => (table ? [table] : []);
   return [
-    qualityTable(summary), ...(extras?.labels ? [labelsTable(extras.labels, targets, extras.source)] : []), ...optional(healthTable(summary, shown)),
-    pairwiseTable(summary), latencyTable(summary), throughputTable(summary), deploymentsTable(summary), ...optional(pausedTable(summary)),
-    tokensTable(summary), ...optional(judgingTable(summary)), errorsTable(summary),
+    qualityTable(summary), ...(extras?.labels ? [labelsTable(extras.labels, targets, extras.source)] : []), pairwiseTable(summary), latencyTable(summary),
+    throughputTable(summary), deploymentsTable(summary), tokensTable(summary), judgingTable(summary), errorsTable(summary),
   ];
 }
 
