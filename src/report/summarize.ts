@@ -102,7 +102,9 @@ function build(start: RunStartRecord | null, end: RunEndRecord | null, targets: 
   const runEndMs = spans.length ? Math.max(...spans.map((s) => s.endMs)) : null;
   const summaries = targets.map((t) => t.finish(start, resamples));
   const judging = judgingFold.finish();
-  const costs = [...summaries.map((t) => t.cost?.total ?? null), judging?.cost ?? null].filter((c) => c !== null);
+  // A total with an unpriced part would understate the run: unknown unless every part has a price.
+  const parts = [...summaries.map((t) => t.cost?.total ?? null), ...(judging ? [judging.cost] : [])];
+  const costs = parts.every((c) => c !== null) ? parts : [];
   const repeated = repeats > 1;
   return {
     version: SUMMARY_VERSION,

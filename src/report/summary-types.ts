@@ -316,7 +316,7 @@ export interface RunSummary {
   readonly pass?: string;
   /** LLM-judge calls, `null` when no judge ran. */
   readonly judging?: JudgingSummary | null;
-  /** USD of the whole run: every target's cost plus judging; `null` when nothing has a price. */
+  /** USD of the whole run: every target's cost plus judging; `null` unless every target and judge has a price. */
   readonly totalCost?: number | null;
   /** Plain sentences a reader must see (e.g. a target whose answers are often cut off). */
   readonly warnings?: readonly string[];

@@ -146,3 +146,18 @@ describe('waits and pauses', () => {
     expect(renderConsole(summary).join('\n')).toContain('(p 1.50 s, q 0.00 ms)');
   });
 });
+
+describe('run total cost', () => {
+  test('is unknown when a target or judge has no price (a partial sum would understate the run)', () => {
+    const unpricedJudge = summarize([
+      runStart([target('cand', PRICE)], { judges: [target('judge')] }),
+      attempt('judge', 'ok', T0, 50, { key: 'judge|judge|r1|cand|0', role: 'judge', usage: judgeUsage }),
+      ok({ target: 'cand', row: 'r1' }),
+      runEnd(),
+    ]);
+    expect(unpricedJudge.judging!.cost).toBeNull();
+    expect(unpricedJudge.totalCost).toBeNull();
+    const pricedNoJudge = summarize([runStart([target('cand', PRICE)]), ok({ target: 'cand', row: 'r1' }), runEnd()]);
+    expect(pricedNoJudge.totalCost).toBeCloseTo(20 / 1e6, 15);
+  });
+});
