@@ -41,7 +41,7 @@ export async function scoreCompletion(
   options: ScoreOptions = {},
 ): Promise<ScoredCompletion> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_SCORER_TIMEOUT_MS;
-  const entries = await Promise.all(scorers.map((scorer) => runScorer(scorer, input, contextFor(scorer, context, options), timeoutMs)));
+  const entries = await Promise.all(scorers.map((scorer) => runScorer(scorer, input, contextFor(scorer, context, options), callsJudge(scorer) ? undefined : timeoutMs)));
   return { entries, ...applyPassRule(entries, options.pass ?? 'all') };
 }
 
@@ -72,7 +72,17 @@ function contextFor(scorer: Scorer, context: ScoreContext, options: ScoreOptions
   return judge === undefined ? { signal: context.signal } : { ...context, judge };
 }
 
-async function runScorer(scorer: Scorer, input: ScoreInput, context: ScoreContext, timeoutMs: number): Promise<ScoreEntry> {
+/**
+ * A scorer that names a judge target (llm-judge) spends its time waiting for judge calls, which queue
+ * behind the judge's quota in the scheduler and carry their own per-attempt timeout, retries and
+ * deadline. A scorer clock would turn a busy judge into unscored cells, so those scorers are not timed.
+ */
+function callsJudge(scorer: Scorer): boolean {
+  return typeof (scorer as { target?: unknown }).target === 'string';
+}
+
+/** @param timeoutMs undefined: no time limit (the run's signal still stops the scorer) */
+async function runScorer(scorer: Scorer, input: ScoreInput, context: ScoreContext, timeoutMs: number | undefined): Promise<ScoreEntry> {
   const name = typeof scorer.name === 'string' ? scorer.name : 'unnamed';
   const runSignal = context.signal;
   const deadline = new AbortController();
@@ -85,10 +95,12 @@ async function runScorer(scorer: Scorer, input: ScoreInput, context: ScoreContex
     const result: unknown = scorer.score(input, scorerContext);
     if (!isThenable(result)) return toEntry(name, result);
     const stopped = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        deadline.abort(new Error(`timed out after ${timeoutMs} ms`));
-        reject(toError(deadline.signal.reason));
-      }, timeoutMs);
+      if (timeoutMs !== undefined) {
+        timer = setTimeout(() => {
+          deadline.abort(new Error(`timed out after ${timeoutMs} ms`));
+          reject(toError(deadline.signal.reason));
+        }, timeoutMs);
+      }
       onRunAbort = () => reject(toError(runSignal.reason));
       if (runSignal.aborted) onRunAbort();
       else runSignal.addEventListener('abort', onRunAbort, { once: true });

@@ -42,6 +42,21 @@ describe('scoreCompletion', () => {
     expect(await scoreCompletion([throwing, createExactMatch()], input('Lyon', 'Paris'), context)).toMatchObject({ passed: false, unscored: false });
   });
 
+  test('a judge scorer (names a judge target) is not timed: its judge calls queue behind the judge\'s quota', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const judgeScorer = { name: 'judge-like', target: 'judge', score: async () => { await gate; return { value: 1, passed: true }; } } as Scorer;
+    const pending = scoreCompletion([judgeScorer, hanging], input('x'), context, { timeoutMs: 5 });
+    // Released by a timer registered after the 5 ms limit's, with a later expiry: timers fire in expiry
+    // order, so the judge scorer has waited past the limit whatever the machine's load.
+    setTimeout(release, 50);
+    const result = await pending;
+    expect(result.entries).toEqual([
+      { scorer: 'judge-like', status: 'ok', value: 1, passed: true },
+      { scorer: 'slow', status: 'error', error: 'timed out after 5 ms' },
+    ]);
+  });
+
   test('a rejecting async scorer becomes an error entry', async () => {
     expect((await scoreCompletion([rejecting], input('x'), context)).entries).toEqual([{ scorer: 'async-boom', status: 'error', error: 'judge down' }]);
   });
