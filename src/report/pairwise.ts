@@ -67,8 +67,18 @@ function comparePassRates(clusters: ClusterSums, aOnly: number, bOnly: number, s
   const discordant = aOnly + bOnly;
   const exact = clopperPearson(aOnly, discordant);
   const share = discordant / clusters.n;
-  const ci = clustered ? clusters.estimate(seed('pass'), resamples).ci : exact ? { low: share * (2 * exact.low - 1), high: share * (2 * exact.high - 1) } : { low: 0, high: 0 };
+  const ci = clustered ? clusters.estimate(seed('pass'), resamples).ci : exact ? { low: share * (2 * exact.low - 1), high: share * (2 * exact.high - 1) } : noDiscordantCi(clusters.n);
   return { pairs: clusters.n, diff: { value, ci }, verdict, aOnly, bOnly, mcnemarP: mcnemar, pValue, test: clustered ? 'row-sign-flip' : 'mcnemar-exact' };
+}
+
+/**
+ * No discordant pair among n: the difference is 0, but not known to be exactly 0. It is bounded by the
+ * share of discordant pairs, whose Clopper–Pearson 95% upper limit for 0 of n gives ±that share
+ * (never a ±0 interval).
+ */
+function noDiscordantCi(n: number): { low: number; high: number } {
+  const bound = clopperPearson(0, n)?.high ?? 1;
+  return { low: -bound, high: bound };
 }
 
 /** Per-row sums and counts of paired differences (rows are the clusters when there are repeats). */

@@ -33,6 +33,17 @@ describe('comparePair', () => {
     expect(ci!.high).toBeGreaterThan(0); // agrees with p = 0.065: no difference
   });
 
+  test('no discordant pair: difference 0 with a ±(Clopper–Pearson upper limit of 0 of n) interval, never ±0', () => {
+    const [a, b] = discordant(0, 0, 30);
+    const { diff, verdict } = comparePair(a, b, 500).accuracy!;
+    expect(diff.value).toBe(0);
+    // 0 of 30: upper limit 1 − 0.025^(1/30).
+    const bound = 1 - 0.025 ** (1 / 30);
+    expect(diff.ci!.high).toBeCloseTo(bound, 9);
+    expect(diff.ci!.low).toBeCloseTo(-bound, 9);
+    expect(verdict).toBe('no-difference');
+  });
+
   test('b = 0, c = 6 is p = 0.031: A is worse', () => {
     const [a, b] = discordant(0, 6, 10);
     const result = comparePair(a, b, 500);
