@@ -28,6 +28,8 @@ describe('overview denominators', () => {
     expect(cellText(view.overview, 0, 'accuracyAll')).toBe('0.3% (1/299)');
     expect(cellText(view.overview, 0, 'accuracy')).toBe('100.0% (1/1)');
     expect(cellText(view.overview, 0, 'errors')).toBe('298 (99.7%)');
+    // Errors sit right beside the accuracy they qualify, not scrolled out of view.
+    expect(view.overview.columns.slice(0, 6).map((c) => c.key)).toEqual(['target', 'results', 'accuracyAll', 'accuracy', 'accuracyCi', 'errors']);
   });
 });
 

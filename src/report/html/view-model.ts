@@ -91,7 +91,7 @@ export function buildViewModel(summary: RunSummary, rows: readonly SampledRow[],
       scheduler: summary.scheduler ? schedulerLine(summary.scheduler) : null,
       ...runFacts(summary),
     },
-    overview: overviewTable(summary),
+    overview: leadWith(overviewTable(summary), OVERVIEW_LEAD),
     settings: settingsTable(summary, extras?.targets ?? []),
     details: detailTables(summary, targets, extras),
     pairwise: summary.pairwise.map((p) => ({ verdict: p.accuracy?.verdict ?? p.score?.verdict ?? 'no-difference', sentence: p.sentence })),
@@ -123,6 +123,16 @@ export function buildViewModel(summary: RunSummary, rows: readonly SampledRow[],
 }
 
 // --- internal ---
+
+/** Overview columns shown first, so failures and unscored cells sit beside the accuracy they qualify. */
+const OVERVIEW_LEAD = ['target', 'results', 'accuracyAll', 'accuracy', 'accuracyCi', 'errors', 'unscored', 'truncated'];
+
+/** The same table with the named columns (those present) moved to the front, in that order. */
+function leadWith(table: ViewTable, keys: readonly string[]): ViewTable {
+  const first = keys.map((k) => table.columns.findIndex((c) => c.key === k)).filter((i) => i >= 0);
+  const order = [...first, ...table.columns.map((_, i) => i).filter((i) => !first.includes(i))];
+  return { ...table, columns: order.map((i) => table.columns[i]!), rows: table.rows.map((r) => order.map((i) => r[i]!)) };
+}
 
 function detailTables(summary: RunSummary, targets: readonly string[], extras: ReportExtras | undefined): ViewTable[] {
   return [
