@@ -86,6 +86,8 @@ export interface ModelParams {
   readonly stream: boolean;
   /** System prompt prepended to every request. */
   readonly system?: string;
+  /** `service_tier` sent with every request (`'flex'`: the discounted Flex tier). */
+  readonly serviceTier?: 'flex';
 }
 
 /** USD per 1M tokens. */

@@ -41,6 +41,7 @@ function resolveTarget(target: ParsedTarget, context: TargetResolveContext): Res
     ...(target.headers === undefined ? {} : { headers: { ...target.headers } }),
     stream: target.stream ?? targetDefaults.stream,
     ...(system === undefined ? {} : { system }),
+    ...(target.serviceTier === undefined ? {} : { serviceTier: target.serviceTier }),
   };
   return {
     name: target.name,

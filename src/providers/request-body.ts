@@ -18,6 +18,7 @@ export function buildChatBody(deployment: string, params: ModelParams, input: Pr
   setDefined(body, 'temperature', params.temperature);
   setDefined(body, 'top_p', params.topP);
   setDefined(body, 'reasoning_effort', params.reasoningEffort);
+  setDefined(body, 'service_tier', params.serviceTier);
   const extra = params.extraBody ?? {};
   Object.assign(body, extra, { model: deployment, messages, stream: params.stream });
   if (params.stream) body['stream_options'] = { ...asRecord(extra['stream_options']), include_usage: true };
@@ -44,6 +45,7 @@ export function buildResponsesBody(deployment: string, params: ModelParams, inpu
   setDefined(body, 'temperature', params.temperature);
   setDefined(body, 'top_p', params.topP);
   if (params.reasoningEffort !== undefined) body['reasoning'] = { effort: params.reasoningEffort };
+  setDefined(body, 'service_tier', params.serviceTier);
   const extra = params.extraBody ?? {};
   Object.assign(body, extra, {
     model: deployment,

@@ -101,4 +101,24 @@ describe('batch lane', () => {
     expect(ok.length + aborted.length).toBe(8);
     expect(aborted.every((o) => o.status === 'failed' && o.error.code === 'batch_expired')).toBe(true);
   });
+
+  test('an abort (Ctrl-C) stops polling and leaves the job running: never cancelled, reported as left running', async () => {
+    emulator = await startEmulator({ apiKeys: ['k'], zeroLatency: true, batch: { validationMs: 3_600_000 }, deployments: [{ name: 'b', model: 'gpt-4.1-mini', capacity: 1, sku: 'globalBatch' }] });
+    const resolved = target(emulator.baseURL);
+    const stop = new AbortController();
+    const journal: BatchRecord[] = [];
+    const settled: string[] = [];
+    const done = runBatchLane({
+      target: resolved, client: createBatchClient(resolved.deployments[0]!, { env: { K: 'k' } }), items: iterate(items(3)), clock: systemClock, signal: stop.signal,
+      settle: async (item) => void settled.push(item.key), journal: async (r) => {
+        journal.push(r);
+        if (r.kind === 'batch-job') stop.abort();
+      },
+    });
+    const result = await done;
+    const job = journal.find((r) => r.kind === 'batch-job');
+    expect(result.leftRunning).toEqual([job?.kind === 'batch-job' ? job.jobId : '']);
+    expect(settled).toEqual([]);
+    expect(emulator.stats().batch).toMatchObject({ batchesCreated: 1, active: 1 });
+  });
 });

@@ -165,7 +165,15 @@ export async function runBatchLane(o: BatchLaneOptions): Promise<BatchLaneResult
         const c = job.counts;
         o.progress?.(`batch ${target.name} ${a.jobId}: ${job.status}${c ? ` ${c.completed + c.failed}/${c.total} (${c.failed} failed)` : ''}\n`);
       }
-      if (TERMINAL_STATUSES.has(job.status)) await onTerminal(a, job);
+      if (!TERMINAL_STATUSES.has(job.status)) continue;
+      try {
+        await onTerminal(a, job);
+      } catch (error) {
+        // A failed download is retried at the next poll: the job stays active and nothing was recorded twice.
+        if (!active.includes(a)) active.push(a);
+        ledger.hold(a.jobId, 0);
+        o.progress?.(`batch ${target.name} ${a.jobId}: collecting results failed (${(error as Error).message}); retrying\n`);
+      }
     }
   };
 
