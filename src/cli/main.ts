@@ -226,7 +226,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         }
       },
     )
-    .demandCommand(1, 'name a command: init, eval, load, report, compare, merge or emulator')
+    .demandCommand(1, 'name a command: init, eval, load, report, batch, compare, merge or emulator')
     .strict()
     .help()
     .alias('h', 'help')
