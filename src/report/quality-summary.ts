@@ -7,7 +7,7 @@ import type { Random } from '../internal/rng.ts';
 import { bootstrapClusterMeanCi } from './stats/bootstrap.ts';
 import { clusteredProportionInterval, clusteredStandardError, meanWithinClusterVariance } from './stats/clustered.ts';
 import { wilsonInterval } from './stats/wilson.ts';
-import type { TargetSummary } from './summary-types.ts';
+import type { Interval, TargetSummary } from './summary-types.ts';
 
 export interface QualityEntry {
   readonly rowId: string;
@@ -41,7 +41,7 @@ export function qualitySummary(entries: Iterable<QualityEntry>, random: Random, 
     score: n
       ? {
           mean: sums.reduce((a, b) => a + b, 0) / n,
-          ci: bootstrapClusterMeanCi(sums, groups.map((g) => g.length), { random, resamples }),
+          ci: scoreCi(sums, groups, random, resamples),
           clusteredSe: clusteredStandardError(groups),
           itemVariance: meanWithinClusterVariance(groups),
         }
@@ -55,4 +55,16 @@ function accuracyOf(passed: number, scored: number, clusters: number[][]): NonNu
   if (clusters.every((c) => c.length === 1)) return { passed, scored, rate, ci: wilsonInterval(passed, scored), method: 'wilson', designEffect: null };
   const clustered = clusteredProportionInterval(clusters)!;
   return { passed, scored, rate, ci: clustered.ci, method: 'wilson-clustered', designEffect: clustered.designEffect };
+}
+
+/**
+ * Row-clustered bootstrap CI of the mean score. When every score is 0 or every score is 1 the
+ * bootstrap has nothing to resample and would print a zero-width interval; scores live in [0, 1], so
+ * the Wilson interval of that many rows (one observation per row, the conservative count) is used.
+ */
+function scoreCi(sums: number[], groups: number[][], random: Random, resamples: number): Interval | null {
+  const ci = bootstrapClusterMeanCi(sums, groups.map((g) => g.length), { random, resamples });
+  const all = groups.flat();
+  const edge = all.every((x) => x === 0) ? 0 : all.every((x) => x === 1) ? 1 : null;
+  return edge === null ? ci : wilsonInterval(edge * groups.length, groups.length);
 }

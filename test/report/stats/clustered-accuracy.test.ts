@@ -69,3 +69,14 @@ describe('clustered accuracy interval', () => {
     expect(single).toMatchObject({ method: 'wilson', designEffect: null, ci: wilsonInterval(20, 30) });
   });
 });
+
+test('a mean score of exactly 1 (or 0) gets the Wilson interval of its rows, not a zero-width bootstrap', () => {
+  const b = createSummaryBuilder({ resamples: 50 });
+  b.add(runStart([target('a')], { repeats: 2 }));
+  for (let row = 0; row < 10; row++) for (let r = 0; r < 2; r++) b.add(ok({ target: 'a', row: `r${row}`, repeat: r }));
+  b.add(runEnd());
+  const score = b.finish().targets[0]!.score!;
+  expect(score.mean).toBe(1);
+  expect(score.ci).toEqual(wilsonInterval(10, 10));
+  expect(score.ci!.low).toBeLessThan(1);
+});
