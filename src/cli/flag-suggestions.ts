@@ -26,3 +26,12 @@ export function unknownFlagMessage(message: string, options: KnownOptions, argv:
     })
     .join('\n');
 }
+
+/** yargs' "Not enough non-option arguments: got 0, need at least 2", with the command and where to look. */
+export function missingArgumentsMessage(message: string, argv: readonly string[]): string | undefined {
+  const match = /^Not enough non-option arguments: got (\d+), need at least (\d+)$/.exec(message);
+  if (match === null) return undefined;
+  const command = argv.find((arg) => !arg.startsWith('-')) ?? '';
+  const needed = Number(match[2]);
+  return `${command}: expected ${needed} argument${needed === 1 ? '' : 's'}, got ${match[1]}; batchbench ${command} --help shows ${needed === 1 ? 'it' : 'them'} with examples`;
+}

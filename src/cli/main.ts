@@ -16,7 +16,7 @@ import { runEmulatorCommand } from './commands/emulator.ts';
 import { mergeCommand } from './commands/merge.ts';
 import { compareCommand } from './commands/compare.ts';
 import { initCommand } from './commands/init.ts';
-import { unknownFlagMessage, type KnownOptions } from './flag-suggestions.ts';
+import { missingArgumentsMessage, unknownFlagMessage, type KnownOptions } from './flag-suggestions.ts';
 import { EXIT, processInterrupt, type CliIo } from './io.ts';
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -235,7 +235,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .fail((message, error) => {
       if (error) throw error;
       // yargs knows the options of the command being parsed at this point, so a typo gets a suggestion.
-      throw new UsageError(unknownFlagMessage(message, (parser as unknown as { getOptions(): KnownOptions }).getOptions(), argv) ?? message);
+      throw new UsageError(unknownFlagMessage(message, (parser as unknown as { getOptions(): KnownOptions }).getOptions(), argv) ?? missingArgumentsMessage(message, argv) ?? message);
     });
 
   await parser.parseAsync();

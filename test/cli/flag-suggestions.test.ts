@@ -3,7 +3,7 @@
  * a stray word is called an argument, and a flag with no near match points at --help.
  */
 import { describe, expect, test } from 'vitest';
-import { unknownFlagMessage } from '../../src/cli/flag-suggestions.ts';
+import { missingArgumentsMessage, unknownFlagMessage } from '../../src/cli/flag-suggestions.ts';
 import { editDistance } from '../../src/internal/did-you-mean.ts';
 
 const OPTIONS = { key: { help: true, version: true, dataset: true, d: true, quiet: true, 'save-baseline': true, concurrency: true } };
@@ -22,6 +22,11 @@ describe('unknownFlagMessage', () => {
 
   test('other yargs messages are left alone', () => {
     expect(unknownFlagMessage('Missing required argument: out', OPTIONS, [])).toBeUndefined();
+  });
+
+  test('missing positional arguments name the command and point at its help', () => {
+    expect(missingArgumentsMessage('Not enough non-option arguments: got 1, need at least 2', ['batch', 'status'])).toBe('batch: expected 2 arguments, got 1; batchbench batch --help shows them with examples');
+    expect(missingArgumentsMessage('Unknown argument: x', ['batch'])).toBeUndefined();
   });
 
   test('a swap of two adjacent letters is one edit', () => {
