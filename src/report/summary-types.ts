@@ -197,6 +197,10 @@ export interface TargetSummary {
   readonly score: ScoreSummary | null;
   readonly scorers: readonly ScorerSummary[];
   readonly latency: LatencySummary;
+  /** `'batch'`: cells ran through Global Batch; latency stays empty and `turnaround` holds submit → result. */
+  readonly mode?: 'batch';
+  /** Batch turnaround (submit → results collected) of successful cells; never mixed into latency. @unit milliseconds */
+  readonly turnaround?: LatencyStats | null;
   readonly throughput: ThroughputSummary | null;
   readonly rate: RateSummary | null;
   readonly goodput: GoodputSummary | null;

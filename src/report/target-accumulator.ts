@@ -42,6 +42,7 @@ export class TargetAccumulator {
   readonly timeline: TimelineEvent[] = [];
 
   readonly #info: TargetInfo | undefined;
+  readonly #turnaround: number[] = [];
   readonly #slo: Slo;
   readonly #latency = { logical: [] as number[], itl: [] as number[], tpot: [] as number[], queue: [] as number[], retryWait: [] as number[] };
   /** Waits of cells whose result has not arrived yet, by key: queue (attempt 1) and between attempts. */
@@ -149,6 +150,7 @@ export class TargetAccumulator {
         itl: latencyStats(this.#latency.itl, seed('itl'), resamples),
         tpot: latencyStats(this.#latency.tpot, seed('tpot'), resamples),
       },
+      ...(this.#info?.mode === 'batch' ? { mode: 'batch' as const, turnaround: latencyStats(this.#turnaround, seed('turnaround'), resamples) } : {}),
       throughput: spanMs > 0 ? { spanMs, outputTokensPerSec: (this.#tokens.completion * 1000) / spanMs, requestsPerSec: (c.billable * 1000) / spanMs } : null,
       rate: rateSummary(this.#attemptEvents.length > 0 ? this.#attemptEvents : this.#resultEvents, spanMs),
       goodput: this.#slo && c.sloTotal > 0
@@ -172,12 +174,16 @@ export class TargetAccumulator {
       this.#counts.cached++;
       return;
     }
+    // A batch cell's time is its job's turnaround, not a request latency: it never enters latency stats.
+    if (this.#info?.mode === 'batch') this.#turnaround.push(record.timing.endMs);
     const latency = resultLatency(record);
-    this.e2eValues.push(latency.e2eMs);
-    this.#latency.logical.push(latency.logicalMs);
-    if (latency.ttftMs !== null) this.ttftValues.push(latency.ttftMs);
-    if (latency.itlMs !== null) this.#latency.itl.push(latency.itlMs);
-    if (latency.tpotMs !== null) this.#latency.tpot.push(latency.tpotMs);
+    if (this.#info?.mode !== 'batch') this.e2eValues.push(latency.e2eMs);
+    if (this.#info?.mode !== 'batch') {
+      this.#latency.logical.push(latency.logicalMs);
+      if (latency.ttftMs !== null) this.ttftValues.push(latency.ttftMs);
+      if (latency.itlMs !== null) this.#latency.itl.push(latency.itlMs);
+      if (latency.tpotMs !== null) this.#latency.tpot.push(latency.tpotMs);
+    }
     const usage = record.usage;
     this.#counts.billable++;
     this.#tokens.prompt += usage.promptTokens;

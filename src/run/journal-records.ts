@@ -2,6 +2,7 @@
  * Journal records built from scheduler events, and outcomes rebuilt from journal records (resume).
  */
 import { redactText } from '../internal/redact.ts';
+import { tierPrice } from './batch/tier-price.ts';
 import type { AttemptEvent, AttemptRecord, Completion, ModelParams, Outcome, ResolvedTarget, RunStartRecord, TargetInfo, TargetSettings } from '../types.ts';
 import type { PreparedRun } from './prepare-run.ts';
 
@@ -115,7 +116,8 @@ function targetInfo(t: ResolvedTarget): TargetInfo {
   return {
     name: t.name,
     api: t.api,
-    ...(t.price ? { price: t.price } : {}),
+    // Batch and Flex targets are priced at their tier (price.batch / price.flex × the online price).
+    ...(t.price ? { price: tierPrice(t) ?? t.price } : {}),
     ...(t.params.maxOutputTokens === undefined ? {} : { maxOutputTokens: t.params.maxOutputTokens }),
     deployments: t.deployments.map((d) => ({ id: d.id, baseURL: d.baseURL, deployment: d.deployment })),
     settings: targetSettings(t.params),

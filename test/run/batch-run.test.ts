@@ -75,6 +75,18 @@ describe('online and batch targets in one run', () => {
     const kinds = new Set(all.map((x) => x.kind));
     for (const k of ['batch-file', 'batch-job', 'batch-status', 'batch-collected']) expect(kinds.has(k)).toBe(true);
     expect(all.filter((x) => x.kind === 'batch-status').map((x) => x.status)).toContain('completed');
+    // The report: the batch target shows turnaround, never latency or TTFT, and cost at half price.
+    const report = JSON.parse(await readFile(join(r.runDir!, 'report.json'), 'utf8'));
+    const batchSummary = report.targets.find((t: { target: string }) => t.target === 'offline');
+    const onlineSummary = report.targets.find((t: { target: string }) => t.target === 'online');
+    expect(batchSummary.mode).toBe('batch');
+    expect(batchSummary.turnaround.count).toBe(okBatch.length);
+    expect(batchSummary.latency.e2e).toBeNull();
+    expect(batchSummary.latency.ttft).toBeNull();
+    expect(onlineSummary.latency.e2e).not.toBeNull();
+    expect(onlineSummary.turnaround).toBeUndefined();
+    expect(batchSummary.cost.price).toEqual({ input: 0.5, output: 2 });
+    expect(batchSummary.cost.total).toBeCloseTo(okBatch.reduce((sum, x) => sum + x.cost, 0), 12);
     // No online attempt records for batch cells: they never went through the scheduler.
     expect(all.some((x) => x.kind === 'attempt' && x.target === 'offline')).toBe(false);
   });
