@@ -6,7 +6,6 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Reporter } from '../types.ts';
-import { forwardRecords } from './forward-records.ts';
 import { renderReportHtml } from './html/template.ts';
 import { createReportExtras } from './html/report-extras.ts';
 import { buildViewModel } from './html/view-model.ts';
@@ -17,21 +16,12 @@ import type { SharedSummary } from './shared-summary.ts';
 export const HTML_FILE = 'report.html';
 
 export function createHtmlReporter(options: ReporterOptions, summary: SharedSummary): Reporter {
-  const forward = forwardRecords(summary);
   const extras = createReportExtras();
   return {
     name: 'html',
-    ...forward,
-    onRunStart(record) {
-      extras.addStart(record);
-      return forward.onRunStart(record);
-    },
-    onResult(record) {
-      extras.addResult(record);
-      return forward.onResult(record);
-    },
-    async onRunEnd(end) {
-      summary.add(end);
+    onRunStart: (record) => extras.addStart(record),
+    onResult: (record) => extras.addResult(record),
+    async onRunEnd() {
       const model = buildViewModel(summary.finish(), summary.rows(), summary.cellsSeen(), options.baseline, extras.finish());
       await writeFileAtomic(join(options.outDir, HTML_FILE), renderReportHtml(model, await loadChartJs()));
     },

@@ -1,7 +1,6 @@
 /** report.json: the RunSummary (see summary-types.ts), for other tools and baselines. */
 import { join } from 'node:path';
 import type { Reporter } from '../types.ts';
-import { forwardRecords } from './forward-records.ts';
 import { writeFileAtomic } from './output-files.ts';
 import type { ReporterOptions } from './reporter-options.ts';
 import type { SharedSummary } from './shared-summary.ts';
@@ -11,9 +10,7 @@ export const JSON_FILE = 'report.json';
 export function createJsonReporter(options: ReporterOptions, summary: SharedSummary): Reporter {
   return {
     name: 'json',
-    ...forwardRecords(summary),
-    async onRunEnd(end) {
-      summary.add(end);
+    async onRunEnd() {
       await writeFileAtomic(join(options.outDir, JSON_FILE), `${JSON.stringify(summary.finish(), null, 2)}\n`);
     },
   };

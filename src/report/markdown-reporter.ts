@@ -5,7 +5,6 @@ import type { Reporter } from '../types.ts';
 import { writeFileAtomic } from './output-files.ts';
 import { renderMarkdown } from './render-markdown.ts';
 import type { ReporterOptions } from './reporter-options.ts';
-import { forwardRecords } from './forward-records.ts';
 import type { SharedSummary } from './shared-summary.ts';
 
 export const MARKDOWN_FILE = 'summary.md';
@@ -13,9 +12,7 @@ export const MARKDOWN_FILE = 'summary.md';
 export function createMarkdownReporter(options: ReporterOptions, summary: SharedSummary): Reporter {
   return {
     name: 'markdown',
-    ...forwardRecords(summary),
-    async onRunEnd(end) {
-      summary.add(end);
+    async onRunEnd() {
       const text = renderMarkdown(summary.finish(), options.baseline);
       await writeFileAtomic(join(options.outDir, MARKDOWN_FILE), text);
       const stepSummary = options.env?.GITHUB_STEP_SUMMARY;

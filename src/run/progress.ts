@@ -1,7 +1,13 @@
 /**
  * Live progress: on a TTY a single redrawn bar (done/total, req/s, ETA, 429s, errors); elsewhere (CI,
  * pipes, CI=true) a plain line every few seconds, so logs stay readable.
+ *
+ * It counts the journal records the run feeds its reporters (`observe`), including an earlier session's
+ * records on --resume, so done, errors and attempts cover the whole run and its attempt count is the
+ * summary's (candidate attempts; judge calls are not counted). Rate and ETA use this session's records.
  */
+import type { JournalRecord } from '../types.ts';
+
 export interface ProgressOptions {
   readonly total: number;
   readonly tty: boolean;
@@ -12,25 +18,28 @@ export interface ProgressOptions {
 }
 
 export interface Progress {
-  settled(failed: boolean): void;
-  attempt(quota429: boolean): void;
+  /** Counts one journal record (results and candidate attempts; other kinds are ignored). */
+  observe(record: JournalRecord): void;
+  /** Records observed before this call are an earlier session's: they count, but not towards the rate. */
+  begin(): void;
   stop(): void;
 }
 
 export function createProgress(options: ProgressOptions): Progress {
   const now = options.now ?? (() => performance.now());
-  const started = now();
+  let started = now();
+  let doneBefore = 0;
   let done = 0;
   let failed = 0;
   let attempts = 0;
   let throttled = 0;
   let lastDraw = 0;
-  let lastText = '';
+  let lastCounts = '';
   const interval = options.intervalMs ?? (options.tty ? 150 : 5000);
 
   const render = (): string => {
     const elapsedS = Math.max(0.001, (now() - started) / 1000);
-    const rate = done / elapsedS;
+    const rate = (done - doneBefore) / elapsedS;
     const eta = rate > 0 ? (options.total - done) / rate : Number.NaN;
     const pct = options.total > 0 ? Math.floor((100 * done) / options.total) : 100;
     const parts = [
@@ -47,12 +56,14 @@ export function createProgress(options: ProgressOptions): Progress {
     return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${parts.join(' · ')}`;
   };
 
+  const counts = () => `${done}/${failed}/${attempts}/${throttled}`;
   const maybeDraw = (force = false) => {
     const t = now();
     if (!force && t - lastDraw < interval) return;
     lastDraw = t;
-    lastText = render();
-    options.write(options.tty ? `\r\x1b[2K${lastText}` : `${lastText}\n`);
+    lastCounts = counts();
+    const text = render();
+    options.write(options.tty ? `\r\x1b[2K${text}` : `${text}\n`);
   };
 
   // Plain mode also needs a heartbeat when nothing settles for a while (long 429 pauses).
@@ -60,20 +71,26 @@ export function createProgress(options: ProgressOptions): Progress {
   timer?.unref();
 
   return {
-    settled(isFailed) {
-      done++;
-      if (isFailed) failed++;
-      maybeDraw();
+    observe(record) {
+      if (record.kind === 'result') {
+        done++;
+        if (record.status === 'failed') failed++;
+        maybeDraw();
+      } else if (record.kind === 'attempt' && record.role !== 'judge') {
+        attempts++;
+        if (record.outcome === 'quota') throttled++;
+      }
     },
-    attempt(isQuota429) {
-      attempts++;
-      if (isQuota429) throttled++;
+    begin() {
+      doneBefore = done;
+      started = now();
     },
     stop() {
       if (timer) clearInterval(timer);
       const text = render();
       if (options.tty) options.write(`\r\x1b[2K${text}\n`);
-      else if (text !== lastText) options.write(`${text}\n`);
+      // The closing line only when a count changed since the last line (its rate alone is no news).
+      else if (counts() !== lastCounts) options.write(`${text}\n`);
     },
   };
 }

@@ -20,7 +20,6 @@ import type {
   Reporter,
   Outcome,
   ResultRecord,
-  ResultSink,
   RunEndRecord,
   Scheduler,
   SchedulerStats,
@@ -35,7 +34,7 @@ import { createJudge, type Judge } from './judge.ts';
 import { scoreOutcome } from './score-outcome.ts';
 import { createProgress, type Progress } from './progress.ts';
 import type { ResponseCache } from './response-cache.ts';
-import { runReporters } from '../report/registry.ts';
+import { createReportFeed } from '../report/report-feed.ts';
 import { startBatchLanes } from './batch/start-batch-lanes.ts';
 
 export type { RunTally } from './run-tally.ts';
@@ -121,40 +120,43 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
 
   const tally: RunTally = { ok: 0, failed: 0, byReason: {}, blocked: new Map() };
   const progress: Progress | undefined = options.progressWrite
-    ? createProgress({ total: prepared.rowCount * config.repeats * config.targets.length - (options.resume?.completed.size ?? 0), tty: options.tty, write: options.progressWrite })
+    ? createProgress({ total: prepared.rowCount * config.repeats * config.targets.length, tty: options.tty, write: options.progressWrite })
     : undefined;
 
-  const write = serialWriter(journal);
+  // One serial chain: each record is appended to the journal, then folded and fanned out to the
+  // reporters (report-feed.ts), in journal order — the same function `batchbench report DIR` applies.
+  const feed = createReportFeed(options.reporters.reporters, options.runDir);
+  let chain: Promise<void> = Promise.resolve();
+  const record = (entry: JournalRecord, toJournal = true): Promise<void> => {
+    chain = chain.then(async () => {
+      if (toJournal) await journal.write(entry);
+      progress?.observe(entry);
+      await feed.push(entry);
+    });
+    return chain;
+  };
   const resume = options.resume;
+  let seededStart = false;
   if (resume?.seed) {
-    let seededStart = false;
-    for await (const record of resume.seed()) {
-      if (record.kind === 'run-end') continue;
-      if (record.kind === 'run-start') {
+    for await (const entry of resume.seed()) {
+      // A resumed journal already holds its run-start; a new directory (--retry-errors) copies all of it.
+      if (entry.kind === 'run-start') {
         if (seededStart) continue;
         seededStart = true;
       }
-      if (resume.writeSeed) await write(record);
-      await report(options.reporters, record, options.runDir);
+      await record(entry, Boolean(resume.writeSeed));
     }
-    if (!seededStart) {
-      await write(start);
-      await report(options.reporters, start, options.runDir);
-    }
-  } else {
-    await write(start);
-    await report(options.reporters, start, options.runDir);
   }
+  progress?.begin();
+  if (!seededStart) await record(start);
+  const write = (entry: JournalRecord) => record(entry);
 
   const judge: Judge | undefined = config.judgeTargets.length
     ? createJudge(
         config.judgeTargets.map((t) => ({ name: t.name, deployments: handlesOf(t.name, true), estimateCost: prepared.estimateCost(t.params), resolved: t })),
         {
           cache: options.cache,
-          onCached: async (record) => {
-            await write(record);
-            await report(options.reporters, record, options.runDir);
-          },
+          onCached: (entry) => record(entry),
         },
       )
     : undefined;
@@ -190,26 +192,24 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
 
   const onAttempt = async (event: AttemptEvent) => {
     // Judge calls are journaled as attempts of their own kind (role 'judge'): measured, never the candidate's.
-    const record = judge?.owns(event.item) ? judgeAttemptRecord(event, judge.judgedBy(event.item)) : attemptRecord(event);
-    if (record.role !== 'judge') progress?.attempt(record.outcome === 'quota');
-    await write(record);
-    await report(options.reporters, record, options.runDir);
+    await record(judge?.owns(event.item) ? judgeAttemptRecord(event, judge.judgedBy(event.item)) : attemptRecord(event));
   };
 
   // Scores a settled cell and records it. Aborted cells get no final record: they are not done, and
   // a resume sends them again.
+  // A request abandoned by a second Ctrl-C or the grace timeout fails with category 'aborted' (reason
+  // 'fatal'): it is just as undone as an interrupted one, so it gets no final record either.
+  const stopping = () => options.signal.aborted || options.hardSignal?.aborted === true;
   const settle = async (item: WorkItem, outcome: Outcome, cached = false): Promise<void> => {
-    if (outcome.status === 'failed' && outcome.reason === 'aborted') return;
+    if (outcome.status === 'failed' && (outcome.reason === 'aborted' || (outcome.error.category === 'aborted' && stopping()))) return;
     const target = targetsByName.get(item.target)!;
     const cellJudge = judge?.forCell(item.key);
     const scored = await scoreOutcome(item, outcome, { scorers: prepared.scorers, target, signal: options.signal, judge: cellJudge?.call, judgeFor: cellJudge?.callFor, pass: config.pass });
     // Grading cut short by Ctrl-C is no verdict: no final record, so --resume grades the recovered answer.
     if (options.signal.aborted && scored.status === 'ok' && scored.scores.some((s) => s.status === 'error')) return;
-    const record: ResultRecord = cached ? { ...scored, cached: true } : scored;
-    countResult(tally, record, outcome);
-    progress?.settled(record.status === 'failed');
-    await write(record);
-    await report(options.reporters, record, options.runDir);
+    const result: ResultRecord = cached ? { ...scored, cached: true } : scored;
+    countResult(tally, result, outcome);
+    await record(result);
     if (!cached && outcome.status === 'ok' && options.cache) await options.cache.store(target, outcome.deploymentId, item.input, outcome.completion).catch(() => undefined);
   };
 
@@ -273,9 +273,11 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
   }
   progress?.stop();
   const end: RunEndRecord = { v: 1, kind: 'run-end', endedAt: new Date(clock.now()).toISOString(), reason, stats };
-  await write(end);
+  await record(end);
   await journal.close();
-  await report(options.reporters, end, options.runDir);
+  for (const failure of await feed.finish()) {
+    options.reporters.errors.push(`reporter ${failure.reporter} failed in ${failure.hook}: ${(failure.error as Error)?.message ?? String(failure.error)}`);
+  }
   return { runDir: options.runDir, end, tally };
 }
 
@@ -285,21 +287,6 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
 export interface ReporterSet {
   readonly reporters: readonly Reporter[];
   readonly errors: string[];
-}
-
-async function report(set: ReporterSet, record: JournalRecord, runDir: string): Promise<void> {
-  for (const failure of await runReporters(set.reporters, record, runDir)) {
-    set.errors.push(`reporter ${failure.reporter} failed in ${failure.hook}: ${(failure.error as Error)?.message ?? String(failure.error)}`);
-  }
-}
-
-/** Journal writes from concurrent callbacks are serialised so lines never interleave. */
-function serialWriter(sink: ResultSink): (record: Parameters<ResultSink['write']>[0]) => Promise<void> {
-  let chain: Promise<void> = Promise.resolve();
-  return (record) => {
-    chain = chain.then(() => sink.write(record));
-    return chain;
-  };
 }
 
 /** Counts what a lane pulls, lets `divert` answer a cell without the scheduler, and notes exhaustion. */
