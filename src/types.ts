@@ -118,7 +118,6 @@ export interface ResolvedTarget {
   readonly mode?: 'batch';
   readonly batch?: BatchSettings;
   readonly serviceTier?: 'flex';
-  readonly flexFallback?: 'standard';
   /** One deployment, or a pool of several serving the same model. */
   readonly deployments: readonly ResolvedDeployment[];
 }

@@ -87,8 +87,6 @@ export interface TargetSpec {
   optIn?: boolean;
   /** `'flex'` sends `service_tier: 'flex'` (cheaper, may 429 for lack of capacity). */
   serviceTier?: 'flex';
-  /** With serviceTier 'flex': retry a flex capacity 429 at the standard tier and record which tier answered. */
-  flexFallback?: 'standard';
   /** One deployment, or a pool of several serving the same model. */
   deployments: DeploymentSpec[];
 }

@@ -103,7 +103,6 @@ function targetSchema(context: DeploymentCheckContext) {
       .optional(),
     serviceTier: z.enum(['flex'], { error: 'expected "flex"' }).optional(),
     optIn: z.boolean({ error: 'expected true or false' }).optional(),
-    flexFallback: z.enum(['standard'], { error: 'expected "standard"' }).optional(),
     deployments: z
       .array(deploymentSchema(context), { error: 'expected an array of deployments' })
       .min(1, { error: 'expected at least one deployment' }),

@@ -57,7 +57,6 @@ function resolveTarget(target: ParsedTarget, context: TargetResolveContext): Res
         } }
       : {}),
     ...(target.serviceTier === undefined ? {} : { serviceTier: target.serviceTier }),
-    ...(target.flexFallback === undefined ? {} : { flexFallback: target.flexFallback }),
     deployments: target.deployments.map((deployment) => resolveDeployment(target.name, deployment, context)),
   };
 }
