@@ -126,7 +126,7 @@ function build(start: RunStartRecord | null, end: RunEndRecord | null, targets: 
     pass: start?.pass ?? 'all',
     judging,
     totalCost: costs.length ? costs.reduce((a, b) => a + b, 0) : null,
-    warnings: runWarnings(summaries, start?.targets ?? []),
+    warnings: runWarnings(summaries, start?.targets ?? [], judging),
     series: chartSeries(targets, runStartMs, runEndMs),
     methods: {
       percentiles: 'R-7 linear interpolation (Hyndman & Fan type 7)',

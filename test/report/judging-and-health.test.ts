@@ -44,6 +44,16 @@ describe('judging', () => {
       attempts: 2, cached: 1, tokens: { prompt: 1000, completion: 10, reasoning: 0, cached: 0 }, cost: (1000 * 10 + 10 * 20) / 1e6,
     });
     expect(summary.totalCost).toBeCloseTo(cand.cost!.total + summary.judging!.cost!, 15);
+    expect(summary.warnings).toEqual([]); // the failed judge attempt was retried: nothing is unscored
+  });
+
+  test('judge failures that left cells unscored are named', () => {
+    const unscoredCell: ResultOk = { ...ok({ target: 'cand', row: 'r2', passed: false }), scores: [{ scorer: 'llm-judge', status: 'error', error: 'judge call failed (fatal): 401' }], scoring: 'unscored' };
+    const withUnscored = summarize([...records.slice(0, -1), unscoredCell, runEnd()]);
+    expect(withUnscored.warnings).toEqual([
+      "judge judge: 1 of 2 attempts failed; a cell whose grading failed is unscored, not failed (see the journal's judge attempts for the cause).",
+      'cand: 1 answer unscored (a scorer or judge errored); accuracy is over the 1 scored.',
+    ]);
   });
 
   test('every text report has the Judging line and names the pass rule', () => {
