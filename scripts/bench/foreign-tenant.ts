@@ -2,7 +2,8 @@
  * An unseen tenant sharing a deployment's quota (scenario S3): plain HTTP requests, paced to use at most
  * a share of the TPM, invisible to the scheduler except through 429s and `remaining-*` headers. It
  * competes for the same windows, so it often gets less than its share (a 429 sends it to the back of the
- * window); the bound therefore uses what it was really admitted (`admissions`), not the share.
+ * window); the bound therefore uses what it was really admitted (`admissions`), not the share. The
+ * quick bench checks both: admitted > 0 and ≤ the paced share (+ its first request).
  */
 import type { Clock } from '../../src/internal/clock.ts';
 

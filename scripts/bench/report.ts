@@ -40,6 +40,11 @@ export interface ScenarioReport {
   readonly client_cpu_us_per_attempt: number;
   readonly fairness_skew: number;
   readonly wall_s: number;
+  /**
+   * Unseen tenants (S3): the share of the deployment's TPM each was really admitted over our makespan,
+   * beside the share it paces itself to (at most). The bound uses the admissions, not the share.
+   */
+  readonly foreign: readonly { deployment: string; paced_share: number; admitted_share: number }[];
   readonly baselines: readonly BaselineReport[];
 }
 
@@ -84,6 +89,12 @@ export function scenarioReport(scenario: Scenario, bound: { boundMs: number; gro
     client_cpu_us_per_attempt: round(ours.clientCpuPerAttemptUs, 0),
     fairness_skew: ours.fairnessSkew,
     wall_s: s(ours.wallMs),
+    foreign: scenario.foreign.map((f) => {
+      const tpm = scenario.targets.flatMap((t) => t.members).find((m) => m.name === f.deployment)?.tpm ?? 0;
+      const tokens = ours.foreign.filter((x) => x.deployment === f.deployment).flatMap((x) => x.admissions).reduce((sum, a) => sum + a.tokens, 0);
+      const minutes = ours.makespanMs / 60_000;
+      return { deployment: f.deployment, paced_share: f.share, admitted_share: round(tpm > 0 && minutes > 0 ? tokens / (tpm * minutes) : 0) };
+    }),
     baselines: others.map((o) => ({
       name: o.name,
       ratio_vs_ours: round(o.makespanMs / ours.makespanMs),

@@ -20,5 +20,12 @@ describe('quick bench', () => {
     expect(report.weakest_group_ratio).toBe(Math.min(...report.groups.map((g) => g.ratio)));
     expect(report.attempts).toBeGreaterThanOrEqual(300);
     expect(report.baselines).toEqual([]);
+    // S3's tenant really competes (it was admitted something) and never takes more than it paces to
+    // (+ one 2,001-token request per makespan, its first at t = 0)
+    for (const tenant of report.foreign) {
+      expect(tenant.admitted_share).toBeGreaterThan(0);
+      expect(tenant.admitted_share).toBeLessThanOrEqual(tenant.paced_share + 2_001 / ((tenant.deployment === 'gpt4o-a' ? 34_000 : 68_000) * (report.makespan_s / 60)));
+    }
+    expect(report.foreign.length).toBe(id === 'S3' ? 2 : 0);
   });
 });
