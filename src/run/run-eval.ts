@@ -73,6 +73,8 @@ export interface RunEvalOptions {
   };
   /** Called once the run directory and journal exist (the CLI writes the run manifest here). */
   readonly onStart?: () => Promise<void>;
+  /** How the user continues this run, for printed hints. @default `batchbench eval --resume <runDir>` */
+  readonly resumeCommand?: string;
   /** Opt-in response cache (`--cache`). */
   readonly cache?: ResponseCache;
 }
@@ -261,7 +263,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
     const batch = startBatchLanes({ lanes: trackedLanes, targets: targetsByName, deps, clock, signal: options.signal, runDir: options.runDir, resume: Boolean(options.resume), settle: (item, outcome) => track(settle(item, outcome)), write, ...(options.progressWrite ? { progress: options.progressWrite } : {}) });
     stats = await scheduler.run(batch.online, { onAttempt, onSettled }, options.signal);
     const leftRunning = await batch.done;
-    if (leftRunning.length > 0) options.progressWrite?.(`${leftRunning.length} batch job(s) left running; resume with: batchbench eval --resume ${options.runDir}\n`);
+    if (leftRunning.length > 0) options.progressWrite?.(`${leftRunning.length} batch job(s) left running; resume with: ${options.resumeCommand ?? `batchbench eval --resume ${options.runDir}`}\n`);
     await Promise.all(pendingScores);
     if (options.signal.aborted) reason = 'aborted';
   } catch (error) {

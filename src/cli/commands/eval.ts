@@ -24,6 +24,7 @@ import type { EmbeddedEmulator } from '../embedded-emulator.ts';
 import { startConfiguredEmulator } from '../emulator-settings.ts';
 import { blockedTargetLines } from '../blocked-cause.ts';
 import { EXIT, type CliIo } from '../io.ts';
+import { jsonOutput, resumeCommand } from '../eval-output.ts';
 import { closeBaselineTracking, openBaselineTracking } from './compare.ts';
 import { writeBaselineInput } from '../../run/baseline-input.ts';
 
@@ -79,7 +80,8 @@ export async function evalCommand(args: EvalArgs, io: CliIo): Promise<number> {
           ...(args.limit === undefined ? {} : { limit: args.limit }),
           ...(args.repeats === undefined ? {} : { repeats: args.repeats }),
         };
-    const withFlags: CliOverrides = { ...overrides, ...(args.concurrency === undefined ? {} : { concurrency: args.concurrency }), ...(args.out ? { outDir: args.out } : {}) };
+    // `--out` names the run directory only: baselines and the cache stay under the config's outDir.
+    const withFlags: CliOverrides = { ...overrides, ...(args.concurrency === undefined ? {} : { concurrency: args.concurrency }) };
     const env = configured.env;
     const config = resolveConfig(loaded.config, withFlags, {
       file: loaded.file,
@@ -97,7 +99,9 @@ export async function evalCommand(args: EvalArgs, io: CliIo): Promise<number> {
     // A resumed run keeps comparing with (and saving) the baseline it was started with.
     const baselineRef = args.baseline ?? (args.resume ? manifest?.baseline : undefined);
     const saveBaselineRef = args.saveBaseline ?? (args.resume ? manifest?.saveBaseline : undefined);
-    const tracking = await openBaselineTracking({ baseline: baselineRef, saveBaseline: saveBaselineRef }, config, io);
+    // With --json, stdout carries the one JSON document: every other line goes to stderr.
+    const out: CliIo = args.json ? { ...io, stdout: io.stderr, stderr: io.stderr, interrupt: io.interrupt } : io;
+    const tracking = await openBaselineTracking({ baseline: baselineRef, saveBaseline: saveBaselineRef }, config, out);
     const shardText = manifest?.overrides.shard ?? args.shard;
     const shard = shardText ? parseShard(shardText) : undefined;
     const prepared = await prepareRun(config, { cwd: io.cwd, datasetsDir: io.datasetsDir, ...(shard ? { includeRow: inShard(shard) } : {}) });
@@ -147,6 +151,7 @@ export async function evalCommand(args: EvalArgs, io: CliIo): Promise<number> {
         hardSignal: abort.hardSignal,
         emulator: emulatorOnly,
         reporters,
+        resumeCommand: resumeCommand(io.env, runDir),
         tty: io.isTTY,
         ...(args.quiet || args.json ? {} : { progressWrite: io.stderr }),
         ...(args.scheduler ? { scheduler: args.scheduler } : {}),
@@ -161,7 +166,7 @@ export async function evalCommand(args: EvalArgs, io: CliIo): Promise<number> {
       result = await runEval(options);
     } catch (error) {
       // A bug mid-run: the journal so far is intact, so say where it is and how to continue.
-      if (!(error instanceof BenchError)) io.stderr(`the run's journal is in ${runDir}; resume with: batchbench eval --resume ${runDir}\n`);
+      if (!(error instanceof BenchError)) io.stderr(`the run's journal is in ${runDir}; resume with: ${resumeCommand(io.env, runDir)}\n`);
       throw error;
     } finally {
       abort.dispose();
@@ -169,18 +174,19 @@ export async function evalCommand(args: EvalArgs, io: CliIo): Promise<number> {
 
     for (const problem of reporters.errors) io.stderr(`warning: ${problem}\n`);
     const completed = result.end.reason === 'completed' && result.tally.blocked.size === 0;
-    const baselineVerdict = tracking ? await closeBaselineTracking(tracking, completed, io) : { regressed: false };
+    const baselineVerdict = tracking ? await closeBaselineTracking(tracking, completed, out) : { regressed: false };
     const summary = await readSummary(runDir);
     const gates = summary ? evaluateThresholds(summary, config.thresholds, result.tally.blocked) : { failures: ['report.json was not written; thresholds could not be checked'] };
     if (args.json) {
       const blocked = Object.fromEntries([...result.tally.blocked].map(([k, v]) => [k, [...v]]));
-      io.stdout(`${JSON.stringify({ runDir, reason: result.end.reason, ok: result.tally.ok, failed: result.tally.failed, blocked, thresholdFailures: gates.failures })}\n`);
+      const regression = tracking?.label === undefined ? null : { baseline: tracking.label, regressed: baselineVerdict.regressed };
+      io.stdout(`${JSON.stringify(jsonOutput({ runDir, reason: result.end.reason, ok: result.tally.ok, failed: result.tally.failed, blocked, thresholdFailures: gates.failures, regression, summary: summary ?? null }))}\n`);
     }
     // The cause first (a wrong key, a missing deployment), then the gates it made fail.
     for (const line of await blockedTargetLines(runDir, config, result.tally.blocked)) io.stderr(`${line}\n`);
     for (const failure of gates.failures) io.stderr(`threshold failed: ${failure}\n`);
-    if (result.end.reason === 'aborted') io.stderr(`interrupted; partial reports written. Resume with: batchbench eval --resume ${runDir}\n`);
-    io.stdout(`run directory: ${runDir}\n`);
+    if (result.end.reason === 'aborted') io.stderr(`interrupted; partial reports written. Resume with: ${resumeCommand(io.env, runDir)}\n`);
+    out.stdout(`run directory: ${runDir}\n`);
     if (result.end.reason === 'aborted') return EXIT.interrupted;
     if (result.tally.blocked.size > 0 || result.end.reason === 'failed') return EXIT.incomplete;
     if (gates.failures.length > 0 || baselineVerdict.regressed) return EXIT.thresholds;
