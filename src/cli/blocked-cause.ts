@@ -18,11 +18,16 @@ const MAX_MESSAGE = 240;
 export async function blockedTargetLines(runDir: string, config: Pick<ResolvedConfig, 'targets' | 'judgeTargets'>, blocked: ReadonlyMap<string, ReadonlySet<string>>): Promise<string[]> {
   if (blocked.size === 0) return [];
   const firstError = new Map<string, { deploymentId: string; error: SerializedError }>();
+  // Cells stopped before dispatch carry no deployment; the target's failed attempts say which one it was.
+  const failedAttempt = new Map<string, string>();
   try {
     for await (const record of readJournal(join(runDir, 'journal.jsonl'))) {
+      if (record.kind === 'attempt' && record.outcome !== 'ok' && !failedAttempt.has(`${record.target}|${record.outcome}`)) failedAttempt.set(`${record.target}|${record.outcome}`, record.deploymentId);
       if (record.kind !== 'result' || record.status !== 'failed' || !blocked.has(record.target) || firstError.has(record.target)) continue;
-      if (record.error.category === undefined || !STOPPING.has(record.error.category) || !record.deploymentId) continue;
-      firstError.set(record.target, { deploymentId: record.deploymentId ?? '', error: record.error });
+      const category = record.error.category;
+      if (category === undefined || !STOPPING.has(category)) continue;
+      const deploymentId = record.deploymentId ?? failedAttempt.get(`${record.target}|${category}`);
+      if (deploymentId !== undefined) firstError.set(record.target, { deploymentId, error: record.error });
     }
   } catch {
     // No journal to read: the plain reasons below still say which target stopped and why.
@@ -33,19 +38,16 @@ export async function blockedTargetLines(runDir: string, config: Pick<ResolvedCo
     const plain = `target ${target} could not be completed: ${[...reasons].join(', ')}`;
     if (cause === undefined) return plain;
     const deployment = deployments.get(cause.deploymentId);
-    const status = cause.error.status === undefined ? cause.error.category : `HTTP ${cause.error.status} (${cause.error.category})`;
     const where = deployment === undefined ? cause.deploymentId : `${cause.deploymentId} at ${deployment.baseURL}`;
-    return `target ${target} could not be completed: ${where} answered ${status}: ${quote(cause.error.message)}; ${whatToCheck(cause.error, deployment)}`;
+    const what = cause.error.status === undefined ? `is unreachable (${cause.error.code})` : `answered HTTP ${cause.error.status} (${cause.error.category})`;
+    return `target ${target} could not be completed: ${where} ${what}: ${quote(cause.error.message)}; ${whatToCheck(cause.error, deployment)}`;
   });
 }
 
 // --- internal ---
 
-/**
- * HTTP answers that stop a target (the rest are retried or recorded per cell). A dead endpoint
- * (`connection`) never answered, so its tally reason, which names the URL and OS error, is kept as is.
- */
-const STOPPING: ReadonlySet<string> = new Set(['auth', 'not_found', 'bad_request']);
+/** Failures that stop a target (the rest are retried or recorded per cell): HTTP answers and a dead endpoint. */
+const STOPPING: ReadonlySet<string> = new Set(['auth', 'not_found', 'bad_request', 'connection']);
 
 function quote(message: string): string {
   // Provider messages start with the SDK's "401 auth (401): "; the service's own words follow.
@@ -63,6 +65,7 @@ function whatToCheck(error: SerializedError, deployment: ResolvedDeployment | un
     }
     if (deployment?.auth.kind === 'api-key') return `the key came from the environment variable ${shownName(deployment.auth.apiKeyEnv)}; check that it holds a key of this resource`;
   }
+  if (error.category === 'connection') return 'check that the URL is right and reachable from this machine (VPN, firewall, private endpoint)';
   return 'the target stopped after this error so the rest of its requests were not sent';
 }
 

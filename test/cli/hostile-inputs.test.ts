@@ -7,6 +7,8 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -167,6 +169,20 @@ describe('run-time messages of the same family', () => {
     expect(lines[0]).toMatch(/^target locked could not be completed: locked\/m at http:\/\/127\.0\.0\.1:\d+\/openai\/v1\/ answered HTTP 401 \(auth\): "Access denied[^"]*"; the key came from the environment variable MY_KEY/);
     expect(result.stderr).not.toContain('n/a');
     expect(lines.slice(1)).toEqual(['threshold failed: locked: error rate 100.0% is above the threshold 50.0%']);
+  });
+
+  test('an endpoint nobody listens on leads with the deployment, its URL and the OS error', async () => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const port = (server.address() as AddressInfo).port;
+    server.close();
+    await once(server, 'close');
+    const baseURL = `http://127.0.0.1:${port}/v1`;
+    const p = await project(`{ targets: [{ name: 'gpt-4o', api: 'chat', maxOutputTokens: 16, deployments: [{ baseURL: ${JSON.stringify(baseURL)}, deployment: 'gpt-4o', id: 'eastus', auth: { apiKeyEnv: 'DEAD_KEY' } }] }] }`);
+    const result = await p.run(['eval', '--dataset', 'qa.csv', '--quiet'], { env: { DEAD_KEY: 'k' } });
+    expect(result.code).toBe(3);
+    expect(result.stderr.split('\n')[0]).toMatch(new RegExp(`^target gpt-4o could not be completed: eastus at ${baseURL.replaceAll('.', '\\.')}/ is unreachable \\(ECONNREFUSED\\): ".*ECONNREFUSED.*"; check that the URL is right`));
   });
 
   test('a closed stdout (batchbench … | head) ends quietly: no EPIPE, no stack', async () => {
