@@ -3,13 +3,12 @@
  * A 200 whose finish reason is `content_filter` is a Completion, not an error: the filtered answer is a
  * result to score and count.
  */
-import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import type { Completion } from '../types.ts';
 import { ChatStreamAccumulator, firstChoice, isRecord, reasoningDelta } from './chat-stream.ts';
 import type { ProviderFactory } from './provider.ts';
 import { buildChatBody } from './request-body.ts';
-import { awaitStreamResponse, awaitWithResponse, buildCompletion, createSdkProvider, sdkRequestOptions, streamEndedEarly } from './sdk-provider.ts';
-import { readSseJson } from './sse.ts';
+import { awaitWithResponse, buildCompletion, createSdkProvider, sdkRequestOptions, streamEndedEarly } from './sdk-provider.ts';
 import type { AttemptContext } from './sdk-provider.ts';
 import { chatUsage } from './usage.ts';
 
@@ -39,14 +38,14 @@ async function completeChat(context: AttemptContext): Promise<Completion> {
 async function streamChat(context: AttemptContext): Promise<Completion> {
   const body = buildChatBody(context.deployment.deployment, context.target.params, context.input);
   const request = context.client.chat.completions.create(body as unknown as ChatCompletionCreateParamsStreaming, sdkRequestOptions(context));
-  const response = await awaitStreamResponse(context, request);
+  const { data: stream, response } = await awaitWithResponse(context, request);
   const chunks = new ChatStreamAccumulator(context.timer);
   try {
-    await readSseJson(response, context.watchdog.signal, (chunk) => {
+    for await (const chunk of stream as AsyncIterable<ChatCompletionChunk>) {
       context.watchdog.touch();
       chunks.add(chunk);
       if (context.timer.outputChunks > 0) context.watchdog.startIdle();
-    });
+    }
   } catch (error) {
     // After the finish reason only the usage chunk is missing: keep the answer (usage reads as 0).
     if (!chunks.finished) throw error;

@@ -3,14 +3,13 @@
  * of message items; reasoning comes from reasoning items (summaries and reasoning text). A response
  * that ends `incomplete` is a Completion with a mapped finish reason; one that ends `failed` is an error.
  */
-import type { Response as ApiResponse, ResponseCreateParamsNonStreaming, ResponseCreateParamsStreaming } from 'openai/resources/responses/responses';
+import type { Response as ApiResponse, ResponseCreateParamsNonStreaming, ResponseCreateParamsStreaming, ResponseStreamEvent } from 'openai/resources/responses/responses';
 import type { Completion } from '../types.ts';
 import { isRecord } from './chat-stream.ts';
 import type { ProviderFactory } from './provider.ts';
 import { buildResponsesBody } from './request-body.ts';
 import { failure, ResponsesStreamAccumulator } from './responses-stream.ts';
-import { awaitStreamResponse, awaitWithResponse, buildCompletion, createSdkProvider, sdkRequestOptions, streamEndedEarly } from './sdk-provider.ts';
-import { readSseJson } from './sse.ts';
+import { awaitWithResponse, buildCompletion, createSdkProvider, sdkRequestOptions, streamEndedEarly } from './sdk-provider.ts';
 import type { AttemptContext } from './sdk-provider.ts';
 import { responsesUsage } from './usage.ts';
 
@@ -39,18 +38,18 @@ async function completeResponse(context: AttemptContext): Promise<Completion> {
 async function streamResponse(context: AttemptContext): Promise<Completion> {
   const body = buildResponsesBody(context.deployment.deployment, context.target.params, context.input);
   const request = context.client.responses.create(body as unknown as ResponseCreateParamsStreaming, sdkRequestOptions(context));
-  const response = await awaitStreamResponse(context, request);
+  const { data: stream, response } = await awaitWithResponse(context, request);
   const events = new ResponsesStreamAccumulator(context.timer);
   try {
-    // Read to the end rather than stopping at the terminal event: stopping aborts the request and
+    // Read to the end rather than breaking at the terminal event: breaking aborts the request and
     // throws away a keep-alive connection the next attempt would reuse.
-    await readSseJson(response, context.watchdog.signal, (event) => {
+    for await (const event of stream as AsyncIterable<ResponseStreamEvent>) {
       context.watchdog.touch();
-      if (events.terminal) return;
+      if (events.terminal) continue;
       events.add(event);
       if (events.terminal) context.timer.markEnd(); // whatever trails the terminal event is not latency
       else if (context.timer.outputChunks > 0) context.watchdog.startIdle();
-    });
+    }
   } catch (error) {
     if (!events.terminal) throw error; // a failure after the terminal event loses nothing
   }

@@ -116,13 +116,6 @@ export async function awaitWithResponse<T>(context: AttemptContext, request: {
   return result;
 }
 
-/** Starts a streaming request and waits for its status and headers; its body is read with `readSseJson`. */
-export async function awaitStreamResponse(context: AttemptContext, request: { asResponse(): Promise<Response> }): Promise<Response> {
-  const response = await request.asResponse();
-  context.timer.markHeaders();
-  return response;
-}
-
 /**
  * A stream that ended without its terminal event: either the watchdog or caller cut it (the SDK ends
  * the iterator quietly on abort) or the server closed early.
