@@ -484,7 +484,8 @@ export interface RunEndRecord {
   readonly v: 1;
   readonly kind: 'run-end';
   readonly endedAt: string;
-  readonly reason: 'completed' | 'aborted' | 'failed';
+  /** `'incomplete'`: cells of expired or cancelled batch jobs were left unrecorded; `--resume` sends them. */
+  readonly reason: 'completed' | 'incomplete' | 'aborted' | 'failed';
   readonly stats: SchedulerStats;
 }
 

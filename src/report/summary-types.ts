@@ -302,7 +302,7 @@ export interface RunSummary {
   readonly dataset: string | null;
   readonly startedAt: string | null;
   readonly endedAt: string | null;
-  readonly endReason: 'completed' | 'aborted' | 'failed' | null;
+  readonly endReason: 'completed' | 'incomplete' | 'aborted' | 'failed' | null;
   /** Every endpoint was the embedded emulator: numbers are synthetic. */
   readonly emulator: boolean;
   readonly configHash: string | null;

@@ -84,6 +84,8 @@ export interface RunEvalResult {
   readonly end: RunEndRecord;
   /** Counts of final records by status and failure reason. */
   readonly tally: RunTally;
+  /** Batch cells of expired or cancelled jobs left unrecorded (end reason `incomplete`). */
+  readonly notRun: number;
 }
 
 export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
@@ -258,14 +260,19 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
 
   let stats: SchedulerStats;
   let reason: RunEndRecord['reason'] = 'completed';
+  let notRun = 0;
   try {
     // `mode: 'batch'` targets run through Global Batch beside the online scheduler (run/batch/).
     const batch = startBatchLanes({ lanes: trackedLanes, targets: targetsByName, deps, clock, signal: options.signal, runDir: options.runDir, resume: Boolean(options.resume), settle: (item, outcome) => track(settle(item, outcome)), write, ...(options.progressWrite ? { progress: options.progressWrite } : {}) });
     stats = await scheduler.run(batch.online, { onAttempt, onSettled }, options.signal);
-    const leftRunning = await batch.done;
+    const batchEnd = await batch.done;
+    const leftRunning = batchEnd.leftRunning;
+    notRun = batchEnd.notRun;
     if (leftRunning.length > 0) options.progressWrite?.(`${leftRunning.length} batch job(s) left running; resume with: ${options.resumeCommand ?? `batchbench eval --resume ${options.runDir}`}\n`);
     await Promise.all(pendingScores);
     if (options.signal.aborted) reason = 'aborted';
+    // Expired or cancelled batch jobs left cells unrecorded: the run did not complete, a resume sends them.
+    else if (notRun > 0) reason = 'incomplete';
   } catch (error) {
     reason = 'failed';
     stats = { items: 0, attempts: 0, quota429: 0, capacity429: 0, pausedMs: 0, peakInFlight: 0 };
@@ -280,7 +287,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
   for (const failure of await feed.finish()) {
     options.reporters.errors.push(`reporter ${failure.reporter} failed in ${failure.hook}: ${(failure.error as Error)?.message ?? String(failure.error)}`);
   }
-  return { runDir: options.runDir, end, tally };
+  return { runDir: options.runDir, end, tally, notRun };
 }
 
 // --- internal ---

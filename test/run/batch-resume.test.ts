@@ -86,6 +86,11 @@ test('batch cancel, then --resume collects the cancelled job (its lines stay unr
   emulator.clock.advance(2 * 60_000);
   const collected = await project.run(['eval', '--config', 'eval.config.ts', '--resume', out], { env });
   expect(collected.stderr).toMatch(/10 cell\(s\) not run \(cancelled\); --resume sends only them again/);
+  // Unrecorded cells: the run does not claim completion (exit 3 like other incomplete runs) and says how to go on.
+  expect(collected.code).toBe(3);
+  expect(collected.stderr).toContain(`incomplete: 10 batch cell(s) of expired or cancelled jobs were not run; resume with: batchbench eval --resume ${out}`);
+  expect((await journal(out)).filter((x) => x.kind === 'run-end').at(-1)!.reason).toBe('incomplete');
+  expect(await readFile(join(out, 'summary.md'), 'utf8')).toMatch(/ended incomplete/);
   expect((await journal(out)).filter((x) => x.kind === 'result')).toHaveLength(0);
   expect((await journal(out)).some((x) => x.kind === 'batch-status' && x.status === 'cancelled')).toBe(true);
   // The next resume plans the unrecorded cells into a new file; the emulator's clock is moved until it ends.

@@ -186,9 +186,10 @@ export async function evalCommand(args: EvalArgs, io: CliIo): Promise<number> {
     for (const line of await blockedTargetLines(runDir, config, result.tally.blocked)) io.stderr(`${line}\n`);
     for (const failure of gates.failures) io.stderr(`threshold failed: ${failure}\n`);
     if (result.end.reason === 'aborted') io.stderr(`interrupted; partial reports written. Resume with: ${resumeCommand(io.env, runDir)}\n`);
+    if (result.end.reason === 'incomplete') io.stderr(`incomplete: ${result.notRun} batch cell(s) of expired or cancelled jobs were not run; resume with: ${resumeCommand(io.env, runDir)}\n`);
     out.stdout(`run directory: ${runDir}\n`);
     if (result.end.reason === 'aborted') return EXIT.interrupted;
-    if (result.tally.blocked.size > 0 || result.end.reason === 'failed') return EXIT.incomplete;
+    if (result.tally.blocked.size > 0 || result.end.reason === 'failed' || result.end.reason === 'incomplete') return EXIT.incomplete;
     if (gates.failures.length > 0 || baselineVerdict.regressed) return EXIT.thresholds;
     return EXIT.ok;
   } finally {

@@ -51,6 +51,8 @@ interface Active {
 export interface BatchLaneResult {
   /** Jobs still running when the lane stopped (abort). */
   readonly leftRunning: readonly string[];
+  /** Cells of expired or cancelled jobs that got no record: the run is not complete until a resume sends them. */
+  readonly notRun: number;
 }
 
 export async function runBatchLane(o: BatchLaneOptions): Promise<BatchLaneResult> {
@@ -101,6 +103,7 @@ export async function runBatchLane(o: BatchLaneOptions): Promise<BatchLaneResult
 
   let backoffAttempt = 0;
   let waitUntil = 0;
+  let notRun = 0;
   const submitReady = async () => {
     while (queue.length > 0 && clock.now() >= waitUntil && !o.signal.aborted) {
       const next = queue[0]!;
@@ -145,6 +148,7 @@ export async function runBatchLane(o: BatchLaneOptions): Promise<BatchLaneResult
         if (c.outcome.status === 'failed' && c.outcome.reason === 'aborted') unrun++;
         await o.settle(item, c.outcome);
       }
+      notRun += unrun;
       if (unrun > 0) o.progress?.(`batch ${target.name} ${a.jobId}: ${unrun} cell(s) not run (${job.status}); --resume sends only them again\n`);
     }
     await o.journal({ v: 1, kind: 'batch-collected', target: target.name, jobId: a.jobId, at: clock.now() });
@@ -192,7 +196,7 @@ export async function runBatchLane(o: BatchLaneOptions): Promise<BatchLaneResult
       await poll();
     }
   }
-  return { leftRunning: active.map((a) => a.jobId) };
+  return { leftRunning: active.map((a) => a.jobId), notRun };
 }
 
 function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {

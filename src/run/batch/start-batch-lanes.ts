@@ -28,13 +28,13 @@ export interface BatchLanesInput {
 export interface BatchLanes {
   /** The lanes the online scheduler still runs. */
   readonly online: TargetLane[];
-  /** Settles when every batch lane is done (or stopped by the signal); ids of jobs left running. */
-  readonly done: Promise<string[]>;
+  /** Settles when every batch lane is done (or stopped by the signal): ids of jobs left running, and cells left unrun. */
+  readonly done: Promise<{ leftRunning: string[]; notRun: number }>;
 }
 
 export function startBatchLanes(input: BatchLanesInput): BatchLanes {
   const online: TargetLane[] = [];
-  const runs: Promise<readonly string[]>[] = [];
+  const runs: Promise<{ leftRunning: readonly string[]; notRun: number }>[] = [];
   for (const lane of input.lanes) {
     const target = input.targets.get(lane.target);
     if (target?.mode !== 'batch') {
@@ -54,8 +54,8 @@ export function startBatchLanes(input: BatchLanesInput): BatchLanes {
         ...(resume ? { resume } : {}),
         ...(input.progress ? { progress: input.progress } : {}),
       });
-      return result.leftRunning;
+      return result;
     })());
   }
-  return { online, done: Promise.all(runs).then((lists) => lists.flat()) };
+  return { online, done: Promise.all(runs).then((all) => ({ leftRunning: all.flatMap((r) => r.leftRunning), notRun: all.reduce((n, r) => n + r.notRun, 0) })) };
 }
