@@ -1,0 +1,186 @@
+/**
+ * The limiter mirrors of one deployment and what the rate headers teach them: tokens, requests, the
+ * optional 1 s request sub-window, the token pacer, the OpenAI-dialect switch (per-minute buckets) and
+ * the storm fallback. Answers "when do the mirrors admit a request of this cost" and explains quota
+ * 429s; the gate owns everything else (pause, β, concurrency, breaker, first contact).
+ */
+import type { RateInfo } from '../types.ts';
+import type { ResolvedSchedulerOptions } from './defaults.ts';
+import { serverUsage } from './gate-sizing.ts';
+import { LimiterMirror } from './limiter-mirror.ts';
+import type { UsageVerdict } from './limiter-mirror.ts';
+
+/** Mirror usage right after booking one request: what its response's `remaining-*` is compared with. */
+export interface Booking {
+  readonly tokensUsed: number;
+  readonly requestsUsed: number;
+}
+
+/** What the mirrors need to know about the request a response or a 429 answers. */
+export interface BookedRequest extends Booking {
+  /** @unit milliseconds (clock time) */
+  readonly at: number;
+  readonly cost: number;
+}
+
+export class GateMirrors {
+  readonly tokens: LimiterMirror;
+  readonly requests: LimiterMirror;
+  #sub: LimiterMirror | undefined;
+  /** Token pacing bucket (see SchedulerOptions.pacing); created once a token budget is known. */
+  #pacer: LimiterMirror | undefined;
+  /** The server speaks the OpenAI dialect (duration resets): per-minute token buckets. */
+  #bucketServer = false;
+  #storm = false;
+  #lastQuotaAt = Number.NEGATIVE_INFINITY;
+  readonly #options: ResolvedSchedulerOptions;
+
+  constructor(limits: { readonly tpm?: number; readonly rpm?: number }, options: ResolvedSchedulerOptions, now: number) {
+    this.#options = options;
+    const guardMs = options.expiryGuardMs;
+    const depth = options.conservativeDepthMs;
+    this.tokens = new LimiterMirror({ budget: limits.tpm, windowMs: options.tokenWindowMs, guardMs, conservativeDepthMs: depth, windowDivisors: [6, 60] }, now);
+    const requestBudget = limits.rpm === undefined ? undefined : Math.max(1, Math.ceil(limits.rpm / 6));
+    this.requests = new LimiterMirror({ budget: requestBudget, windowMs: options.requestWindowMs, guardMs, conservativeDepthMs: depth, windowDivisors: [10] }, now);
+    if (options.subWindow === 'on') this.#enableSubWindow(now);
+    this.#ensurePacer(now);
+  }
+
+  get subWindowEnabled(): boolean {
+    return this.#sub !== undefined;
+  }
+
+  /** In storm mode (§5.4.7) 429s are expected while the fallback bucket settles. */
+  get storm(): boolean {
+    return this.#storm;
+  }
+
+  /** Earliest time ≥ `t` at which every mirror admits a request of `cost`, budgets scaled by `beta`. */
+  earliest(now: number, t: number, cost: number, beta: number): number {
+    const tokenAt = this.tokens.earliest(now, cost, beta);
+    if (tokenAt > t) t = tokenAt;
+    const requestAt = this.requests.earliest(now, 1, beta);
+    if (requestAt > t) t = requestAt;
+    if (this.#sub !== undefined) {
+      const subAt = this.#sub.earliest(now, 1, beta);
+      if (subAt > t) t = subAt;
+    }
+    if (this.#pacer !== undefined) {
+      const paceAt = this.#pacer.earliest(now, cost, beta);
+      if (paceAt > t) t = paceAt;
+    }
+    return t;
+  }
+
+  /** Smallest free share of the token and request budgets. */
+  roomFraction(now: number, beta: number): number {
+    return Math.min(this.tokens.roomFraction(now, beta), this.requests.roomFraction(now, beta));
+  }
+
+  /** Books a request sent at `now`. */
+  record(now: number, cost: number): Booking {
+    this.tokens.record(now, cost);
+    this.requests.record(now, 1);
+    this.#sub?.record(now, 1);
+    this.#pacer?.record(now, cost);
+    return { tokensUsed: this.tokens.used(now), requestsUsed: this.requests.used(now) };
+  }
+
+  /** A quota 429 says there is no room now. */
+  exhaust(now: number): void {
+    this.tokens.exhaust(now);
+    this.requests.exhaust(now);
+    this.#sub?.exhaust(now);
+    this.#lastQuotaAt = now;
+  }
+
+  /**
+   * Learns from one response's rate headers. `verdict`: whether the server counts usage we cannot
+   * explain (the worst over the limiters); `tokens`: the token limiter's own verdict.
+   */
+  learn(now: number, booked: BookedRequest, rate: RateInfo): { readonly verdict: UsageVerdict; readonly tokens: UsageVerdict } {
+    const hasTokenHeaders = (rate.limitTokens ?? -1) > 0 || (rate.remainingTokens ?? -1) >= 0;
+    const hasRequestHeaders = (rate.limitRequests ?? -1) > 0 || (rate.remainingRequests ?? -1) >= 0;
+    if (rate.resetFormat === 'duration' && !this.#bucketServer) this.#useBucketServer(now);
+    this.tokens.observeLimit(rate.limitTokens);
+    this.requests.observeLimit(rate.limitRequests);
+    this.#pacer?.observeLimit(rate.limitTokens);
+    this.#ensurePacer(now);
+    this.tokens.observeRemaining(rate.remainingTokens, booked.tokensUsed, booked.at, now);
+    this.requests.observeRemaining(rate.remainingRequests, booked.requestsUsed, booked.at, now);
+    const verdicts: UsageVerdict[] = [serverUsage(this.tokens, rate.limitTokens, rate.remainingTokens, booked.at, now), serverUsage(this.requests, rate.limitRequests, rate.remainingRequests, booked.at, now)];
+    if (this.#storm && now - this.#lastQuotaAt >= this.tokens.windowMs) this.#storm = false;
+    if (!this.#storm && !this.#bucketServer) {
+      // The first headers tell us the server keeps windows: use the sliding log and its full first window.
+      if (hasTokenHeaders && this.tokens.shape === 'bucket') this.tokens.useSliding();
+      if (hasRequestHeaders && this.requests.shape === 'bucket') this.requests.useSliding();
+    }
+    const tokens = verdicts[0] as UsageVerdict;
+    for (const worst of ['foreign', 'skew', 'consistent'] as const) if (verdicts.includes(worst)) return { verdict: worst, tokens };
+    return { verdict: 'unknown', tokens };
+  }
+
+  /** Asks the mirror(s) the 429's headers blame whether our own timing explains it. */
+  explain429(now: number, booked: BookedRequest, rate: RateInfo | undefined, beta: number): UsageVerdict {
+    const tokensHit = rate?.remainingTokens === undefined || rate.remainingTokens < booked.cost;
+    const requestsHit = rate?.remainingRequests === undefined || rate.remainingRequests < 1;
+    const verdicts: UsageVerdict[] = [];
+    if (tokensHit) verdicts.push(this.tokens.learnFrom429(booked.tokensUsed, booked.at, now, beta));
+    if (requestsHit) verdicts.push(this.requests.learnFrom429(booked.requestsUsed, booked.at, now, beta));
+    return verdicts.includes('skew') ? 'skew' : verdicts.includes('foreign') ? 'foreign' : 'unknown';
+  }
+
+  /** A quota 429 while the server still reports requests and tokens left: a hidden per-second window. */
+  maybeEnableSubWindow(now: number, booked: BookedRequest, rate: RateInfo | undefined): boolean {
+    if (this.#bucketServer) return false;
+    if (this.#options.subWindow !== 'auto' || this.#sub !== undefined || rate === undefined) return false;
+    const requestsLeft = rate.remainingRequests !== undefined && rate.remainingRequests >= 1;
+    const tokensLeft = rate.remainingTokens === undefined || rate.remainingTokens < 0 || rate.remainingTokens >= booked.cost;
+    if (!requestsLeft || !tokensLeft) return false;
+    this.#enableSubWindow(now);
+    return this.#sub !== undefined;
+  }
+
+  /** Storm guard (§5.4.7): the mirror is wrong; pace as a conservative bucket at 90 % until a clean window. */
+  enterStorm(now: number): void {
+    if (this.#storm) return;
+    this.#storm = true;
+    this.tokens.useBucket(now, this.#options.conservativeDepthMs, 0.9);
+    this.requests.useBucket(now, this.#options.conservativeDepthMs, 0.9);
+  }
+
+  /**
+   * Reset headers written as durations (`6m0s`, `1s`, `20ms`) are the OpenAI dialect: its limits are per
+   * minute (not Azure's requests per 10 s) and enforced as token buckets that start full. Mirror them as
+   * such, and drop the pacer and the 1 s sub-window, which exist for Azure's sliding windows.
+   */
+  #useBucketServer(now: number): void {
+    this.#bucketServer = true;
+    this.tokens.useServerBucket(now, 60_000);
+    this.requests.useServerBucket(now, 60_000);
+    this.#pacer = undefined;
+    this.#sub = undefined;
+  }
+
+  #ensurePacer(now: number): void {
+    const pacing = this.#options.pacing;
+    if (this.#bucketServer) return;
+    const budget = this.tokens.budget;
+    if (pacing === false || this.#pacer !== undefined || budget === undefined) return;
+    const windowMs = this.tokens.windowMs;
+    // depth = burstShare × budget when refilling at rateMultiple × budget / window
+    const depthMs = (pacing.burstShare * windowMs) / pacing.rateMultiple;
+    this.#pacer = new LimiterMirror({ budget, windowMs, guardMs: 0, conservativeDepthMs: depthMs, windowDivisors: [6, 60] }, now);
+    this.#pacer.useBucket(now, depthMs, pacing.rateMultiple);
+    this.#pacer.refill(now);
+  }
+
+  #enableSubWindow(now: number): void {
+    const budget = this.requests.budget;
+    if (budget === undefined) return;
+    this.#sub = new LimiterMirror(
+      { budget: Math.max(1, Math.ceil(budget / 10)), windowMs: this.#options.requestWindowMs / 10, guardMs: this.#options.expiryGuardMs, conservativeDepthMs: 0 },
+      now,
+    );
+  }
+}
