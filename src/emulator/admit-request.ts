@@ -8,10 +8,23 @@ import { azureErrors } from './azure-errors.ts';
 import type { DeploymentRuntime, EmulatorCore } from './emulator-core.ts';
 import type { Exchange } from './exchange.ts';
 import { rateLimitHeaders } from './rate-headers.ts';
+import type { Random } from '../internal/rng.ts';
+import type { RealismSettings, RemainingLag } from './realism.ts';
+import { realisticCharge, varyAzureHeaders } from './realism.ts';
 import type { GenRequest } from './request-parse.ts';
 
+/** The realism profile's hook (endpoint-dialect.ts): the server's own charge and imprecise headers. */
+export interface AdmitRealism {
+  readonly settings: RealismSettings;
+  readonly lag: RemainingLag;
+  /** Seeded by the request body: the charge noise. */
+  readonly chargeRandom: Random;
+  /** Seeded by body + attempt: header draws. */
+  readonly random: Random;
+}
+
 /** Returns true when admitted (the cost is then logged); false after sending the 429. */
-export function admitRequest(core: EmulatorCore, rt: DeploymentRuntime, ex: Exchange, parsed: GenRequest, name: string, elapsed: number, apiVersion: string): boolean {
+export function admitRequest(core: EmulatorCore, rt: DeploymentRuntime, ex: Exchange, parsed: GenRequest, name: string, elapsed: number, apiVersion: string, realism?: AdmitRealism): boolean {
   const d = rt.resolved;
   const c = rt.counters;
   const api = parsed.api;
@@ -35,10 +48,12 @@ export function admitRequest(core: EmulatorCore, rt: DeploymentRuntime, ex: Exch
     ex.ptu = { estimate: cost, capacity };
     return true;
   }
-  const cost = estimateCost({ promptChars: parsed.promptChars, limit: parsed.limit, n: parsed.n, bestOf: parsed.bestOf }, d.charsPerToken, d.completionReservation, d.config.legacyGpt35Mode);
+  const exact = estimateCost({ promptChars: parsed.promptChars, limit: parsed.limit, n: parsed.n, bestOf: parsed.bestOf }, d.charsPerToken, d.completionReservation, d.config.legacyGpt35Mode);
+  const cost = realism ? realisticCharge(exact, realism.settings, realism.chargeRandom) : exact;
   const effectiveTpm = d.tpm * (d.config.effectiveLimitFactor ?? 1) * core.faults.factor('limitReduction', name, elapsed);
   const decision = rt.limiter.decide(now, cost, { tokenWindowMs: d.tokenWindowMs, tokenLimit: effectiveTpm, requestWindows: d.requestWindows, countRejected: d.config.countRejected429 === true });
   Object.assign(ex.headers, rateLimitHeaders(d, decision, effectiveTpm, api));
+  if (realism) varyAzureHeaders(ex.headers, realism.settings, realism.lag, decision.admitted ? undefined : decision, realism.random);
   if (!decision.admitted) {
     c.rejected429[decision.reason === 'tokens' ? 'quota_tokens' : 'quota_requests']++;
     const seconds = Math.max(1, Math.ceil(decision.waitMs / 1000));

@@ -6,6 +6,10 @@ import type { ModelProfile } from './profiles.ts';
 import { knownProfileNames, modelProfiles } from './profiles.ts';
 import type { FaultSpec } from './fault-types.ts';
 import { validateFault } from './fault-types.ts';
+import type { Dialect } from './dialect-config.ts';
+import { validateDialectFields } from './dialect-config.ts';
+import type { Realism, RealismSettings } from './realism.ts';
+import { resolveRealism } from './realism.ts';
 
 export type { FaultSpec, FaultKind } from './fault-types.ts';
 
@@ -105,6 +109,17 @@ export interface DeploymentConfig {
   batchTokensPerMinute?: number;
   /** Global Batch: probability (0..1) that a line fails with a 500 and goes to the error file. */
   batchLineFailureRate?: number;
+  /**
+   * How the endpoint limits and reports (endpoint-dialect.ts): `azure` (default; sliding windows,
+   * §4 headers), `openai` (per-minute token buckets that start full, duration resets, whole-second
+   * `retry-after`, charge = JSON of the messages), `bare` (no quota, no rate headers, a hard in-flight
+   * cap answered with a plain 429).
+   */
+  dialect?: Dialect;
+  /** `exact` (default: the server's view equals the client's), `realistic`, or explicit settings (realism.ts). */
+  realism?: Realism;
+  /** Hard in-flight cap answered with a hint-less 429 (bare dialect default 8; unset elsewhere = none). */
+  maxInFlight?: number;
 }
 
 export interface EmulatorConfig {
@@ -161,6 +176,9 @@ export interface ResolvedDeployment {
   filterMode: FilterMode;
   filterBufferTokens: number;
   quirks: Quirks;
+  dialect: Dialect;
+  /** undefined = exact. */
+  realism: RealismSettings | undefined;
 }
 
 const quirkNames = [
@@ -234,6 +252,7 @@ function validateDeployment(issues: string[], d: unknown, i: number, seen: Set<s
       else if (typeof v !== 'boolean') issues.push(`${p}.quirks.${k}: expected a boolean, got ${describe(v)}`);
     }
   }
+  validateDialectFields(issues, p, dep);
   if (dep.faults !== undefined) {
     if (!Array.isArray(dep.faults)) issues.push(`${p}.faults: expected an array, got ${describe(dep.faults)}`);
     else dep.faults.forEach((f, j) => validateFault(issues, `${p}.faults[${j}]`, f));
@@ -309,5 +328,7 @@ export function resolveDeployment(config: DeploymentConfig): ResolvedDeployment 
     filterMode: config.filterMode ?? 'default',
     filterBufferTokens: config.filterBufferTokens ?? 30,
     quirks,
+    dialect: config.dialect ?? 'azure',
+    realism: resolveRealism(config.realism),
   };
 }

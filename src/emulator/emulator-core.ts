@@ -9,6 +9,8 @@ import { AnswerBook } from './answers.ts';
 import type { DeploymentConfig, EmulatorConfig, ResolvedDeployment } from './config.ts';
 import { resolveDeployment, validateEmulatorConfig } from './config.ts';
 import { BatchStore } from './batches.ts';
+import type { DialectState } from './endpoint-dialect.ts';
+import { newDialectState } from './endpoint-dialect.ts';
 import { FaultSchedule } from './faults.ts';
 import { FileStore } from './files.ts';
 import { PtuBucket } from './ptu.ts';
@@ -25,6 +27,8 @@ export interface DeploymentRuntime {
   attempts: Map<string, number>;
   /** Prompt hashes seen, for the optional prompt-cache simulation. */
   promptCache: Set<number>;
+  /** OpenAI-dialect buckets and the realism profile's header lag. */
+  dialect: DialectState;
 }
 
 /** Runtime-patchable resource settings plus per-deployment patches (matched by name; new names are added). */
@@ -86,6 +90,7 @@ export class EmulatorCore {
       counters: new DeploymentCounters(this.config.admissionLogSize ?? 100_000),
       attempts: new Map(),
       promptCache: new Set(),
+      dialect: newDialectState(),
     });
   }
 
@@ -129,6 +134,7 @@ export class EmulatorCore {
       rt.counters = new DeploymentCounters(this.config.admissionLogSize ?? 100_000);
       rt.attempts.clear();
       rt.promptCache.clear();
+      rt.dialect = newDialectState();
     }
     this.files.clear();
     this.batches.clear();

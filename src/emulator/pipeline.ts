@@ -10,7 +10,7 @@ import type { Generated } from './generate.ts';
 import { generate } from './generate.ts';
 import { reasoningText } from './answers.ts';
 import { drawReasoningTokens, planLatency } from './latency.ts';
-import { admitRequest } from './admit-request.ts';
+import { admitByDialect } from './endpoint-dialect.ts';
 import type { Api, GenRequest } from './request-parse.ts';
 import { parseGenRequest } from './request-parse.ts';
 import { responseBody, responseStatus, streamResponse } from './responses.ts';
@@ -62,7 +62,7 @@ export async function handleGeneration(core: EmulatorCore, ex: Exchange, api: Ap
   }
 
   // (4) admission
-  if (!admitRequest(core, rt, ex, parsed, name, elapsed, apiVersion)) return;
+  if (!admitByDialect(core, rt, ex, parsed, body, name, elapsed, apiVersion, fingerprint, attempt)) return;
   ex.startInFlight();
 
   // (5) semantic validation: the estimate is already consumed.

@@ -21,6 +21,8 @@ import type { AdmissionRecord, EmulatorStats } from './stats.ts';
 export { EmulatorConfigError, validateEmulatorConfig } from './config.ts';
 export type { DeploymentConfig, EmulatorConfig, Quirks, RequestWindowConfig, FilterMode, Sku, FaultSpec, FaultKind } from './config.ts';
 export type { EmulatorPatch } from './emulator-core.ts';
+export type { Dialect } from './dialect-config.ts';
+export type { Realism, RealismSettings } from './realism.ts';
 export type { EmulatorStats, DeploymentStats, AdmissionRecord, RejectKind } from './stats.ts';
 export { knownProfileNames } from './profiles.ts';
 export { startEmulatorInWorker } from './worker.ts';
