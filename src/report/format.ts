@@ -64,3 +64,11 @@ export function formatMsEstimate(estimate: Estimate | undefined): string {
   if (!estimate) return MISSING;
   return estimate.ci ? `${formatMs(estimate.value)} [${formatMs(estimate.ci.low)}, ${formatMs(estimate.ci.high)}]` : formatMs(estimate.value);
 }
+
+/** Durations that may run to hours (batch turnaround): formatMs below a minute, then "4.2 min", "3 h 25 min". */
+export function formatDuration(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value) || value < 60_000) return formatMs(value);
+  if (value < 3_600_000) return `${(value / 60_000).toFixed(1)} min`;
+  const minutes = Math.round(value / 60_000);
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}

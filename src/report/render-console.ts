@@ -15,9 +15,10 @@ export interface ConsoleRenderOptions {
 
 /**
  * Columns of the overview shown in a terminal, most important first. `unscored` and `truncated` only
- * appear when some target has such answers (the warnings lines name them too).
+ * appear when some target has such answers (the warnings lines name them too); `turnaround` only when
+ * the run has a batch target, whose latency cells are empty.
  */
-const CONSOLE_COLUMNS = ['target', 'accuracyAll', 'accuracy', 'accuracyCi', 'unscored', 'errors', 'truncated', 'p50', 'p95', 'ttft', 'tokens', 'cost', 'score', 'results'];
+const CONSOLE_COLUMNS = ['target', 'accuracyAll', 'accuracy', 'accuracyCi', 'unscored', 'errors', 'truncated', 'p50', 'turnaround', 'p95', 'ttft', 'tokens', 'cost', 'score', 'results'];
 
 export function renderConsole(summary: RunSummary, options: ConsoleRenderOptions = {}): string[] {
   const paint = painter(options.color ?? false);

@@ -13,6 +13,7 @@
  */
 import type { JournalRecord, Reporter, RunEndRecord } from '../types.ts';
 import { feedSummaries, linkedSummaries } from './shared-summary.ts';
+import { isBatchTimelineRecord } from './batch-timeline.ts';
 
 export interface ReportFeed {
   /** Folds and dispatches one record after every earlier push has been dispatched. */
@@ -84,7 +85,8 @@ export interface ReporterFailure {
 export async function runReporters(reporters: readonly Reporter[], record: JournalRecord, outDir: string): Promise<ReporterFailure[]> {
   const failures: ReporterFailure[] = [];
   try {
-    if (record.kind === 'run-start' || record.kind === 'attempt' || record.kind === 'result' || record.kind === 'run-end') feedSummaries(linkedSummaries(reporters), record);
+    // Global Batch records feed the fold's job timeline; no reporter hook sees them.
+    if (record.kind === 'run-start' || record.kind === 'attempt' || record.kind === 'result' || record.kind === 'run-end' || isBatchTimelineRecord(record)) feedSummaries(linkedSummaries(reporters), record);
   } catch (error) {
     failures.push({ reporter: 'summary', hook: hookFor(record), error });
   }

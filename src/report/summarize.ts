@@ -12,6 +12,7 @@ import { SUMMARY_VERSION, type RunSummary } from './summary-types.ts';
 import { TargetAccumulator } from './target-accumulator.ts';
 import { JudgingAccumulator } from './judging-accumulator.ts';
 import { runWarnings } from './run-warnings.ts';
+import { BatchTimelineFold, isBatchTimelineRecord } from './batch-timeline.ts';
 
 export interface SummaryOptions {
   /** Cells (row × repeat) kept for the HTML row explorer. @default 2000 */
@@ -37,6 +38,7 @@ export function createSummaryBuilder(options: SummaryOptions = {}): SummaryBuild
   const targets = new Map<string, TargetAccumulator>();
   const infos = new Map<string, TargetInfo>();
   const judging = new JudgingAccumulator();
+  const batchJobs = new BatchTimelineFold();
   let start: RunStartRecord | null = null;
   let end: RunEndRecord | null = null;
   let summary: RunSummary | null = null;
@@ -54,6 +56,8 @@ export function createSummaryBuilder(options: SummaryOptions = {}): SummaryBuild
   return {
     add(record) {
       if (summary) throw new Error('createSummaryBuilder: add() after finish()');
+      const any: { readonly kind: string } = record;
+      if (isBatchTimelineRecord(any)) return batchJobs.add(any);
       switch (record.kind) {
         case 'run-start':
           // A resumed run appends a second run-start; the first describes the run.
@@ -78,7 +82,7 @@ export function createSummaryBuilder(options: SummaryOptions = {}): SummaryBuild
       }
     },
     finish() {
-      summary ??= build(start, end, [...targets.values()], judging, sampler.seen, resamples);
+      summary ??= build(start, end, [...targets.values()], judging, sampler.seen, resamples, batchJobs);
       return summary;
     },
     rows() {
@@ -91,7 +95,7 @@ export function createSummaryBuilder(options: SummaryOptions = {}): SummaryBuild
 
 // --- internal ---
 
-function build(start: RunStartRecord | null, end: RunEndRecord | null, targets: TargetAccumulator[], judgingFold: JudgingAccumulator, cellsSeen: number, resamples: number): RunSummary {
+function build(start: RunStartRecord | null, end: RunEndRecord | null, targets: TargetAccumulator[], judgingFold: JudgingAccumulator, cellsSeen: number, resamples: number, batchFold: BatchTimelineFold): RunSummary {
   const repeats = start?.repeats ?? 1;
   const pairwise = [];
   for (let i = 0; i < targets.length; i++) {
@@ -106,6 +110,7 @@ function build(start: RunStartRecord | null, end: RunEndRecord | null, targets: 
   const parts = [...summaries.map((t) => t.cost?.total ?? null), ...(judging ? [judging.cost] : [])];
   const costs = parts.every((c) => c !== null) ? parts : [];
   const repeated = repeats > 1;
+  const batchJobs = batchFold.finish();
   return {
     version: SUMMARY_VERSION,
     runId: start?.runId ?? null,
@@ -128,6 +133,7 @@ function build(start: RunStartRecord | null, end: RunEndRecord | null, targets: 
     totalCost: costs.length ? costs.reduce((a, b) => a + b, 0) : null,
     warnings: runWarnings(summaries, start?.targets ?? [], judging),
     series: chartSeries(targets, runStartMs, runEndMs),
+    ...(batchJobs.length ? { batchJobs } : {}),
     methods: {
       percentiles: 'R-7 linear interpolation (Hyndman & Fan type 7)',
       intervals: (repeated

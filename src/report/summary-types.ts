@@ -325,9 +325,34 @@ export interface RunSummary {
   /** Plain sentences a reader must see (e.g. a target whose answers are often cut off). */
   readonly warnings?: readonly string[];
   readonly series: ChartSeries;
+  /** Global Batch jobs of `mode: 'batch'` targets, in submission order; absent when the run had none. */
+  readonly batchJobs?: readonly BatchJobTimeline[];
   readonly methods: {
     readonly percentiles: string;
     readonly intervals: string;
     readonly bootstrapResamples: number;
   };
+}
+
+/**
+ * One Global Batch job's timeline. `submittedAt` and `collectedAt` are this client's clock (their
+ * difference is the job's turnaround); `createdAt` … `endedAt` are the service's own timestamps when its
+ * job object carried them (then offsets are taken from `createdAt`), else when a poll first saw the status.
+ * @unit epoch milliseconds
+ */
+export interface BatchJobTimeline {
+  readonly target: string;
+  readonly jobId: string;
+  readonly submittedAt: number;
+  readonly createdAt: number | null;
+  readonly inProgressAt: number | null;
+  readonly finalizingAt: number | null;
+  /** The last status seen (`null` before the first poll answered). */
+  readonly status: string | null;
+  /** When the job reached its terminal status (completed, failed, expired, cancelled). */
+  readonly endedAt: number | null;
+  readonly counts: { readonly total: number; readonly completed: number; readonly failed: number } | null;
+  /** The job's first error code (validation or quota), if any. */
+  readonly error: string | null;
+  readonly collectedAt: number | null;
 }

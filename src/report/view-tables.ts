@@ -3,9 +3,9 @@
  * report.html print the same digits. Each cell carries its text and a sort key (for the HTML view).
  */
 import {
-  formatMs, formatMsEstimate, formatNumber, formatPercent, formatPercentInterval, formatPoints, formatSigned, formatUsd, MISSING,
+  formatDuration, formatMs, formatMsEstimate, formatNumber, formatPercent, formatPercentInterval, formatPoints, formatSigned, formatUsd, MISSING,
 } from './format.ts';
-import type { LatencyStats, RunSummary, TargetSummary } from './summary-types.ts';
+import type { BatchJobTimeline, LatencyStats, RunSummary, TargetSummary } from './summary-types.ts';
 
 export interface ViewCell {
   readonly text: string;
@@ -42,6 +42,8 @@ export function overviewTable(summary: RunSummary): ViewTable {
     ['p50', 'p50 latency', true, (t) => ms(t.latency.e2e?.percentiles.p50.value)],
     ['p95', 'p95 latency', true, (t) => ms(t.latency.e2e?.percentiles.p95.value)],
     ['ttft', 'p50 TTFT', true, (t) => ms(t.latency.ttft?.percentiles.p50.value)],
+    // Batch targets have no request latency: their time is the job's turnaround (only when a run has one).
+    ...(summary.targets.some((t) => t.mode === 'batch') ? [['turnaround', 'Turnaround p50/p95', true, turnaroundCell] satisfies Column] : []),
     ['tokens', 'Tokens in / out', true, (t) => cell(`${formatNumber(t.tokens.total.prompt)} / ${formatNumber(t.tokens.total.completion)}`, t.tokens.total.prompt + t.tokens.total.completion)],
     ['cost', 'Cost', true, (t) => cell(formatUsd(t.cost?.total), t.cost?.total)],
     ['errors', 'Errors', true, (t) => cell(t.failed ? `${t.failed} (${formatPercent(t.failed / Math.max(1, t.results))})` : '0', t.failed)],
@@ -125,7 +127,8 @@ export function latencyTable(summary: RunSummary): ViewTable {
     ['logical', 'Time in system (queue + retries + final attempt)'], ['ttft', 'TTFT'], ['itl', 'ITL'], ['tpot', 'TPOT'],
   ];
   const rows: ViewCell[][] = [];
-  for (const t of summary.targets) {
+  // A batch target has no request latency (its turnaround has its own table).
+  for (const t of summary.targets.filter((x) => x.mode !== 'batch')) {
     for (const [key, label] of metrics) {
       const stats: LatencyStats | null = t.latency[key] ?? null;
       rows.push([
@@ -139,6 +142,43 @@ export function latencyTable(summary: RunSummary): ViewTable {
     columns: [col('target', 'Target', false), col('metric', 'Metric', false), col('n', 'n', true), col('mean', 'Mean', true),
       col('p50', 'p50 [95% CI]', true), col('p90', 'p90 [95% CI]', true), col('p95', 'p95 [95% CI]', true), col('p99', 'p99 [95% CI]', true)],
     rows,
+  };
+}
+
+/** Batch targets' turnaround (submit → results collected) of their successful cells. */
+export function turnaroundTable(summary: RunSummary): ViewTable {
+  const batch = summary.targets.filter((t) => t.mode === 'batch');
+  return {
+    id: 'turnaround', title: 'Batch turnaround (submit → results collected)',
+    columns: [col('target', 'Target', false), col('n', 'n', true), col('min', 'Min', true), col('p50', 'p50', true), col('p95', 'p95', true), col('max', 'Max', true)],
+    rows: batch.map((t) => {
+      const s = t.turnaround ?? null;
+      return [text(t.target), num(s?.count ?? 0), duration(s?.min), duration(s?.percentiles.p50.value), duration(s?.percentiles.p95.value), duration(s?.max)];
+    }),
+  };
+}
+
+/**
+ * Each Global Batch job: submitted (this client's clock), the service's lifecycle steps as offsets from
+ * the job's creation, its request counts, and when its results were collected (offset from submit).
+ */
+export function batchJobsTable(summary: RunSummary): ViewTable {
+  return {
+    id: 'batch-jobs', title: 'Batch jobs',
+    columns: [col('target', 'Target', false), col('job', 'Batch', false), col('submitted', 'Submitted', false), col('inProgress', 'In progress', true),
+      col('finalizing', 'Finalizing', true), col('ended', 'Ended', false), col('requests', 'Requests done / total (failed)', true), col('collected', 'Results collected', true), col('error', 'Job error', false)],
+    rows: (summary.batchJobs ?? []).map((j) => {
+      const origin = j.createdAt ?? j.submittedAt;
+      const step = (at: number | null) => (at === null ? cell(MISSING, null) : cell(`+${formatDuration(Math.max(0, at - origin))}`, at - origin));
+      const c = j.counts;
+      return [
+        text(j.target), text(j.jobId), text(new Date(j.submittedAt).toISOString()), step(j.inProgressAt), step(j.finalizingAt),
+        text(endedText(j, origin)),
+        cell(c ? `${formatNumber(c.completed + c.failed)} / ${formatNumber(c.total)} (${formatNumber(c.failed)})` : MISSING, c ? c.completed + c.failed : null),
+        j.collectedAt === null ? cell(MISSING, null) : cell(`+${formatDuration(Math.max(0, j.collectedAt - j.submittedAt))}`, j.collectedAt - j.submittedAt),
+        text(j.error ?? MISSING),
+      ];
+    }),
   };
 }
 
@@ -234,4 +274,21 @@ function pValue(p: number): string {
 
 function ms(value: number | null | undefined): ViewCell {
   return cell(formatMs(value), value);
+}
+
+function duration(value: number | null | undefined): ViewCell {
+  return cell(formatDuration(value), value);
+}
+
+function turnaroundCell(t: TargetSummary): ViewCell {
+  const s = t.turnaround;
+  if (t.mode !== 'batch' || !s) return cell(MISSING, null);
+  return cell(`${formatDuration(s.percentiles.p50.value)} / ${formatDuration(s.percentiles.p95.value)}`, s.percentiles.p50.value);
+}
+
+/** "completed +4.1 min", "expired +24.0 h", or the status a job was last seen in ("in_progress (not ended)"). */
+function endedText(j: BatchJobTimeline, origin: number): string {
+  if (j.status === null) return 'not polled yet';
+  if (j.endedAt === null) return `${j.status} (not ended)`;
+  return `${j.status} +${formatDuration(Math.max(0, j.endedAt - origin))}`;
 }

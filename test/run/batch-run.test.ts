@@ -8,10 +8,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/server.ts';
 import { configSource, qaCsv, tempProject, type TempProject } from '../support/cli-harness.ts';
+import { formatDuration as fmt } from '../../src/report/format.ts';
 
 const ROWS = 12;
 let emulator: EmulatorHandle;
 let project: TempProject;
+let lastRun: { runDir: string; stdout: string } | undefined;
 
 async function records(runDir: string): Promise<Array<Record<string, any>>> {
   return (await readFile(join(runDir, 'journal.jsonl'), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l));
@@ -89,5 +91,63 @@ describe('online and batch targets in one run', () => {
     expect(batchSummary.cost.total).toBeCloseTo(okBatch.reduce((sum, x) => sum + x.cost, 0), 12);
     // No online attempt records for batch cells: they never went through the scheduler.
     expect(all.some((x) => x.kind === 'attempt' && x.target === 'offline')).toBe(false);
+    lastRun = { runDir: r.runDir!, stdout: r.stdout };
+  });
+
+  test('console, summary.md and report.html show turnaround instead of latency, and the job timeline from the journal', async () => {
+    const { runDir, stdout } = lastRun!;
+    const all = await records(runDir);
+    const jobs = all.filter((x) => x.kind === 'batch-job');
+    expect(jobs).toHaveLength(1);
+    const jobId: string = jobs[0]!.jobId;
+    const report = JSON.parse(await readFile(join(runDir, 'report.json'), 'utf8'));
+    const offline = report.targets.find((t: { target: string }) => t.target === 'offline');
+    // The timeline: the service's own lifecycle times, in order, and the collection time on this client's clock.
+    const [job] = report.batchJobs;
+    expect(job).toMatchObject({ target: 'offline', jobId, status: 'completed', submittedAt: jobs[0]!.submittedAt, collectedAt: all.find((x) => x.kind === 'batch-collected')!.at });
+    expect(job.counts.total).toBe(ROWS);
+    expect(job.counts.completed + job.counts.failed).toBe(ROWS);
+    expect(job.createdAt).toBeLessThanOrEqual(job.inProgressAt);
+    expect(job.inProgressAt).toBeLessThanOrEqual(job.finalizingAt);
+    expect(job.finalizingAt).toBeLessThanOrEqual(job.endedAt);
+    // Console: a turnaround column; the batch row's latency and TTFT cells are empty ("—").
+    const header = stdout.split('\n').find((l) => l.includes('Turnaround p50/p95'))!;
+    expect(header).toBeDefined();
+    const p50 = `${fmt(offline.turnaround.percentiles.p50.value)} / ${fmt(offline.turnaround.percentiles.p95.value)}`;
+    const batchRow = stdout.split('\n').find((l) => l.trimStart().startsWith('offline'))!;
+    expect(batchRow).toContain(p50);
+    const onlineRow = stdout.split('\n').find((l) => l.trimStart().startsWith('online'))!;
+    expect(onlineRow).not.toContain(p50);
+    // summary.md: the overview's batch row, the turnaround table, the job table; no latency rows for the batch target.
+    const md = await readFile(join(runDir, 'summary.md'), 'utf8');
+    const overviewHeader = md.split('\n').find((l) => l.startsWith('| Target | Results'))!.split(' | ');
+    const mdBatchRow = md.split('\n').find((l) => l.startsWith('| offline | '))!.split(' | ');
+    const column = (label: string) => overviewHeader.indexOf(label);
+    expect(mdBatchRow[column('p50 latency')]).toBe('—');
+    expect(mdBatchRow[column('p50 TTFT')]).toBe('—');
+    expect(mdBatchRow[column('Turnaround p50/p95')]).toBe(p50);
+    expect(md).toContain('### Batch turnaround (submit → results collected)');
+    const jobRow = md.split('\n').find((l) => l.startsWith(`| offline | ${jobId.replace(/_/g, '\\_')} | `))!.split(' | ');
+    expect(jobRow.slice(2)).toEqual([
+      new Date(job.submittedAt).toISOString(), expect.stringMatching(/^\+/), expect.stringMatching(/^\+/), expect.stringMatching(/^completed \+/),
+      `12 / 12 (${job.counts.failed})`, `+${fmt(job.collectedAt - job.submittedAt)}`, '— |',
+    ]);
+    // The job's collection time is where its cells' turnaround ends.
+    expect(job.collectedAt - job.submittedAt).toBe(offline.turnaround.max);
+    const latencySection = md.slice(md.indexOf('### Latency'), md.indexOf('### Batch turnaround'));
+    expect(latencySection).toContain('| online |');
+    expect(latencySection).not.toContain('| offline |');
+    // report.html embeds the same tables (rendered with textContent by the page script).
+    const html = await readFile(join(runDir, 'report.html'), 'utf8');
+    expect(html).toContain('"id":"batch-jobs"');
+    expect(html).toContain('"id":"turnaround"');
+    expect(html).toContain(jobId);
+    // batchbench report DIR re-renders every output byte for byte: the timeline comes from journal records.
+    const names = ['results.csv', 'report.json', 'summary.md', 'junit.xml', 'report.html'];
+    const before = await Promise.all(names.map((name) => readFile(join(runDir, name))));
+    const rerender = await project.run(['report', runDir]);
+    expect(rerender.code).toBe(0);
+    const after = await Promise.all(names.map((name) => readFile(join(runDir, name))));
+    names.forEach((name, i) => expect(after[i]!.equals(before[i]!), name).toBe(true));
   });
 });

@@ -132,6 +132,8 @@ export async function runBatchLane(o: BatchLaneOptions): Promise<BatchLaneResult
   };
 
   const onTerminal = async (a: Active, job: JobView) => {
+    // One instant ends every cell's turnaround and is journaled as the job's collection time.
+    const now = clock.now();
     ledger.release(a.jobId);
     active.splice(active.indexOf(a), 1);
     // Slow-fail regions: the quota failure arrives as a failed job; the file is resubmitted as is.
@@ -139,7 +141,7 @@ export async function runBatchLane(o: BatchLaneOptions): Promise<BatchLaneResult
       queue.unshift({ keys: a.keys, tokens: fileTokens.get(a.fileId) ?? o.resume?.files.get(a.fileId)?.tokens ?? 0, bytes: 0, fileId: a.fileId });
       waitUntil = clock.now() + tokenLimitBackoffMs(backoffAttempt++, o.backoffBaseMs);
     } else {
-      const cells = await collectJob(o.client, job, a.keys.filter((k) => pending.has(k)), target.api, { deploymentId: deployment.id, submittedAt: a.submittedAt, now: clock.now() });
+      const cells = await collectJob(o.client, job, a.keys.filter((k) => pending.has(k)), target.api, { deploymentId: deployment.id, submittedAt: a.submittedAt, now });
       let unrun = 0;
       for (const c of cells) {
         const item = pending.get(c.key);
@@ -151,7 +153,7 @@ export async function runBatchLane(o: BatchLaneOptions): Promise<BatchLaneResult
       notRun += unrun;
       if (unrun > 0) o.progress?.(`batch ${target.name} ${a.jobId}: ${unrun} cell(s) not run (${job.status}); --resume sends only them again\n`);
     }
-    await o.journal({ v: 1, kind: 'batch-collected', target: target.name, jobId: a.jobId, at: clock.now() });
+    await o.journal({ v: 1, kind: 'batch-collected', target: target.name, jobId: a.jobId, at: now });
   };
 
   const poll = async () => {
@@ -165,7 +167,7 @@ export async function runBatchLane(o: BatchLaneOptions): Promise<BatchLaneResult
       }
       if (job.status !== a.status) {
         a.status = job.status;
-        await o.journal({ v: 1, kind: 'batch-status', target: target.name, jobId: a.jobId, status: job.status, counts: job.counts, ...(job.errors.length ? { errors: job.errors } : {}), at: clock.now() });
+        await o.journal({ v: 1, kind: 'batch-status', target: target.name, jobId: a.jobId, status: job.status, counts: job.counts, ...(job.errors.length ? { errors: job.errors } : {}), ...(Object.keys(job.times).length ? { times: job.times } : {}), at: clock.now() });
         const c = job.counts;
         o.progress?.(`batch ${target.name} ${a.jobId}: ${job.status}${c ? ` ${c.completed + c.failed}/${c.total} (${c.failed} failed)` : ''}\n`);
       }

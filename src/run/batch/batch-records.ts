@@ -37,6 +37,8 @@ export interface BatchStatusRecord {
   readonly status: string;
   readonly counts: { readonly total: number; readonly completed: number; readonly failed: number } | null;
   readonly errors?: readonly { readonly code: string; readonly message: string; readonly line: number | null }[];
+  /** The service's own transition times (`created`, `in_progress`, … → epoch ms), for the report's job timeline. */
+  readonly times?: Readonly<Record<string, number>>;
   readonly at: number;
 }
 
