@@ -39,6 +39,9 @@ import { startBatchLanes } from './batch/start-batch-lanes.ts';
 
 export type { RunTally } from './run-tally.ts';
 
+/** How often the scheduler shows the progress line its deployments' state. @unit milliseconds */
+const PROGRESS_SNAPSHOT_MS = 250;
+
 export interface RunEvalOptions {
   readonly prepared: PreparedRun;
   /** The run directory (created if missing). */
@@ -124,7 +127,14 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
 
   const tally: RunTally = { ok: 0, failed: 0, byReason: {}, blocked: new Map() };
   const progress: Progress | undefined = options.progressWrite
-    ? createProgress({ total: prepared.rowCount * config.repeats * config.targets.length, tty: options.tty, write: options.progressWrite })
+    ? createProgress({
+        total: prepared.rowCount * config.repeats * config.targets.length,
+        tty: options.tty,
+        write: options.progressWrite,
+        // The scheduler's clock: gate snapshots (pauses, probes) are in its time base.
+        now: () => clock.now(),
+        targets: config.targets.map((t) => ({ name: t.name, total: prepared.rowCount * config.repeats })),
+      })
     : undefined;
 
   // One serial chain: each record is appended to the journal, then folded and fanned out to the
@@ -256,6 +266,8 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
           retry: config.retry,
           maxInFlight: config.concurrency,
           ...(config.deadlineMs === undefined ? {} : { deadlineMs: config.deadlineMs }),
+          // The progress line says why nothing moves (a quota pause, a probe, an open breaker).
+          ...(progress ? { diagnostics: { everyMs: PROGRESS_SNAPSHOT_MS, onSnapshot: (gates) => progress.observeGates(gates) } } : {}),
         });
 
   let stats: SchedulerStats;

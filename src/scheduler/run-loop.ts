@@ -43,6 +43,7 @@ export class RunLoop {
   #capacity429 = 0;
   #deadlineTimer: { cancel(): void } | undefined;
   #lastSnapshot = Number.NEGATIVE_INFINITY;
+  #snapshotTimer: { cancel(): void } | undefined;
   #resolve!: (stats: SchedulerStats) => void;
   #reject!: (error: unknown) => void;
   readonly #onAbort = () => this.#stop('aborted');
@@ -152,11 +153,7 @@ export class RunLoop {
   #dispatchLoop(lane: Lane): void {
     if (this.#stopping !== undefined || lane.terminal !== undefined) return;
     const now = this.#o.clock.now();
-    const diagnostics = this.#o.diagnostics;
-    if (diagnostics !== undefined && now - this.#lastSnapshot >= diagnostics.everyMs) {
-      this.#lastSnapshot = now;
-      diagnostics.onSnapshot(this.#gates.map((gate) => gate.snapshot(now)));
-    }
+    this.#snapshot(now);
     if (this.#laneUnavailable(lane, now)) return;
     this.#promoteDueRetries(lane, now);
     for (;;) {
@@ -183,6 +180,27 @@ export class RunLoop {
     }
     const nextRetry = lane.delayed.peek();
     if (nextRetry !== undefined) this.#setTimer(lane, nextRetry.notBefore, now);
+  }
+
+  /**
+   * Diagnostics at most once per `everyMs`, with a trailing snapshot for a dispatch that fell inside the
+   * interval: the state it saw (a pause just begun, a probe failed) may be the last before a quiet spell,
+   * and a progress line would otherwise never hear of it.
+   */
+  #snapshot(now: number): void {
+    const diagnostics = this.#o.diagnostics;
+    if (diagnostics === undefined) return;
+    if (now - this.#lastSnapshot >= diagnostics.everyMs) {
+      this.#snapshotTimer?.cancel();
+      this.#snapshotTimer = undefined;
+      this.#lastSnapshot = now;
+      diagnostics.onSnapshot(this.#gates.map((gate) => gate.snapshot(now)));
+    } else if (this.#snapshotTimer === undefined) {
+      this.#snapshotTimer = this.#o.clock.setTimer(() => {
+        this.#snapshotTimer = undefined;
+        if (!this.#finished) this.#snapshot(this.#o.clock.now());
+      }, this.#lastSnapshot + diagnostics.everyMs - now);
+    }
   }
 
   /** Moves retries whose backoff has passed to the head of the ready queue, earliest due first. */
@@ -372,6 +390,7 @@ export class RunLoop {
     const end = this.#o.clock.now();
     for (const lane of this.#lanes) lane.cancelTimer();
     this.#deadlineTimer?.cancel();
+    this.#snapshotTimer?.cancel();
     this.#signal.removeEventListener('abort', this.#onAbort);
     let pausedMs = 0;
     for (const gate of this.#gates) pausedMs += gate.pausedMs(end);

@@ -54,4 +54,12 @@ test('a run against a closed port exits 3 within 30 s; every cell names the depl
   expect(results.some((record) => record.deploymentId === 'eastus')).toBe(true); // the cells that were sent
   const attempts = results.reduce((sum, record) => sum + Number(record.attempts ?? 0), 0);
   expect(attempts).toBeLessThanOrEqual(firstContactTuning.maxProbes);
+
+  // The progress line said what it was waiting for while the probe ran, and counted every failed
+  // attempt as an error (it once showed `errors 0` while every attempt failed).
+  const progress = result.stderr.split('\n').filter((line) => line.startsWith('progress:'));
+  expect(progress.some((line) => /· waiting: eastus unreachable \(ECONNREFUSED\), probing; next try in [1-4] s$/.test(line))).toBe(true);
+  const failedAttempts = journal.filter((record) => record.kind === 'attempt' && record.outcome === 'connection').length;
+  expect(failedAttempts).toBeGreaterThan(0);
+  expect(progress.at(-1)).toContain(`errors ${failedAttempts} · attempts ${failedAttempts}`);
 }, 60_000);

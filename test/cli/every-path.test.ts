@@ -92,6 +92,8 @@ describe('every path: outputs re-render byte for byte and match an independent f
     const bar = run.stderr.split(/\r\x1b\[2K/).filter((s) => s.startsWith('[')).at(-1)!;
     expect(bar).toContain(`${2 * ROWS}/${2 * ROWS} (100%)`);
     expect(bar).toContain(`attempts ${fold.attempts}`);
+    // each target's done/total, on a TTY only
+    expect(bar).toContain(`mini ${ROWS}/${ROWS}, r1 ${ROWS}/${ROWS}`);
   });
 
   test('--quiet', async () => {
@@ -134,6 +136,12 @@ describe('every path: outputs re-render byte for byte and match an independent f
     expect(run.code).toBe(3);
     const fold = await expectTrue(p, run.runDir, 2 * ROWS);
     expect(fold.targets.get('locked')!.failed).toBe(ROWS);
+    // The progress line's 429s and errors (failed attempts) are the summary's.
+    const report = JSON.parse(await readFile(join(run.runDir!, 'report.json'), 'utf8')) as { targets: Array<{ retries: { quota429: number; capacity429: number; otherErrors: number } }> };
+    const sum = (f: (r: { quota429: number; capacity429: number; otherErrors: number }) => number) => report.targets.reduce((a, t) => a + f(t.retries), 0);
+    expect(sum((r) => r.otherErrors)).toBeGreaterThan(0);
+    const last = run.stderr.split('\n').filter((l) => l.startsWith('progress:')).at(-1);
+    expect(last).toContain(`429s ${sum((r) => r.quota429 + r.capacity429)} · errors ${sum((r) => r.otherErrors)} · attempts ${fold.attempts}`);
   });
 
   test('an llm-judge config: judge attempts are not the candidate’s', async () => {

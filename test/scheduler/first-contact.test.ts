@@ -85,6 +85,21 @@ describe('first contact in gate snapshots', () => {
     await drive(clock, scheduler(clock, { diagnostics }), [lane('t', [dead], 5)], recorder(clock).hooks);
     expect(snapshots.some((s) => s.nextProbeAt > s.at && !s.answered)).toBe(true);
   });
+
+  it('throttled snapshots still show a wait that began inside the interval (trailing snapshot), and stop with the run', async () => {
+    // Probes at 0 (snapshot), 1005 and 4010 (snapshot: due now, not waiting); every dispatch in between
+    // falls inside the 3 s interval. Only a trailing snapshot at 3000 can show the wait for 4010.
+    const clock = new VirtualClock();
+    const dead = new FakeDeployment({ id: 'a', clock, latencyMs: 5, script: () => refused() });
+    const snapshots: { at: number; nextProbeAt: number; answered: boolean }[] = [];
+    const diagnostics = { everyMs: 3_000, onSnapshot: (gates: readonly { nextProbeAt: number; answered: boolean }[]) => void snapshots.push({ at: clock.now(), ...(gates[0] as { nextProbeAt: number; answered: boolean }) }) };
+    await drive(clock, scheduler(clock, { diagnostics }), [lane('t', [dead], 5)], recorder(clock).hooks);
+    const end = clock.now();
+    expect(snapshots.some((s) => s.nextProbeAt > s.at && !s.answered)).toBe(true);
+    for (let i = 1; i < snapshots.length; i++) expect(snapshots[i]!.at - snapshots[i - 1]!.at).toBeGreaterThanOrEqual(3_000);
+    await clock.runUntilIdle();
+    expect(snapshots.every((s) => s.at <= end)).toBe(true);
+  });
 });
 
 describe('FirstContact', () => {
