@@ -2,7 +2,7 @@
  * The state of one compared target during a run: its ready queue (a ring deque; retries re-enter at
  * the head), its backoff waiting room, its lazy cursor over the items, its gates and its one timer.
  */
-import type { TimerHandle } from '../internal/clock.ts';
+import type { Clock, TimerHandle } from '../internal/clock.ts';
 import type { FailureReason, SerializedError, TargetLane, WorkItem } from '../types.ts';
 import { serializeError } from '../errors.ts';
 import type { Gate } from './gate.ts';
@@ -101,6 +101,27 @@ export class Lane {
       kind: 'unavailable',
       error: cause === undefined ? schedulerError('E_UNAVAILABLE', `every deployment of "${this.target}" stayed unavailable`, undefined, true) : serializeError(cause),
     };
+  }
+
+  /** Moves retries whose backoff ends by `now + epsilonMs` to the head of the ready queue, earliest due first. */
+  promoteDueRetries(now: number, epsilonMs: number): void {
+    const delayed = this.delayed;
+    if (delayed.length === 0 || (delayed.peek() as Entry).notBefore > now + epsilonMs) return;
+    const due: Entry[] = [];
+    while (delayed.length > 0 && (delayed.peek() as Entry).notBefore <= now + epsilonMs) due.push(delayed.pop() as Entry);
+    for (let i = due.length - 1; i >= 0; i--) this.ready.pushFront(due[i] as Entry);
+  }
+
+  /** Arms the lane's one timer for `at` unless it already fires by then. */
+  armTimer(clock: Clock, at: number, now: number, fire: () => void): void {
+    if (this.timer !== undefined && this.timerAt <= at) return;
+    this.cancelTimer();
+    this.timerAt = at;
+    this.timer = clock.setTimer(() => {
+      this.timer = undefined;
+      this.timerAt = Number.POSITIVE_INFINITY;
+      fire();
+    }, at - now);
   }
 
   cancelTimer(): void {

@@ -3,7 +3,7 @@
  * carries a JSON-safe error that says why, in the journal's vocabulary.
  */
 import { ProviderError, serializeError } from '../errors.ts';
-import type { AttemptEvent, Completion, ErrorCategory, SerializedError } from '../types.ts';
+import type { AttemptEvent, Completion, ErrorCategory, FailureReason, SerializedError } from '../types.ts';
 import type { Entry } from './lane.ts';
 
 /** A failure the scheduler decided on (no provider error behind it, or a run-level reason). */
@@ -17,6 +17,19 @@ export const tooLargeError = (cost: number): SerializedError =>
 /** The error to report for an item: its own last error when it had one, else `fallback`. */
 export function lastErrorOr(entry: Entry, fallback: SerializedError): SerializedError {
   return entry.lastError === undefined ? fallback : serializeError(entry.lastError);
+}
+
+/** Why items settle when the run stops: a deadline or an abort (Ctrl-C, a failed hook or cursor). */
+export function stopError(reason: 'aborted' | 'deadline', deadlineMs: number): SerializedError {
+  return reason === 'deadline'
+    ? schedulerError('E_DEADLINE', `the run deadline of ${deadlineMs} ms passed`, undefined, true)
+    : schedulerError('E_ABORTED', 'the run was aborted', 'aborted', true);
+}
+
+/** What an item reports when its lane gives up for `reason`. */
+export function lastErrorFor(reason: FailureReason, entry: Entry, laneError: SerializedError): SerializedError {
+  // 'unavailable' names the deployment's problem; a deadline keeps the item's own last error if any
+  return reason === 'deadline' ? lastErrorOr(entry, laneError) : laneError;
 }
 
 /** One attempt as the hooks see it. */
