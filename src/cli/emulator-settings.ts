@@ -73,9 +73,15 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/** What a started emulator gives the run: its base URL and the environment carrying its key. */
+export interface StartedEmulator {
+  readonly baseURL: string;
+  readonly env: Readonly<Record<string, string>>;
+}
+
 /** What `resolveConfig` needs to know about the config's emulator, plus the environment to resolve with. */
-export interface ConfiguredEmulator {
-  readonly emulator?: EmbeddedEmulator;
+export interface ConfiguredEmulator<E extends StartedEmulator = EmbeddedEmulator> {
+  readonly emulator?: E;
   /** The environment with the emulator's key variable, when one was started. */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly resolveContext: { readonly emulatorBaseURL?: string; readonly emulatorIssues?: readonly string[] };
@@ -84,15 +90,23 @@ export interface ConfiguredEmulator {
 /**
  * Starts the embedded emulator when the loaded config has a valid `emulator:` block. An invalid block is
  * not started: its problems go to resolveConfig, which reports them with every other config problem
- * (and the `"emulator"` base URLs are not also reported as lacking an emulator).
+ * (and the `"emulator"` base URLs are not also reported as lacking an emulator). `eval` and `load` both
+ * come through here, so a config's emulator settings mean the same to both; `start` says how it runs
+ * (in-process for eval, a worker thread for load).
  */
-export async function startConfiguredEmulator(config: unknown, env: Readonly<Record<string, string | undefined>>): Promise<ConfiguredEmulator> {
+export async function startConfiguredEmulator(config: unknown, env: Readonly<Record<string, string | undefined>>): Promise<ConfiguredEmulator>;
+export async function startConfiguredEmulator<E extends StartedEmulator>(config: unknown, env: Readonly<Record<string, string | undefined>>, start: (settings: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>) => Promise<E>): Promise<ConfiguredEmulator<E>>;
+export async function startConfiguredEmulator(
+  config: unknown,
+  env: Readonly<Record<string, string | undefined>>,
+  start: (settings: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>) => Promise<StartedEmulator> = startEmbeddedEmulator,
+): Promise<ConfiguredEmulator<StartedEmulator>> {
   const settings = isPlainObject(config) ? config['emulator'] : undefined;
   if (settings === undefined) return { env, resolveContext: {} };
   const emulatorIssues = emulatorBlockIssues(settings);
   if (!isPlainObject(settings) || emulatorIssues.length > 0) {
     return { env: { ...env, [EMULATOR_KEY_ENV]: 'not-started' }, resolveContext: { emulatorBaseURL: EMULATOR_BASE_URL, emulatorIssues } };
   }
-  const emulator = await startEmbeddedEmulator(settings, env);
+  const emulator = await start(settings, env);
   return { emulator, env: { ...env, ...emulator.env }, resolveContext: { emulatorBaseURL: emulator.baseURL } };
 }

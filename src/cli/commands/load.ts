@@ -19,6 +19,7 @@ import { builtinScorerNames } from '../../run/scorer-names.ts';
 import type { PromptInput, ResolvedTarget } from '../../types.ts';
 import { EXIT, type CliIo } from '../io.ts';
 import { startLoadEmulator, type LoadEmulator } from '../load-emulator.ts';
+import { startConfiguredEmulator } from '../emulator-settings.ts';
 
 export interface LoadArgs {
   readonly config?: string | undefined;
@@ -61,17 +62,19 @@ export async function loadCommand(args: LoadArgs, io: CliIo): Promise<number> {
   const outputTokens = args.outputTokens ?? (args.dataset === undefined ? DEFAULT_SHAPE.outputTokens : undefined);
 
   const loaded = await loadConfig({ cwd: io.cwd, ...(args.config ? { file: args.config } : {}) });
-  const raw = loaded.config as { emulator?: Record<string, unknown> };
   let emulator: LoadEmulator | undefined;
   try {
-    if (raw && typeof raw === 'object' && raw.emulator) emulator = await startLoadEmulator(raw.emulator, io.env, synthetic ? outputTokens : undefined);
-    const env = emulator ? { ...io.env, ...emulator.env } : io.env;
+    // Like eval: a valid `emulator:` block starts (here in its own worker thread); an invalid one is
+    // reported by resolveConfig with the file, the `emulator.` path and every other config problem.
+    const configured = await startConfiguredEmulator(loaded.config, io.env, (settings, env) => startLoadEmulator(settings, env, synthetic ? outputTokens : undefined));
+    emulator = configured.emulator;
+    const env = configured.env;
     const overrides: CliOverrides = {
       ...(args.targets?.length ? { targets: [...args.targets] } : {}),
       ...(args.dataset ? { dataset: args.dataset } : {}),
       ...(args.limit === undefined ? {} : { limit: args.limit }),
     };
-    const config = resolveConfig(loaded.config, overrides, { file: loaded.file, env, ...(emulator ? { emulatorBaseURL: emulator.baseURL } : {}), scorerNames: builtinScorerNames });
+    const config = resolveConfig(loaded.config, overrides, { file: loaded.file, env, ...configured.resolveContext, scorerNames: builtinScorerNames });
     const seed = args.seed ?? '1';
     let workload: LoadWorkload;
     if (synthetic) {
