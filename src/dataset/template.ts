@@ -49,7 +49,7 @@ export function missingFieldMessage(missing: readonly string[]): string {
 function unknownColumnMessage(name: string, columns: readonly string[], file: string): string {
   const suggestion = closestMatch(name, columns);
   const hint = suggestion === undefined ? '' : ` (did you mean {{${suggestion}}}?)`;
-  return `prompt template uses {{${name}}} but ${file} has columns ${columns.join(', ')}${hint}`;
+  return `prompt: the template uses {{${name}}} but ${file} has columns ${columns.join(', ')}${hint}`;
 }
 
 /**

@@ -43,12 +43,12 @@ export async function prepareRun(config: ResolvedConfig, options: PrepareOptions
   if (!config.datasetPath) throw new UsageError('no dataset: pass --dataset FILE (CSV or JSONL) or set dataset.path in the config');
   const path = resolveDatasetPath(config.datasetPath, options.cwd, options.datasetsDir);
   const dataset = await openDataset(path, { idColumn: config.idColumn, ...(config.expectedColumn ? { expectedColumn: config.expectedColumn } : {}) });
-  const prompt = createPromptBuilder(config.prompt, dataset);
+  const prompt = inConfigFile(config.file, () => createPromptBuilder(config.prompt, dataset));
   const scan = await scanDataset(dataset, prompt);
   const limited = config.limit === undefined ? scan.rows : Math.min(scan.rows, config.limit);
   const rowCount = options.includeRow ? await countIncluded(dataset, options.includeRow, config.limit) : limited;
   const hasExpected = dataset.expectedColumn !== undefined;
-  const scorers = createScorers(config.scorersAreDefault && !hasExpected ? [] : config.scorers);
+  const scorers = inConfigFile(config.file, () => createScorers(config.scorersAreDefault && !hasExpected ? [] : config.scorers));
   checkPassRule(config, scorers);
   return {
     config,
@@ -73,6 +73,19 @@ async function countIncluded(dataset: Dataset, includeRow: (row: Row) => boolean
     if (includeRow(row)) included++;
   }
   return included;
+}
+
+/**
+ * Scorer options and the prompt template are checked here, after the dataset opened, not by
+ * resolveConfig; they are still config mistakes, so their messages name the config file like the rest.
+ */
+function inConfigFile<T>(file: string, build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (error instanceof ConfigError && !error.message.startsWith(`${file}: `)) throw new ConfigError(error.issues, { file, cause: error });
+    throw error;
+  }
 }
 
 /** `pass` must be 'all', 'any' or the name of a scorer of this run. @throws ConfigError */

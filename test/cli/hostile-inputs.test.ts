@@ -98,7 +98,23 @@ describe('hostile inputs: exit 2, one line, names the thing', () => {
 
   test('a scorer option typo gets "did you mean"', async () => {
     const p = await project(`{ scorers: [['numeric', { tolerence: 0.1 }]], targets: ${TARGETS}, emulator: ${EMULATOR} }`);
-    expect(expectOneLine(await p.run(['eval', '--dataset', 'qa.csv']))).toMatch(/scorers\[0\]\.tolerence: unknown option \(did you mean "tolerance"\?\)/);
+    expect(expectOneLine(await p.run(['eval', '--dataset', 'qa.csv']))).toMatch(/^error: \S+eval\.config\.ts: scorers\[0\]\.tolerence: unknown option \(did you mean "tolerance"\?\)/);
+  });
+
+  // Scorer options and templates are checked once the dataset is open (prepare-run.ts), yet they are
+  // config mistakes: the line names the config file and the config path, like every other one.
+  test.each([
+    ['an invalid regex pattern', `['exact-match', ['regex', { pattern: '(' }]]`, /^error: \S+eval\.config\.ts: scorers\[1\]\.pattern: invalid regular expression \/\(\/ /],
+    ['a scorer option of the wrong type', `[['numeric', { tolerance: 'x' }]]`, /^error: \S+eval\.config\.ts: scorers\[0\]\.tolerance: expected a number ≥ 0, got "x"$/],
+    ['a JSON schema that is not an object', `[['json-schema', { schema: 5 }]]`, /^error: \S+eval\.config\.ts: scorers\[0\]\.schema: expected a JSON Schema object, got 5 \(number\)$/],
+  ])('%s names the config file and scorers[i].option', async (_name, scorers, expected) => {
+    const p = await project(`{ scorers: ${scorers}, targets: ${TARGETS}, emulator: ${EMULATOR} }`);
+    expect(expectOneLine(await p.run(['eval', '--dataset', 'qa.csv']))).toMatch(expected);
+  });
+
+  test('a template placeholder naming no column names the config file, the prompt and the dataset’s columns', async () => {
+    const p = await project(`{ prompt: 'Q: {{questoin}}', targets: ${TARGETS}, emulator: ${EMULATOR} }`);
+    expect(expectOneLine(await p.run(['eval', '--dataset', 'qa.csv']))).toMatch(/^error: \S+eval\.config\.ts: prompt: the template uses \{\{questoin\}\} but qa\.csv has columns id, question, answer \(did you mean \{\{question\}\}\?\)$/);
   });
 
   test('a CLI flag typo gets "did you mean"', async () => {
@@ -108,7 +124,7 @@ describe('hostile inputs: exit 2, one line, names the thing', () => {
 
   test('an unclosed template placeholder is caught, not sent literally', async () => {
     const p = await project(`{ prompt: 'Q: {{question', targets: ${TARGETS}, emulator: ${EMULATOR} }`);
-    expect(expectOneLine(await p.run(['eval', '--dataset', 'qa.csv']))).toMatch(/prompt: unclosed placeholder "\{\{question" at column 4 of the template \(did you mean \{\{question\}\}\?\)/);
+    expect(expectOneLine(await p.run(['eval', '--dataset', 'qa.csv']))).toMatch(/^error: \S+eval\.config\.ts: prompt: unclosed placeholder "\{\{question" at column 4 of the template \(did you mean \{\{question\}\}\?\)/);
   });
 
   test('compare with missing arguments says what it takes', async () => {

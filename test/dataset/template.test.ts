@@ -22,7 +22,7 @@ describe('compileTemplate', () => {
 
   test('an unknown column lists the header and suggests the closest', () => {
     expect(() => compileTemplate('Answer: {{qestion}}', ['id', 'question', 'answer'], 'qa.csv')).toThrow(
-      new ConfigError(['prompt template uses {{qestion}} but qa.csv has columns id, question, answer (did you mean {{question}}?)']),
+      new ConfigError(['prompt: the template uses {{qestion}} but qa.csv has columns id, question, answer (did you mean {{question}}?)']),
     );
   });
 
