@@ -18,6 +18,7 @@ export interface BaselineReport {
 export interface ScenarioReport {
   readonly id: string;
   readonly title: string;
+  readonly seed: number;
   readonly bound_s: number;
   readonly makespan_s: number;
   /** bound ÷ makespan (≤ 1; 1 is optimal). */
@@ -69,6 +70,7 @@ export function scenarioReport(scenario: Scenario, bound: { boundMs: number; gro
   return {
     id: scenario.id,
     title: scenario.title,
+    seed: scenario.workload.seed,
     bound_s: s(bound.boundMs),
     makespan_s: s(ours.makespanMs),
     ratio: round(bound.boundMs / ours.makespanMs),
@@ -109,12 +111,12 @@ export function scenarioReport(scenario: Scenario, bound: { boundMs: number; gro
 
 export function markdown(reports: readonly ScenarioReport[]): string {
   const lines = [
-    '| Scenario | bound s | makespan s | bound ÷ makespan (1 = optimal) | weakest group | groups (bound ÷ makespan, binding) | windows | q429/att | cap429 | lost | paused s | peak in-flight | RSS MB | client CPU µs/att |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| Scenario | seed | bound s | makespan s | bound ÷ makespan (1 = optimal) | weakest group | groups (bound ÷ makespan, binding) | windows | q429/att | cap429 | lost | paused s | peak in-flight | RSS MB | client CPU µs/att |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of reports) {
     const groups = r.groups.map((g) => `${g.name} ${g.ratio} ${g.binding[0]}`).join('; ');
-    lines.push(`| ${r.id} | ${r.bound_s} | ${r.makespan_s} | **${r.ratio}** | ${r.weakest_group} ${r.weakest_group_ratio} | ${groups} | ${r.windows} | ${(r.quota429_per_attempt * 100).toFixed(2)} % | ${r.capacity429} | ${r.lost} | ${r.paused_s} | ${r.peak_in_flight} | ${r.peak_rss_mb} | ${r.client_cpu_us_per_attempt} |`);
+    lines.push(`| ${r.id} | ${r.seed} | ${r.bound_s} | ${r.makespan_s} | **${r.ratio}** | ${r.weakest_group} ${r.weakest_group_ratio} | ${groups} | ${r.windows} | ${(r.quota429_per_attempt * 100).toFixed(2)} % | ${r.capacity429} | ${r.lost} | ${r.paused_s} | ${r.peak_in_flight} | ${r.peak_rss_mb} | ${r.client_cpu_us_per_attempt} |`);
   }
   const withBaselines = reports.filter((r) => r.baselines.length > 0);
   if (withBaselines.length > 0) {
@@ -124,4 +126,69 @@ export function markdown(reports: readonly ScenarioReport[]): string {
     }
   }
   return lines.join('\n');
+}
+
+/** One scenario over several seeds: medians (and the spread) of what issue 11 asks to publish. */
+export interface SeedsSummary {
+  readonly id: string;
+  readonly seeds: readonly number[];
+  readonly ratio_median: number;
+  readonly ratio_min: number;
+  readonly ratio_max: number;
+  readonly weakest_group_ratio_median: number;
+  readonly weakest_group_ratio_min: number;
+  /** Quota 429s ÷ attempts. */
+  readonly quota429_share_median: number;
+  readonly quota429_share_max: number;
+  readonly capacity429_median: number;
+  readonly lost_max: number;
+  readonly makespan_s_median: number;
+}
+
+const median = (xs: readonly number[]): number => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+
+export function seedsSummary(runs: readonly ScenarioReport[]): SeedsSummary {
+  const ratios = runs.map((r) => r.ratio);
+  const weakest = runs.map((r) => r.weakest_group_ratio);
+  const shares = runs.map((r) => r.quota429_per_attempt);
+  return {
+    id: runs[0]?.id ?? 'n/a',
+    seeds: runs.map((r) => r.seed),
+    ratio_median: round(median(ratios)),
+    ratio_min: Math.min(...ratios),
+    ratio_max: Math.max(...ratios),
+    weakest_group_ratio_median: round(median(weakest)),
+    weakest_group_ratio_min: Math.min(...weakest),
+    quota429_share_median: round(median(shares), 4),
+    quota429_share_max: Math.max(...shares),
+    capacity429_median: median(runs.map((r) => r.capacity429)),
+    lost_max: Math.max(...runs.map((r) => r.lost)),
+    makespan_s_median: round(median(runs.map((r) => r.makespan_s)), 1),
+  };
+}
+
+export function seedsMarkdown(summaries: readonly SeedsSummary[]): string {
+  const lines = [
+    '| Scenario | seeds | bound ÷ makespan, median (min–max) | weakest group, median (min) | quota 429 share, median (max) | capacity 429s | lost (max) | makespan s |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
+  for (const s of summaries) {
+    lines.push(`| ${s.id} | ${s.seeds.join(',')} | **${s.ratio_median}** (${s.ratio_min}–${s.ratio_max}) | ${s.weakest_group_ratio_median} (${s.weakest_group_ratio_min}) | ${pct(s.quota429_share_median)} (${pct(s.quota429_share_max)}) | ${s.capacity429_median} | ${s.lost_max} | ${s.makespan_s_median} |`);
+  }
+  return lines.join('\n');
+}
+
+/** Every ratio of every run must be ≤ 1 (a bound that is beaten is not a bound): the offending ones. */
+export function boundViolations(runs: readonly ScenarioReport[]): string[] {
+  const out: string[] = [];
+  for (const r of runs) {
+    if (r.ratio > 1) out.push(`${r.id} seed ${r.seed}: bound ÷ makespan ${r.ratio} > 1`);
+    for (const g of r.groups) if (g.ratio > 1) out.push(`${r.id} seed ${r.seed} group ${g.name}: ${g.ratio} > 1`);
+  }
+  return out;
 }

@@ -15,6 +15,7 @@ import type { Strategy, StrategyResult } from './run-strategy.ts';
 import { runStrategy } from './run-strategy.ts';
 import type { Scenario, ScenarioId } from './scenarios.ts';
 import { buildScenario } from './scenarios.ts';
+import { serverTruth } from './server-truth.ts';
 
 export interface BenchOptions {
   readonly scenarios: readonly ScenarioId[];
@@ -53,10 +54,19 @@ export async function withEmulator<T>(scenario: Scenario, seed: number, fn: (emu
   }
 }
 
+/** One scenario on several seeds (baselines on the first only); the caller takes medians (report.ts). */
+export async function runScenarioSeeds(id: ScenarioId, options: BenchOptions, seeds: readonly number[]): Promise<ScenarioReport[]> {
+  const runs: ScenarioReport[] = [];
+  for (const [i, seed] of seeds.entries()) runs.push(await runScenario(id, { ...options, seed, baselines: options.baselines && i === 0 }));
+  return runs;
+}
+
 export async function runScenario(id: ScenarioId, options: BenchOptions): Promise<ScenarioReport> {
   const scenario = buildScenario(id, { quick: options.quick, seed: options.seed });
   return withEmulator(scenario, options.seed, async (emulator) => {
     const mine = await runStrategy(scenario, emulator, ours, createRng(options.seed));
+    // Read before a baseline resets the emulator: the bound of S11–S13 is built from the server's truth.
+    const truth = await serverTruth(emulator, scenario.targets.flatMap((t) => t.members.map((m) => m.name)));
     options.log(`${id} ours: ${(mine.makespanMs / 1000).toFixed(1)} s emulated in ${(mine.wallMs / 1000).toFixed(1)} s wall, ${mine.quota429} quota 429s, lost ${mine.lost}`);
     const others: StrategyResult[] = [];
     if (scenario.baselines && options.baselines) {
@@ -67,6 +77,6 @@ export async function runScenario(id: ScenarioId, options: BenchOptions): Promis
         others.push(result);
       }
     }
-    return scenarioReport(scenario, scenarioBound(scenario, mine.groups, mine.foreign), mine, others);
+    return scenarioReport(scenario, scenarioBound(scenario, mine.groups, mine.foreign, truth), mine, others);
   });
 }

@@ -59,7 +59,7 @@ export async function runStrategy(scenario: Scenario, emulator: EmulatorProcess,
   await emulator.reset([...scenario.faults]);
   const clock = new ScaledClock(systemClock, scenario.timeScale);
   const built: BuiltTarget[] = scenario.targets.map((t) =>
-    buildTarget({ name: t.name, deployments: t.members.map((m) => ({ name: m.name, limits: { tpm: m.tpm, rpm: m.rpm } })) }, emulator.baseURL, emulator.apiKey, clock, scenario.maxOutputTokens),
+    buildTarget({ name: t.name, deployments: t.members.map((m) => ({ name: m.name, limits: m.hints ? { tpm: m.tpm, rpm: m.rpm } : {} })) }, emulator.baseURL, emulator.apiKey, clock, scenario.maxOutputTokens),
   );
   const lanes: TargetLane[] = built.map((b) => ({ target: b.resolved.name, items: targetItems(scenario.workload, b.resolved.name, b.estimateCost), deployments: b.handles }));
   const groups = new Map(scenario.targets.map((t) => [t.name, { lastMs: 0, minLatencyMs: Number.POSITIVE_INFINITY, completed: 0, lost: 0 }]));

@@ -13,8 +13,10 @@
 import type { DeploymentConfig, FaultSpec } from '../../src/emulator/server.ts';
 import type { WorkloadSpec } from './workload.ts';
 
-export type ScenarioId = 'S1' | 'S2' | 'S3' | 'S4' | 'S5' | 'S6' | 'S7' | 'S8' | 'S9';
-export const scenarioIds: readonly ScenarioId[] = ['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7', 'S8', 'S9'];
+export type ScenarioId = 'S1' | 'S2' | 'S3' | 'S4' | 'S5' | 'S6' | 'S7' | 'S8' | 'S9' | 'S11' | 'S12T' | 'S12R' | 'S13';
+export const scenarioIds: readonly ScenarioId[] = ['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7', 'S8', 'S9', 'S11', 'S12T', 'S12R', 'S13'];
+/** `--scenario S12` runs both OpenAI-style variants. */
+export const scenarioAliases: Readonly<Record<string, readonly ScenarioId[]>> = { S12: ['S12T', 'S12R'] };
 
 /** How the server limits one deployment (for the bound). Budgets per window. */
 export interface ServerLimits {
@@ -25,6 +27,15 @@ export interface ServerLimits {
   readonly foreignShare?: number;
   /** Budget factor over time (limit reductions, outages): max factor within [from, to). */
   readonly factorMax?: (fromMs: number, toMs: number) => number;
+  /** Sliding windows (Azure, default) or per-minute buckets that start full (OpenAI dialect). */
+  readonly shape?: 'sliding' | 'bucket';
+  /**
+   * The server charges its own estimate (realism noise, the OpenAI dialect's JSON charge): the bound
+   * takes Σ charges from the emulator's admission log instead of the client's estimate.
+   */
+  readonly chargedByServer?: boolean;
+  /** Bare dialect: no quota, a hard in-flight cap; the bound is Σ server service time ÷ cap. */
+  readonly inFlightCap?: number;
 }
 
 export interface Member {
@@ -33,6 +44,8 @@ export interface Member {
   readonly tpm: number;
   readonly rpm: number;
   readonly model: string;
+  /** Whether the user configures tpm/rpm hints (false: endpoints whose limits nobody states, S12/S13). */
+  readonly hints: boolean;
   readonly server: ServerLimits;
   readonly emulator: DeploymentConfig;
 }
@@ -70,16 +83,44 @@ export function member(name: string, tpm: number, model = 'gpt-4o', options: Mem
     // The documentation's "1 or 10 s" model: TPM/6 per 10 s, RPM/6 per 10 s and RPM/60 per 1 s.
     const requestWindows = [{ ms: 10_000, limit: Math.ceil(rpm / 6) }, { ms: 1_000, limit: Math.ceil(rpm / 60) }];
     return {
-      name, tpm, rpm, model,
+      name, tpm, rpm, model, hints: true,
       server: { tokenBudget: tpm / 6, tokenWindowMs: 10_000, requestWindows },
       emulator: { ...common, capacity: tpm / 6 / 1000, tokenWindowMs: 10_000, requestWindows },
     };
   }
   const requestWindows = [{ ms: 10_000, limit: Math.ceil(rpm / 6) }];
   return {
-    name, tpm, rpm, model,
+    name, tpm, rpm, model, hints: true,
     server: { tokenBudget: tpm, tokenWindowMs: MINUTE, requestWindows, ...(options.foreignShare ? { foreignShare: options.foreignShare } : {}), ...(options.factorMax ? { factorMax: options.factorMax } : {}) },
     emulator: { ...common, capacity: tpm / 1000 },
+  };
+}
+
+/** S11: an Azure deployment as S1, with the emulator's `realistic` profile (its own charge, late and varying headers, capacity 429s). */
+export function realisticMember(name: string, tpm: number, model = 'gpt-4o'): Member {
+  const m = member(name, tpm, model);
+  return { ...m, server: { ...m.server, chargedByServer: true }, emulator: { ...m.emulator, realism: 'realistic' } };
+}
+
+/**
+ * S12: an OpenAI-style endpoint (per-minute buckets that start full, the JSON of the messages charged,
+ * duration resets, whole-second retry-after) under `realistic` (charge noise, lagging remaining-*).
+ * No hints: nobody configures an OpenAI org's limits.
+ */
+export function openAiMember(name: string, tpm: number, rpm: number, model = 'gpt-4o'): Member {
+  return {
+    name, tpm, rpm, model, hints: false,
+    server: { tokenBudget: tpm, tokenWindowMs: MINUTE, requestWindows: [{ ms: MINUTE, limit: rpm }], shape: 'bucket', chargedByServer: true },
+    emulator: { name, model, outputTokens: { median: 220, sigma: 0.6 }, capacity: tpm / 1000, rpmPerThousandTpm: rpm / (tpm / 1000), dialect: 'openai', realism: 'realistic' },
+  };
+}
+
+/** S13: a bare endpoint (no rate headers, no quota, `cap` in flight answered with a plain 429); no hints. */
+export function bareMember(name: string, model = 'gpt-4o', cap = 8): Member {
+  return {
+    name, tpm: 0, rpm: 0, model, hints: false,
+    server: { tokenBudget: Number.POSITIVE_INFINITY, tokenWindowMs: MINUTE, requestWindows: [], inFlightCap: cap },
+    emulator: { name, model, outputTokens: { median: 220, sigma: 0.6 }, capacity: 1_000, dialect: 'bare', maxInFlight: cap },
   };
 }
 
@@ -150,13 +191,55 @@ export function buildScenario(id: ScenarioId, options: ScenarioOptions): Scenari
     }
     case 'S9':
       return { ...base, title: 'latency knee at 4 in flight on pool member gpt4o-c (PTU / self-hosted style)', targets: azureTargets((name) => (name === 'gpt4o-c' ? { knee: 4 } : {})) };
+    case 'S11':
+      return {
+        ...base,
+        title: 'realistic Azure: S1 with the server’s own charge (+3 % ± 10 %), remaining-* 0–2 late, varying header spellings and retry-after-ms, 1 % capacity 429s',
+        targets: [
+          { name: 'gpt-4o', members: [realisticMember('gpt4o-a', 34_000), realisticMember('gpt4o-b', 18_000), realisticMember('gpt4o-c', 68_000)] },
+          { name: 'mini', members: [realisticMember('mini', 115_000, 'gpt-4o-mini')] },
+          { name: 'other', members: [realisticMember('other', 100_000)] },
+        ],
+      };
+    case 'S12T':
+      // RPM = 6 per 1K TPM as on Azure: tokens bind (≈ 1,800 tokens per request).
+      return {
+        ...base,
+        title: 'OpenAI-style endpoint, tokens binding: per-minute buckets starting full, JSON charge, duration resets, whole-second retry-after; no hints',
+        targets: [
+          { name: 'gpt-4o', members: [openAiMember('gpt4o-a', 34_000, 204), openAiMember('gpt4o-b', 18_000, 108), openAiMember('gpt4o-c', 68_000, 408)] },
+          { name: 'mini', members: [openAiMember('mini', 115_000, 690, 'gpt-4o-mini')] },
+          { name: 'other', members: [openAiMember('other', 100_000, 600)] },
+        ],
+      };
+    case 'S12R':
+      // TPM 10× S1's, RPM low: requests bind; a minute's burst then RPM per minute (≈ 10 minutes of refill).
+      return {
+        ...base,
+        title: 'OpenAI-style endpoint, requests binding: as S12T with 10× the TPM and RPM 64 per group; no hints',
+        targets: [
+          { name: 'gpt-4o', members: [openAiMember('gpt4o-a', 340_000, 18), openAiMember('gpt4o-b', 180_000, 10), openAiMember('gpt4o-c', 680_000, 36)] },
+          { name: 'mini', members: [openAiMember('mini', 1_150_000, 64, 'gpt-4o-mini')] },
+          { name: 'other', members: [openAiMember('other', 1_000_000, 64)] },
+        ],
+      };
+    case 'S13':
+      return {
+        ...base,
+        title: 'bare endpoint: no rate headers, no quota, a hard cap of 8 in flight per deployment answered with a plain 429; no hints',
+        targets: [
+          { name: 'gpt-4o', members: [bareMember('gpt4o-a'), bareMember('gpt4o-b'), bareMember('gpt4o-c')] },
+          { name: 'mini', members: [bareMember('mini', 'gpt-4o-mini')] },
+          { name: 'other', members: [bareMember('other')] },
+        ],
+      };
   }
 }
 
 /** Zero latency, no quota: what the client path (scheduler + SDK + HTTP) can push. */
 export function throughputScenario(options: ScenarioOptions): Scenario {
   const unlimited = (name: string): Member => ({
-    name, tpm: 1e12, rpm: 1e12, model: 'gpt-4o-mini',
+    name, tpm: 1e12, rpm: 1e12, model: 'gpt-4o-mini', hints: true,
     server: { tokenBudget: 1e12, tokenWindowMs: MINUTE, requestWindows: [] },
     emulator: { name, model: 'gpt-4o-mini', capacity: 1e9, rpmPerThousandTpm: 1_000, outputTokens: { median: 3, sigma: 0.1 }, heavyTail: false },
   });

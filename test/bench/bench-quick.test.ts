@@ -3,9 +3,10 @@ import { runScenario } from '../../scripts/bench/run-bench.ts';
 
 // The quick benchmark on the real emulator (child process, loopback HTTP, real SDK): structure, the
 // no-loss invariant, and that every bound is a bound (bound ÷ makespan ≤ 1 overall and for every group,
-// S3's from what the unseen tenant was really admitted). How close to 1 is measured, not asserted.
+// S3's from what the unseen tenant was really admitted; S11/S12 from the charges the server really
+// admitted; S13 from the server's service times ÷ in-flight cap). How close to 1 is measured, not asserted.
 describe('quick bench', () => {
-  it.each(['S1', 'S3', 'S7'] as const)('%s: our scheduler loses nothing and reports a valid efficiency', async (id) => {
+  it.each(['S1', 'S3', 'S7', 'S11', 'S12T', 'S12R', 'S13'] as const)('%s: our scheduler loses nothing and reports a valid efficiency', async (id) => {
     const report = await runScenario(id, { scenarios: [id], quick: true, seed: 1, baselines: false, log: () => {} });
     expect(report.id).toBe(id);
     expect(report.lost).toBe(0);
