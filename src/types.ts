@@ -118,6 +118,8 @@ export interface ResolvedTarget {
   readonly mode?: 'batch';
   readonly batch?: BatchSettings;
   readonly serviceTier?: 'flex';
+  /** Flex only: after `after` flex capacity 429s, a cell's next attempts go to the standard tier. */
+  readonly flexFallback?: { readonly to: 'standard'; readonly after: number };
   /** One deployment, or a pool of several serving the same model. */
   readonly deployments: readonly ResolvedDeployment[];
 }
@@ -188,6 +190,8 @@ export interface Completion {
   readonly region: string | null;
   /** Model name the server reported. */
   readonly model: string | null;
+  /** Flex targets only: the tier that answered (`'default'` after a `flexFallback` to the standard tier). */
+  readonly serviceTier?: 'flex' | 'default';
 }
 
 /** What a provider error means to its caller (one category, whatever the HTTP details). */
@@ -357,6 +361,8 @@ export interface TargetInfo {
   readonly mode?: 'batch';
   /** `'flex'`: requests asked for the Flex tier (cost at the flex price). */
   readonly serviceTier?: 'flex';
+  /** Flex targets: the price of a cell the standard tier answered (`flexFallback`); `price` is the flex price. */
+  readonly standardPrice?: Price;
 }
 
 /** What a reader needs to know about how a target was asked: the parameters that change answers. */
@@ -420,6 +426,8 @@ export interface AttemptRecord {
   readonly output?: string;
   readonly reasoning?: string;
   readonly finishReason?: string | null;
+  /** Flex targets: the tier that answered this attempt. */
+  readonly serviceTier?: 'flex' | 'default';
   /**
    * `judge`: a call made by an LLM-judge scorer (target is the judge target, `judged` the cell it
    * graded). Absent on candidate attempts. Judge attempts never count as the candidate's.
@@ -462,6 +470,8 @@ export interface ResultOk extends ResultBase {
   readonly usage: TokenUsage;
   readonly timing: AttemptTiming;
   readonly cost: number | null;
+  /** Flex targets: the tier that answered (`'default'`: the standard tier, after a flexFallback); `cost` is at its price. */
+  readonly serviceTier?: 'flex' | 'default';
   readonly scores: readonly ScoreEntry[];
   /** The pass rule held (false, and `scoring: 'unscored'`, when a deciding scorer errored). */
   readonly passed: boolean;

@@ -87,6 +87,14 @@ export interface TargetSpec {
   optIn?: boolean;
   /** `'flex'` sends `service_tier: 'flex'` (cheaper, may 429 for lack of capacity). */
   serviceTier?: 'flex';
+  /**
+   * With serviceTier 'flex': once a cell has had `flexFallbackAfter` flex capacity 429s, its next attempts
+   * go to the standard tier of the same deployment (priced at the standard price); results record which
+   * tier answered. Off by default (Azure has no automatic fallback).
+   */
+  flexFallback?: 'standard';
+  /** Flex capacity 429s of one cell before it falls back; must be below retry.maxAttempts. @default 3 */
+  flexFallbackAfter?: number;
   /** One deployment, or a pool of several serving the same model. */
   deployments: DeploymentSpec[];
 }

@@ -6,7 +6,8 @@
 import { closestMatch } from '../internal/did-you-mean.ts';
 import type { CliOverrides } from './bench-config.ts';
 import { formatPath, describeValue } from './format-issues.ts';
-import { defaultDeploymentId } from './resolve-targets.ts';
+import { DEFAULT_FLEX_FALLBACK_AFTER, defaultDeploymentId } from './resolve-targets.ts';
+import { retryDefaults } from './defaults.ts';
 import { SECRET_FIX, isSecretHeaderName, isSecretKeyName } from './secrets.ts';
 
 /** Every cross-reference problem, as one-line messages. */
@@ -17,6 +18,7 @@ export function checkReferences(config: Readonly<Record<string, unknown>>, overr
     ...checkUniqueNames(targets),
     ...checkUniqueDeploymentIds(targets),
     ...checkSecretHeaders(targets),
+    ...checkFlexFallback(targets, field(config['retry'], 'maxAttempts')),
     ...checkPerTargetThresholds(config['thresholds'], names),
     ...checkOverrides(overrides, names),
   ];
@@ -38,6 +40,24 @@ export function unknownTargetMessage(name: string, known: readonly string[]): st
 }
 
 // --- internal ---
+
+/** flexFallback needs a flex target, and room among the cell's attempts to fall back at all. */
+function checkFlexFallback(targets: readonly unknown[], maxAttemptsRaw: unknown): string[] {
+  const maxAttempts = typeof maxAttemptsRaw === 'number' ? maxAttemptsRaw : retryDefaults.maxAttempts;
+  const issues: string[] = [];
+  targets.forEach((target, index) => {
+    const fallback = field(target, 'flexFallback');
+    const after = field(target, 'flexFallbackAfter');
+    if (fallback === undefined) {
+      if (after !== undefined) issues.push(`targets[${index}].flexFallbackAfter: only used with flexFallback: 'standard'; add it or remove flexFallbackAfter`);
+      return;
+    }
+    if (field(target, 'serviceTier') !== 'flex') issues.push(`targets[${index}].flexFallback: needs serviceTier: 'flex' (only flex requests fall back to the standard tier)`);
+    const n = typeof after === 'number' ? after : DEFAULT_FLEX_FALLBACK_AFTER;
+    if (n >= maxAttempts) issues.push(`targets[${index}].flexFallbackAfter: ${n} flex capacity 429s leave no attempt for the standard tier with retry.maxAttempts ${maxAttempts}; expected fewer than ${maxAttempts}`);
+  });
+  return issues;
+}
 
 function checkUniqueNames(targets: readonly unknown[]): string[] {
   const firstIndex = new Map<string, number>();

@@ -102,6 +102,8 @@ function targetSchema(context: DeploymentCheckContext) {
       .strictObject({ enqueuedTokens: integerAtLeast(1).optional(), pollIntervalMs: integerAtLeast(1).optional(), maxLinesPerFile: integerAtLeast(1).max(100_000, { error: 'expected an integer ≤ 100000 (Azure\'s lines per file)' }).optional() })
       .optional(),
     serviceTier: z.enum(['flex'], { error: 'expected "flex"' }).optional(),
+    flexFallback: z.enum(['standard'], { error: 'expected "standard"' }).optional(),
+    flexFallbackAfter: integerAtLeast(1).optional(),
     optIn: z.boolean({ error: 'expected true or false' }).optional(),
     deployments: z
       .array(deploymentSchema(context), { error: 'expected an array of deployments' })

@@ -8,6 +8,9 @@ import type { ParsedDeployment, ParsedTarget } from './config-schema.ts';
 import { targetDefaults, tokenLimitFieldDefaults } from './defaults.ts';
 import { EMULATOR_BASE_URL, defaultApiKeyEnv, defaultEntraScope, parseHttpURL, withTrailingSlash } from './endpoint.ts';
 
+/** Flex capacity 429s of one cell before `flexFallback` sends its next attempts to the standard tier. */
+export const DEFAULT_FLEX_FALLBACK_AFTER = 3;
+
 export interface TargetResolveContext {
   readonly emulatorBaseURL?: string;
   /** Config-level system prompt, used when a target has none. */
@@ -57,6 +60,7 @@ function resolveTarget(target: ParsedTarget, context: TargetResolveContext): Res
         } }
       : {}),
     ...(target.serviceTier === undefined ? {} : { serviceTier: target.serviceTier }),
+    ...(target.flexFallback === undefined ? {} : { flexFallback: { to: target.flexFallback, after: target.flexFallbackAfter ?? DEFAULT_FLEX_FALLBACK_AFTER } }),
     deployments: target.deployments.map((deployment) => resolveDeployment(target.name, deployment, context)),
   };
 }

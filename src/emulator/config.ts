@@ -109,6 +109,10 @@ export interface DeploymentConfig {
   batchTokensPerMinute?: number;
   /** Global Batch: probability (0..1) that a line fails with a 500 and goes to the error file. */
   batchLineFailureRate?: number;
+  /** Flex tier (flex.ts): seeded probability (0..1) that a `service_tier: "flex"` request gets a capacity 429. Default 0. */
+  flexCapacityShortageRate?: number;
+  /** Flex tier: `retry-after-ms` of that 429. Default 1000. */
+  flexRetryAfterMs?: number;
   /**
    * How the endpoint limits and reports (endpoint-dialect.ts): `azure` (default; sliding windows,
    * §4 headers), `openai` (per-minute token buckets that start full, duration resets, whole-second
@@ -220,6 +224,8 @@ function validateDeployment(issues: string[], d: unknown, i: number, seen: Set<s
   checkNumber(issues, `${p}.enqueuedTokens`, dep.enqueuedTokens, { gt: 0 });
   checkNumber(issues, `${p}.batchTokensPerMinute`, dep.batchTokensPerMinute, { gt: 0 });
   checkNumber(issues, `${p}.batchLineFailureRate`, dep.batchLineFailureRate, { min: 0, max: 1 });
+  checkNumber(issues, `${p}.flexCapacityShortageRate`, dep.flexCapacityShortageRate, { min: 0, max: 1 });
+  checkNumber(issues, `${p}.flexRetryAfterMs`, dep.flexRetryAfterMs, { min: 0 });
   if (dep.batchFailFast !== undefined && typeof dep.batchFailFast !== 'boolean') issues.push(`${p}.batchFailFast: expected a boolean, got ${describe(dep.batchFailFast)}`);
   checkNumber(issues, `${p}.accuracy`, dep.accuracy, { min: 0, max: 1 });
   checkEnum(issues, `${p}.filterMode`, dep.filterMode, ['default', 'async', 'off']);

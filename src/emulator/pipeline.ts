@@ -11,6 +11,7 @@ import { generate } from './generate.ts';
 import { reasoningText } from './answers.ts';
 import { drawReasoningTokens, planLatency } from './latency.ts';
 import { admitByDialect } from './endpoint-dialect.ts';
+import { flexRefusal } from './flex.ts';
 import type { Api, GenRequest } from './request-parse.ts';
 import { parseGenRequest } from './request-parse.ts';
 import { responseBody, responseStatus, streamResponse } from './responses.ts';
@@ -60,6 +61,9 @@ export async function handleGeneration(core: EmulatorCore, ex: Exchange, api: Ap
     c.rejected429.overload++;
     return ex.error(azureErrors.overload());
   }
+  // Flex capacity shortage (flex.ts): before admission, so a refused flex request uses no quota.
+  const flexRefused = flexRefusal(d.config, body, `${core.seed}|flex|${name}|${fingerprint}|${attempt}`);
+  if (flexRefused) { c.rejected429.capacity++; return ex.error(flexRefused); }
 
   // (4) admission
   if (!admitByDialect(core, rt, ex, parsed, body, name, elapsed, apiVersion, fingerprint, attempt)) return;

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { redactText } from '../internal/redact.ts';
 import type { Reporter, ResultRecord, TargetInfo } from '../types.ts';
 import { costOf, resultLatency, resultPassed } from './metrics.ts';
+import { answeredPrice } from './answer-price.ts';
 import { openTextWriter } from './output-files.ts';
 import type { ReporterOptions } from './reporter-options.ts';
 import { openSortedSpool, type SortedSpool } from './sorted-spool.ts';
@@ -37,7 +38,9 @@ export function createCsvReporter(options: ReporterOptions): Reporter {
   const targets = new Map<string, TargetInfo>();
   const targetOrder = new Map<string, number>();
 
-  const header = () => line([...LEAD_COLUMNS, ...scorers.map((s) => `score_${s}`), ...TAIL_COLUMNS]);
+  // `service_tier` (which tier answered) only when a target asked for Flex, so other runs' files are unchanged.
+  let tiers = false;
+  const header = () => line([...LEAD_COLUMNS, ...scorers.map((s) => `score_${s}`), ...TAIL_COLUMNS, ...(tiers ? ['service_tier'] : [])]);
   function open(): Promise<SortedSpool> {
     spool ??= openSortedSpool(path, header());
     return spool;
@@ -48,6 +51,7 @@ export function createCsvReporter(options: ReporterOptions): Reporter {
     async onRunStart(record) {
       if (spool) return; // a resumed run's second run-start
       scorers = record.scorers;
+      tiers = record.targets.some((t) => t.serviceTier === 'flex');
       for (const t of record.targets) {
         targets.set(t.name, t);
         targetOrder.set(t.name, targetOrder.size);
@@ -57,7 +61,8 @@ export function createCsvReporter(options: ReporterOptions): Reporter {
     async onResult(record) {
       if (!targetOrder.has(record.target)) targetOrder.set(record.target, targetOrder.size);
       const key = [record.rowIndex, targetOrder.get(record.target)!, record.repeat] as const;
-      await (await open()).add(key, line(csvRow(record, scorers, targets.get(record.target))));
+      const row = csvRow(record, scorers, targets.get(record.target));
+      await (await open()).add(key, line(tiers ? [...row, record.status === 'ok' ? (record.serviceTier ?? null) : null] : row));
     },
     async onRunEnd() {
       const source = await open();
@@ -116,7 +121,8 @@ function csvRow(record: ResultRecord, scorers: readonly string[], info: TargetIn
   }
   const scores = new Map(record.scores.map((s) => [s.scorer, s.status === 'ok' ? s.value : 'error'] as const));
   const latency = resultLatency(record);
-  const cost = info?.price ? costOf(record.usage, info.price) : record.cost;
+  const price = answeredPrice(info, record.serviceTier);
+  const cost = price ? costOf(record.usage, price) : record.cost;
   const passed = resultPassed(record);
   return [
     ...lead, record.output, record.expected ?? null, ...scorers.map((s) => scores.get(s) ?? null),

@@ -1,9 +1,10 @@
 /**
  * junit.xml: one <testsuite> per target (in config order), one <testcase> per (row, repeat) sorted by
  * row order then repeat, so two runs diff cleanly. A wrong answer is a <failure> carrying expected vs
- * output; a request that never succeeded is an <error>. Test cases are spooled to a part file as
- * results arrive (suite headers need counts known only at the end), then written out in order and the
- * part removed.
+ * output; a request that never succeeded is an <error>; an answer left unscored (a scorer or judge it
+ * needed errored) has no verdict, so it is <skipped message="unscored: …"/>, never a pass. Test cases
+ * are spooled to a part file as results arrive (suite headers need counts known only at the end), then
+ * written out in order and the part removed.
  */
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -24,6 +25,7 @@ interface Suite {
   tests: number;
   failures: number;
   errors: number;
+  skipped: number;
   timeMs: number;
 }
 
@@ -36,7 +38,7 @@ export function createJunitReporter(options: ReporterOptions): Reporter {
   function suite(target: string): Suite {
     let s = suites.get(target);
     if (!s) {
-      s = { name: target, tests: 0, failures: 0, errors: 0, timeMs: 0 };
+      s = { name: target, tests: 0, failures: 0, errors: 0, skipped: 0, timeMs: 0 };
       suites.set(target, s);
     }
     return s;
@@ -55,6 +57,7 @@ export function createJunitReporter(options: ReporterOptions): Reporter {
       const timeMs = record.status === 'ok' ? record.timing.endMs : record.durationMs;
       s.timeMs += timeMs;
       if (record.status === 'failed') s.errors++;
+      else if (record.scoring === 'unscored') s.skipped++;
       else if (resultPassed(record) === false) s.failures++;
       spool ??= openSortedSpool(partPath);
       const order = [...suites.keys()].indexOf(record.target);
@@ -64,12 +67,12 @@ export function createJunitReporter(options: ReporterOptions): Reporter {
       const temp = join(options.outDir, `${JUNIT_FILE}.tmp`);
       const out = await openTextWriter(temp);
       const all = [...suites.values()];
-      const total = (key: 'tests' | 'failures' | 'errors') => all.reduce((n, s) => n + s[key], 0);
-      await out.write(`<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${escapeXmlAttribute(runId)}" tests="${total('tests')}" failures="${total('failures')}" errors="${total('errors')}">\n`);
+      const total = (key: 'tests' | 'failures' | 'errors' | 'skipped') => all.reduce((n, s) => n + s[key], 0);
+      await out.write(`<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${escapeXmlAttribute(runId)}" tests="${total('tests')}" failures="${total('failures')}" errors="${total('errors')}" skipped="${total('skipped')}">\n`);
       const cases = spool ? (await spool).sorted()[Symbol.asyncIterator]() : null;
       let next = cases ? await cases.next() : null;
       for (const [index, s] of all.entries()) {
-        await out.write(`  <testsuite name="${escapeXmlAttribute(s.name)}" tests="${s.tests}" failures="${s.failures}" errors="${s.errors}" skipped="0" time="${seconds(s.timeMs)}">\n`);
+        await out.write(`  <testsuite name="${escapeXmlAttribute(s.name)}" tests="${s.tests}" failures="${s.failures}" errors="${s.errors}" skipped="${s.skipped}" time="${seconds(s.timeMs)}">\n`);
         while (cases && next && !next.done && next.value.key[0] === index) {
           await out.write(next.value.text);
           next = await cases.next();
@@ -93,6 +96,10 @@ function testcase(record: ResultRecord, timeMs: number): string {
     const message = `${record.reason}: ${error}`;
     const body = `attempts: ${record.attempts}\ncode: ${record.error.code}\n${error}`;
     return `${open}>\n      <error message="${attr(message)}" type="${escapeXmlAttribute(record.error.category ?? record.error.code)}">${text(body)}</error>\n    </testcase>\n`;
+  }
+  if (record.scoring === 'unscored') {
+    const why = record.scores.flatMap((s) => (s.status === 'error' ? [`${s.scorer} errored: ${redactText(s.error, { keyLikeRuns: true })}`] : [])).join('; ');
+    return `${open}>\n      <skipped message="${attr(`unscored: ${why || 'no verdict'}`)}"/>\n    </testcase>\n`;
   }
   if (resultPassed(record) !== false) return `${open}/>\n`;
   const scores = record.scores.map((s) => `${s.scorer}=${s.status === 'ok' ? s.value : `error (${s.error})`}`).join(', ');

@@ -15,12 +15,15 @@ export interface QualityEntry {
   readonly score: number | null;
 }
 
+/** @param entries one per cell (row × repeat) of the target, failed requests included (`passed: null`): the all-cells denominator */
 export function qualitySummary(entries: Iterable<QualityEntry>, random: Random, resamples: number): Pick<TargetSummary, 'accuracy' | 'score'> {
   let passed = 0;
   let scored = 0;
+  let cells = 0;
   const clusters = new Map<string, number[]>();
   const passClusters = new Map<string, number[]>();
   for (const entry of entries) {
+    cells++;
     if (entry.passed !== null) {
       scored++;
       if (entry.passed) passed++;
@@ -37,7 +40,7 @@ export function qualitySummary(entries: Iterable<QualityEntry>, random: Random, 
   const sums = groups.map((g) => g.reduce((a, b) => a + b, 0));
   const n = groups.reduce((a, g) => a + g.length, 0);
   return {
-    accuracy: scored ? accuracyOf(passed, scored, [...passClusters.values()]) : null,
+    accuracy: scored ? { ...accuracyOf(passed, scored, [...passClusters.values()]), cells, rateOverAllCells: passed / cells } : null,
     score: n
       ? {
           mean: sums.reduce((a, b) => a + b, 0) / n,

@@ -3,7 +3,7 @@ import type { BaselineSection } from './baseline/baseline-tracker.ts';
 import { renderBaselineMarkdown } from './baseline/render-baseline.ts';
 import { formatMs } from './format.ts';
 import type { RunSummary } from './summary-types.ts';
-import { batchJobsTable, deploymentsTable, errorsTable, judgingLine, judgingTable, latencyTable, overviewTable, pairwiseTable, qualityTable, throughputTable, tokensTable, turnaroundTable, type ViewTable } from './view-tables.ts';
+import { batchJobsTable, deploymentsTable, flexTierTable, errorsTable, judgingLine, judgingTable, latencyTable, overviewTable, pairwiseTable, qualityTable, throughputTable, tokensTable, turnaroundTable, type ViewTable } from './view-tables.ts';
 
 /** @param baseline adds the "vs baseline" section after the overview; absent, the output is unchanged */
 export function renderMarkdown(summary: RunSummary, baseline?: BaselineSection): string {
@@ -29,7 +29,7 @@ export function renderMarkdown(summary: RunSummary, baseline?: BaselineSection):
     out.push('');
   }
   if (baseline) out.push(...renderBaselineMarkdown(baseline.comparison(), baseline.label, md));
-  const details = [qualityTable(summary), pairwiseTable(summary), latencyTable(summary), turnaroundTable(summary), batchJobsTable(summary), throughputTable(summary), tokensTable(summary), judgingTable(summary)];
+  const details = [qualityTable(summary), pairwiseTable(summary), latencyTable(summary), turnaroundTable(summary), batchJobsTable(summary), flexTierTable(summary), throughputTable(summary), tokensTable(summary), judgingTable(summary)];
   // Per-deployment lines only say something new when a target is a pool.
   if (summary.targets.some((t) => t.byDeployment.length > 1)) details.push(deploymentsTable(summary));
   for (const t of details.filter((d) => d.rows.length)) out.push(`### ${t.title}`, '', ...table(t));

@@ -13,6 +13,7 @@ import { TargetAccumulator } from './target-accumulator.ts';
 import { JudgingAccumulator } from './judging-accumulator.ts';
 import { runWarnings } from './run-warnings.ts';
 import { BatchTimelineFold, isBatchTimelineRecord } from './batch-timeline.ts';
+import { FlexTierFold } from './flex-tiers.ts';
 
 export interface SummaryOptions {
   /** Cells (row × repeat) kept for the HTML row explorer. @default 2000 */
@@ -39,6 +40,7 @@ export function createSummaryBuilder(options: SummaryOptions = {}): SummaryBuild
   const infos = new Map<string, TargetInfo>();
   const judging = new JudgingAccumulator();
   const batchJobs = new BatchTimelineFold();
+  const flexTiers = new FlexTierFold();
   let start: RunStartRecord | null = null;
   let end: RunEndRecord | null = null;
   let summary: RunSummary | null = null;
@@ -64,6 +66,7 @@ export function createSummaryBuilder(options: SummaryOptions = {}): SummaryBuild
           if (start) return;
           start = record;
           judging.setJudges(record.judges);
+          flexTiers.start(record.targets);
           for (const info of record.targets) {
             infos.set(info.name, info);
             accumulator(info.name);
@@ -75,6 +78,7 @@ export function createSummaryBuilder(options: SummaryOptions = {}): SummaryBuild
           return accumulator(record.target).addAttempt(record);
         case 'result':
           accumulator(record.target).addResult(record);
+          flexTiers.add(record);
           return sampler.add(record);
         case 'run-end':
           end = record;
@@ -82,7 +86,7 @@ export function createSummaryBuilder(options: SummaryOptions = {}): SummaryBuild
       }
     },
     finish() {
-      summary ??= build(start, end, [...targets.values()], judging, sampler.seen, resamples, batchJobs);
+      summary ??= build(start, end, [...targets.values()], judging, sampler.seen, resamples, batchJobs, flexTiers);
       return summary;
     },
     rows() {
@@ -95,7 +99,7 @@ export function createSummaryBuilder(options: SummaryOptions = {}): SummaryBuild
 
 // --- internal ---
 
-function build(start: RunStartRecord | null, end: RunEndRecord | null, targets: TargetAccumulator[], judgingFold: JudgingAccumulator, cellsSeen: number, resamples: number, batchFold: BatchTimelineFold): RunSummary {
+function build(start: RunStartRecord | null, end: RunEndRecord | null, targets: TargetAccumulator[], judgingFold: JudgingAccumulator, cellsSeen: number, resamples: number, batchFold: BatchTimelineFold, flexFold: FlexTierFold): RunSummary {
   const repeats = start?.repeats ?? 1;
   const pairwise = [];
   for (let i = 0; i < targets.length; i++) {
@@ -111,6 +115,7 @@ function build(start: RunStartRecord | null, end: RunEndRecord | null, targets: 
   const costs = parts.every((c) => c !== null) ? parts : [];
   const repeated = repeats > 1;
   const batchJobs = batchFold.finish();
+  const flexTiers = flexFold.finish();
   return {
     version: SUMMARY_VERSION,
     runId: start?.runId ?? null,
@@ -133,6 +138,7 @@ function build(start: RunStartRecord | null, end: RunEndRecord | null, targets: 
     totalCost: costs.length ? costs.reduce((a, b) => a + b, 0) : null,
     warnings: runWarnings(summaries, start?.targets ?? [], judging),
     series: chartSeries(targets, runStartMs, runEndMs),
+    ...(flexTiers.length ? { flexTiers } : {}),
     ...(batchJobs.length ? { batchJobs } : {}),
     methods: {
       percentiles: 'R-7 linear interpolation (Hyndman & Fan type 7)',

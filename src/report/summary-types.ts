@@ -57,7 +57,15 @@ export interface AccuracySummary {
   readonly passed: number;
   /** Successful results with at least one scorer verdict (the denominator; errors are not counted). */
   readonly scored: number;
+  /** Accuracy over scored cells: passed / scored (failed requests and unscored answers left out). */
   readonly rate: number;
+  /** Every cell (row × repeat) of the target: failed requests and unscored answers included. */
+  readonly cells?: number;
+  /**
+   * Accuracy over all cells: passed / cells, a failed request or an unscored answer counting as not
+   * passed, so a target whose requests mostly failed never reads as accurate.
+   */
+  readonly rateOverAllCells?: number;
   /**
    * 95% interval. Without repeats: Wilson. With repeats, the samples of one row are correlated, so
    * Wilson is computed on the effective sample size scored / designEffect (Kish), with the design

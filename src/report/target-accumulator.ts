@@ -8,6 +8,7 @@ import { answerFlag } from './answer-flags.ts';
 import { DeploymentAccumulator } from './deployment-accumulator.ts';
 import { unionMs } from './pause-intervals.ts';
 import { latencyStats } from './latency-stats.ts';
+import { answeredPrice } from './answer-price.ts';
 import { costOf, meetsSlo, pairKey, resultLatency, resultPassed, resultScore } from './metrics.ts';
 import { type RateEvent, rateSummary } from './rate-window.ts';
 import { qualitySummary } from './quality-summary.ts';
@@ -190,7 +191,8 @@ export class TargetAccumulator {
     this.#tokens.completion += usage.completionTokens;
     this.#tokens.reasoning += usage.reasoningTokens;
     this.#tokens.cached += usage.cachedTokens;
-    if (this.#info?.price) this.#cost += costOf(usage, this.#info.price);
+    const price = answeredPrice(this.#info, record.serviceTier);
+    if (price) this.#cost += costOf(usage, price);
     const finishedAt = this.#widenSpan(record.timing.startedAt, record.timing.endMs);
     this.#resultEvents.push({ atMs: finishedAt, tokens: usage.promptTokens + usage.completionTokens });
   }

@@ -182,6 +182,16 @@ export function batchJobsTable(summary: RunSummary): ViewTable {
   };
 }
 
+/** Flex targets: answers by the tier that gave them, and the capacity 429s met on the way. */
+export function flexTierTable(summary: RunSummary): ViewTable {
+  const byName = new Map(summary.targets.map((t) => [t.target, t]));
+  return {
+    id: 'flex-tiers', title: 'Flex tier',
+    columns: [col('target', 'Target', false), col('flex', 'Answered at Flex', true), col('standard', 'Answered at standard (fallback)', true), col('capacity', 'Capacity 429s', true)],
+    rows: (summary.flexTiers ?? []).map((f) => [text(f.target), num(f.flex), num(f.standard), num(byName.get(f.target)?.retries.capacity429 ?? 0)]),
+  };
+}
+
 /** Throughput, achieved TPM/RPM, goodput, retries and 429s. */
 export function throughputTable(summary: RunSummary): ViewTable {
   return table('throughput', 'Throughput and rate limits', summary.targets, [

@@ -86,6 +86,7 @@ export function attemptRecord(event: AttemptEvent): AttemptRecord {
     ...(completion?.rate ?? error?.rate ? { rate: completion?.rate ?? error?.rate } : {}),
     ...(completion ? { usage: completion.usage, output: completion.text, finishReason: completion.finishReason } : {}),
     ...(completion?.reasoning ? { reasoning: completion.reasoning } : {}),
+    ...(completion?.serviceTier ? { serviceTier: completion.serviceTier } : {}),
     ...(completion?.requestId ?? error?.requestId ? { requestId: (completion?.requestId ?? error?.requestId)! } : {}),
   };
 }
@@ -108,6 +109,7 @@ export function recoveredOutcome(attempt: AttemptRecord): Outcome {
       requestId: attempt.requestId ?? null,
       region: null,
       model: null,
+      ...(attempt.serviceTier ? { serviceTier: attempt.serviceTier } : {}),
     },
   };
 }
@@ -123,6 +125,8 @@ function targetInfo(t: ResolvedTarget): TargetInfo {
     settings: targetSettings(t.params),
     ...(t.mode === 'batch' ? { mode: 'batch' as const } : {}),
     ...(t.serviceTier === 'flex' ? { serviceTier: 'flex' as const } : {}),
+    // A flex cell the standard tier answered (flexFallback) is priced at the standard price.
+    ...(t.flexFallback && t.price ? { standardPrice: t.price } : {}),
   };
 }
 

@@ -36,6 +36,7 @@ import { createProgress, type Progress } from './progress.ts';
 import type { ResponseCache } from './response-cache.ts';
 import { createReportFeed } from '../report/report-feed.ts';
 import { startBatchLanes } from './batch/start-batch-lanes.ts';
+import { createTierRouter, standardTier } from './flex-tier.ts';
 
 export type { RunTally } from './run-tally.ts';
 
@@ -107,13 +108,16 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
   const withHardSignal = combineWith(options.hardSignal);
   const handlesOf = (targetName: string, judge: boolean) => {
     const target = (judge ? judgesByName : targetsByName).get(targetName)!;
+    // Flex targets: each completion names its tier; flexFallback moves a refused cell to the standard tier.
+    const tiered = createTierRouter(target);
     return target.deployments.map((deployment): DeploymentHandle => {
       const provider = createProvider(target, deployment, deps);
+      const execute = tiered?.(provider, () => createProvider(standardTier(target), deployment, deps));
       return {
         id: deployment.id,
         limits: deployment.limits,
         maxConcurrency: deployment.maxConcurrency,
-        execute: (item, signal) => provider.complete(item.input, withHardSignal(signal)),
+        execute: execute ? (item, signal) => execute(item, withHardSignal(signal)) : (item, signal) => provider.complete(item.input, withHardSignal(signal)),
       };
     });
   };

@@ -60,7 +60,9 @@ export async function scoreOutcome(item: WorkItem, outcome: Outcome, options: Sc
     finishReason: completion.finishReason,
     usage: completion.usage,
     timing: completion.timing,
-    cost: costOf(completion.usage, tierPrice(options.target)),
+    // The tier that answered sets the price: a flex cell that fell back to the standard tier pays standard.
+    cost: costOf(completion.usage, completion.serviceTier === 'default' ? options.target.price : tierPrice(options.target)),
+    ...(completion.serviceTier ? { serviceTier: completion.serviceTier } : {}),
     scores: scored.entries,
     passed: scored.passed,
     ...(scored.unscored ? { scoring: 'unscored' as const } : {}),

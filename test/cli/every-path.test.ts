@@ -1,7 +1,8 @@
 /**
  * Issue 9 §1: every path a user takes writes outputs that (a) `batchbench report DIR` re-renders byte
- * for byte and (b) state per-target results, tokens by kind, cost, errors and attempts equal to a fold
- * of journal.jsonl computed here, independently of src/report. The double feed that doubled every
+ * for byte and (b) state per-target results, tokens by kind, cost, errors, attempts and accuracy (over
+ * scored cells and over all cells; results.csv's pass column) equal to a fold of journal.jsonl computed
+ * here, independently of src/report. The double feed that doubled every
  * number on the default path (console on) is caught by each of these.
  */
 import { appendFile, readFile } from 'node:fs/promises';
@@ -10,7 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { Interrupt } from '../../src/cli/io.ts';
 import { configSource, qaCsv, tempProject, type TempProject } from '../support/cli-harness.ts';
-import { foldJournal, rerenderDiffers, reportFigures, runPath } from '../support/path-run.ts';
+import { csvPassColumn, foldJournal, rerenderDiffers, reportFigures, runPath } from '../support/path-run.ts';
 
 const ROWS = 8;
 
@@ -46,6 +47,9 @@ async function expectTrue(p: TempProject, runDir: string | undefined, cells: num
   expect(norm(report.targets)).toEqual(norm(fold.targets));
   expect([...fold.targets.values()].reduce((a, t) => a + t.results, 0)).toBe(cells);
   expect(report.attempts).toBe(fold.attempts);
+  // results.csv's pass column: a verdict for scored cells only, empty for failed and unscored ones
+  const pass = await csvPassColumn(runDir!);
+  expect(Object.fromEntries(pass)).toEqual(Object.fromEntries([...fold.targets].map(([name, t]) => [name, { true: t.passed, false: t.scored - t.passed, empty: t.results - t.scored }])));
   expect(await rerenderDiffers(p.dir, runDir!)).toEqual([]);
   return fold;
 }

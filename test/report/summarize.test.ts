@@ -39,8 +39,8 @@ describe('createSummaryBuilder on a hand-worked journal', () => {
     expect([a.results, a.ok, a.failed, a.cached]).toEqual([5, 4, 1, 1]);
   });
 
-  test('accuracy is passed / scored (failures excluded) with a Wilson interval: 3 / 4', () => {
-    expect(a.accuracy).toEqual({ passed: 3, scored: 4, rate: 0.75, ci: wilsonInterval(3, 4), method: 'wilson', designEffect: null });
+  test('accuracy is passed / scored (failures excluded) with a Wilson interval: 3 / 4; over all 5 cells 3 / 5', () => {
+    expect(a.accuracy).toEqual({ passed: 3, scored: 4, rate: 0.75, ci: wilsonInterval(3, 4), method: 'wilson', designEffect: null, cells: 5, rateOverAllCells: 0.6 });
   });
 
   test('latency excludes cached results: e2e p50 of 100, 200, 300 is 200 and p90 is 280', () => {

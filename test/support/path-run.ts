@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { runCli } from '../../src/cli/main.ts';
 import type { CliIo, Interrupt } from '../../src/cli/io.ts';
 import { REPO, noInterrupt } from './cli-harness.ts';
@@ -53,6 +54,11 @@ export interface IndependentTarget {
   cached: number;
   cost: number;
   attempts: number;
+  /** Cells with a verdict (an ok answer, not unscored, some scorer ok) and those that passed. */
+  scored: number;
+  passed: number;
+  /** passed / every cell (failed and unscored count as not passed); null without a scored cell. */
+  rateOverAllCells: number | null;
 }
 
 interface Line {
@@ -63,6 +69,9 @@ interface Line {
   status?: string;
   cached?: boolean;
   cost?: number | null;
+  passed?: boolean;
+  scoring?: string;
+  scores?: Array<{ status: string }>;
   usage?: { promptTokens: number; completionTokens: number; reasoningTokens: number; cachedTokens: number };
 }
 
@@ -72,7 +81,7 @@ export async function foldJournal(runDir: string): Promise<{ targets: Map<string
   const targets = new Map<string, IndependentTarget>();
   const of = (name: string) => {
     let t = targets.get(name);
-    if (!t) targets.set(name, (t = { results: 0, failed: 0, prompt: 0, completion: 0, reasoning: 0, cached: 0, cost: 0, attempts: 0 }));
+    if (!t) targets.set(name, (t = { results: 0, failed: 0, prompt: 0, completion: 0, reasoning: 0, cached: 0, cost: 0, attempts: 0, scored: 0, passed: 0, rateOverAllCells: null }));
     return t;
   };
   const seen = new Set<string>();
@@ -89,6 +98,10 @@ export async function foldJournal(runDir: string): Promise<{ targets: Map<string
     const t = of(line.target!);
     t.results++;
     if (line.status === 'failed') t.failed++;
+    if (line.status === 'ok' && line.scoring !== 'unscored' && (line.scores ?? []).some((s) => s.status === 'ok')) {
+      t.scored++;
+      if (line.passed) t.passed++;
+    }
     if (line.status === 'ok' && !line.cached) {
       t.prompt += line.usage!.promptTokens;
       t.completion += line.usage!.completionTokens;
@@ -97,19 +110,39 @@ export async function foldJournal(runDir: string): Promise<{ targets: Map<string
       t.cost += line.cost ?? 0;
     }
   }
+  for (const t of targets.values()) t.rateOverAllCells = t.scored ? t.passed / t.results : null;
   return { targets, attempts, duplicateKeys };
+}
+
+/** results.csv's `pass` column per target: `true`, `false` and empty (no verdict: failed or unscored). */
+export async function csvPassColumn(runDir: string): Promise<Map<string, { true: number; false: number; empty: number }>> {
+  const rows = parse(await readFile(join(runDir, 'results.csv'), 'utf8'), { columns: true }) as Array<Record<string, string>>;
+  const out = new Map<string, { true: number; false: number; empty: number }>();
+  for (const row of rows) {
+    const t = out.get(row['target']!) ?? { true: 0, false: 0, empty: 0 };
+    out.set(row['target']!, t);
+    const pass = row['pass'];
+    if (pass === 'true') t.true++;
+    else if (pass === 'false') t.false++;
+    else if (pass === '') t.empty++;
+    else throw new Error(`results.csv: pass ${JSON.stringify(pass)}`);
+  }
+  return out;
 }
 
 /** The same figures as report.json states them. */
 export async function reportFigures(runDir: string): Promise<{ targets: Map<string, IndependentTarget>; attempts: number | null }> {
   const report = JSON.parse(await readFile(join(runDir, 'report.json'), 'utf8')) as {
-    targets: Array<{ target: string; results: number; failed: number; tokens: { total: { prompt: number; completion: number; reasoning: number; cached: number } }; cost: { total: number } | null; retries: { attempts: number } }>;
+    targets: Array<{ target: string; results: number; failed: number; tokens: { total: { prompt: number; completion: number; reasoning: number; cached: number } }; cost: { total: number } | null; retries: { attempts: number }; accuracy: { passed: number; scored: number; cells: number; rateOverAllCells: number } | null }>;
     scheduler: { attempts: number } | null;
   };
   const targets = new Map<string, IndependentTarget>();
   for (const t of report.targets) {
     targets.set(t.target, {
       results: t.results, failed: t.failed, ...t.tokens.total, cost: t.cost?.total ?? 0, attempts: t.retries.attempts,
+      scored: t.accuracy?.scored ?? 0, passed: t.accuracy?.passed ?? 0,
+      // over every cell: its denominator must be the target's results
+      rateOverAllCells: t.accuracy ? (t.accuracy.cells === t.results ? t.accuracy.rateOverAllCells : Number.NaN) : null,
     });
   }
   return { targets, attempts: report.scheduler?.attempts ?? null };

@@ -11,7 +11,7 @@ import type { RunSummary } from '../summary-types.ts';
 import { labelsTable, settingsTable } from './extra-tables.ts';
 import type { ReportExtras } from './report-extras.ts';
 import { runFacts } from './summary-extras.ts';
-import { batchJobsTable, deploymentsTable, errorsTable, judgingTable, latencyTable, overviewTable, pairwiseTable, qualityTable, throughputTable, tokensTable, turnaroundTable, type ViewTable } from '../view-tables.ts';
+import { batchJobsTable, deploymentsTable, flexTierTable, errorsTable, judgingTable, latencyTable, overviewTable, pairwiseTable, qualityTable, throughputTable, tokensTable, turnaroundTable, type ViewTable } from '../view-tables.ts';
 
 /** Characters of prompt/expected/output text the report may embed in total. */
 const TEXT_BUDGET_CHARS = 1_800_000;
@@ -137,8 +137,8 @@ function leadWith(table: ViewTable, keys: readonly string[]): ViewTable {
 function detailTables(summary: RunSummary, targets: readonly string[], extras: ReportExtras | undefined): ViewTable[] {
   return [
     qualityTable(summary), ...(extras?.labels ? [labelsTable(extras.labels, targets, extras.source)] : []), pairwiseTable(summary), latencyTable(summary),
-    // Batch tables only when the run had batch targets, so other reports stay byte for byte as they were.
-    ...[turnaroundTable(summary), batchJobsTable(summary)].filter((t) => t.rows.length),
+    // Batch and Flex tables only when the run had such targets, so other reports stay byte for byte as they were.
+    ...[turnaroundTable(summary), batchJobsTable(summary), flexTierTable(summary)].filter((t) => t.rows.length),
     throughputTable(summary), deploymentsTable(summary), tokensTable(summary), judgingTable(summary), errorsTable(summary),
   ];
 }
