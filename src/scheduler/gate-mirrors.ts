@@ -7,6 +7,7 @@
 import type { RateInfo } from '../types.ts';
 import type { ResolvedSchedulerOptions } from './defaults.ts';
 import { serverUsage } from './gate-sizing.ts';
+import { ChargeRatio } from './charge-ratio.ts';
 import { LimiterMirror } from './limiter-mirror.ts';
 import type { UsageVerdict } from './limiter-mirror.ts';
 
@@ -14,6 +15,8 @@ import type { UsageVerdict } from './limiter-mirror.ts';
 export interface Booking {
   readonly tokensUsed: number;
   readonly requestsUsed: number;
+  /** Our estimates booked so far, this request included (orders requests for charge learning). */
+  readonly cum: number;
 }
 
 /** What the mirrors need to know about the request a response or a 429 answers. */
@@ -34,6 +37,9 @@ export class GateMirrors {
   #storm = false;
   #lastQuotaAt = Number.NEGATIVE_INFINITY;
   readonly #options: ResolvedSchedulerOptions;
+  /** Server charge ÷ our estimate; token budgets are divided by it (charge-ratio.ts). */
+  readonly #charge = new ChargeRatio();
+  #cum = 0;
 
   constructor(limits: { readonly tpm?: number; readonly rpm?: number }, options: ResolvedSchedulerOptions, now: number) {
     this.#options = options;
@@ -44,6 +50,11 @@ export class GateMirrors {
     this.requests = new LimiterMirror({ budget: requestBudget, windowMs: options.requestWindowMs, guardMs, conservativeDepthMs: depth, windowDivisors: [10] }, now);
     if (options.subWindow === 'on') this.#enableSubWindow(now);
     this.#ensurePacer(now);
+  }
+
+  /** The learned server charge per unit of our estimate (1 until learned). */
+  get chargeRatio(): number {
+    return this.#charge.value;
   }
 
   get subWindowEnabled(): boolean {
@@ -57,7 +68,8 @@ export class GateMirrors {
 
   /** Earliest time ≥ `t` at which every mirror admits a request of `cost`, budgets scaled by `beta`. */
   earliest(now: number, t: number, cost: number, beta: number): number {
-    const tokenAt = this.tokens.earliest(now, cost, beta);
+    const tokenBeta = beta / this.#charge.value;
+    const tokenAt = this.tokens.earliest(now, cost, tokenBeta);
     if (tokenAt > t) t = tokenAt;
     const requestAt = this.requests.earliest(now, 1, beta);
     if (requestAt > t) t = requestAt;
@@ -66,7 +78,7 @@ export class GateMirrors {
       if (subAt > t) t = subAt;
     }
     if (this.#pacer !== undefined) {
-      const paceAt = this.#pacer.earliest(now, cost, beta);
+      const paceAt = this.#pacer.earliest(now, cost, tokenBeta);
       if (paceAt > t) t = paceAt;
     }
     return t;
@@ -74,16 +86,18 @@ export class GateMirrors {
 
   /** Smallest free share of the token and request budgets. */
   roomFraction(now: number, beta: number): number {
-    return Math.min(this.tokens.roomFraction(now, beta), this.requests.roomFraction(now, beta));
+    return Math.min(this.tokens.roomFraction(now, beta / this.#charge.value), this.requests.roomFraction(now, beta));
   }
 
   /** Books a request sent at `now`. */
   record(now: number, cost: number): Booking {
-    this.tokens.record(now, cost);
+    const scale = 1 / this.#charge.value;
+    this.tokens.record(now, cost, scale);
     this.requests.record(now, 1);
     this.#sub?.record(now, 1);
-    this.#pacer?.record(now, cost);
-    return { tokensUsed: this.tokens.used(now), requestsUsed: this.requests.used(now) };
+    this.#pacer?.record(now, cost, scale);
+    this.#cum += cost;
+    return { tokensUsed: this.tokens.used(now), requestsUsed: this.requests.used(now), cum: this.#cum };
   }
 
   /** A quota 429 says there is no room now. */
@@ -92,6 +106,11 @@ export class GateMirrors {
     this.requests.exhaust(now);
     this.#sub?.exhaust(now);
     this.#lastQuotaAt = now;
+  }
+
+  /** A quota 429 for `booked`: the server never charged it (charge learning must not count it). */
+  onRejected(booked: BookedRequest): void {
+    this.#charge.onRejected(booked.cum, booked.cost);
   }
 
   /**
@@ -106,9 +125,12 @@ export class GateMirrors {
     this.requests.observeLimit(rate.limitRequests);
     this.#pacer?.observeLimit(rate.limitTokens);
     this.#ensurePacer(now);
-    this.tokens.observeRemaining(rate.remainingTokens, booked.tokensUsed, booked.at, now);
+    this.#learnCharge(booked, rate.remainingTokens);
+    const scale = 1 / this.#charge.value;
+    this.tokens.observeRemaining(rate.remainingTokens, booked.tokensUsed, booked.at, now, scale);
     this.requests.observeRemaining(rate.remainingRequests, booked.requestsUsed, booked.at, now);
-    const verdicts: UsageVerdict[] = [serverUsage(this.tokens, rate.limitTokens, rate.remainingTokens, booked.at, now), serverUsage(this.requests, rate.limitRequests, rate.remainingRequests, booked.at, now)];
+    const tokenVerdict = serverUsage(this.tokens, rate.limitTokens, rate.remainingTokens, booked.at, now, scale);
+    const verdicts: UsageVerdict[] = [tokenVerdict, serverUsage(this.requests, rate.limitRequests, rate.remainingRequests, booked.at, now)];
     if (this.#storm && now - this.#lastQuotaAt >= this.tokens.windowMs) this.#storm = false;
     if (!this.#storm && !this.#bucketServer) {
       // The first headers tell us the server keeps windows: use the sliding log and its full first window.
@@ -125,9 +147,17 @@ export class GateMirrors {
     const tokensHit = rate?.remainingTokens === undefined || rate.remainingTokens < booked.cost;
     const requestsHit = rate?.remainingRequests === undefined || rate.remainingRequests < 1;
     const verdicts: UsageVerdict[] = [];
-    if (tokensHit) verdicts.push(this.tokens.learnFrom429(booked.tokensUsed, booked.at, now, beta));
+    if (tokensHit) verdicts.push(this.tokens.learnFrom429(booked.tokensUsed, booked.at, now, beta / this.#charge.value));
     if (requestsHit) verdicts.push(this.requests.learnFrom429(booked.requestsUsed, booked.at, now, beta));
     return verdicts.includes('skew') ? 'skew' : verdicts.includes('foreign') ? 'foreign' : 'unknown';
+  }
+
+  /** Feeds the charge learner one response's `remaining-tokens` (server units → a point of charge-ratio.ts). */
+  #learnCharge(booked: BookedRequest, remaining: number | undefined): void {
+    const budget = this.tokens.budget;
+    if (budget === undefined || remaining === undefined || !Number.isFinite(remaining) || remaining < 0) return;
+    const limiter = this.#bucketServer ? { shape: 'bucket' as const, budget, refillPerMs: budget / this.tokens.windowMs } : { shape: 'sliding' as const, budget, refillPerMs: 0 };
+    this.#charge.observe({ cum: booked.cum, used: booked.tokensUsed, at: booked.at, serverUsed: budget - remaining }, limiter);
   }
 
   /** A quota 429 while the server still reports requests and tokens left: a hidden per-second window. */

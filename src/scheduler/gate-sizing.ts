@@ -41,9 +41,12 @@ export function startConcurrency(
   return new AdaptiveConcurrency({ start, max, minWindowMs: options.aimdWindowMs, ...(fixed === undefined ? {} : { fixed }) }, now);
 }
 
-/** Compares one limiter's server count (limit − remaining) with the mirror, when the headers allow. */
-export function serverUsage(mirror: LimiterMirror, limit: number | undefined, remaining: number | undefined, sentAt: number, now: number): UsageVerdict {
+/**
+ * Compares one limiter's server count (limit − remaining) with the mirror, when the headers allow;
+ * `scale` converts server units into the mirror's (1 ÷ the learned charge ratio).
+ */
+export function serverUsage(mirror: LimiterMirror, limit: number | undefined, remaining: number | undefined, sentAt: number, now: number, scale = 1): UsageVerdict {
   const budget = limit !== undefined && limit > 0 ? limit : mirror.budget;
   if (budget === undefined || remaining === undefined || remaining < 0) return 'unknown';
-  return mirror.observeServerUsage(budget - remaining, sentAt, now);
+  return mirror.observeServerUsage((budget - remaining) * scale, sentAt, now);
 }

@@ -178,6 +178,7 @@ export class Gate {
    */
   onQuota(now: number, ticket: DispatchTicket, retryAfterMs: number | undefined, rate: RateInfo | undefined, random: () => number): boolean {
     const verdict = this.#settle(now, ticket, rate);
+    this.mirrors.onRejected(ticket);
     this.breaker.onNeutral();
     if (isBlind(retryAfterMs, rate)) {
       // nothing to wait for: overload, not a quota window (blind-429.ts); mirrors and β stay as they are

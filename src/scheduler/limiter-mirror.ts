@@ -108,11 +108,14 @@ export class LimiterMirror {
     return clamp01((budget * beta - this.#log.used(now)) / (budget * beta));
   }
 
-  /** Books an admission of `amount` at `now`. */
-  record(now: number, amount: number): void {
+  /**
+   * Books an admission of `amount` at `now`. `scale` converts the server's budget into the units of
+   * `amount` (1 ÷ the learned charge ratio, see charge-ratio.ts), as in `earliest`.
+   */
+  record(now: number, amount: number, scale = 1): void {
     this.#log.record(now, amount);
     if (this.#budget !== undefined) {
-      this.#level = this.#bucketLevel(now, 1) - amount;
+      this.#level = this.#bucketLevel(now, scale) - amount;
       this.#levelAt = now;
     }
   }
@@ -130,15 +133,17 @@ export class LimiterMirror {
   /**
    * A `remaining` header for a request booked when our log held `usedAtAdmission` (that request
    * included). With no budget known it teaches one; for a bucket it only ever lowers the level.
+   * `scale` converts server units into ours (1 ÷ the learned charge ratio).
    */
-  observeRemaining(remaining: number | undefined, usedAtAdmission: number, admittedAt: number, now: number): void {
+  observeRemaining(remaining: number | undefined, usedAtAdmission: number, admittedAt: number, now: number, scale = 1): void {
     if (remaining === undefined || !Number.isFinite(remaining) || remaining < 0) return;
     if (this.#budget === undefined) {
       this.#budget = remaining + usedAtAdmission;
       return;
     }
     if (this.#shape === 'bucket') {
-      const rate = (this.#budget * this.#rateFactor) / this.#windowMs;
+      remaining *= scale;
+      const rate = (this.#budget * this.#rateFactor * scale) / this.#windowMs;
       const level = this.#bucketLevel(now, 1);
       const ceiling = remaining + rate * (now - admittedAt);
       if (ceiling < level) {

@@ -1,0 +1,139 @@
+/**
+ * The server's charge per request relative to the client's estimate (scheduler-design.md §5.2
+ * "calibrate per deployment"), learned from `x-ratelimit-remaining-tokens`. The client estimates
+ * Azure's ⌈chars/4⌉ + cap; another endpoint may charge the JSON of the messages (≈ 1.2× that), and
+ * even Azure is "not perfectly precise". A wrong estimate makes the token mirror admit more (429s) or
+ * less (lost throughput) than the server does.
+ *
+ * Samples compare two responses j < k (in dispatch order) so that whatever both counts share cancels:
+ *  - sliding log: Δ(server count) ÷ Δ(our window sum) between j and k. A steady unseen tenant adds
+ *    the same to both ends and drops out; what expires on both sides is the same requests.
+ *  - bucket: (Δ(server count) + refill over the gap) ÷ (our estimates booked between j and k), used
+ *    only when the bucket cannot have filled up in between (refill lost), i.e. j's deficit ≥ the refill.
+ * A sample needs a gap of at least half the budget (the widest available is used), so a `remaining-*` that lags by a request or
+ * two, or requests that overtook each other, move it by a few percent only; the applied ratio is the
+ * median of the last samples (outliers rejected), and is 1 within a ±6 % dead band so an exact server
+ * is never second-guessed by noise. A request rejected with a quota 429 was booked by us but never
+ * charged by the server: its estimate is taken out of every sample that spans it.
+ */
+
+/** One response's view of the token limiter. */
+export interface ChargePoint {
+  /** Our estimates booked up to and including this request: orders requests by dispatch. */
+  readonly cum: number;
+  /** Our sliding-window sum right after booking this request. */
+  readonly used: number;
+  /** Dispatch time. @unit milliseconds (clock time) */
+  readonly at: number;
+  /** The server's count in its response: budget − `remaining-tokens` (server units). */
+  readonly serverUsed: number;
+}
+
+export interface ChargeLimiter {
+  readonly shape: 'sliding' | 'bucket';
+  /** The server's token budget per window (server units). */
+  readonly budget: number;
+  /** Bucket refill (budget ÷ window); 0 for a sliding log. @unit tokens per millisecond */
+  readonly refillPerMs: number;
+}
+
+export const chargeTuning = {
+  /** Smallest gap between the two responses of a sample, as a share of the budget (in our units). */
+  minSpanShare: 1 / 2,
+  /** Samples kept; the applied ratio is their median. */
+  samples: 15,
+  /** Samples needed before the ratio is applied. */
+  minSamples: 7,
+  /** Ratios within this of 1 are treated as 1. */
+  deadBand: 0.06,
+  /** The applied ratio stays within these bounds. */
+  min: 0.5,
+  max: 2,
+  /** Anchors kept (recent responses). */
+  points: 48,
+} as const;
+
+export class ChargeRatio {
+  readonly #points: ChargePoint[] = [];
+  readonly #samples: number[] = [];
+  /** Recent rejected requests (cum of each, its estimate): booked by us, not charged by the server. */
+  readonly #rejected: { readonly cum: number; readonly cost: number }[] = [];
+  #ratio = 1;
+
+  /** Server charge ÷ client estimate to apply (1 until enough evidence, or within the dead band). */
+  get value(): number {
+    return this.#ratio;
+  }
+
+  /** Samples taken so far (kept ones). */
+  get sampleCount(): number {
+    return this.#samples.length;
+  }
+
+  observe(point: ChargePoint, limiter: ChargeLimiter): void {
+    if (!Number.isFinite(point.serverUsed) || limiter.budget <= 0) return;
+    const span = (chargeTuning.minSpanShare * limiter.budget) / this.#ratio;
+    const sample = limiter.shape === 'bucket' ? this.#bucketSample(point, limiter, span) : this.#slidingSample(point, span);
+    if (sample !== undefined && Number.isFinite(sample) && sample > 0) this.#add(sample);
+    this.#points.push(point);
+    if (this.#points.length > chargeTuning.points) this.#points.shift();
+  }
+
+  /** The request booked at `cum` (estimate `cost`) was rejected with a quota 429: never charged. */
+  onRejected(cum: number, cost: number): void {
+    this.#rejected.push({ cum, cost });
+    if (this.#rejected.length > chargeTuning.points) this.#rejected.shift();
+  }
+
+  /** Our estimates of rejected requests booked in (fromCum, toCum]. */
+  #refund(fromCum: number, toCum: number): number {
+    let sum = 0;
+    for (const r of this.#rejected) if (r.cum > fromCum && r.cum <= toCum) sum += r.cost;
+    return sum;
+  }
+
+  #slidingSample(k: ChargePoint, span: number): number | undefined {
+    let best: ChargePoint | undefined;
+    let bestGap = span;
+    for (const j of this.#points) {
+      if (j.cum >= k.cum) continue;
+      const gap = Math.abs(k.used - j.used);
+      if (gap >= bestGap) {
+        best = j;
+        bestGap = gap;
+      }
+    }
+    if (best === undefined) return undefined;
+    const ours = k.used - best.used - this.#refund(best.cum, k.cum);
+    return Math.abs(ours) < span / 2 ? undefined : (k.serverUsed - best.serverUsed) / ours;
+  }
+
+  #bucketSample(k: ChargePoint, limiter: ChargeLimiter, span: number): number | undefined {
+    let best: ChargePoint | undefined;
+    for (const j of this.#points) {
+      if (j.cum >= k.cum || k.cum - j.cum < span) continue;
+      const refill = limiter.refillPerMs * Math.max(0, k.at - j.at);
+      if (j.serverUsed < refill) continue; // the bucket may have filled up: refill lost
+      if (best === undefined || j.cum < best.cum) best = j; // the widest gap: lag and overtaking matter least
+    }
+    if (best === undefined) return undefined;
+    const refill = limiter.refillPerMs * Math.max(0, k.at - best.at);
+    const ours = k.cum - best.cum - this.#refund(best.cum, k.cum);
+    return ours < span / 2 ? undefined : (k.serverUsed - best.serverUsed + refill) / ours;
+  }
+
+  #add(sample: number): void {
+    this.#samples.push(sample);
+    if (this.#samples.length > chargeTuning.samples) this.#samples.shift();
+    if (this.#samples.length < chargeTuning.minSamples) return;
+    const median = medianOf(this.#samples);
+    const ratio = Math.abs(median - 1) <= chargeTuning.deadBand ? 1 : median;
+    this.#ratio = Math.min(chargeTuning.max, Math.max(chargeTuning.min, ratio));
+  }
+}
+
+function medianOf(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
