@@ -333,6 +333,8 @@ export interface RunSummary {
   /** Plain sentences a reader must see (e.g. a target whose answers are often cut off). */
   readonly warnings?: readonly string[];
   readonly series: ChartSeries;
+  /** Flex targets: how many answers each tier gave (absent when no target asked for Flex). */
+  readonly flexTiers?: readonly FlexTierSummary[];
   /** Global Batch jobs of `mode: 'batch'` targets, in submission order; absent when the run had none. */
   readonly batchJobs?: readonly BatchJobTimeline[];
   readonly methods: {
@@ -363,4 +365,11 @@ export interface BatchJobTimeline {
   /** The job's first error code (validation or quota), if any. */
   readonly error: string | null;
   readonly collectedAt: number | null;
+}
+
+/** A flex target's answers by the tier that gave them: Flex, or the standard tier after a flexFallback. */
+export interface FlexTierSummary {
+  readonly target: string;
+  readonly flex: number;
+  readonly standard: number;
 }

@@ -68,7 +68,7 @@ describe('Flex capacity 429s and flexFallback', () => {
       expect(x.cost).toBeCloseTo((x.usage.promptTokens * 1 + x.usage.completionTokens * 4) / 1e6, 12);
       const mine = attempts.filter((a) => a.key === x.key);
       expect(mine.map((a) => a.outcome)).toEqual(['capacity', 'capacity', 'ok']);
-      expect(mine[2].serviceTier).toBe('default');
+      expect(mine[2]!.serviceTier).toBe('default');
     }
     expect(emulator.stats().deployments['flex-dry']!.rejected429).toMatchObject({ capacity: 2 * ROWS, quota_tokens: 0, quota_requests: 0 });
 
