@@ -5,7 +5,6 @@
  */
 import { percentileSorted, sortedCopy } from './stats/percentile.ts';
 import type { ChartSeries, TimelineSeries } from './summary-types.ts';
-import type { TimelineEvent } from './target-accumulator.ts';
 
 const CDF_STEPS = 100;
 const HISTOGRAM_BINS = 30;
@@ -13,9 +12,19 @@ const MAX_TIMELINE_BINS = 120;
 
 export interface SeriesSource {
   readonly target: string;
-  readonly e2eValues: readonly number[];
-  readonly ttftValues: readonly number[];
-  readonly timeline: readonly TimelineEvent[];
+  readonly e2eValues: ArrayLike<number>;
+  readonly ttftValues: ArrayLike<number>;
+  readonly timeline: TimelineColumns;
+}
+
+/** A target's attempts for the timeline chart, as columns: attempt i ended at `endMs[i]` (epoch ms). */
+export interface TimelineColumns {
+  readonly endMs: ArrayLike<number>;
+  readonly completionTokens: ArrayLike<number>;
+  /** Hidden reasoning tokens (part of completionTokens), so charts can show answer tokens apart. */
+  readonly reasoningTokens: ArrayLike<number>;
+  /** 1 when the attempt was answered with a 429, else 0. */
+  readonly throttled: ArrayLike<number>;
 }
 
 export function chartSeries(sources: readonly SeriesSource[], runStartMs: number | null, runEndMs: number | null): ChartSeries {
@@ -30,7 +39,7 @@ export function chartSeries(sources: readonly SeriesSource[], runStartMs: number
 
 // --- internal ---
 
-function cdfPoints(values: readonly number[]): [number, number][] {
+function cdfPoints(values: ArrayLike<number>): [number, number][] {
   if (values.length === 0) return [];
   const sorted = sortedCopy(values);
   const points: [number, number][] = [];
@@ -52,7 +61,8 @@ function histogram(sources: readonly SeriesSource[]): ChartSeries['ttftHistogram
   const counts: Record<string, number[]> = {};
   for (const s of sources) {
     const row = new Array<number>(bins).fill(0);
-    for (const v of s.ttftValues) row[Math.min(bins - 1, Math.max(0, Math.floor(v / width)))]! += 1;
+    const values = s.ttftValues;
+    for (let i = 0; i < values.length; i++) row[Math.min(bins - 1, Math.max(0, Math.floor((values[i] as number) / width)))]! += 1;
     counts[s.target] = row;
   }
   return { edgesMs, counts };
@@ -69,11 +79,12 @@ function timeline(sources: readonly SeriesSource[], startMs: number, endMs: numb
     const tokens = new Array<number>(bins).fill(0);
     const reasoning = new Array<number>(bins).fill(0);
     const limited = new Array<number>(bins).fill(0);
-    for (const e of s.timeline) {
-      const bin = Math.min(bins - 1, Math.max(0, Math.floor((e.endMs - startMs) / binMs)));
-      tokens[bin]! += e.completionTokens;
-      reasoning[bin]! += e.reasoningTokens;
-      if (e.throttled) limited[bin]! += 1;
+    const t = s.timeline;
+    for (let i = 0; i < t.endMs.length; i++) {
+      const bin = Math.min(bins - 1, Math.max(0, Math.floor(((t.endMs[i] as number) - startMs) / binMs)));
+      tokens[bin]! += t.completionTokens[i] as number;
+      reasoning[bin]! += t.reasoningTokens[i] as number;
+      if (t.throttled[i]) limited[bin]! += 1;
     }
     outputTokensPerSec[s.target] = tokens.map((t) => round((t * 1000) / binMs));
     reasoningTokensPerSec[s.target] = reasoning.map((t) => round((t * 1000) / binMs));

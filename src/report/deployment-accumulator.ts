@@ -3,6 +3,7 @@
  * attempts, 429s and headline latency, so a slow or throttled member of a pool stands out.
  */
 import type { AttemptRecord, ResultRecord } from '../types.ts';
+import { NumberColumn } from './columns.ts';
 import { pauseOf, unionMs, type PauseInterval } from './pause-intervals.ts';
 import { percentileSorted, sortedCopy } from './stats/percentile.ts';
 import type { DeploymentSummary } from './summary-types.ts';
@@ -10,8 +11,8 @@ import type { DeploymentSummary } from './summary-types.ts';
 export class DeploymentAccumulator {
   readonly id: string;
   readonly #counts = { results: 0, ok: 0, failed: 0, attempts: 0, quota429: 0, capacity429: 0 };
-  readonly #e2e: number[] = [];
-  readonly #ttft: number[] = [];
+  readonly #e2e = new NumberColumn();
+  readonly #ttft = new NumberColumn();
   /** Quota pauses of this deployment (see pause-intervals.ts). */
   readonly pauses: PauseInterval[] = [];
 
@@ -40,8 +41,8 @@ export class DeploymentAccumulator {
   }
 
   finish(): DeploymentSummary {
-    const e2e = sortedCopy(this.#e2e);
-    const ttft = sortedCopy(this.#ttft);
+    const e2e = sortedCopy(this.#e2e.view());
+    const ttft = sortedCopy(this.#ttft.view());
     return {
       id: this.id,
       ...this.#counts,

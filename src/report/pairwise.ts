@@ -12,11 +12,11 @@ import { clopperPearson } from './stats/clopper-pearson.ts';
 import { mcnemarExact } from './stats/mcnemar.ts';
 import { signFlipTest } from './stats/sign-flip.ts';
 import type { PairedDifference, PairwiseComparison, Verdict } from './summary-types.ts';
-import type { PairEntry } from './target-accumulator.ts';
+import type { PairLookup } from './pair-table.ts';
 
 export interface PairSource {
   readonly target: string;
-  readonly pairs: ReadonlyMap<string, PairEntry>;
+  readonly pairs: PairLookup;
 }
 
 const ALPHA = 0.05;

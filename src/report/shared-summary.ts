@@ -15,20 +15,19 @@ export type SharedSummary = SummaryBuilder;
 
 export function createSharedSummary(options?: SummaryOptions): SharedSummary {
   const builder = createSummaryBuilder(options);
-  const folded = new Set<string>();
   return {
     add(record) {
-      if (record.kind === 'result') {
-        // A key has one final record in a journal (resume skips finished keys; --retry-errors drops the old one).
-        const id = `${record.key}`;
-        if (folded.has(id)) throw new Error(`summary fold: result ${id} folded twice (a record was fed more than once)`);
-        folded.add(id);
+      // A cell has one final record in a journal (resume skips finished keys; --retry-errors drops the
+      // old one). Asked of the fold itself, which holds its cells compactly, not a set of key strings.
+      if (record.kind === 'result' && builder.hasResult(record)) {
+        throw new Error(`summary fold: result ${record.key} folded twice (a record was fed more than once)`);
       }
       builder.add(record);
     },
     finish: () => builder.finish(),
     rows: () => builder.rows(),
     cellsSeen: () => builder.cellsSeen(),
+    hasResult: (result) => builder.hasResult(result),
   };
 }
 

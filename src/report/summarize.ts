@@ -10,6 +10,7 @@ import { createRowSampler, DEFAULT_SAMPLE_ROWS, type SampledRow } from './row-sa
 import { DEFAULT_RESAMPLES } from './stats/bootstrap.ts';
 import { SUMMARY_VERSION, type RunSummary } from './summary-types.ts';
 import { TargetAccumulator } from './target-accumulator.ts';
+import { CellIndex } from './cell-index.ts';
 import { JudgingAccumulator } from './judging-accumulator.ts';
 import { runWarnings } from './run-warnings.ts';
 import { BatchTimelineFold, isBatchTimelineRecord } from './batch-timeline.ts';
@@ -31,12 +32,15 @@ export interface SummaryBuilder {
   rows(): readonly SampledRow[];
   /** Distinct (row, repeat) cells seen, sampled or not. */
   cellsSeen(): number;
+  /** Whether a result of this target's (row, repeat) was folded already. */
+  hasResult(result: { readonly target: string; readonly rowId: string; readonly repeat: number }): boolean;
 }
 
 export function createSummaryBuilder(options: SummaryOptions = {}): SummaryBuilder {
   const resamples = options.resamples ?? DEFAULT_RESAMPLES;
   const sampler = createRowSampler(options.sampleRows ?? DEFAULT_SAMPLE_ROWS);
   const targets = new Map<string, TargetAccumulator>();
+  const cells = new CellIndex();
   const infos = new Map<string, TargetInfo>();
   const judging = new JudgingAccumulator();
   const batchJobs = new BatchTimelineFold();
@@ -49,7 +53,7 @@ export function createSummaryBuilder(options: SummaryOptions = {}): SummaryBuild
   const accumulator = (target: string): TargetAccumulator => {
     let acc = targets.get(target);
     if (!acc) {
-      acc = new TargetAccumulator(target, infos.get(target), start?.slo);
+      acc = new TargetAccumulator(target, infos.get(target), start?.slo, cells);
       targets.set(target, acc);
     }
     return acc;
@@ -94,6 +98,7 @@ export function createSummaryBuilder(options: SummaryOptions = {}): SummaryBuild
       return sampledRows;
     },
     cellsSeen: () => sampler.seen,
+    hasResult: (result) => targets.get(result.target)?.hasResult(result) ?? false,
   };
 }
 

@@ -1,55 +1,50 @@
 /**
- * Streaming fold of one target's journal records. Holds numeric arrays (latencies, rate events) and one
- * small entry per (row, repeat) for pairing; never the prompt or output text.
+ * Streaming fold of one target's journal records. Holds numeric columns (latencies, attempts for the
+ * timeline and rates) and a few bytes per (row, repeat) for pairing (pair-table.ts); never the prompt or
+ * output text, and no object per cell (columns.ts says why).
  */
 import { createRng, hashString } from '../internal/rng.ts';
 import type { AttemptRecord, ResultFailed, ResultOk, ResultRecord, RunStartRecord, TargetInfo } from '../types.ts';
 import { answerFlag } from './answer-flags.ts';
+import type { CellIndex } from './cell-index.ts';
+import type { TimelineColumns } from './chart-series.ts';
+import { NumberColumn } from './columns.ts';
 import { DeploymentAccumulator } from './deployment-accumulator.ts';
 import { unionMs } from './pause-intervals.ts';
 import { latencyStats } from './latency-stats.ts';
 import { answeredPrice } from './answer-price.ts';
-import { costOf, meetsSlo, pairKey, resultLatency, resultPassed, resultScore } from './metrics.ts';
-import { type RateEvent, rateSummary } from './rate-window.ts';
+import { costOf, meetsSlo, resultLatency, resultPassed, resultScore } from './metrics.ts';
+import { PairTable } from './pair-table.ts';
+import { rateSummaryOf } from './rate-window.ts';
 import { qualitySummary } from './quality-summary.ts';
 import type { ScorerSummary, TargetSummary, TokenTotals } from './summary-types.ts';
 
-/** What pairwise comparison needs from each (row, repeat) of a target. */
-export interface PairEntry {
-  readonly rowId: string;
-  readonly passed: boolean | null;
-  readonly score: number | null;
-}
-
-/** One target's attempt, for the timeline chart. */
-export interface TimelineEvent {
-  /** Epoch ms at which the attempt ended. */
-  readonly endMs: number;
-  readonly completionTokens: number;
-  /** Hidden reasoning tokens (part of completionTokens), so charts can show answer tokens apart. */
-  readonly reasoningTokens: number;
-  readonly throttled: boolean;
-}
+export type { PairEntry } from './pair-table.ts';
 
 type Slo = RunStartRecord['slo'];
 
 export class TargetAccumulator {
   readonly target: string;
-  /** Results keyed by `rowId|repeat` (last record wins on duplicates). */
-  readonly pairs = new Map<string, PairEntry>();
+  /** Results by `rowId|repeat` (last record wins on duplicates). */
+  readonly pairs: PairTable;
   /** Final-attempt e2e latencies of successful, non-cached results (for the CDF chart). */
-  readonly e2eValues: number[] = [];
-  readonly ttftValues: number[] = [];
-  readonly timeline: TimelineEvent[] = [];
+  readonly #e2e = new NumberColumn();
+  readonly #ttft = new NumberColumn();
+  /** Every attempt, in journal order: end (epoch ms), output and reasoning tokens, flags (THROTTLED, OK), rate tokens. */
+  readonly #attempts = { endMs: new NumberColumn(), completion: new NumberColumn(), reasoning: new NumberColumn(), flags: new NumberColumn(), tokens: new NumberColumn() };
+  #okAttempts = 0;
 
   readonly #info: TargetInfo | undefined;
-  readonly #turnaround: number[] = [];
+  readonly #turnaround = new NumberColumn();
   readonly #slo: Slo;
-  readonly #latency = { logical: [] as number[], itl: [] as number[], tpot: [] as number[], queue: [] as number[], retryWait: [] as number[] };
+  readonly #latency = { logical: new NumberColumn(), itl: new NumberColumn(), tpot: new NumberColumn(), queue: new NumberColumn(), retryWait: new NumberColumn() };
   /** Waits of cells whose result has not arrived yet, by key: queue (attempt 1) and between attempts. */
   readonly #waits = new Map<string, { queue: number; retry: number }>();
-  readonly #attemptEvents: RateEvent[] = [];
-  readonly #resultEvents: RateEvent[] = [];
+  /**
+   * Results as rate events, for a target without a successful attempt in the journal (rates then come
+   * from results); dropped at the first successful attempt, after which they are never read.
+   */
+  #resultEvents: { atMs: NumberColumn; tokens: NumberColumn } | null = { atMs: new NumberColumn(), tokens: new NumberColumn() };
   readonly #tokens = { prompt: 0, completion: 0, reasoning: 0, cached: 0 };
   readonly #retries = { attempts: 0, quota429: 0, capacity429: 0, otherErrors: 0, waitedMs: 0, queueWaitMs: 0, retryWaitMs: 0 };
   readonly #counts = { results: 0, ok: 0, failed: 0, cached: 0, billable: 0, sloMet: 0, sloTotal: 0, unscored: 0, truncated: 0, empty: 0 };
@@ -65,9 +60,11 @@ export class TargetAccumulator {
   /**
    * @param info the target as the run-start record describes it (price, api, deployments), if known
    * @param slo goodput thresholds from the run-start record, if any
+   * @param cells the run's cell numbering, shared by every target of the fold
    */
-  constructor(target: string, info: TargetInfo | undefined, slo: Slo) {
+  constructor(target: string, info: TargetInfo | undefined, slo: Slo, cells: CellIndex) {
     this.target = target;
+    this.pairs = new PairTable(cells);
     this.#info = info;
     this.#slo = slo;
     this.#deployments = new Set(info?.deployments.map((d) => d.id));
@@ -92,8 +89,33 @@ export class TargetAccumulator {
     this.#deployment(record.deploymentId).addAttempt(record);
     const finishedAt = this.#widenSpan(record.timing.startedAt, record.timing.endMs);
     const usage = record.outcome === 'ok' ? record.usage : undefined;
-    if (record.outcome === 'ok') this.#attemptEvents.push({ atMs: finishedAt, tokens: usage ? usage.promptTokens + usage.completionTokens : 0 });
-    this.timeline.push({ endMs: finishedAt, completionTokens: usage?.completionTokens ?? 0, reasoningTokens: usage?.reasoningTokens ?? 0, throttled: record.outcome === 'quota' || record.outcome === 'capacity' });
+    const a = this.#attempts;
+    a.endMs.push(finishedAt);
+    a.completion.push(usage?.completionTokens ?? 0);
+    a.reasoning.push(usage?.reasoningTokens ?? 0);
+    a.flags.push((record.outcome === 'quota' || record.outcome === 'capacity' ? THROTTLED : 0) | (record.outcome === 'ok' ? OK : 0));
+    a.tokens.push(usage ? usage.promptTokens + usage.completionTokens : 0);
+    if (record.outcome === 'ok' && this.#okAttempts++ === 0) this.#resultEvents = null;
+  }
+
+  /** Whether a result of this (row, repeat) was folded. */
+  hasResult(result: { readonly rowId: string; readonly repeat: number }): boolean {
+    return this.pairs.has(result);
+  }
+
+  /** Final-attempt e2e latencies of successful, non-cached results (for the CDF chart). */
+  get e2eValues(): ArrayLike<number> {
+    return this.#e2e.view();
+  }
+
+  get ttftValues(): ArrayLike<number> {
+    return this.#ttft.view();
+  }
+
+  /** Every attempt, for the timeline chart. */
+  get timeline(): TimelineColumns {
+    const a = this.#attempts;
+    return { endMs: a.endMs.view(), completionTokens: a.completion.view(), reasoningTokens: a.reasoning.view(), throttled: a.flags.view().map((f) => f & THROTTLED) };
   }
 
   addResult(record: ResultRecord): void {
@@ -109,7 +131,7 @@ export class TargetAccumulator {
     if (flag === 'length') this.#counts.truncated++;
     else if (flag === 'empty') this.#counts.empty++;
     if (record.deploymentId !== null) this.#deployment(record.deploymentId).addResult(record);
-    this.pairs.set(pairKey(record), { rowId: record.rowId, passed: resultPassed(record), score: record.status === 'ok' ? resultScore(record.scores) : null });
+    this.pairs.set(record, resultPassed(record), record.status === 'ok' ? resultScore(record.scores) : null);
     if (!record.cached && this.#slo) {
       this.#counts.sloTotal++;
       if (meetsSlo(record, this.#slo)) this.#counts.sloMet++;
@@ -144,16 +166,16 @@ export class TargetAccumulator {
       scorers: this.#scorerSummaries(),
       latency: {
         e2e: latencyStats(this.e2eValues, seed('e2e'), resamples),
-        logical: latencyStats(this.#latency.logical, seed('logical'), resamples),
-        queue: latencyStats(this.#latency.queue, seed('queue'), resamples),
-        retryWait: latencyStats(this.#latency.retryWait, seed('retry-wait'), resamples),
+        logical: latencyStats(this.#latency.logical.view(), seed('logical'), resamples),
+        queue: latencyStats(this.#latency.queue.view(), seed('queue'), resamples),
+        retryWait: latencyStats(this.#latency.retryWait.view(), seed('retry-wait'), resamples),
         ttft: latencyStats(this.ttftValues, seed('ttft'), resamples),
-        itl: latencyStats(this.#latency.itl, seed('itl'), resamples),
-        tpot: latencyStats(this.#latency.tpot, seed('tpot'), resamples),
+        itl: latencyStats(this.#latency.itl.view(), seed('itl'), resamples),
+        tpot: latencyStats(this.#latency.tpot.view(), seed('tpot'), resamples),
       },
-      ...(this.#info?.mode === 'batch' ? { mode: 'batch' as const, turnaround: latencyStats(this.#turnaround, seed('turnaround'), resamples) } : {}),
+      ...(this.#info?.mode === 'batch' ? { mode: 'batch' as const, turnaround: latencyStats(this.#turnaround.view(), seed('turnaround'), resamples) } : {}),
       throughput: spanMs > 0 ? { spanMs, outputTokensPerSec: (this.#tokens.completion * 1000) / spanMs, requestsPerSec: (c.billable * 1000) / spanMs } : null,
-      rate: rateSummary(this.#attemptEvents.length > 0 ? this.#attemptEvents : this.#resultEvents, spanMs),
+      rate: this.#rate(spanMs),
       goodput: this.#slo && c.sloTotal > 0
         ? { slo: this.#slo, met: c.sloMet, total: c.sloTotal, share: c.sloMet / c.sloTotal, perSec: spanMs > 0 ? (c.sloMet * 1000) / spanMs : 0 }
         : null,
@@ -178,10 +200,10 @@ export class TargetAccumulator {
     // A batch cell's time is its job's turnaround, not a request latency: it never enters latency stats.
     if (this.#info?.mode === 'batch') this.#turnaround.push(record.timing.endMs);
     const latency = resultLatency(record);
-    if (this.#info?.mode !== 'batch') this.e2eValues.push(latency.e2eMs);
+    if (this.#info?.mode !== 'batch') this.#e2e.push(latency.e2eMs);
     if (this.#info?.mode !== 'batch') {
       this.#latency.logical.push(latency.logicalMs);
-      if (latency.ttftMs !== null) this.ttftValues.push(latency.ttftMs);
+      if (latency.ttftMs !== null) this.#ttft.push(latency.ttftMs);
       if (latency.itlMs !== null) this.#latency.itl.push(latency.itlMs);
       if (latency.tpotMs !== null) this.#latency.tpot.push(latency.tpotMs);
     }
@@ -194,7 +216,23 @@ export class TargetAccumulator {
     const price = answeredPrice(this.#info, record.serviceTier);
     if (price) this.#cost += costOf(usage, price);
     const finishedAt = this.#widenSpan(record.timing.startedAt, record.timing.endMs);
-    this.#resultEvents.push({ atMs: finishedAt, tokens: usage.promptTokens + usage.completionTokens });
+    this.#resultEvents?.atMs.push(finishedAt);
+    this.#resultEvents?.tokens.push(usage.promptTokens + usage.completionTokens);
+  }
+
+  /** Rates from the successful attempts, or from the results when the journal has no successful attempt. */
+  #rate(spanMs: number): TargetSummary['rate'] {
+    if (this.#resultEvents) return rateSummaryOf(this.#resultEvents.atMs.view(), this.#resultEvents.tokens.view(), spanMs);
+    const a = this.#attempts;
+    const atMs = new NumberColumn();
+    const tokens = new NumberColumn();
+    const flags = a.flags.view();
+    for (let i = 0; i < flags.length; i++) {
+      if (!(flags[i]! & OK)) continue;
+      atMs.push(a.endMs.at(i));
+      tokens.push(a.tokens.at(i));
+    }
+    return rateSummaryOf(atMs.view(), tokens.view(), spanMs);
   }
 
   #addFailed(record: ResultFailed): void {
@@ -251,6 +289,9 @@ export class TargetAccumulator {
 }
 
 // --- internal ---
+
+const THROTTLED = 1;
+const OK = 2;
 
 function divide(t: TokenTotals, n: number): TokenTotals {
   return { prompt: t.prompt / n, completion: t.completion / n, reasoning: t.reasoning / n, cached: t.cached / n };

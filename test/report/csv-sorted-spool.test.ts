@@ -29,3 +29,17 @@ test('yields every record in key order, ties in arrival order, multi-byte and la
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('keys that are not 32-bit integers (fractions, beyond 2^31) sort exactly', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'bb-spool-'));
+  try {
+    const spool = await openSortedSpool(join(dir, 'spool'));
+    const keys: SpoolKey[] = [[3, 0, 0], [2 ** 33, 0, 0], [2.5, 1, 0], [2.5, 0.5, 0], [0, 0, 0], [2 ** 32, 0, 0]];
+    for (const [i, key] of keys.entries()) await spool.add(key, `${i}\n`);
+    const out: string[] = [];
+    for await (const record of spool.sorted()) out.push(record.text.trim());
+    expect(out).toEqual(['4', '3', '2', '0', '5', '1']);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
