@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import type { ResolvedConfig } from '../config/bench-config.ts';
+import { redactText, shownVariableName } from '../internal/redact.ts';
 import { readJournal } from '../sink/read-journal.ts';
 import type { ResolvedDeployment, SerializedError } from '../types.ts';
 
@@ -33,18 +34,20 @@ export async function blockedTargetLines(runDir: string, config: Pick<ResolvedCo
     // No journal to read: the plain reasons below still say which target stopped and why.
   }
   const deployments = new Map([...config.targets, ...config.judgeTargets].flatMap((target) => target.deployments.map((deployment) => [deployment.id, deployment] as const)));
-  return [...blocked].map(([target, reasons]) => {
-    const cause = firstError.get(target);
-    const plain = `target ${target} could not be completed: ${[...reasons].join(', ')}`;
-    if (cause === undefined) return plain;
-    const deployment = deployments.get(cause.deploymentId);
-    const where = deployment === undefined ? cause.deploymentId : `${cause.deploymentId} at ${deployment.baseURL}`;
-    const what = cause.error.status === undefined ? `is unreachable (${cause.error.code})` : `answered HTTP ${cause.error.status} (${cause.error.category})`;
-    return `target ${target} could not be completed: ${where} ${what}: ${quote(cause.error.message)}; ${whatToCheck(cause.error, deployment)}`;
-  });
+  // Each line quotes a URL and a service's message: credential-shaped text is masked on the way out.
+  return [...blocked].map(([target, reasons]) => redactText(blockedLine(target, reasons, firstError.get(target), deployments)));
 }
 
 // --- internal ---
+
+function blockedLine(target: string, reasons: ReadonlySet<string>, cause: { deploymentId: string; error: SerializedError } | undefined, deployments: ReadonlyMap<string, ResolvedDeployment>): string {
+  const plain = `target ${target} could not be completed: ${[...reasons].join(', ')}`;
+  if (cause === undefined) return plain;
+  const deployment = deployments.get(cause.deploymentId);
+  const where = deployment === undefined ? cause.deploymentId : `${cause.deploymentId} at ${deployment.baseURL}`;
+  const what = cause.error.status === undefined ? `is unreachable (${cause.error.code})` : `answered HTTP ${cause.error.status} (${cause.error.category})`;
+  return `target ${target} could not be completed: ${where} ${what}: ${quote(cause.error.message)}; ${whatToCheck(cause.error, deployment)}`;
+}
 
 /** Failures that stop a target (the rest are retried or recorded per cell): HTTP answers and a dead endpoint. */
 const STOPPING: ReadonlySet<string> = new Set(['auth', 'not_found', 'bad_request', 'connection']);
@@ -63,13 +66,9 @@ function whatToCheck(error: SerializedError, deployment: ResolvedDeployment | un
     if (deployment?.auth.kind === 'entra') {
       return `the token was requested for scope ${deployment.auth.scope}; check that the signed-in identity has the "Cognitive Services OpenAI User" role on this resource`;
     }
-    if (deployment?.auth.kind === 'api-key') return `the key came from the environment variable ${shownName(deployment.auth.apiKeyEnv)}; check that it holds a key of this resource`;
+    if (deployment?.auth.kind === 'api-key') return `the key came from the environment variable ${shownVariableName(deployment.auth.apiKeyEnv)}; check that it holds a key of this resource`;
   }
   if (error.category === 'connection') return 'check that the URL is right and reachable from this machine (VPN, firewall, private endpoint)';
   return 'the target stopped after this error so the rest of its requests were not sent';
 }
 
-/** Conventional variable names are shown; anything else may be a key pasted in the wrong place. */
-function shownName(name: string): string {
-  return /^[A-Z_][A-Z0-9_]*$/.test(name) ? name : `named in auth.apiKeyEnv (${name.length} characters, not shown)`;
-}

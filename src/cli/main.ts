@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { BenchError, ConfigError, DatasetError, UsageError } from '../errors.ts';
+import { redactText, redactUrls } from '../internal/redact.ts';
 import { evalCommand } from './commands/eval.ts';
 import { reportCommand } from './commands/report.ts';
 import { batchCommand } from './commands/batch.ts';
@@ -253,16 +254,21 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-/** Maps an error to its exit code and the text the user sees: one line for mistakes, a stack for bugs. */
+/**
+ * Maps an error to its exit code and the text the user sees: one line for mistakes, a stack for bugs.
+ * Credentials never reach the terminal: our own messages may quote a URL (masked inside the URL only,
+ * so a path such as `auth.apiKey:` stays readable); run-time errors and stacks may quote a server or a
+ * header, so all of their text is masked.
+ */
 export function describeFailure(error: unknown): { code: number; text: string } {
   if (error instanceof ConfigError || error instanceof DatasetError || error instanceof UsageError) {
-    return { code: EXIT.usage, text: `error: ${error.message}` };
+    return { code: EXIT.usage, text: `error: ${redactUrls(error.message)}` };
   }
-  if (error instanceof BenchError && error.code === 'E_EMULATOR_CONFIG') return { code: EXIT.usage, text: `error: ${error.message}` };
-  if (error instanceof Error && error.name === 'EmulatorConfigError') return { code: EXIT.usage, text: `error: ${error.message}` };
-  if (error instanceof BenchError) return { code: EXIT.incomplete, text: `error: ${error.message}` };
+  if (error instanceof BenchError && error.code === 'E_EMULATOR_CONFIG') return { code: EXIT.usage, text: `error: ${redactUrls(error.message)}` };
+  if (error instanceof Error && error.name === 'EmulatorConfigError') return { code: EXIT.usage, text: `error: ${redactUrls(error.message)}` };
+  if (error instanceof BenchError) return { code: EXIT.incomplete, text: `error: ${redactText(error.message)}` };
   const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  return { code: EXIT.internal, text: `internal error (a bug in batchbench; please report it):\n${stack}` };
+  return { code: EXIT.internal, text: redactText(`internal error (a bug in batchbench; please report it):\n${stack}`) };
 }
 
 function checkPositive(args: Record<string, unknown>, names: readonly string[]): true {

@@ -2,6 +2,7 @@
  * Checks of one deployment that need more than its shape: the base URL (Azure v1 form, the emulator
  * placeholder), the auth choice, and whether the API-key variable is set. Never prints a secret.
  */
+import { shownVariableName } from '../internal/redact.ts';
 import { EMULATOR_BASE_URL, defaultApiKeyEnv, parseHttpURL, suggestAzureV1URL } from './endpoint.ts';
 import { ENV_VAR_NAME_PATTERN, SECRET_FIX, looksLikeSecret } from './secrets.ts';
 
@@ -83,20 +84,13 @@ function checkAuth(deployment: DeploymentFields, context: DeploymentCheckContext
   const value = context.env[variable];
   if (value !== undefined && value.trim() !== '') return [];
   if (value !== undefined) {
-    return [{ path: explicit !== undefined ? ['auth', 'apiKeyEnv'] : ['auth'], message: `environment variable ${shownVariableName(variable)} is set but empty; put the key in it (export ${/^[A-Z_][A-Z0-9_]*$/.test(variable) ? variable : 'IT'}=…), or use auth: { entra: {} } for Microsoft Entra ID` }];
+    return [{ path: explicit !== undefined ? ['auth', 'apiKeyEnv'] : ['auth'], message: `environment variable ${shownVariableName(variable)} is set but empty; put the key in it (export ${shownVariableName(variable) === variable ? variable : 'IT'}=…), or use auth: { entra: {} } for Microsoft Entra ID` }];
   }
   return explicit !== undefined
     ? [{ path: ['auth', 'apiKeyEnv'], message: `environment variable ${shownVariableName(variable)} is not set; export it, or use auth: { entra: {} } for Microsoft Entra ID` }]
     : [{ path: ['auth'], message: `no auth given, so the API key is read from ${variable}, which is not set; export it, name another variable with auth: { apiKeyEnv: "…" }, or use auth: { entra: {} }` }];
 }
 
-/**
- * A conventional variable name (upper case, digits, underscores) is shown; anything else given as
- * `apiKeyEnv` may be a short key pasted in the wrong place, so only its length is.
- */
-function shownVariableName(name: string): string {
-  return /^[A-Z_][A-Z0-9_]*$/.test(name) ? name : `named in auth.apiKeyEnv (${name.length} characters, not shown in case it is the key itself)`;
-}
 
 /** Variables a config commonly reads its endpoint from. */
 const ENDPOINT_VARIABLES = ['AZURE_OPENAI_ENDPOINT', 'OPENAI_BASE_URL'];

@@ -39,9 +39,29 @@ export function redactText(text: string, options: { readonly keyLikeRuns?: boole
   return out;
 }
 
+const URL_IN_TEXT = /\bhttps?:\/\/[^\s"'<>]+/gi;
+
+/**
+ * Masks credentials inside the URLs of `text` (`?api-key=…`, a bearer in a query) and leaves the words
+ * around them alone: for our own messages, whose config paths may end in a secret-named field
+ * (`auth.apiKey: secrets do not belong …`) that `redactText` would take for a key and value.
+ */
+export function redactUrls(text: string): string {
+  return text.replace(URL_IN_TEXT, (url) => redactText(url));
+}
+
 /** True when `value` would be changed by `redactText(value, { keyLikeRuns: true })` or is a key as a whole. */
 export function containsCredential(value: string): boolean {
   return looksLikeSecret(value.trim()) || redactText(value, { keyLikeRuns: true }) !== value;
+}
+
+/**
+ * An `apiKeyEnv` value as messages may show it: a conventional variable name (upper case, digits,
+ * underscores) is shown; anything else — or anything shaped like a key — may be a key pasted in the
+ * wrong place, so only its length is, whatever that length (a 17-character key was once echoed).
+ */
+export function shownVariableName(name: string): string {
+  return /^[A-Z_][A-Z0-9_]*$/.test(name) && !containsCredential(name) ? name : `named in auth.apiKeyEnv (${name.length} characters, not shown in case it is the key itself)`;
 }
 
 /**

@@ -6,6 +6,7 @@
 import type { TokenCredential } from '@azure/identity';
 import OpenAI from 'openai';
 import { ProviderError } from '../errors.ts';
+import { shownVariableName } from '../internal/redact.ts';
 import type { ResolvedDeployment } from '../types.ts';
 import type { ProviderDeps } from './provider.ts';
 
@@ -91,7 +92,7 @@ function resolveApiKey(deployment: ResolvedDeployment, deps: ProviderDeps): stri
     throw new ProviderError({
       category: 'auth',
       retryable: false,
-      message: `deployment ${deployment.id}: environment variable ${auth.apiKeyEnv} is not set or empty`,
+      message: `deployment ${deployment.id}: environment variable ${shownVariableName(auth.apiKeyEnv)} is not set or empty`,
     });
   }
   return key;

@@ -12,6 +12,7 @@ import { createSimpleRunner } from '../scheduler/simple-runner.ts';
 import { openJournal } from '../sink/jsonl-journal.ts';
 import { systemClock, type Clock } from '../internal/clock.ts';
 import { combineWith } from '../internal/follow-signal.ts';
+import { redactText } from '../internal/redact.ts';
 import type {
   AttemptEvent,
   AttemptRecord,
@@ -278,8 +279,10 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
   let reason: RunEndRecord['reason'] = 'completed';
   let notRun = 0;
   try {
-    // `mode: 'batch'` targets run through Global Batch beside the online scheduler (run/batch/).
-    const batch = startBatchLanes({ lanes: trackedLanes, targets: targetsByName, deps, clock, signal: options.signal, runDir: options.runDir, resume: Boolean(options.resume), settle: (item, outcome) => track(settle(item, outcome)), write, ...(options.progressWrite ? { progress: options.progressWrite } : {}) });
+    // `mode: 'batch'` targets run through Global Batch beside the online scheduler (run/batch/). Their
+    // progress lines may quote the service's error text: credential-shaped text is masked.
+    const progressWrite = options.progressWrite;
+    const batch = startBatchLanes({ lanes: trackedLanes, targets: targetsByName, deps, clock, signal: options.signal, runDir: options.runDir, resume: Boolean(options.resume), settle: (item, outcome) => track(settle(item, outcome)), write, ...(progressWrite ? { progress: (text: string) => progressWrite(redactText(text)) } : {}) });
     stats = await scheduler.run(batch.online, { onAttempt, onSettled }, options.signal);
     const batchEnd = await batch.done;
     const leftRunning = batchEnd.leftRunning;

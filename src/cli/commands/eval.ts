@@ -20,6 +20,7 @@ import { loadResumeState } from '../../run/resume-state.ts';
 import { createResponseCache } from '../../run/response-cache.ts';
 import { readJournal } from '../../sink/read-journal.ts';
 import { BenchError, UsageError } from '../../errors.ts';
+import { redactText } from '../../internal/redact.ts';
 import type { EmbeddedEmulator } from '../embedded-emulator.ts';
 import { startConfiguredEmulator } from '../emulator-settings.ts';
 import { blockedTargetLines } from '../blocked-cause.ts';
@@ -172,7 +173,7 @@ export async function evalCommand(args: EvalArgs, io: CliIo): Promise<number> {
       abort.dispose();
     }
 
-    for (const problem of reporters.errors) io.stderr(`warning: ${problem}\n`);
+    for (const problem of reporters.errors) io.stderr(`warning: ${redactText(problem)}\n`);
     const completed = result.end.reason === 'completed' && result.tally.blocked.size === 0;
     const baselineVerdict = tracking ? await closeBaselineTracking(tracking, completed, out) : { regressed: false };
     const summary = await readSummary(runDir);

@@ -4,6 +4,7 @@
  * UsageErrors, which main.ts prints as one line with exit code 2.
  */
 import { mergeRuns } from '../../run/merge-runs.ts';
+import { redactText } from '../../internal/redact.ts';
 import { EXIT, type CliIo } from '../io.ts';
 
 export interface MergeArgs {
@@ -26,7 +27,7 @@ export async function mergeCommand(args: MergeArgs, io: CliIo): Promise<number> 
     env: io.env,
     ...(args.quiet ? {} : { write: (line: string) => io.stdout(line.endsWith('\n') ? line : `${line}\n`) }),
   });
-  for (const error of result.reportErrors) io.stderr(`warning: ${error}\n`);
+  for (const error of result.reportErrors) io.stderr(`warning: ${redactText(error)}\n`);
   if (result.reason !== 'completed') io.stderr(`warning: a shard's final session ended as "${result.reason}" (its results are all present); the merged run is marked ${result.reason}\n`);
   for (const failure of result.thresholdFailures) io.stderr(`threshold failed: ${failure}\n`);
   const rows = result.rows === null ? '' : `${result.rows} rows, `;
