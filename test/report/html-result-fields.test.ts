@@ -22,6 +22,14 @@ describe('result records for the report', () => {
     expect(plain).not.toHaveProperty('messages');
   });
 
+  test('the label is `__label`, else `category` (first non-empty, trimmed), as the README’s Datasets section says', async () => {
+    const failed = { status: 'failed' as const, reason: 'exhausted' as const, deploymentId: null, attempts: 1, durationMs: 5, error: { name: 'E', code: 'x', message: 'boom', retryable: false } };
+    const labelOf = async (fields: Record<string, string>) => (await scoreOutcome(item(fields), failed, { scorers: [], target, signal })).label;
+    expect(await labelOf({ __label: 'math', category: 'geography' })).toBe('math');
+    expect(await labelOf({ __label: ' ', category: 'geography' })).toBe('geography');
+    expect(await labelOf({ label: 'x', Category: 'y' })).toBeUndefined();
+  });
+
   test('never journal a credential a server echoed in its error message', async () => {
     const key = ['9a8b7c6d5e4f', '3a2b1c0d9e8f7a6b', '5c4d'].join('');
     const failed = { status: 'failed' as const, reason: 'fatal' as const, deploymentId: null, attempts: 1, durationMs: 5, error: { name: 'E', code: '401', message: `invalid api-key ${key}; header Authorization: Bearer abcdefgh12345678`, retryable: false } };
