@@ -34,7 +34,7 @@ export const ours: Strategy = {
   create: ({ clock, random }) => {
     const start = clock.now();
     const diagnostics = process.env['BATCHBENCH_DEBUG'] === '1'
-      ? { everyMs: 30_000, onSnapshot: (gates: readonly GateSnapshot[]) => console.error(`t=${Math.round((clock.now() - start) / 1000)}s ${gates.map((g) => `${g.id} if=${g.inFlight}/${g.cap} β=${g.beta.toFixed(2)} p=${Math.max(0, Math.round((g.pauseUntil - clock.now()) / 100) / 10)} tok=${Math.round(g.tokens.used / 1000)}/${Math.round((g.tokens.budget ?? 0) / 1000)}k skew=${Math.round(g.tokens.skewMs)}/${Math.round(g.requests.skewMs)}`).join(' | ')}`) }
+      ? { everyMs: 30_000, onSnapshot: (gates: readonly GateSnapshot[]) => console.error(`t=${Math.round((clock.now() - start) / 1000)}s ${gates.map((g) => `${g.id} if=${g.inFlight}/${g.cap} β=${g.beta.toFixed(2)} p=${Math.max(0, Math.round((g.pauseUntil - clock.now()) / 100) / 10)} tok=${Math.round(g.tokens.used / 1000)}/${Math.round((g.tokens.budget ?? 0) / 1000)}k skew=${Math.round(g.tokens.skewMs)}/${Math.round(g.requests.skewMs)} charge=${(g.chargeRatio ?? 1).toFixed(2)}`).join(' | ')}`) }
       : undefined;
     return createScheduler({ clock, random, priorLatencyMs: 3_000, ...(diagnostics ? { diagnostics } : {}), ...tuning });
   },

@@ -54,6 +54,8 @@ export interface SchedulerOptions {
    * keeps send stamps close to the server's. `false` turns it off.
    */
   readonly pacing?: { readonly rateMultiple: number; readonly burstShare: number } | false;
+  /** Learn the server's charge per request from `remaining-tokens` and scale the token budget (charge-ratio.ts). */
+  readonly chargeLearning?: boolean;
   /** Periodic view of every gate (progress displays, tuning); called from dispatch, at most once per `everyMs`. */
   readonly diagnostics?: { readonly everyMs: number; readonly onSnapshot: (gates: readonly GateSnapshot[]) => void };
 }
@@ -71,6 +73,8 @@ export interface GateSnapshot {
   readonly nextProbeAt: number;
   /** The deployment has answered at least once (before that: one request in flight, a bounded probe). */
   readonly answered: boolean;
+  /** Learned server charge ÷ client estimate (1 until learned; charge-ratio.ts). */
+  readonly chargeRatio?: number;
   readonly tokens: MirrorSnapshot;
   readonly requests: MirrorSnapshot;
 }
@@ -105,6 +109,7 @@ export interface ResolvedSchedulerOptions {
   readonly aimdWindowMs: number;
   readonly diagnostics: SchedulerOptions['diagnostics'];
   readonly pacing: { readonly rateMultiple: number; readonly burstShare: number } | false;
+  readonly chargeLearning: boolean;
 }
 
 export const retryDefaults: RetryOptions = { maxAttempts: 6, baseDelayMs: 1_000, maxDelayMs: 60_000 };
@@ -152,6 +157,7 @@ export const schedulerDefaults = {
   priorLatencyMs: 5_000,
   aimdWindowMs: 1_000,
   pacing: { rateMultiple: 4, burstShare: 0.1 },
+  chargeLearning: true,
 } as const;
 
 /** Fills every option with its default. */
@@ -176,5 +182,6 @@ export function resolveSchedulerOptions(options: SchedulerOptions, fallbackClock
     aimdWindowMs: options.aimdWindowMs ?? schedulerDefaults.aimdWindowMs,
     diagnostics: options.diagnostics,
     pacing: options.pacing ?? schedulerDefaults.pacing,
+    chargeLearning: options.chargeLearning ?? schedulerDefaults.chargeLearning,
   };
 }

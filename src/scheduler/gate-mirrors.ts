@@ -155,7 +155,7 @@ export class GateMirrors {
   /** Feeds the charge learner one response's `remaining-tokens` (server units → a point of charge-ratio.ts). */
   #learnCharge(booked: BookedRequest, remaining: number | undefined): void {
     const budget = this.tokens.budget;
-    if (budget === undefined || remaining === undefined || !Number.isFinite(remaining) || remaining < 0) return;
+    if (!this.#options.chargeLearning || budget === undefined || remaining === undefined || !Number.isFinite(remaining) || remaining < 0) return;
     const limiter = this.#bucketServer ? { shape: 'bucket' as const, budget, refillPerMs: budget / this.tokens.windowMs } : { shape: 'sliding' as const, budget, refillPerMs: 0 };
     this.#charge.observe({ cum: booked.cum, used: booked.tokensUsed, at: booked.at, serverUsed: budget - remaining }, limiter);
   }

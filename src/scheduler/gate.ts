@@ -215,7 +215,7 @@ export class Gate {
 
   snapshot(now: number): GateSnapshot {
     const mirror = (m: LimiterMirror) => ({ shape: m.shape, budget: m.budget, used: m.used(now), windowMs: m.windowMs, skewMs: m.skewMs });
-    return { id: this.id, inFlight: this.inFlight, cap: this.cap, beta: this.#beta.current, pauseUntil: this.#pause.until, breaker: this.breaker.state, nextProbeAt: Math.max(this.breaker.availableAt(now), this.#first.availableAt(now)), answered: this.#first.answered, tokens: mirror(this.tokens), requests: mirror(this.requests) };
+    return { id: this.id, inFlight: this.inFlight, cap: this.cap, beta: this.#beta.current, pauseUntil: this.#pause.until, breaker: this.breaker.state, nextProbeAt: Math.max(this.breaker.availableAt(now), this.#first.availableAt(now)), answered: this.#first.answered, chargeRatio: this.mirrors.chargeRatio, tokens: mirror(this.tokens), requests: mirror(this.requests) };
   }
 
   /** Bursts of hint-less 429s, each counted once (they cut the in-flight cap). */
