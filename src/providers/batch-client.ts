@@ -31,8 +31,11 @@ export interface BatchClient {
   create(inputFileId: string, metadata: Record<string, string>): Promise<CreateResult>;
   retrieve(id: string): Promise<JobView>;
   cancel(id: string): Promise<JobView>;
-  /** The file's text, or '' for a missing id. */
-  content(fileId: string | null): Promise<string>;
+  /**
+   * The file's lines as they download (none for a missing id): a 100,000-line output file is never one
+   * string in memory. A dropped connection rejects the iteration part way.
+   */
+  lines(fileId: string | null): AsyncIterable<string>;
 }
 
 export function createBatchClient(deployment: ResolvedDeployment, deps: ProviderDeps): BatchClient {
@@ -54,11 +57,37 @@ export function createBatchClient(deployment: ResolvedDeployment, deps: Provider
     },
     retrieve: async (id) => parseJob(await client.batches.retrieve(id)),
     cancel: async (id) => parseJob(await client.batches.cancel(id)),
-    async content(fileId) {
-      if (!fileId) return '';
-      return (await client.files.content(fileId)).text();
+    async *lines(fileId) {
+      if (!fileId) return;
+      const response = await client.files.content(fileId);
+      if (!response.body) return yield* splitLines([await response.text()]);
+      yield* byteLines(response.body as unknown as AsyncIterable<Uint8Array>);
     },
   };
+}
+
+/** UTF-8 byte chunks → lines; a character split between two chunks is decoded whole. */
+export function byteLines(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
+  return splitLines((async function* () {
+    const decoder = new TextDecoder();
+    for await (const chunk of chunks) yield decoder.decode(chunk, { stream: true });
+    yield decoder.decode();
+  })());
+}
+
+/** Text pieces → lines (without their `\n`); only the unfinished last line is carried between pieces. */
+export async function* splitLines(pieces: AsyncIterable<string> | Iterable<string>): AsyncGenerator<string> {
+  let carry = '';
+  for await (const piece of pieces) {
+    const text = carry + piece;
+    let start = 0;
+    for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
+      yield text.slice(start, end);
+      start = end + 1;
+    }
+    carry = text.slice(start);
+  }
+  if (carry) yield carry;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

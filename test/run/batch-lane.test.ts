@@ -50,6 +50,44 @@ async function run(over: Partial<EmulatorConfig>, t: (url: string) => ResolvedTa
 }
 
 describe('batch lane', () => {
+  test('a download that breaks part way: the cells already streamed stay settled, the next poll collects only the rest', async () => {
+    emulator = await startEmulator({ apiKeys: ['k'], zeroLatency: true, seed: 1, batch: { validationMs: 20, finalizingMs: 20 }, deployments: [{ name: 'b', model: 'gpt-4.1-mini', capacity: 1, sku: 'globalBatch' }] });
+    const resolved = target(emulator.baseURL);
+    const real = createBatchClient(resolved.deployments[0]!, { env: { K: 'k' } });
+    let breaks = 1;
+    // The first download of the output file drops after 4 lines.
+    const client = {
+      ...real,
+      async *lines(fileId: string | null) {
+        let n = 0;
+        for await (const line of real.lines(fileId)) {
+          if (breaks > 0 && n === 4) {
+            breaks--;
+            throw new Error('socket hang up');
+          }
+          n++;
+          yield line;
+        }
+      },
+    };
+    const settles = new Map<string, number>();
+    const journal: BatchRecord[] = [];
+    const progress: string[] = [];
+    await runBatchLane({
+      target: resolved, client, items: iterate(items(10)), clock: systemClock, signal: new AbortController().signal, backoffBaseMs: 10,
+      settle: async (item, outcome) => {
+        expect(outcome.status).toBe('ok');
+        settles.set(item.key, (settles.get(item.key) ?? 0) + 1);
+      },
+      journal: async (r) => void journal.push(r), progress: (l) => void progress.push(l),
+    });
+    expect(breaks).toBe(0);
+    expect(progress.some((l) => l.includes('collecting results failed (socket hang up); retrying'))).toBe(true);
+    expect(settles.size).toBe(10);
+    expect([...settles.values()].every((n) => n === 1)).toBe(true);
+    expect(journal.filter((r) => r.kind === 'batch-collected')).toHaveLength(1);
+  });
+
   test('splits cells into files of at most maxLinesPerFile lines and collects every line', async () => {
     const { done, settled, journal } = await run({}, (url) => target(url, { maxLinesPerFile: 4 }), 10);
     await done;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { parseJob, parseTime } from '../../src/providers/batch-client.ts';
+import { byteLines, parseJob, parseTime, splitLines } from '../../src/providers/batch-client.ts';
 import { parseBatchLine } from '../../src/providers/batch-output.ts';
 import { EnqueuedLedger } from '../../src/run/batch/ledger.ts';
 import { FilePacker, planLine, tokenLimitBackoffMs, type PlannedLine } from '../../src/run/batch/plan.ts';
@@ -66,6 +66,29 @@ describe('tolerant parsing', () => {
     expect(http).toMatchObject({ ok: false, code: 'content_filter', status: 400, category: 'content_filter', resumable: false });
     const expired = parseBatchLine(JSON.stringify({ custom_id: 'k', response: null, error: { code: 'batch_expired', message: 'x' } }), 'chat', { submittedAt: 0, resultAt: 1 });
     expect(expired).toMatchObject({ ok: false, code: 'batch_expired', resumable: true });
+  });
+});
+
+describe('streamed output files', () => {
+  const collect = async (lines: AsyncIterable<string>) => {
+    const out: string[] = [];
+    for await (const line of lines) out.push(line);
+    return out;
+  };
+
+  test('lines are rebuilt across piece boundaries; an unfinished last line is kept, no empty tail', async () => {
+    expect(await collect(splitLines(['{"a":1}\n{"b"', ':2}\n', '', '\n{"c":3}']))).toEqual(['{"a":1}', '{"b":2}', '', '{"c":3}']);
+    expect(await collect(splitLines(['x\n']))).toEqual(['x']);
+  });
+
+  test('a UTF-8 character split between two byte chunks is decoded whole', async () => {
+    const bytes = new TextEncoder().encode('{"t":"Zürich €"}\n{"t":"ok"}\n');
+    const cut = bytes.indexOf(0xe2) + 1; // inside the three bytes of €
+    async function* chunks() {
+      yield bytes.slice(0, cut);
+      yield bytes.slice(cut);
+    }
+    expect(await collect(byteLines(chunks()))).toEqual(['{"t":"Zürich €"}', '{"t":"ok"}']);
   });
 });
 

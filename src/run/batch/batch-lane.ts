@@ -141,9 +141,10 @@ export async function runBatchLane(o: BatchLaneOptions): Promise<BatchLaneResult
       queue.unshift({ keys: a.keys, tokens: fileTokens.get(a.fileId) ?? o.resume?.files.get(a.fileId)?.tokens ?? 0, bytes: 0, fileId: a.fileId });
       waitUntil = clock.now() + tokenLimitBackoffMs(backoffAttempt++, o.backoffBaseMs);
     } else {
-      const cells = await collectJob(o.client, job, a.keys.filter((k) => pending.has(k)), target.api, { deploymentId: deployment.id, submittedAt: a.submittedAt, now });
+      // Cells settle as the files stream in; if the download breaks, the next poll collects only the rest.
+      const cells = collectJob(o.client, job, a.keys.filter((k) => pending.has(k)), target.api, { deploymentId: deployment.id, submittedAt: a.submittedAt, now });
       let unrun = 0;
-      for (const c of cells) {
+      for await (const c of cells) {
         const item = pending.get(c.key);
         if (!item) continue;
         pending.delete(c.key);
