@@ -3,6 +3,14 @@
  * sent when due (late timers catch up at once, recording scheduled vs actual send time) and its response
  * is never awaited before the next arrival. Closed loop: N slots, each sending its next request when the
  * previous one finishes. Both stop by themselves at the step's end time or request budget.
+ *
+ * Why the open loop has more than a timer: a timer callback runs only between event-loop phases, and on
+ * a client reading 200+ streams one poll phase handles every socket that has data (each chunk running
+ * the SDK's SSE decoder), several milliseconds of work; a timer due meanwhile waits for all of it, and
+ * libuv timers have 1 ms granularity on top. So the loop also offers `poll` to the transport, which
+ * calls it per response chunk (an arrival due in the middle of a poll phase goes out after one chunk,
+ * not after all of them), and with `earlyMs` its timer aims that much early and yields (`yieldTo`,
+ * setImmediate) until the arrival is due, instead of firing a whole timer granule late.
  */
 import type { Clock } from '../internal/clock.ts';
 
@@ -14,35 +22,85 @@ export interface OpenLoopOptions {
   readonly signal: AbortSignal;
   /** Fire and forget: called once per arrival with its sequence number and scheduled time. */
   readonly send: (seq: number, scheduledAt: number) => void;
+  /**
+   * Lets a busy caller check for due arrivals between its own units of work: receives the loop's poll
+   * function (cheap: one clock read when nothing is due) and returns an unsubscribe.
+   */
+  readonly checkpoint?: (poll: () => void) => () => void;
+  /** Aim the timer this much before each arrival and yield until it is due. @default 0 @unit ms */
+  readonly earlyMs?: number;
+  /** How to yield while waiting out `earlyMs` (setImmediate: lets I/O run, then checks again). */
+  readonly yieldTo?: (fn: () => void) => void;
 }
 
 /** Resolves once the last arrival has been sent (not when responses are in). @returns arrivals sent */
 export function runOpenLoop(options: OpenLoopOptions): Promise<number> {
   const { clock, signal } = options;
+  const earlyMs = options.earlyMs ?? 0;
+  const yieldTo = options.yieldTo;
   const offsets = options.offsetsMs[Symbol.iterator]();
   let seq = 0;
   let next = offsets.next();
+  let dueAt = next.done ? Infinity : options.startAt + next.value;
+  let finished = false;
+  let timer: { cancel(): void } | undefined;
+  let yielding = false;
   return new Promise((resolve) => {
-    const tick = () => {
-      // Send every arrival that is due; a late timer never shifts later arrivals.
-      while (!next.done && !signal.aborted && options.startAt + next.value <= clock.now()) {
-        options.send(seq++, options.startAt + next.value);
-        next = offsets.next();
-      }
-      if (next.done || signal.aborted) {
-        signal.removeEventListener('abort', onAbort);
-        resolve(seq);
-        return;
-      }
-      timer = clock.setTimer(tick, options.startAt + next.value - clock.now());
-    };
-    const onAbort = () => {
+    const finish = () => {
+      if (finished) return;
+      finished = true;
       timer?.cancel();
+      unsubscribe?.();
+      signal.removeEventListener('abort', finish);
       resolve(seq);
     };
-    let timer: { cancel(): void } | undefined;
-    signal.addEventListener('abort', onAbort, { once: true });
-    tick();
+    // Send every arrival that is due; a late check never shifts later arrivals.
+    const poll = () => {
+      if (finished) return;
+      let now = clock.now();
+      if (now < dueAt) return;
+      while (!next.done && !signal.aborted && dueAt <= now) {
+        options.send(seq++, dueAt);
+        next = offsets.next();
+        dueAt = next.done ? Infinity : options.startAt + next.value;
+        now = clock.now();
+      }
+      if (next.done || signal.aborted) finish();
+      else arm();
+    };
+    const arm = () => {
+      timer?.cancel();
+      timer = clock.setTimer(tick, dueAt - earlyMs - clock.now());
+    };
+    const tick = () => {
+      timer = undefined;
+      if (finished) return;
+      const wait = dueAt - clock.now();
+      if (wait > earlyMs) return arm(); // woke before the window (timer rounding): aim again
+      if (wait <= 0 || !yieldTo) {
+        poll();
+        if (!finished && timer === undefined) arm();
+        return;
+      }
+      // Early by design: yield to I/O until due (a poll from a response chunk may send it first, and
+      // then re-arms the timer, which ends this wait).
+      if (yielding) return;
+      yielding = true;
+      const spin = () => {
+        if (finished || timer !== undefined) {
+          yielding = false;
+          return;
+        }
+        if (clock.now() < dueAt) return yieldTo(spin);
+        yielding = false;
+        poll();
+      };
+      yieldTo(spin);
+    };
+    const unsubscribe = options.checkpoint?.(poll);
+    signal.addEventListener('abort', finish, { once: true });
+    if (signal.aborted) finish();
+    else tick();
   });
 }
 

@@ -34,6 +34,11 @@ export interface StepContext {
   readonly admissions?: (deploymentIndex: number) => Promise<number[]>;
   /** Called with every response's rate headers (quota learning). */
   readonly onRate?: (rate: RateInfo) => void;
+  /**
+   * Open loop on the real clock: aim the pacer's timer this early and yield until due (pacer.ts says
+   * why). 0 on a virtual clock, where yielding would never see time move. @default 0 @unit ms
+   */
+  readonly pacerEarlyMs?: number;
 }
 
 export interface StepRun {
@@ -89,6 +94,9 @@ export async function runLoadStep(ctx: StepContext, spec: StepSpec, index: numbe
       clock: ctx.clock, startAt, signal: ctx.signal,
       offsetsMs: arrivalOffsets(spec.arrivals ?? 'constant', spec.rate!, ctx.durationMs, ctx.maxRequests, random),
       send: (seq, scheduledAt) => void dispatch(seq, scheduledAt),
+      // Arrivals due while the thread reads responses go out between chunks, not after all of them.
+      checkpoint: (poll) => ctx.transport.checkpoint(poll),
+      ...(ctx.pacerEarlyMs ? { earlyMs: ctx.pacerEarlyMs, yieldTo: (fn: () => void) => void setImmediate(fn) } : {}),
     });
   } else {
     await runClosedLoop({

@@ -29,6 +29,11 @@ export interface LoadTransport {
   run(job: LoadJob): Promise<LoadOutcome>;
   /** Aborts every request of the step still in flight (recorded as `aborted`). */
   abortStep(stepKey: string): void;
+  /**
+   * Calls `poll` whenever this thread has handled a unit of response work (a chunk, a worker's answer),
+   * so an open-loop pacer on this thread sends due arrivals between them. Returns an unsubscribe.
+   */
+  checkpoint(poll: () => void): () => void;
   /** Starts measuring overhead on every thread; the returned function stops and reports it. */
   monitor(): () => Promise<ClientOverheadRecord[]>;
   close(): Promise<void>;
@@ -39,9 +44,9 @@ export function createLoadTransport(targets: readonly ResolvedTarget[], env: Rea
 }
 
 /** Providers by (target, deployment) index, created on first use. Shared with the worker entry. */
-export function providerTable(targets: readonly ResolvedTarget[], env: Readonly<Record<string, string | undefined>>): (t: number, d: number) => Provider {
+export function providerTable(targets: readonly ResolvedTarget[], env: Readonly<Record<string, string | undefined>>, onActivity?: () => void): (t: number, d: number) => Provider {
   const cache = new Map<string, Provider>();
-  const fetchImpl = stampingFetch(systemClock, createHttpFetch());
+  const fetchImpl = stampingFetch(systemClock, createHttpFetch(onActivity));
   return (t, d) => {
     const key = `${t}/${d}`;
     let provider = cache.get(key);
@@ -76,11 +81,27 @@ export function stepAborts(): { signal(key: string): AbortSignal; abort(key: str
 
 // --- internal ---
 
+/** The checkpoint subscribers of one thread; `fire` is cheap when nobody listens. */
+function activityHub(): { fire: () => void; subscribe: (fn: () => void) => () => void } {
+  const listeners = new Set<() => void>();
+  return {
+    fire: () => {
+      for (const fn of listeners) fn();
+    },
+    subscribe(fn) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+  };
+}
+
 function mainThreadTransport(targets: readonly ResolvedTarget[], env: Readonly<Record<string, string | undefined>>): LoadTransport {
-  const providers = providerTable(targets, env);
+  const activity = activityHub();
+  const providers = providerTable(targets, env, activity.fire);
   const aborts = stepAborts();
   return {
     workers: 0,
+    checkpoint: activity.subscribe,
     ready: Promise.resolve(),
     run: (job) => executeLoadRequest(providers(job.target, job.deployment), job.input, aborts.signal(job.stepKey), systemClock),
     abortStep: (key) => aborts.abort(key),
@@ -95,6 +116,7 @@ function mainThreadTransport(targets: readonly ResolvedTarget[], env: Readonly<R
 type FromWorker = { type: 'ready' } | { type: 'done'; id: number; outcome: LoadOutcome } | { type: 'overhead'; id: number; overhead: Omit<ClientOverheadRecord, 'thread'> };
 
 function workerTransport(targets: readonly ResolvedTarget[], env: Readonly<Record<string, string | undefined>>, count: number): LoadTransport {
+  const activity = activityHub();
   const pending = new Map<number, (value: never) => void>();
   let nextId = 0;
   let turn = 0;
@@ -106,6 +128,7 @@ function workerTransport(targets: readonly ResolvedTarget[], env: Readonly<Recor
       worker.once('error', reject);
     }));
     worker.on('message', (m: FromWorker) => {
+      activity.fire();
       if (m.type === 'ready') return;
       const resolve = pending.get(m.id);
       pending.delete(m.id);
@@ -122,6 +145,7 @@ function workerTransport(targets: readonly ResolvedTarget[], env: Readonly<Recor
     });
   return {
     workers: count,
+    checkpoint: activity.subscribe,
     ready: Promise.all(started).then(() => undefined),
     // Round robin: workers get equal shares, so none saturates while another idles.
     run: (job) => call<LoadOutcome>(threads[turn++ % count]!, { type: 'job', job }),

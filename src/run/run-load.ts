@@ -54,6 +54,9 @@ export interface RunLoadOptions {
   readonly progress?: (line: string) => void;
 }
 
+/** How early the open-loop timer aims before an arrival on the real clock (then yields until due). @unit ms */
+const PACER_EARLY_MS = 2;
+
 /** Runs every target's steps and writes the journal and reports into `runDir`. */
 export async function runLoad(options: RunLoadOptions): Promise<{ summary: LoadSummary; errors: string[] }> {
   const clock = options.clock ?? systemClock;
@@ -97,6 +100,8 @@ async function runTarget(options: RunLoadOptions, t: number, transport: ReturnTy
   const ctx: StepContext = {
     target, targetIndex: t, transport, workload: options.workload, clock, durationMs: options.durationMs, maxRequests: options.maxRequests,
     signal: options.signal, seed: options.seed, write, ...(options.drainMs === undefined ? {} : { drainMs: options.drainMs }),
+    // On the real clock the timer aims 2 ms early (timers fire a 1 ms granule late, more on a busy loop).
+    pacerEarlyMs: options.clock === undefined ? PACER_EARLY_MS : 0,
     onRate: (rate) => (learned = tighterQuota(learned, quotaFromHeaders(rate, target.deployments.length))),
     ...(options.emulator ? { admissions: (d: number) => admissionTimes(options.emulator!, target.deployments[d]!.deployment) } : {}),
   };

@@ -40,6 +40,60 @@ describe('open loop', () => {
     expect(sends).toEqual([{ at: 125, scheduledAt: 100 }, { at: 125, scheduledAt: 110 }, { at: 125, scheduledAt: 120 }, { at: 131, scheduledAt: 130 }]);
   });
 
+  test('an arrival due while the thread is busy goes out at the next checkpoint, not when the timer gets its turn', async () => {
+    // A clock whose timers only fire when the test says so, as on a loop busy reading responses.
+    let now = 0;
+    const timers: Array<{ fn: () => void; delay: number; cancelled: boolean }> = [];
+    const clock = { now: () => now, setTimer: (fn: () => void, delay: number) => { const t = { fn, delay, cancelled: false }; timers.push(t); return { cancel: () => void (t.cancelled = true) }; } };
+    let poll: (() => void) | undefined;
+    let unsubscribed = false;
+    const sends: Array<{ seq: number; at: number; scheduledAt: number }> = [];
+    const done = runOpenLoop({
+      clock, startAt: 100, signal: new AbortController().signal, offsetsMs: [0, 20],
+      send: (seq, scheduledAt) => void sends.push({ seq, at: now, scheduledAt }),
+      checkpoint: (p) => ((poll = p), () => void (unsubscribed = true)),
+    });
+    now = 99;
+    poll!(); // not due yet: nothing happens
+    expect(sends).toEqual([]);
+    now = 100.5;
+    poll!(); // a response chunk handled just after the arrival fell due
+    expect(sends).toEqual([{ seq: 0, at: 100.5, scheduledAt: 100 }]);
+    // The first timer was cancelled and re-aimed at the next arrival; firing stale timers sends nothing twice.
+    expect(timers.filter((t) => !t.cancelled).map((t) => t.delay)).toEqual([19.5]);
+    now = 121;
+    timers.at(-1)!.fn();
+    expect(await done).toBe(2);
+    expect(sends.map((s) => s.scheduledAt)).toEqual([100, 120]);
+    expect(unsubscribed).toBe(true);
+  });
+
+  test('with earlyMs the timer aims early and the loop yields until the arrival is due, then sends at once', async () => {
+    let now = 0;
+    let timer: { fn: () => void; delay: number } | undefined;
+    const clock = { now: () => now, setTimer: (fn: () => void, delay: number) => ((timer = { fn, delay }), { cancel: () => (timer = undefined) }) };
+    const yields: Array<() => void> = [];
+    const sends: number[] = [];
+    const done = runOpenLoop({
+      clock, startAt: 10, signal: new AbortController().signal, offsetsMs: [0], earlyMs: 2,
+      yieldTo: (fn) => void yields.push(fn), send: () => void sends.push(now),
+    });
+    expect(timer!.delay).toBe(8); // 10 − 2 − 0
+    now = 8.3;
+    timer!.fn();
+    expect(sends).toEqual([]);
+    for (const t of [9, 9.7]) {
+      now = t;
+      yields.shift()!(); // still early: yields again
+      expect(sends).toEqual([]);
+    }
+    now = 10.05;
+    yields.shift()!();
+    expect(sends).toEqual([10.05]);
+    expect(yields).toEqual([]);
+    expect(await done).toBe(1);
+  });
+
   test('abort stops the schedule', async () => {
     const clock = new VirtualClock(0);
     const abort = new AbortController();

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startEmulatorInWorker, type RemoteEmulatorHandle } from '../../src/emulator/server.ts';
 import { syntheticWorkload } from '../../src/run/load-workload.ts';
+import { createLoadTransport } from '../../src/run/load-transport.ts';
 import { runLoad, type RunLoadOptions } from '../../src/run/run-load.ts';
 import type { ResolvedTarget } from '../../src/types.ts';
 
@@ -41,6 +42,20 @@ describe('load transports', () => {
     expect(step.ok).toBe(step.requests);
     expect(step.client.map((c) => c.thread)).toEqual(['scheduler', 'transport-1', 'transport-2']);
     expect(step.client.every((c) => c.wallMs > 0)).toBe(true);
+  });
+
+  test('the main-thread transport offers a checkpoint per response chunk (where the open-loop pacer sends due arrivals)', async () => {
+    const transport = createLoadTransport([target('mini')], { KEY: emulator.apiKey }, 0);
+    let polls = 0;
+    const unsubscribe = transport.checkpoint(() => void polls++);
+    const outcome = await transport.run({ target: 0, deployment: 0, input: { messages: [{ role: 'user', content: 'hi' }] }, stepKey: 'k' });
+    expect(outcome.outcome).toBe('ok');
+    expect(polls).toBeGreaterThanOrEqual(2); // the headers and at least one body chunk
+    unsubscribe();
+    const seen = polls;
+    await transport.run({ target: 0, deployment: 0, input: { messages: [{ role: 'user', content: 'hi' }] }, stepKey: 'k' });
+    expect(polls).toBe(seen);
+    await transport.close();
   });
 
   test('requests that never answer are cut after the drain allowance and recorded as aborted', async () => {
