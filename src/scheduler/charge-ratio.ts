@@ -6,8 +6,11 @@
  * less (lost throughput) than the server does.
  *
  * Samples compare two responses j < k (in dispatch order) so that whatever both counts share cancels:
- *  - sliding log: Δ(server count) ÷ Δ(our window sum) between j and k. A steady unseen tenant adds
- *    the same to both ends and drops out; what expires on both sides is the same requests.
+ *  - sliding log: Δ(server count) ÷ Δ(our window sum) between j and k, only while nothing has left
+ *    either window between them (the first window of a run, or after the window drained): the server
+ *    lets entries go earlier than we do (it stamps at arrival; our entries live a guard and a learned
+ *    skew longer), so a gap spanning expirations measures timing, not charge. A steady unseen tenant
+ *    adds the same to both ends and drops out.
  *  - bucket: (Δ(server count) + refill over the gap) ÷ (our estimates booked between j and k), used
  *    only when the bucket cannot have filled up in between (refill lost), i.e. j's deficit ≥ the refill.
  * A sample needs a gap of at least half the budget (the widest available is used), so a `remaining-*` that lags by a request or
@@ -25,6 +28,8 @@ export interface ChargePoint {
   readonly used: number;
   /** Dispatch time. @unit milliseconds (clock time) */
   readonly at: number;
+  /** Send time of the oldest entry in our window right after booking (sliding logs). @unit milliseconds */
+  readonly oldestAt: number;
   /** The server's count in its response: budget − `remaining-tokens` (server units). */
   readonly serverUsed: number;
 }
@@ -35,6 +40,8 @@ export interface ChargeLimiter {
   readonly budget: number;
   /** Bucket refill (budget ÷ window); 0 for a sliding log. @unit tokens per millisecond */
   readonly refillPerMs: number;
+  /** @unit milliseconds */
+  readonly windowMs: number;
 }
 
 export const chargeTuning = {
@@ -51,6 +58,11 @@ export const chargeTuning = {
   max: 2,
   /** Anchors kept (recent responses). */
   points: 48,
+  /**
+   * Sliding logs: a point is usable while its window holds nothing older than this share of the window
+   * (the server, stamping later, may already have let older entries go).
+   */
+  youngShare: 0.9,
 } as const;
 
 export class ChargeRatio {
@@ -73,6 +85,7 @@ export class ChargeRatio {
   observe(point: ChargePoint, limiter: ChargeLimiter): void {
     if (!Number.isFinite(point.serverUsed) || limiter.budget <= 0) return;
     const span = (chargeTuning.minSpanShare * limiter.budget) / this.#ratio;
+    if (limiter.shape === 'sliding' && point.oldestAt < point.at - chargeTuning.youngShare * limiter.windowMs) return;
     const sample = limiter.shape === 'bucket' ? this.#bucketSample(point, limiter, span) : this.#slidingSample(point, span);
     if (sample !== undefined && Number.isFinite(sample) && sample > 0) this.#add(sample);
     this.#points.push(point);
@@ -97,6 +110,7 @@ export class ChargeRatio {
     let bestGap = span;
     for (const j of this.#points) {
       if (j.cum >= k.cum) continue;
+      if (Math.abs(k.cum - k.used - (j.cum - j.used)) > 0.5) continue; // something left our window between them
       const gap = Math.abs(k.used - j.used);
       if (gap >= bestGap) {
         best = j;

@@ -17,6 +17,8 @@ export interface Booking {
   readonly requestsUsed: number;
   /** Our estimates booked so far, this request included (orders requests for charge learning). */
   readonly cum: number;
+  /** Send time of the oldest entry in our token window right after booking. @unit milliseconds */
+  readonly oldestAt: number;
 }
 
 /** What the mirrors need to know about the request a response or a 429 answers. */
@@ -97,7 +99,7 @@ export class GateMirrors {
     this.#sub?.record(now, 1);
     this.#pacer?.record(now, cost, scale);
     this.#cum += cost;
-    return { tokensUsed: this.tokens.used(now), requestsUsed: this.requests.used(now), cum: this.#cum };
+    return { tokensUsed: this.tokens.used(now), requestsUsed: this.requests.used(now), cum: this.#cum, oldestAt: this.tokens.oldestAt(now) };
   }
 
   /** A quota 429 says there is no room now. */
@@ -156,8 +158,9 @@ export class GateMirrors {
   #learnCharge(booked: BookedRequest, remaining: number | undefined): void {
     const budget = this.tokens.budget;
     if (!this.#options.chargeLearning || budget === undefined || remaining === undefined || !Number.isFinite(remaining) || remaining < 0) return;
-    const limiter = this.#bucketServer ? { shape: 'bucket' as const, budget, refillPerMs: budget / this.tokens.windowMs } : { shape: 'sliding' as const, budget, refillPerMs: 0 };
-    this.#charge.observe({ cum: booked.cum, used: booked.tokensUsed, at: booked.at, serverUsed: budget - remaining }, limiter);
+    const windowMs = this.tokens.windowMs;
+    const limiter = this.#bucketServer ? { shape: 'bucket' as const, budget, refillPerMs: budget / windowMs, windowMs } : { shape: 'sliding' as const, budget, refillPerMs: 0, windowMs };
+    this.#charge.observe({ cum: booked.cum, used: booked.tokensUsed, at: booked.at, oldestAt: booked.oldestAt, serverUsed: budget - remaining }, limiter);
   }
 
   /** A quota 429 while the server still reports requests and tokens left: a hidden per-second window. */

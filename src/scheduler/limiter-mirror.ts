@@ -87,6 +87,11 @@ export class LimiterMirror {
     return this.#log.used(now);
   }
 
+  /** Send time of the oldest admission still inside the window (Infinity when empty). @unit milliseconds */
+  oldestAt(now: number): number {
+    return this.#log.oldestAt(now);
+  }
+
   /** Earliest time ≥ now at which this limiter admits `amount`, with the budget scaled by `beta`. */
   earliest(now: number, amount: number, beta: number): number {
     const budget = this.#budget;

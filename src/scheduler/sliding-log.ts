@@ -58,6 +58,12 @@ export class SlidingLog {
     return this.#sum;
   }
 
+  /** Send time of the oldest entry inside the window at `now` (Infinity when empty). @unit milliseconds */
+  oldestAt(now: number): number {
+    this.#prune(now);
+    return this.#active < this.#ring.length ? this.#ring.timeAt(this.#active) : Number.POSITIVE_INFINITY;
+  }
+
   record(now: number, amount: number): void {
     this.#prune(now);
     this.#ring.push(now, amount);

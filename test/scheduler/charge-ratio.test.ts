@@ -9,7 +9,7 @@ import type { VirtualClock } from '../../src/internal/clock.ts';
 import { VirtualClock as Clock } from '../../src/internal/clock.ts';
 import { createRng } from '../../src/internal/rng.ts';
 import { makespanBound } from '../../src/scheduler/bound.ts';
-import type { ChargeLimiter } from '../../src/scheduler/charge-ratio.ts';
+import type { ChargeLimiter, ChargePoint } from '../../src/scheduler/charge-ratio.ts';
 import { ChargeRatio } from '../../src/scheduler/charge-ratio.ts';
 import { createScheduler } from '../../src/scheduler/scheduler.ts';
 import type { Completion, DeploymentHandle, RateInfo, WorkItem } from '../../src/types.ts';
@@ -23,11 +23,12 @@ const MINUTE = 60_000;
  * estimate (× 1 ± noise), `remaining` reported 0–2 admissions late, responses fed back in a shuffled
  * order. `foreign` adds a steady unseen tenant's window usage to a sliding log.
  */
-function script(opts: { shape: 'sliding' | 'bucket'; factor: number; noise: number; foreign?: number; n: number; seed: number }): { ratios: number[] } {
+function script(opts: { shape: 'sliding' | 'bucket'; factor: number; noise: number; foreign?: number; n: number; seed: number; skewMs?: number; idle?: readonly [number, number] }): { ratios: number[] } {
   const random = createRng(opts.seed);
   const budget = 60_000;
   const windowMs = MINUTE;
-  const limiter: ChargeLimiter = { shape: opts.shape, budget, refillPerMs: opts.shape === 'bucket' ? budget / windowMs : 0 };
+  const limiter: ChargeLimiter = { shape: opts.shape, budget, refillPerMs: opts.shape === 'bucket' ? budget / windowMs : 0, windowMs };
+  const life = windowMs + (opts.skewMs ?? 0); // our entries outlive the server's by the skew
   const charge = new ChargeRatio();
   const admitted: { at: number; amount: number }[] = [];
   const history: number[] = [];
@@ -35,10 +36,12 @@ function script(opts: { shape: 'sliding' | 'bucket'; factor: number; noise: numb
   let levelAt = 0;
   let cum = 0;
   const ours: { at: number; cost: number }[] = [];
-  const pending: { cum: number; used: number; at: number; serverUsed: number }[] = [];
+  const pending: ChargePoint[] = [];
   const ratios: number[] = [];
   for (let i = 0; i < opts.n; i++) {
-    const at = i * 500; // 2 per second
+    const idle = opts.idle !== undefined && i >= opts.idle[0] && i < opts.idle[1];
+    const at = i * 500; // 2 per second (none while idle)
+    if (idle) continue;
     const cost = 400 + Math.floor(random() * 800);
     const charged = cost * opts.factor * (1 + (2 * random() - 1) * opts.noise);
     let serverUsed: number;
@@ -56,8 +59,9 @@ function script(opts: { shape: 'sliding' | 'bucket'; factor: number; noise: numb
     const reported = history[Math.max(0, history.length - 1 - lag)] as number;
     cum += cost;
     ours.push({ at, cost });
-    const used = ours.filter((o) => o.at > at - windowMs).reduce((s, o) => s + o.cost, 0);
-    pending.push({ cum, used, at, serverUsed: Math.round(reported) });
+    const alive = ours.filter((o) => o.at > at - life);
+    const used = alive.reduce((s, o) => s + o.cost, 0);
+    pending.push({ cum, used, at, oldestAt: alive[0]?.at ?? Number.POSITIVE_INFINITY, serverUsed: Math.round(reported) });
     // responses come back in bursts of 4, shuffled
     if (pending.length === 4) {
       pending.sort(() => random() - 0.5);
@@ -91,6 +95,13 @@ describe('charge ratio from remaining-tokens', () => {
     }
   });
 
+  it('sliding log: our entries outliving the server\'s (send vs arrival stamps) and a drained window do not pass for a higher charge', () => {
+    for (const seed of [1, 2, 3, 4]) {
+      const { ratios } = script({ shape: 'sliding', factor: 1, noise: 0.05, skewMs: 2_000, idle: [200, 330], n: 500, seed });
+      expect(new Set(ratios)).toEqual(new Set([1]));
+    }
+  });
+
   it('a steady unseen tenant on a sliding log is not mistaken for a higher charge', () => {
     // the tenant has used 20 % of the budget per window since before we started; our charge is exact
     for (const seed of [7, 8, 9]) {
@@ -101,13 +112,13 @@ describe('charge ratio from remaining-tokens', () => {
 
   it('a request rejected with a quota 429 is taken out of the samples that span it (never charged)', () => {
     const charge = new ChargeRatio();
-    const limiter: ChargeLimiter = { shape: 'bucket', budget: 10_000, refillPerMs: 0 };
+    const limiter: ChargeLimiter = { shape: 'bucket', budget: 10_000, refillPerMs: 0, windowMs: MINUTE };
     // requests of 1,000 each, the 4th rejected: the server charged the others 1,230 each
     charge.onRejected(4_000, 1_000);
     for (let i = 0; i < 20; i++) {
       const cum = (i + 1) * 1_000;
       const charged = (i >= 3 ? i : i + 1) * 1_230;
-      charge.observe({ cum, used: cum, at: 0, serverUsed: charged }, limiter);
+      charge.observe({ cum, used: cum, at: 0, oldestAt: 0, serverUsed: charged }, limiter);
     }
     expect(charge.sampleCount).toBeGreaterThan(0);
     expect(charge.value).toBeCloseTo(1.23, 6);
