@@ -11,7 +11,7 @@ import { systemClock, type Clock } from '../internal/clock.ts';
 import { createGoodputSearch } from '../load/goodput-search.ts';
 import { initialSteps, rateStep, spacedRates, synchronousStep, type Arrivals, type ProfileSpec, type StepSpec } from '../load/profile.ts';
 import { quotaProblem, sustainableRate, tighterQuota, type KnownQuota } from '../load/quota-check.ts';
-import type { LoadJournalRecord, LoadStartRecord } from '../report/load/load-records.ts';
+import type { LoadJournalRecord, LoadRequestRecord, LoadStartRecord } from '../report/load/load-records.ts';
 import { stepStats, type StepStats } from '../report/load/step-stats.ts';
 import { openJournal } from '../sink/jsonl-journal.ts';
 import type { JournalRecord, RateInfo, ResolvedTarget } from '../types.ts';
@@ -53,6 +53,9 @@ export interface RunLoadOptions {
   readonly clock?: Clock;
   readonly progress?: (line: string) => void;
 }
+
+/** The longest wait between steps for a 429's retry-after (a longer hint is not waited out). @unit ms */
+const MAX_RECOVERY_MS = 60_000;
 
 /** How early the open-loop timer aims before an arrival on the real clock (then yields until due). @unit ms */
 const PACER_EARLY_MS = 2;
@@ -107,6 +110,19 @@ async function runTarget(options: RunLoadOptions, t: number, transport: ReturnTy
   };
   const cost = estimateAdmissionCost(options.workload.next(0), target.params);
   let index = 0;
+  // A step that ended throttled leaves the quota spent: the next step starts once the last 429's
+  // retry-after has passed, so its first requests measure the rate it offers, not the previous step.
+  let recoverUntil = -Infinity;
+  const step = async (c: StepContext, spec: StepSpec, extra: Parameters<typeof runLoadStep>[3] = {}) => {
+    const wait = Math.min(recoverUntil - clock.now(), MAX_RECOVERY_MS);
+    if (wait > 0) {
+      options.progress?.(`${target.name}: waiting ${(wait / 1000).toFixed(1)} s for the previous step's 429 retry-after before ${spec.label}`);
+      await sleep(clock, wait, options.signal);
+    }
+    const result = await runLoadStep(c, spec, index++, extra);
+    recoverUntil = recoveryTime(result.requests);
+    return result;
+  };
   const run = async (spec: StepSpec): Promise<StepStats | undefined> => {
     if (options.signal.aborted) return undefined;
     const problem = spec.mode === 'rate' ? quotaProblem(spec.rate!, cost, tighterQuota(hints, learned)) : undefined;
@@ -115,14 +131,14 @@ async function runTarget(options: RunLoadOptions, t: number, transport: ReturnTy
       options.progress?.(`${target.name}: skipped ${spec.label}: ${problem} (pass --allow-429 to run it)`);
       return undefined;
     }
-    const result = await runLoadStep(ctx, spec, index++, problem ? { quotaWarning: problem } : {});
+    const result = await step(ctx, spec, problem ? { quotaWarning: problem } : {});
     const stats = stepStats(result.step, result.requests, result.end, options.slo);
     options.progress?.(progressLine(target.name, stats));
     return stats;
   };
 
   if (options.warmupMs) {
-    await runLoadStep({ ...ctx, durationMs: options.warmupMs }, synchronousStep('warmup'), index++);
+    await step({ ...ctx, durationMs: options.warmupMs }, synchronousStep('warmup'));
   }
   const measured: StepStats[] = [];
   for (const spec of initialSteps(options.profile, { arrivals: options.arrivals, saturationConcurrency: options.saturationConcurrency })) {
@@ -145,6 +161,28 @@ async function runTarget(options: RunLoadOptions, t: number, transport: ReturnTy
       search.record(rate, stats?.slo?.meets ?? false);
     }
   }
+}
+
+/** When the last 429 of a step stops applying: its answer time plus its retry-after (−∞ without 429s). */
+export function recoveryTime(requests: readonly LoadRequestRecord[]): number {
+  let until = -Infinity;
+  for (const r of requests) {
+    if ((r.outcome === 'quota' || r.outcome === 'capacity') && r.retryAfterMs !== undefined) until = Math.max(until, r.sentAt + r.e2eMs + r.retryAfterMs);
+  }
+  return until;
+}
+
+function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = clock.setTimer(done, ms);
+    function done() {
+      timer.cancel();
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 function startRecord(options: RunLoadOptions, sample: ReturnType<LoadWorkload['next']>): LoadStartRecord {

@@ -26,6 +26,17 @@ describe('step statistics', () => {
     expect(s.ok).toBe(10);
   });
 
+  test('server agreement compares the emulator\'s admissions with the sends it admitted: 429s are refusals, not admissions', () => {
+    // A throttled closed loop: 20 sends at 20/s, every other one a quota 429; the server admitted 10 at 10/s.
+    const requests = Array.from({ length: 20 }, (_, i) => request(i, { sentAt: i * 50, ...(i % 2 ? { outcome: 'quota', e2eMs: 2 } : {}) }));
+    const s = stepStats({ ...STEP, mode: 'concurrency', rate: undefined }, requests, { ...end([]), server: { admissions: 10, rate: 10 } }, undefined);
+    expect(s.achievedRate).toBeCloseTo(20);
+    expect(s.server!.agreement).toBeCloseTo(0, 9);
+    // Without 429s the comparison is with every send.
+    const clean = stepStats(STEP, Array.from({ length: 10 }, (_, i) => request(i)), { ...end([]), server: { admissions: 10, rate: 10.1 } }, undefined);
+    expect(clean.server!.agreement).toBeCloseTo(0.01, 9);
+  });
+
   test('SLO attainment counts failures against it: p99 needs 99 % of all requests good', () => {
     const requests = [...Array.from({ length: 99 }, (_, i) => request(i)), request(99, { outcome: 'server', e2eMs: 10 })];
     expect(stepStats(STEP, requests, end([]), { e2eMs: 300, percentile: 99 }).slo).toMatchObject({ attainment: 0.99, meets: true });

@@ -10,12 +10,15 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startEmulatorInWorker, type RemoteEmulatorHandle } from '../../src/emulator/server.ts';
 import { syntheticWorkload } from '../../src/run/load-workload.ts';
 import { createLoadTransport } from '../../src/run/load-transport.ts';
-import { runLoad, type RunLoadOptions } from '../../src/run/run-load.ts';
+import { recoveryTime, runLoad, type RunLoadOptions } from '../../src/run/run-load.ts';
 import type { ResolvedTarget } from '../../src/types.ts';
 
 let emulator: RemoteEmulatorHandle;
 beforeAll(async () => {
-  emulator = await startEmulatorInWorker({ seed: 2, latencyScale: 0.02, deployments: [{ name: 'mini', model: 'gpt-4.1-mini', capacity: 1_000_000 }, { name: 'stuck', model: 'gpt-4.1-mini', capacity: 1_000_000, faults: [{ kind: 'hang' }] }] });
+  emulator = await startEmulatorInWorker({ seed: 2, latencyScale: 0.02, deployments: [
+    { name: 'mini', model: 'gpt-4.1-mini', capacity: 1_000_000 }, { name: 'stuck', model: 'gpt-4.1-mini', capacity: 1_000_000, faults: [{ kind: 'hang' }] },
+    { name: 'tight', model: 'gpt-4.1-mini', capacity: 1_000_000, requestWindows: [{ ms: 1000, limit: 5 }] },
+  ] });
 });
 afterAll(() => emulator.close());
 
@@ -56,6 +59,19 @@ describe('load transports', () => {
     await transport.run({ target: 0, deployment: 0, input: { messages: [{ role: 'user', content: 'hi' }] }, stepKey: 'k' });
     expect(polls).toBe(seen);
     await transport.close();
+  });
+
+  test('a step that ended throttled is followed only after its last 429\'s retry-after: the next step measures its own load', async () => {
+    const opts = await options(target('tight'), { profile: { kind: 'concurrency', levels: [16, 1] }, profileText: 'concurrency 16,1', durationMs: 800 });
+    await runLoad(opts);
+    const journal = (await readFile(join(opts.runDir, 'journal.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const first = journal.filter((r) => r.kind === 'load-request' && r.step === 0);
+    const second = journal.filter((r) => r.kind === 'load-request' && r.step === 1).sort((a, b) => a.sentAt - b.sentAt);
+    expect(first.filter((r) => r.outcome === 'quota').length).toBeGreaterThan(0);
+    const recovered = recoveryTime(first);
+    expect(recovered).toBeGreaterThan(-Infinity);
+    expect(second[0].sentAt).toBeGreaterThanOrEqual(recovered);
+    expect(second[0].outcome).toBe('ok');
   });
 
   test('requests that never answer are cut after the drain allowance and recorded as aborted', async () => {

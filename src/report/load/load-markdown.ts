@@ -42,6 +42,7 @@ function targetLines(target: TargetLoadSummary, summary: LoadSummary): string[] 
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   );
   for (const step of target.steps) lines.push(stepRow(step));
+  if (target.steps.some((s) => s.server)) lines.push('', "server rate: the emulator's own admissions per second; in brackets against the rate of the client's sends it admitted (429s are refusals, not admissions).");
   if (target.steps.some((s) => s.clientBound)) lines.push('', '**client-bound**: the client, not the server, limited these steps (event-loop lag p99 > 10 ms or > 80 % of a core); their latencies include client delay.');
   const ci = target.steps.find((s) => s.latency.ttft?.percentiles.p50.ci);
   if (ci?.latency.ttft) lines.push('', `Percentiles carry 95% bootstrap intervals in report.json; e.g. step ${ci.step} TTFT p50 ${ms(ci.latency.ttft, 'p50')} [${formatMs(ci.latency.ttft.percentiles.p50.ci!.low)}, ${formatMs(ci.latency.ttft.percentiles.p50.ci!.high)}].`);

@@ -49,6 +49,11 @@ export interface StepStats {
   readonly utilizationPct: { readonly max: number; readonly last: number } | null;
   readonly client: readonly ClientOverheadRecord[];
   readonly clientBound: boolean;
+  /**
+   * Against the emulator: its admissions in the step and their rate; `agreement` = that rate / the rate
+   * of the client's sends it admitted − 1 (a 429 is a send the server refused, not an admission, so a
+   * throttled step compares like with like).
+   */
   readonly server: { readonly admissions: number; readonly rate: number | null; readonly agreement: number | null } | null;
 }
 
@@ -78,6 +83,8 @@ export function stepStats(step: LoadStepRecord, requests: readonly LoadRequestRe
   const utilization = sent.flatMap((r) => (r.utilizationPct === undefined ? [] : [r.utilizationPct]));
   const client = end?.client ?? [];
   const serverRate = end?.server?.rate ?? null;
+  const admitted = sent.filter((r) => r.outcome !== 'quota' && r.outcome !== 'capacity');
+  const admittedRate = admitted.length === sent.length ? achievedRate : admitted.length >= 2 ? rateOfTimes(admitted.map((r) => r.sentAt)) : null;
   return {
     target: step.target,
     step: step.step,
@@ -110,7 +117,7 @@ export function stepStats(step: LoadStepRecord, requests: readonly LoadRequestRe
     utilizationPct: utilization.length ? { max: utilization.reduce((m, v) => Math.max(m, v), -Infinity), last: utilization[utilization.length - 1]! } : null,
     client,
     clientBound: client.some((c) => c.lagP99Ms > CLIENT_BOUND_LIMITS.lagP99Ms || (c.wallMs > 0 && c.cpuMs / c.wallMs > CLIENT_BOUND_LIMITS.coreFraction)),
-    server: end?.server ? { ...end.server, agreement: serverRate !== null && achievedRate ? serverRate / achievedRate - 1 : null } : null,
+    server: end?.server ? { ...end.server, agreement: serverRate !== null && admittedRate ? serverRate / admittedRate - 1 : null } : null,
   };
 }
 
