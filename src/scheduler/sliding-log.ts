@@ -18,6 +18,12 @@ const MAX_SKEW_SHARE = 0.25;
 /** Learned skews are padded, and shrink by a quarter per window without new evidence. */
 const SKEW_MARGIN = 1.25;
 const SKEW_DECAY = 0.75;
+/**
+ * The expiry guard is at most this share of the window (but ≥ GUARD_FLOOR_MS): a fixed 250 ms is 0.4 % of
+ * a 60 s window but 2.5 % of a 10 s one, paid on every entry; a real delay beyond it is learned as skew.
+ */
+const GUARD_SHARE = 0.01;
+const GUARD_FLOOR_MS = 50;
 
 export class SlidingLog {
   #windowMs: number;
@@ -145,7 +151,7 @@ export class SlidingLog {
   }
 
   #life(): number {
-    return this.#windowMs + this.#guardMs + this.#skewMs;
+    return this.#windowMs + Math.min(this.#guardMs, Math.max(GUARD_FLOOR_MS, this.#windowMs * GUARD_SHARE)) + this.#skewMs;
   }
 
   #prune(now: number): void {

@@ -228,3 +228,14 @@ describe('skew learning from quota 429s', () => {
     expect(m.skewMs).toBe(0);
   });
 });
+
+describe('expiry guard scales with the window', () => {
+  // min(configured guard, max(50 ms, 1 % of the window)): 250 ms on 60 s, 100 ms on 10 s, 50 ms on 1 s
+  for (const [windowMs, guard] of [[60_000, 250], [10_000, 100], [1_000, 50]] as const) {
+    it(`${windowMs} ms window: an entry leaves at send + window + ${guard} ms`, () => {
+      const m = sliding(10, windowMs, 250);
+      m.record(0, 10);
+      expect(m.earliest(1, 1, 1)).toBe(windowMs + guard);
+    });
+  }
+});
