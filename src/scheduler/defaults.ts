@@ -54,6 +54,8 @@ export interface SchedulerOptions {
    * keeps send stamps close to the server's. `false` turns it off.
    */
   readonly pacing?: { readonly rateMultiple: number; readonly burstShare: number } | false;
+  /** Items behind a waiting head that dispatch may send first when they fit now (lane-dispatch.ts); 0 = strict FIFO. */
+  readonly backfillDepth?: number;
   /** Learn the server's charge per request from `remaining-tokens` and scale the token budget (charge-ratio.ts). */
   readonly chargeLearning?: boolean;
   /** Periodic view of every gate (progress displays, tuning); called from dispatch, at most once per `everyMs`. */
@@ -110,6 +112,7 @@ export interface ResolvedSchedulerOptions {
   readonly diagnostics: SchedulerOptions['diagnostics'];
   readonly pacing: { readonly rateMultiple: number; readonly burstShare: number } | false;
   readonly chargeLearning: boolean;
+  readonly backfillDepth: number;
 }
 
 export const retryDefaults: RetryOptions = { maxAttempts: 6, baseDelayMs: 1_000, maxDelayMs: 60_000 };
@@ -158,6 +161,7 @@ export const schedulerDefaults = {
   aimdWindowMs: 1_000,
   pacing: { rateMultiple: 4, burstShare: 0.1 },
   chargeLearning: true,
+  backfillDepth: 16,
 } as const;
 
 /** Fills every option with its default. */
@@ -183,5 +187,6 @@ export function resolveSchedulerOptions(options: SchedulerOptions, fallbackClock
     diagnostics: options.diagnostics,
     pacing: options.pacing ?? schedulerDefaults.pacing,
     chargeLearning: options.chargeLearning ?? schedulerDefaults.chargeLearning,
+    backfillDepth: options.backfillDepth ?? schedulerDefaults.backfillDepth,
   };
 }

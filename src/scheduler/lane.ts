@@ -25,13 +25,15 @@ export interface Entry {
   /** Non-quota failures: what the retry budget counts. */
   failures: number;
   backoff: BackoffState | undefined;
+  /** Smaller items sent ahead of this one while it waited at the head (backfill, lane-dispatch.ts). */
+  bypassed: number;
   deploymentId: string | null;
   lastError: unknown;
   settled: boolean;
 }
 
 export function createEntry(item: WorkItem, now: number): Entry {
-  return { item, queuedAt: now, readyAt: now, notBefore: now, sent: 0, failures: 0, backoff: undefined, deploymentId: null, lastError: undefined, settled: false };
+  return { item, queuedAt: now, readyAt: now, notBefore: now, sent: 0, failures: 0, backoff: undefined, bypassed: 0, deploymentId: null, lastError: undefined, settled: false };
 }
 
 export class Lane {

@@ -34,6 +34,23 @@ export class RingDeque<T> {
     return this.#size === 0 ? undefined : this.#slots[this.#head];
   }
 
+  /** The `i`-th value from the front (0 = front). */
+  at(i: number): T | undefined {
+    return i < 0 || i >= this.#size ? undefined : this.#slots[(this.#head + i) & (this.#slots.length - 1)];
+  }
+
+  /** Removes and returns the `i`-th value from the front, keeping the order of the others. O(i). */
+  removeAt(i: number): T | undefined {
+    if (i < 0 || i >= this.#size) return undefined;
+    const mask = this.#slots.length - 1;
+    const value = this.#slots[(this.#head + i) & mask];
+    for (let k = i; k > 0; k--) this.#slots[(this.#head + k) & mask] = this.#slots[(this.#head + k - 1) & mask];
+    this.#slots[this.#head] = undefined;
+    this.#head = (this.#head + 1) & mask;
+    this.#size--;
+    return value;
+  }
+
   popFront(): T | undefined {
     if (this.#size === 0) return undefined;
     const value = this.#slots[this.#head];

@@ -57,6 +57,7 @@ export class RunLoop {
     this.#dispatchContext = {
       global: this.#global,
       choice: { gate: undefined, at: 0, fits: false },
+      backfillDepth: options.backfillDepth,
       fail: (entry, reason, error) => this.#settled.fail(entry, reason, error),
       start: (lane, gate, entry, now) => this.#startAttempt(lane, gate, entry, now),
       setTimer: (lane, at, now) => this.#setTimer(lane, at, now),
