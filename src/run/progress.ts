@@ -119,11 +119,13 @@ export function createProgress(options: ProgressOptions): Progress {
   };
   // A deployment that starts waiting is news: draw now rather than at the next heartbeat. The key
   // leaves out the countdowns, so a wait is announced once, not every second; its end is not news.
+  // Plain lines stay at most one per interval (a quota-bound run pauses often; heartbeats still show
+  // a long wait), a TTY just redraws.
   const announce = () => {
     const key = waiting(now()).map((r) => r.replace(/\d[\dhms ]*$/, '')).join('|');
     if (key === lastWaiting) return;
     lastWaiting = key;
-    if (key !== '') draw();
+    if (key !== '' && (options.tty || now() - lastDraw >= interval)) draw();
   };
 
   // Plain mode needs a heartbeat when nothing settles for a while (long 429 pauses); a TTY needs one

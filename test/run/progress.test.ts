@@ -115,6 +115,19 @@ describe('progress says why nothing moves', () => {
     expect(h.lines).toHaveLength(1);
   });
 
+  test('plain mode announces a new wait at most once per interval; heartbeats still show it', () => {
+    const h = harness({ intervalMs: 5_000 });
+    h.progress.observe(attempt('mini', 'a', 'quota'));
+    h.progress.observeGates([gate('a', { pauseUntil: h.now() + 3_000 })]);
+    expect(h.lines).toHaveLength(1);
+    h.advance(3_500);
+    h.progress.observe(attempt('mini', 'b', 'quota'));
+    h.progress.observeGates([gate('b', { pauseUntil: h.now() + 9_000 })]);
+    expect(h.lines).toHaveLength(1);
+    h.tick();
+    expect(h.last()).toMatch(/waiting: b quota window resets in 9 s$/);
+  });
+
   test('an open breaker names the last error', () => {
     const h = harness();
     h.progress.observe(attempt('mini', 'westus', 'server', { status: 503 }));
