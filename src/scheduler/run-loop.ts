@@ -214,16 +214,12 @@ export class RunLoop {
     if (quota429) this.#quota429++;
     if (capacity429) this.#capacity429++;
     const serialized = serializeError(error);
-    if (cls === 'fatal') return this.#settled.fail(entry, 'fatal', serialized);
-    if (lane.terminal !== undefined) return this.#settled.fail(entry, lane.terminal.reason, lane.terminal.error);
-    if (this.#stopping !== undefined) return this.#settled.fail(entry, this.#stopping, serialized);
-    if (cls === 'overload') {
-      if (planOverloadRetry(entry, error, now, this.#o) === 'exhausted') return this.#settled.fail(entry, 'exhausted', serialized);
-      lane.delayed.push(entry);
-      return;
-    }
-    // quota and config failures cost the item nothing: back to the head, maybe to a peer with room
-    lane.ready.pushFront(entry);
+    if (cls === 'fatal') this.#settled.fail(entry, 'fatal', serialized);
+    else if (lane.terminal !== undefined) this.#settled.fail(entry, lane.terminal.reason, lane.terminal.error);
+    else if (this.#stopping !== undefined) this.#settled.fail(entry, this.#stopping, serialized);
+    else if (cls !== 'overload') lane.ready.pushFront(entry); // quota and config failures cost the item nothing: back to the head, maybe to a peer with room
+    else if (planOverloadRetry(entry, error, now, this.#o) === 'exhausted') this.#settled.fail(entry, 'exhausted', serialized);
+    else lane.delayed.push(entry);
   }
 
   #wakeWaitingLanes(): void {

@@ -24,7 +24,6 @@ async function sim(id: ScenarioId, seed: number, tune: Record<string, unknown> =
   const scenario = buildScenario(id, { quick: false, seed });
   const clock = new VirtualClock();
   const rnd = createRng(seed * 7 + 1);
-  let rejected = 0;
   const minLat = new Map<string, number>();
   const lanes: TargetLane[] = scenario.targets.map((t) => {
     const params = { maxOutputTokens: scenario.maxOutputTokens, tokenLimitField: 'max_tokens', stream: false, temperature: 0 } as const;
@@ -39,7 +38,7 @@ async function sim(id: ScenarioId, seed: number, tune: Record<string, unknown> =
             const now = clock.now();
             const dec = lim.decide(now, item.cost, settings);
             const rate = { limitTokens: m.server.tokenBudget, limitRequests: m.server.requestWindows[0]?.limit, remainingTokens: dec.remainingTokens, remainingRequests: dec.remainingRequests, resetTokensMs: dec.resetTokensMs, resetRequestsMs: dec.resetRequestsMs, resetFormat: 'seconds' as const };
-            if (!dec.admitted) { rejected++; clock.setTimer(() => reject(new ProviderError({ category: 'quota', retryable: true, status: 429, message: 'quota', retryAfterMs: Math.ceil(dec.waitMs), rate })), d); return; }
+            if (!dec.admitted) { clock.setTimer(() => reject(new ProviderError({ category: 'quota', retryable: true, status: 429, message: 'quota', retryAfterMs: Math.ceil(dec.waitMs), rate })), d); return; }
             const lat = 300 + 2_700 * (0.5 + rnd()); // ≈ 3 s, as the bench's gpt-4o profile
             clock.setTimer(() => { minLat.set(t.name, Math.min(minLat.get(t.name) ?? Infinity, lat + 2 * d)); resolve(completion(now, lat, rate)); }, lat + d);
           }, d);
