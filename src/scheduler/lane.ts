@@ -105,6 +105,31 @@ export class Lane {
     };
   }
 
+  /**
+   * Pulls one item from the cursor (one `next()` at a time): `onItem(undefined)` when it is exhausted.
+   * A throwing or rejecting cursor ends the lane's pulling and goes to `onError`.
+   */
+  pull(onItem: (item: WorkItem | undefined) => void, onError: (error: unknown) => void): void {
+    this.pulling = true;
+    const failed = (error: unknown) => {
+      this.pulling = false;
+      this.done = true;
+      onError(error);
+    };
+    let next: Promise<IteratorResult<WorkItem>>;
+    try {
+      next = this.iterator.next();
+    } catch (error) {
+      failed(error);
+      return;
+    }
+    next.then((result) => {
+      this.pulling = false;
+      if (result.done) this.done = true;
+      onItem(result.done ? undefined : result.value);
+    }, failed);
+  }
+
   /** Moves retries whose backoff ends by `now + epsilonMs` to the head of the ready queue, earliest due first. */
   promoteDueRetries(now: number, epsilonMs: number): void {
     const delayed = this.delayed;

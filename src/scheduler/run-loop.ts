@@ -92,23 +92,13 @@ export class RunLoop {
     if (lane.terminal === undefined) {
       if (lane.queued >= lane.lookAhead || this.#hooksCalled.pending >= 2 * this.#global.cap) return;
     }
-    lane.pulling = true;
-    let next: Promise<IteratorResult<unknown>>;
-    try {
-      next = lane.iterator.next();
-    } catch (error) {
-      this.#cursorFailed(lane, error);
-      return;
-    }
-    next.then(
-      (result) => {
-        lane.pulling = false;
-        if (result.done) lane.done = true;
-        else this.#accept(lane, createEntry(result.value as Entry['item'], this.#o.clock.now()));
+    lane.pull(
+      (item) => {
+        if (item !== undefined) this.#accept(lane, createEntry(item, this.#o.clock.now()));
         this.#pump(lane);
         this.#checkFinished();
       },
-      (error: unknown) => this.#cursorFailed(lane, error),
+      (error) => this.#cursorFailed(lane, error),
     );
   }
 
@@ -122,8 +112,6 @@ export class RunLoop {
   }
 
   #cursorFailed(lane: Lane, error: unknown): void {
-    lane.pulling = false;
-    lane.done = true;
     this.#runError ??= error;
     this.#stop('aborted');
     this.#checkFinished();
