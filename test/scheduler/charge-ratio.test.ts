@@ -13,7 +13,7 @@ import type { ChargeLimiter, ChargePoint } from '../../src/scheduler/charge-rati
 import { ChargeRatio } from '../../src/scheduler/charge-ratio.ts';
 import { createScheduler } from '../../src/scheduler/scheduler.ts';
 import type { Completion, DeploymentHandle, RateInfo, WorkItem } from '../../src/types.ts';
-import { completion } from './support/fake-deployment.ts';
+import { completion, FakeDeployment } from './support/fake-deployment.ts';
 import { drive, lane, recorder } from './support/harness.ts';
 
 const MINUTE = 60_000;
@@ -190,5 +190,32 @@ describe('a run against a server charging 1.23× the estimate', () => {
     expect(r.share429).toBeLessThanOrEqual(0.03);
     expect(r.ratio).toBeGreaterThanOrEqual(0.9);
     expect(r.ratio).toBeLessThanOrEqual(1);
+  });
+});
+
+async function runSliding(chargeLearning: boolean) {
+  const clock = new Clock();
+  const dep = new FakeDeployment({ id: 'azure', clock, tpm: 20_000, rpm: 6_000, latencyMs: 800, chargeFactor: 1.23 });
+  const rec = recorder(clock);
+  const rows = 300;
+  const cost = (i: number) => 300 + ((i * 37) % 400);
+  const stats = await drive(clock, createScheduler({ clock, random: createRng(3), chargeLearning }), [lane('t', [dep], rows, cost)], rec.hooks);
+  let charged = 0;
+  for (let i = 0; i < rows; i++) charged += cost(i) * 1.23;
+  const bound = makespanBound([{ name: 't', requests: rows, admissionCost: charged, minLatencyMs: 800, deployments: [{ tokenBudget: 20_000, tokenWindowMs: MINUTE }] }]);
+  const ok = [...rec.settled.values()].filter((list) => list[0]?.status === 'ok').length;
+  return { ok, ratio: bound.boundMs / clock.now(), share429: stats.quota429 / stats.attempts };
+}
+
+describe('a run against an Azure-style sliding window charging 1.23× the estimate', () => {
+  it('learned in the first window: ≤ 3 % quota 429s (fewer than without learning), bound ÷ makespan in [0.95, 1]', async () => {
+    const learned = await runSliding(true);
+    const blind = await runSliding(false);
+    if (process.env['FIG']) console.log('FIG sliding', JSON.stringify({ learned, blind }));
+    expect(learned.ok).toBe(300);
+    expect(learned.share429).toBeLessThanOrEqual(0.03);
+    expect(learned.share429).toBeLessThan(blind.share429);
+    expect(learned.ratio).toBeGreaterThanOrEqual(0.95);
+    expect(learned.ratio).toBeLessThanOrEqual(1);
   });
 });

@@ -22,6 +22,8 @@ export interface FakeDeploymentOptions {
   readonly maxConcurrency?: number;
   /** Send x-ratelimit-* information (default true). */
   readonly headers?: boolean;
+  /** The server charges this × the client's estimate (`item.cost`) against its token window. */
+  readonly chargeFactor?: number;
   /** Tokens per window used by an unseen tenant. */
   readonly foreignTokens?: number;
   /** Return an error for this request instead of admitting it (evaluated before admission). */
@@ -77,15 +79,16 @@ export class FakeDeployment implements DeploymentHandle {
     const requestsUsed = this.#count(now, requestWindow);
     const tokenLimit = this.#o.tpm ?? Number.POSITIVE_INFINITY;
     const requestLimit = this.#o.rpm === undefined ? Number.POSITIVE_INFINITY : Math.ceil(this.#o.rpm / 6);
+    const charge = item.cost * (this.#o.chargeFactor ?? 1);
     let waitMs = 0;
-    if (tokensUsed + item.cost > tokenLimit) waitMs = Math.max(waitMs, this.#tokenWait(now, tokenWindow, tokenLimit - (this.#o.foreignTokens ?? 0), item.cost));
+    if (tokensUsed + charge > tokenLimit) waitMs = Math.max(waitMs, this.#tokenWait(now, tokenWindow, tokenLimit - (this.#o.foreignTokens ?? 0), charge));
     if (requestsUsed + 1 > requestLimit) waitMs = Math.max(waitMs, this.#requestWait(now, requestWindow, requestLimit));
     if (waitMs > 0) {
       const rate = this.#rate(now, tokenLimit, requestLimit, tokensUsed, requestsUsed);
       return this.#reply(now, item, providerError('quota', { retryAfterMs: Math.ceil(waitMs), status: 429, ...(rate ? { rate } : {}) }));
     }
-    this.#log.push({ time: now, cost: item.cost });
-    const rate = this.#rate(now, tokenLimit, requestLimit, tokensUsed + item.cost, requestsUsed + 1);
+    this.#log.push({ time: now, cost: charge });
+    const rate = this.#rate(now, tokenLimit, requestLimit, tokensUsed + charge, requestsUsed + 1);
     return this.#reply(now, item, undefined, rate);
   }
 
