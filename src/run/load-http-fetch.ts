@@ -33,9 +33,13 @@ export function createHttpFetch(onActivity: () => void = () => undefined): typeo
   const { http, https } = keepAliveAgents();
   return async (input, init = {}) => {
     const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
-    const body = await bodyBytes(init.body);
+    const { bytes: body, contentType } = await bodyBytes(init.body);
     const headers: Record<string, string> = {};
-    new Headers(init.headers).forEach((value, name) => (headers[name] = value));
+    new Headers(init.headers).forEach((value, name) => {
+      headers[name] = value;
+    });
+    // fetch derives the type of a FormData / Blob / URLSearchParams body (multipart boundary included).
+    if (contentType !== null && headers['content-type'] === undefined) headers['content-type'] = contentType;
     if (body !== undefined) headers['content-length'] = String(body.byteLength);
     const secure = url.protocol === 'https:';
     return new Promise<Response>((resolve, reject) => {
@@ -97,10 +101,12 @@ function webStream(res: IncomingMessage, onActivity: () => void): ReadableStream
   });
 }
 
-async function bodyBytes(body: RequestInit['body']): Promise<Uint8Array | undefined> {
-  if (body === undefined || body === null) return undefined;
-  if (typeof body === 'string') return Buffer.from(body);
-  if (body instanceof Uint8Array) return body;
-  if (body instanceof ArrayBuffer) return new Uint8Array(body);
-  return new Uint8Array(await new Response(body).arrayBuffer());
+/** The body as bytes, with the content type fetch would derive for it (null for strings and bytes). */
+async function bodyBytes(body: RequestInit['body']): Promise<{ bytes: Uint8Array | undefined; contentType: string | null }> {
+  if (body === undefined || body === null) return { bytes: undefined, contentType: null };
+  if (typeof body === 'string') return { bytes: Buffer.from(body), contentType: null };
+  if (body instanceof Uint8Array) return { bytes: body, contentType: null };
+  if (body instanceof ArrayBuffer) return { bytes: new Uint8Array(body), contentType: null };
+  const encoded = new Response(body);
+  return { bytes: new Uint8Array(await encoded.arrayBuffer()), contentType: encoded.headers.get('content-type') };
 }
