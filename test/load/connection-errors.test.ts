@@ -52,7 +52,6 @@ describe('connection errors under load', () => {
     expect(freed).toHaveLength(1);
     expect(freed[0]!.timeout).toBe(2000);
     // Without a hint, idle sockets still go (after IDLE_SOCKET_MS), never kept forever.
-    expect(IDLE_SOCKET_MS).toBeGreaterThan(0);
     expect((agent as unknown as { options: { timeout?: number } }).options.timeout).toBe(IDLE_SOCKET_MS);
     agent.destroy();
   });
