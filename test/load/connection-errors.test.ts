@@ -7,13 +7,13 @@
  * journal and every report, never a crash, and the run ends normally.
  */
 import { mkdtemp, readFile } from 'node:fs/promises';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startEmulatorInWorker, type RemoteEmulatorHandle } from '../../src/emulator/server.ts';
-import { IDLE_SOCKET_MS, keepAliveAgents } from '../../src/run/load-http-fetch.ts';
+import { createHttpFetch, IDLE_SOCKET_MS, keepAliveAgents } from '../../src/run/load-http-fetch.ts';
 import { syntheticWorkload } from '../../src/run/load-workload.ts';
 import { runLoad } from '../../src/run/run-load.ts';
 import type { ResolvedTarget } from '../../src/types.ts';
@@ -54,6 +54,30 @@ describe('connection errors under load', () => {
     // Without a hint, idle sockets still go (after IDLE_SOCKET_MS), never kept forever.
     expect((agent as unknown as { options: { timeout?: number } }).options.timeout).toBe(IDLE_SOCKET_MS);
     agent.destroy();
+  });
+
+  test('the idle timeout never cuts a request in progress: a reused socket may stay silent longer while the server thinks', async () => {
+    // A plain server announcing Keep-Alive: timeout=5 (the reused socket then carries the agent's 2 s
+    // idle timeout) whose second answer takes 2.5 s, longer than that timeout.
+    let served = 0;
+    const server = createServer({ keepAliveTimeout: 5000 }, (_req, res) => {
+      const delay = served++ === 0 ? 0 : 2500;
+      setTimeout(() => res.end('answer'), delay);
+    });
+    let connections = 0;
+    server.on('connection', () => void connections++);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+    const fetchImpl = createHttpFetch();
+    try {
+      expect(await (await fetchImpl(url)).text()).toBe('answer');
+      const slow = await fetchImpl(url);
+      expect([slow.status, await slow.text()]).toEqual([200, 'answer']);
+      expect([served, connections]).toEqual([2, 1]); // the second request did reuse the socket
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   test('connections cut during a step are counted as connection errors in the journal and reports; the run completes', async () => {
