@@ -8,6 +8,7 @@ import { ProviderError } from '../errors.ts';
 import type { Clock } from '../internal/clock.ts';
 import type { Provider } from '../providers/provider.ts';
 import type { PromptInput, RateInfo } from '../types.ts';
+import { bodyEndTimes } from './load-http-fetch.ts';
 
 export interface LoadOutcome {
   /** When the request was handed to the client (epoch ms). */
@@ -35,26 +36,39 @@ export interface LoadOutcome {
 export function stampingFetch(clock: Clock, inner: typeof fetch = fetch): typeof fetch {
   return (input, init) => {
     const stamp = requestStamp.getStore();
-    if (stamp && stamp.fetchAt === undefined) stamp.fetchAt = clock.now();
-    return inner(input, init);
+    if (!stamp || stamp.fetchAt !== undefined) return inner(input, init);
+    stamp.fetchAt = clock.now();
+    return inner(input, init).then((response) => ((stamp.response = response), response));
   };
 }
 
-const requestStamp = new AsyncLocalStorage<{ fetchAt?: number }>();
+interface RequestStamp {
+  fetchAt?: number;
+  /** The response, to read when its body ended at the transport (bodyEndTimes). */
+  response?: Response;
+}
+
+const requestStamp = new AsyncLocalStorage<RequestStamp>();
 
 export async function executeLoadRequest(provider: Provider, input: PromptInput, signal: AbortSignal, clock: Clock): Promise<LoadOutcome> {
   const sentAt = clock.now();
-  const stamp: { fetchAt?: number } = {};
+  const stamp: RequestStamp = {};
   try {
     const c = await requestStamp.run(stamp, () => provider.complete(input, signal));
     const prep = stamp.fetchAt === undefined ? 0 : Math.max(0, stamp.fetchAt - c.timing.startedAt);
+    // e2e ends when the last byte arrived (or at the logical end the adapter marked, if earlier), but
+    // never before the adapter saw the last output: a body that arrives in one piece with its end
+    // is read by the SDK after the transport saw the end, and e2e < TTFT would make no sense.
+    const bodyEnd = stamp.response ? bodyEndTimes.get(stamp.response) : undefined;
+    const lastOutput = c.timing.lastTokenMs ?? c.timing.firstTokenMs ?? -Infinity;
+    const endMs = bodyEnd === undefined ? c.timing.endMs : Math.min(c.timing.endMs, Math.max(bodyEnd - c.timing.startedAt, lastOutput));
     return {
       sentAt: c.timing.startedAt + prep,
       sdkPrepMs: prep,
       outcome: 'ok',
       status: c.status,
       ...(c.timing.firstTokenMs === undefined ? {} : { ttftMs: c.timing.firstTokenMs - prep }),
-      e2eMs: c.timing.endMs - prep,
+      e2eMs: endMs - prep,
       promptTokens: c.usage.promptTokens,
       outputTokens: c.usage.completionTokens,
       ...(c.requestId ? { requestId: c.requestId } : {}),

@@ -113,7 +113,7 @@ export async function runLoadStep(ctx: StepContext, spec: StepSpec, index: numbe
   ctx.signal.removeEventListener('abort', onAbort);
   ctx.transport.abortStep(stepKey); // releases the step's abort controller
   const client = await stopMonitor();
-  const server = ctx.admissions ? await serverRate(ctx, requests) : undefined;
+  const server = ctx.admissions ? await serverRate(ctx, requests, ctx.clock.now()) : undefined;
   const end: LoadStepEndRecord = { v: 1, kind: 'load-step-end', target: ctx.target.name, step: index, endedAt: ctx.clock.now(), client, ...(server ? { server } : {}) };
   ctx.write(end);
   return { step, requests, end };
@@ -122,15 +122,16 @@ export async function runLoadStep(ctx: StepContext, spec: StepSpec, index: numbe
 // --- internal ---
 
 /**
- * The emulator's admissions between the step's first and last send (plus a small margin for the trip),
- * as a rate computed the way the client's is (rateOfTimes).
+ * The emulator's admissions from the step's first send until every one of its requests had settled
+ * (`settledAt`), as a rate computed the way the client's is (rateOfTimes). Steps run one after another,
+ * so that window holds this step's admissions and no other's; a fixed margin after the last send
+ * (250 ms, before) lost admissions on a machine busy enough to deliver a request later than that.
  */
-async function serverRate(ctx: StepContext, requests: readonly LoadRequestRecord[]): Promise<NonNullable<LoadStepEndRecord['server']>> {
+async function serverRate(ctx: StepContext, requests: readonly LoadRequestRecord[], settledAt: number): Promise<NonNullable<LoadStepEndRecord['server']>> {
   if (requests.length === 0) return { admissions: 0, rate: null };
-  const sends = requests.map((r) => r.sentAt);
   // reduce, not Math.min(...sends): a step may hold 100 000 requests, too many for spread arguments.
-  const first = sends.reduce((m, t) => Math.min(m, t), Infinity) - 5;
-  const last = sends.reduce((m, t) => Math.max(m, t), -Infinity) + 250;
+  const first = requests.reduce((m, r) => Math.min(m, r.sentAt), Infinity) - 5;
+  const last = settledAt;
   const times: number[] = [];
   for (let d = 0; d < ctx.target.deployments.length; d++) for (const t of await ctx.admissions!(d)) if (t >= first && t <= last) times.push(t);
   times.sort((a, b) => a - b);

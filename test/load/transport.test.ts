@@ -9,6 +9,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startEmulatorInWorker, type RemoteEmulatorHandle } from '../../src/emulator/server.ts';
 import { syntheticWorkload } from '../../src/run/load-workload.ts';
+import { systemClock } from '../../src/internal/clock.ts';
+import { createProvider } from '../../src/providers/registry.ts';
+import { executeLoadRequest, stampingFetch } from '../../src/run/load-execute.ts';
+import { bodyEndTimes, createHttpFetch } from '../../src/run/load-http-fetch.ts';
 import { createLoadTransport } from '../../src/run/load-transport.ts';
 import { recoveryTime, runLoad, type RunLoadOptions } from '../../src/run/run-load.ts';
 import type { ResolvedTarget } from '../../src/types.ts';
@@ -72,6 +76,28 @@ describe('load transports', () => {
     expect(recovered).toBeGreaterThan(-Infinity);
     expect(second[0].sentAt).toBeGreaterThanOrEqual(recovered);
     expect(second[0].outcome).toBe('ok');
+  });
+
+  test('e2e ends when the last byte reached the transport, not after the SDK has unwound the stream', async () => {
+    // The SDK is shown the end of the body 50 ms after the transport saw it (client work after the last
+    // byte, exaggerated): that time must not be in e2e.
+    let response: Response | undefined;
+    const stamping = stampingFetch(systemClock, (input, init) => createHttpFetch()(input, init).then((r) => ((response = r), r)));
+    const lateEnd: typeof fetch = (input, init) => stamping(input, init).then((r) =>
+      new Response(r.body!.pipeThrough(new TransformStream({ flush: () => new Promise<void>((resolve) => setTimeout(resolve, 50)) })), r));
+    const t = target('mini');
+    const provider = createProvider(t, t.deployments[0]!, { env: { KEY: emulator.apiKey }, fetch: lateEnd });
+    const o = await executeLoadRequest(provider, { messages: [{ role: 'user', content: 'hi' }] }, new AbortController().signal, systemClock);
+    const returnedAt = systemClock.now();
+    expect(o.outcome).toBe('ok');
+    const bodyEnd = bodyEndTimes.get(response!)!;
+    expect(bodyEnd).toBeDefined();
+    expect(returnedAt - bodyEnd).toBeGreaterThanOrEqual(45);
+    // The end is the body's end at the transport (or the last output mark, if the SDK read it later),
+    // never the SDK's own end 50 ms on; and never before TTFT.
+    expect(o.sentAt + o.e2eMs).toBeGreaterThanOrEqual(bodyEnd - 1e-6);
+    expect(o.sentAt + o.e2eMs).toBeLessThan(bodyEnd + 25);
+    expect(o.ttftMs!).toBeLessThanOrEqual(o.e2eMs);
   });
 
   test('requests that never answer are cut after the drain allowance and recorded as aborted', async () => {

@@ -76,6 +76,7 @@ export interface LoadRequestRecord {
   readonly status?: number;
   readonly errorCode?: string;
   readonly ttftMs?: number;
+  /** Until the response's last byte reached the transport (never before the last output was read). */
   readonly e2eMs: number;
   readonly promptTokens?: number;
   readonly outputTokens?: number;
