@@ -60,7 +60,9 @@ const naive: Baseline = {
       const pending = new Set<Promise<void>>();
       const one = async (lane: TargetLane, laneIndex: number, item: WorkItem) => {
         const started = clock.now();
-        const handle = lane.deployments[(roundRobin[laneIndex] = (roundRobin[laneIndex] ?? 0) + 1) % lane.deployments.length] as DeploymentHandle;
+        const turn = (roundRobin[laneIndex] ?? 0) + 1;
+        roundRobin[laneIndex] = turn;
+        const handle = lane.deployments[turn % lane.deployments.length] as DeploymentHandle;
         inFlight++;
         stats.peakInFlight = Math.max(stats.peakInFlight, inFlight);
         let outcome: Outcome | undefined;

@@ -101,7 +101,8 @@ export async function runStrategy(scenario: Scenario, emulator: EmulatorProcess,
           if (event.completion && group) group.minLatencyMs = Math.min(group.minLatencyMs, event.durationMs);
           if (debug && event.completion) {
             const minute = Math.floor((event.startedAt - start) / 60_000);
-            const row = (perMinute[event.deploymentId] ??= []);
+            const row = perMinute[event.deploymentId] ?? [];
+            perMinute[event.deploymentId] = row;
             row[minute] = (row[minute] ?? 0) + event.item.cost;
           }
         },

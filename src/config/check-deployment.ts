@@ -73,7 +73,7 @@ function checkAuth(deployment: DeploymentFields, context: DeploymentCheckContext
   const explicit = auth?.apiKeyEnv;
   if (explicit !== undefined && !ENV_VAR_NAME_PATTERN.test(explicit)) {
     // Never echoed, whatever its length: a value that is not a variable name is most often the key itself.
-    const found = looksLikeSecret(explicit) ? 'a value that looks like the key itself; ' + SECRET_FIX : `got a ${explicit.length}-character value that is not a variable name (not shown, in case it is the key itself)`;
+    const found = looksLikeSecret(explicit) ? `a value that looks like the key itself; ${SECRET_FIX}` : `got a ${explicit.length}-character value that is not a variable name (not shown, in case it is the key itself)`;
     return [{ path: ['auth', 'apiKeyEnv'], message: `expected the NAME of an environment variable (e.g. "AZURE_OPENAI_API_KEY"), ${found}` }];
   }
   // Without a running emulator, or with a URL that is not one, the baseURL problem is the one to fix;

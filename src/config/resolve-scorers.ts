@@ -28,14 +28,18 @@ export function resolveScorers(entries: readonly unknown[], builtinNames: readon
   const specs: ResolvedScorerSpec[] = [];
   const judgeTargets: string[] = [];
   const issues: string[] = [];
-  entries.forEach((entry, index) => {
+  for (const [index, entry] of entries.entries()) {
     const path = `scorers[${index}]`;
     const result = normaliseEntry(entry, path);
-    if (typeof result === 'string') return void issues.push(result);
+    if (typeof result === 'string') {
+      issues.push(result);
+      continue;
+    }
     specs.push(result);
-    if (result.kind !== 'builtin') return;
+    if (result.kind !== 'builtin') continue;
     if (builtinNames !== undefined && !builtinNames.includes(result.name)) {
-      return void issues.push(`${path}: ${unknownScorerMessage(result.name, builtinNames)}`);
+      issues.push(`${path}: ${unknownScorerMessage(result.name, builtinNames)}`);
+      continue;
     }
     if (result.name === LLM_JUDGE_SCORER) {
       const target = result.options['target'];
@@ -43,7 +47,7 @@ export function resolveScorers(entries: readonly unknown[], builtinNames: readon
       else if (!targetNames.includes(target)) issues.push(`${path}.target: ${unknownTargetMessage(target, targetNames)}`);
       else if (!judgeTargets.includes(target)) judgeTargets.push(target);
     }
-  });
+  }
   return { specs, judgeTargets, issues };
 }
 

@@ -40,7 +40,7 @@ export async function* readCsvRows(path: string, options: CsvOptions, rowsOption
         throw new DatasetError(file, record.line, undefined, `row has ${record.fields.length} fields, header has ${header.length} (quote fields that contain the delimiter)`);
       }
       const fields: Record<string, string> = {};
-      header.forEach((column, index) => (fields[column] = record.fields[index] ?? ''));
+      for (const [index, column] of header.entries()) fields[column] = record.fields[index] ?? '';
       yield builder.build({ fields, line: record.line });
     } catch (error) {
       if (!(error instanceof DatasetError) || rowsOptions.onError === undefined) throw error;

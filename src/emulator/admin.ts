@@ -28,7 +28,7 @@ function bad(ex: Exchange, err: unknown): void {
 
 export function handleAdmin(core: EmulatorCore, ex: Exchange, method: string, path: string, query: URLSearchParams, raw: string): void {
   const ok = (value: unknown) => ex.send(200, JSON.stringify(value ?? {}));
-  let body: unknown = undefined;
+  let body: unknown ;
   if (raw.trim() !== '') {
     try {
       body = JSON.parse(raw);

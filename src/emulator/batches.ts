@@ -215,8 +215,8 @@ export class BatchStore {
     j.at[status as 'completed' | 'expired' | 'cancelled'] = at;
     const nowSec = Math.floor(at / 1000);
     // The output file and the error file always exist on a finished job; the error file may be empty.
-    j.outputFileId = this.#files.addOutput(`${j.id}_output.jsonl`, j.out.length ? j.out.join('\n') + '\n' : '', nowSec).id;
-    j.errorFileId = this.#files.addOutput(`${j.id}_error.jsonl`, j.err.length ? j.err.join('\n') + '\n' : '', nowSec).id;
+    j.outputFileId = this.#files.addOutput(`${j.id}_output.jsonl`, j.out.length ? `${j.out.join('\n')}\n` : '', nowSec).id;
+    j.errorFileId = this.#files.addOutput(`${j.id}_error.jsonl`, j.err.length ? `${j.err.join('\n')}\n` : '', nowSec).id;
     j.out = [];
     j.err = [];
     if (j.input) j.input = { ...j.input, lines: [] };

@@ -195,7 +195,7 @@ const describe = (v: unknown): string => (typeof v === 'string' ? JSON.stringify
 function checkNumber(issues: string[], path: string, v: unknown, opts: { gt?: number; min?: number; max?: number; int?: boolean }, optional = true): void {
   if (v === undefined && optional) return;
   const bounds = [opts.gt !== undefined ? `> ${opts.gt}` : '', opts.min !== undefined ? `>= ${opts.min}` : '', opts.max !== undefined ? `<= ${opts.max}` : ''].filter(Boolean).join(' and ');
-  const want = `expected ${opts.int ? 'an integer' : 'a number'}${bounds ? ' ' + bounds : ''}`;
+  const want = `expected ${opts.int ? 'an integer' : 'a number'}${bounds ? ` ${bounds}` : ''}`;
   if (typeof v !== 'number' || !Number.isFinite(v) || (opts.int && !Number.isInteger(v)) ||
     (opts.gt !== undefined && !(v > opts.gt)) || (opts.min !== undefined && v < opts.min) || (opts.max !== undefined && v > opts.max)) {
     issues.push(`${path}: ${want}, got ${describe(v)}`);
@@ -261,7 +261,7 @@ function validateDeployment(issues: string[], d: unknown, i: number, seen: Set<s
   validateDialectFields(issues, p, dep);
   if (dep.faults !== undefined) {
     if (!Array.isArray(dep.faults)) issues.push(`${p}.faults: expected an array, got ${describe(dep.faults)}`);
-    else dep.faults.forEach((f, j) => validateFault(issues, `${p}.faults[${j}]`, f));
+    else for (const [j, f] of dep.faults.entries()) validateFault(issues, `${p}.faults[${j}]`, f);
   }
 }
 
@@ -273,7 +273,7 @@ export function validateEmulatorConfig(config: unknown): EmulatorConfig {
   if (!Array.isArray(c.deployments)) issues.push(`deployments: expected an array, got ${describe(c.deployments)}`);
   else {
     const seen = new Set<string>();
-    c.deployments.forEach((d, i) => validateDeployment(issues, d, i, seen));
+    for (const [i, d] of c.deployments.entries()) validateDeployment(issues, d, i, seen);
   }
   if (c.apiKeys !== undefined && (!Array.isArray(c.apiKeys) || c.apiKeys.some((k) => typeof k !== 'string' || k === ''))) {
     issues.push(`apiKeys: expected an array of non-empty strings`);
@@ -297,7 +297,7 @@ export function validateEmulatorConfig(config: unknown): EmulatorConfig {
   }
   if (c.faults !== undefined) {
     if (!Array.isArray(c.faults)) issues.push(`faults: expected an array, got ${describe(c.faults)}`);
-    else c.faults.forEach((f, j) => validateFault(issues, `faults[${j}]`, f));
+    else for (const [j, f] of c.faults.entries()) validateFault(issues, `faults[${j}]`, f);
   }
   if (issues.length > 0) throw new EmulatorConfigError(issues);
   return c as EmulatorConfig;

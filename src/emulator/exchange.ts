@@ -128,7 +128,9 @@ export class Exchange {
       sleep: (ms) => this.sleep(ms),
       now: () => this.#clock.now(),
       isClosed: () => this.closed,
-      markContent: () => void (this.#firstContentAt ??= this.#clock.now()),
+      markContent: () => {
+        this.#firstContentAt ??= this.#clock.now();
+      },
       closeAfterEvents,
     };
   }

@@ -76,7 +76,7 @@ export class FileStore {
     // 500 input files per resource, 10 000 when files expire (§9.1); service-made outputs do not count.
     const inputs = [...this.#files.values()].filter((f) => f.purpose !== 'batch_output');
     const limit = inputs.every((f) => f.expires_at !== null) && expiresAt !== null ? limits.maxFilesWithExpiry : limits.maxFiles;
-    if (inputs.length >= limit) return azureErrors.invalidRequest(`The number of files has reached the limit of ${limit} for this resource. Delete files you no longer need${expiresAt === null ? ', or upload with expires_after to raise the limit to ' + limits.maxFilesWithExpiry : ''}.`, 'file', 'quota_exceeded');
+    if (inputs.length >= limit) return azureErrors.invalidRequest(`The number of files has reached the limit of ${limit} for this resource. Delete files you no longer need${expiresAt === null ? `, or upload with expires_after to raise the limit to ${limits.maxFilesWithExpiry}` : ''}.`, 'file', 'quota_exceeded');
     this.uploads++;
     const f: StoredFile = { id: `file-${randomBytes(16).toString('hex')}`, bytes: file.value.length, created_at: nowSec, filename: file.filename ?? 'file.jsonl', purpose, expires_at: expiresAt, content: file.value };
     this.#files.set(f.id, f);

@@ -69,11 +69,18 @@ export function initialSteps(profile: ProfileSpec, options: { arrivals: Arrivals
     case 'rate':
       return profile.rates.map((r) => rateStep(r, options.arrivals, 'fixed'));
     case 'goodput':
-      if (profile.range) return [];
-    // falls through: without a given range, floor and saturation are measured first
+      // Without a given range, floor and saturation are measured first, as for a sweep.
+      return profile.range ? [] : sweepStartSteps(options.saturationConcurrency);
     case 'sweep':
-      return [synchronousStep('floor'), { label: `throughput (concurrency ${options.saturationConcurrency})`, mode: 'concurrency', concurrency: options.saturationConcurrency, role: 'saturation' }];
+      return sweepStartSteps(options.saturationConcurrency);
   }
+}
+
+function sweepStartSteps(saturationConcurrency: number): StepSpec[] {
+  return [
+    synchronousStep('floor'),
+    { label: `throughput (concurrency ${saturationConcurrency})`, mode: 'concurrency', concurrency: saturationConcurrency, role: 'saturation' },
+  ];
 }
 
 /**

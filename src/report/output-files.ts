@@ -30,7 +30,9 @@ export async function openTextWriter(path: string): Promise<TextWriter> {
       // however many results arrive meanwhile; events.once rejects on 'error' and removes both.
       if (!stream.write(text)) {
         drained ??= once(stream, 'drain').then(
-          () => void (drained = null),
+          () => {
+            drained = null;
+          },
           (error: unknown) => {
             drained = null;
             throw error;

@@ -75,10 +75,10 @@ function textTable(view: ViewTable, width: number, paint: Painter, hidden: Reado
   const widthOf = (cols: number[]) => cols.reduce((sum, i) => sum + 2 + Math.max(view.columns[i]!.label.length, ...view.rows.map((r) => cellText(r, i).length)), 0);
   while (chosen.length > 2 && widthOf(chosen) > width) chosen = chosen.slice(0, -1);
   const widths = chosen.map((i) => Math.max(view.columns[i]!.label.length, ...view.rows.map((r) => cellText(r, i).length)));
-  const format = (texts: string[]) => '  ' + texts.map((t, k) => (view.columns[chosen[k]!]!.numeric ? t.padStart(widths[k]!) : t.padEnd(widths[k]!))).join('  ').trimEnd();
+  const format = (texts: string[]) => `  ${texts.map((t, k) => (view.columns[chosen[k]!]!.numeric ? t.padStart(widths[k]!) : t.padEnd(widths[k]!))).join('  ').trimEnd()}`;
   return [
     paint.bold(format(chosen.map((i) => view.columns[i]!.label))),
-    '  ' + widths.map((w) => '─'.repeat(w)).join('  '),
+    `  ${widths.map((w) => '─'.repeat(w)).join('  ')}`,
     ...view.rows.map((r) => format(chosen.map((i) => cellText(r, i)))),
   ];
 }

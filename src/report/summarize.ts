@@ -147,9 +147,9 @@ function build(start: RunStartRecord | null, end: RunEndRecord | null, targets: 
     ...(batchJobs.length ? { batchJobs } : {}),
     methods: {
       percentiles: 'R-7 linear interpolation (Hyndman & Fan type 7)',
-      intervals: (repeated
+      intervals: `${repeated
         ? 'accuracy: Wilson score 95% on the effective sample size (design effect from the row-clustered SE; repeats of a row are not independent)'
-        : 'accuracy: Wilson score 95%') + '; means, percentiles and paired differences: seeded percentile bootstrap 95%, resampling rows',
+        : 'accuracy: Wilson score 95%'}; means, percentiles and paired differences: seeded percentile bootstrap 95%, resampling rows`,
       bootstrapResamples: resamples,
     },
   };

@@ -38,7 +38,10 @@ export function stampingFetch(clock: Clock, inner: typeof fetch = fetch): typeof
     const stamp = requestStamp.getStore();
     if (!stamp || stamp.fetchAt !== undefined) return inner(input, init);
     stamp.fetchAt = clock.now();
-    return inner(input, init).then((response) => ((stamp.response = response), response));
+    return inner(input, init).then((response) => {
+      stamp.response = response;
+      return response;
+    });
   };
 }
 

@@ -66,7 +66,8 @@ export function stepAborts(): { signal(key: string): AbortSignal; abort(key: str
     signal(key) {
       let c = controllers.get(key);
       if (!c) {
-        controllers.set(key, (c = new AbortController()));
+        c = new AbortController();
+        controllers.set(key, c);
         // Every request of a step listens to this signal: hundreds in flight are expected, not a leak.
         setMaxListeners(0, c.signal);
       }
@@ -149,10 +150,12 @@ function workerTransport(targets: readonly ResolvedTarget[], env: Readonly<Recor
     ready: Promise.all(started).then(() => undefined),
     // Round robin: workers get equal shares, so none saturates while another idles.
     run: (job) => call<LoadOutcome>(threads[turn++ % count]!, { type: 'job', job }),
-    abortStep: (stepKey) => threads.forEach((w) => w.postMessage({ type: 'abort', stepKey })),
+    abortStep: (stepKey) => {
+      for (const w of threads) w.postMessage({ type: 'abort', stepKey });
+    },
     monitor() {
       const main = startClientMonitor();
-      threads.forEach((w) => w.postMessage({ type: 'monitor-start' }));
+      for (const w of threads) w.postMessage({ type: 'monitor-start' });
       return async () => {
         const mine = { thread: 'scheduler', ...main.stop() };
         const theirs = await Promise.all(threads.map((w, i) => call<Omit<ClientOverheadRecord, 'thread'>>(w, { type: 'monitor-stop' }).then((o) => ({ thread: `transport-${i + 1}`, ...o }))));

@@ -2,7 +2,7 @@
  * Re-renders a load run's reports from its journal (`batchbench report DIR` on a load run, and the end
  * of every live run), sending nothing.
  */
-import { open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LoadJournalRecord } from '../report/load/load-records.ts';
 import type { LoadSummary } from '../report/load/load-summary.ts';
@@ -17,7 +17,7 @@ export async function rerenderLoadRun(runDir: string): Promise<{ summary: LoadSu
 
 /** True when the run directory's journal starts with a load-start record (a `batchbench load` run). */
 export async function isLoadRun(runDir: string): Promise<boolean> {
-  let handle;
+  let handle: FileHandle;
   try {
     handle = await open(join(runDir, 'journal.jsonl'), 'r');
   } catch {

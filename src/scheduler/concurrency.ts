@@ -126,7 +126,7 @@ export class AdaptiveConcurrency {
   #gradient(): number {
     if (this.#shortPerToken <= 0 || this.#longPerToken <= 0) return 1;
     const g = (aimdTuning.brakeRatio * this.#longPerToken) / this.#shortPerToken;
-    return g < 0.5 ? 0.5 : g > 1 ? 1 : g;
+    return Math.min(1, Math.max(0.5, g));
   }
 
   #startWindow(now: number): void {

@@ -95,6 +95,7 @@ export class Gate {
     const available = this.breaker.availableAt(now);
     if (available === INF || this.inFlight >= this.cap) return INF;
     const beta = this.#beta.value(now, this.tokens.windowMs);
+    // biome-ignore lint/complexity/useMathMinMax: a NaN `available` must yield `now` (Math.max would give NaN)
     let t = available > now ? available : now;
     const probeAt = this.#first.availableAt(now);
     if (probeAt > t) t = probeAt;

@@ -111,7 +111,7 @@ export class RunLoop {
     }
   }
 
-  #cursorFailed(lane: Lane, error: unknown): void {
+  #cursorFailed(_lane: Lane, error: unknown): void {
     this.#runError ??= error;
     this.#stop('aborted');
     this.#checkFinished();

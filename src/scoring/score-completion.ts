@@ -88,7 +88,10 @@ async function runScorer(scorer: Scorer, input: ScoreInput, context: ScoreContex
   const deadline = new AbortController();
   // Built only if the scorer reads it: synchronous scorers (most of them) cost no signal and no timer.
   let combined: AbortSignal | undefined;
-  const scorerContext: ScoreContext = { ...context, get signal() { return (combined ??= AbortSignal.any([runSignal, deadline.signal])); } };
+  const scorerContext: ScoreContext = { ...context, get signal() {
+    combined ??= AbortSignal.any([runSignal, deadline.signal]);
+    return combined;
+  } };
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onRunAbort: (() => void) | undefined;
   try {

@@ -29,7 +29,9 @@ async function startEmulator(cwd: string, args: readonly string[], env: Record<s
   children.push(child);
   const output: string[] = [];
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
   for await (const line of createInterface({ input: child.stdout! })) {
     output.push(line);
     if (line.startsWith('admin:')) break;

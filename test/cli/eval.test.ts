@@ -154,7 +154,7 @@ describe('batchbench eval', () => {
     const rerender = await project.run(['report', run.runDir!]);
     expect(rerender.code).toBe(0);
     const after = await Promise.all(names.map((name) => readFile(join(run.runDir!, name))));
-    names.forEach((name, i) => expect(after[i]!.equals(before[i]!), name).toBe(true));
+    for (const [i, name] of names.entries()) expect(after[i]!.equals(before[i]!), name).toBe(true);
   });
 
   test('--cache answers a repeated run from the cache, marked as cached, without requests', async () => {

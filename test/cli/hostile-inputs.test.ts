@@ -206,7 +206,9 @@ describe('run-time messages of the same family', () => {
     // The reader goes away before the CLI writes a byte, so its first write meets EPIPE.
     child.stdout.destroy();
     let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
     const [code] = (await once(child, 'exit')) as [number | null];
     expect(stderr).toBe('');
     expect(code).toBe(0);

@@ -42,8 +42,12 @@ async function merge(dirs: readonly string[], out: string, quiet = false): Promi
     env: { PATH: process.env.PATH },
     isTTY: false,
     datasetsDir: join(REPO, 'datasets'),
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
     interrupt: noInterrupt,
   };
   try {

@@ -35,7 +35,10 @@ describe('simulated answers', () => {
   it('wrong answers are plausible: nearby different numbers, other answers of the same kind', () => {
     const book = new AnswerBook(key);
     let seed = 1;
-    const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const rnd = () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647;
+    };
     for (let i = 0; i < 20; i++) {
       const wrong = book.wrongAnswer(i, rnd);
       const right = key[i]?.answer as string;

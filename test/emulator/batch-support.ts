@@ -25,7 +25,7 @@ export async function startBatchEmulator(over: Partial<EmulatorConfig> = {}): Pr
 export const chatLine = (id: string, content: string, model = 'mini-batch', url = '/v1/chat/completions') =>
   JSON.stringify({ custom_id: id, method: 'POST', url, body: { model, messages: [{ role: 'user', content }], max_tokens: 20 } });
 
-export const lines = (n: number, model = 'mini-batch') => Array.from({ length: n }, (_, i) => chatLine(`c${i}`, QA[i % 2]?.question ?? '', model)).join('\n') + '\n';
+export const lines = (n: number, model = 'mini-batch') => `${Array.from({ length: n }, (_, i) => chatLine(`c${i}`, QA[i % 2]?.question ?? '', model)).join('\n')}\n`;
 
 export async function upload(client: OpenAI, text: string | Buffer, purpose: 'batch' | 'user_data' = 'batch') {
   return client.files.create({ file: await toFile(typeof text === 'string' ? Buffer.from(text) : text, 'in.jsonl'), purpose, expires_after: { anchor: 'created_at', seconds: 1_209_600 } });

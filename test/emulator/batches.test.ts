@@ -75,7 +75,7 @@ describe('batch lifecycle', () => {
   it('Responses lines answer with body.model = the deployment name', async () => {
     const { client, h } = await boot();
     const line = JSON.stringify({ custom_id: 'r1', method: 'POST', url: '/v1/responses', body: { model: 'mini-batch', input: 'What is 6 times 7?', max_output_tokens: 20 } });
-    const b = await submit(client, line + '\n');
+    const b = await submit(client, `${line}\n`);
     h.clock.advance(2 * MIN);
     const done = await client.batches.retrieve(b.id);
     const [out] = await content(client, done.output_file_id);

@@ -65,6 +65,6 @@ export function check(schemaOrName: Schema | string, value: unknown, path = '$',
     const props = (s.properties ?? {}) as Record<string, Schema>;
     for (const [key, sub] of Object.entries(props)) if (key in obj) errors.push(...check(sub, obj[key], `${path}.${key}`, depth + 1));
   }
-  if (Array.isArray(value) && s.items) value.forEach((item, i) => errors.push(...check(s.items as Schema, item, `${path}[${i}]`, depth + 1)));
+  if (Array.isArray(value) && s.items) for (const [i, item] of value.entries()) errors.push(...check(s.items as Schema, item, `${path}[${i}]`, depth + 1));
   return errors;
 }

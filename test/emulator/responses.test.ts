@@ -60,7 +60,7 @@ describe('responses API', () => {
     expect(frames.every((f) => f.data !== '[DONE]')).toBe(true);
     const events = frames.map((f) => ({ name: f.event, ...JSON.parse(f.data) }));
     for (const e of events) expect(e.name).toBe(e.type);
-    events.forEach((e, i) => expect(e.sequence_number).toBe(i));
+    for (const [i, e] of events.entries()) expect(e.sequence_number).toBe(i);
     expect(collapse(events.map((e) => e.type))).toEqual(EXPECTED_ORDER);
     for (const e of events) expect(check('ResponseStreamEvent', e)).toEqual([]);
     const text = events.filter((e) => e.type === 'response.output_text.delta').map((e) => e.delta).join('');
@@ -102,7 +102,7 @@ describe('reasoning summaries', () => {
   it('stream summary part/text events inside the reasoning item, and fill summary in the final response', async () => {
     const res = await raw(h, '/openai/v1/responses', { body: JSON.stringify({ model: 'o4', input: 'What is 6 times 7?', stream: true, reasoning: { effort: 'low', summary: 'auto' } }) });
     const events = parseSse(res.text).map((f) => JSON.parse(f.data));
-    events.forEach((e, i) => expect(e.sequence_number).toBe(i));
+    for (const [i, e] of events.entries()) expect(e.sequence_number).toBe(i);
     for (const e of events) expect(check('ResponseStreamEvent', e)).toEqual([]);
     expect(collapse(events.map((e) => e.type)).slice(0, 9)).toEqual([
       'response.created', 'response.in_progress', 'response.output_item.added', 'response.reasoning_summary_part.added',

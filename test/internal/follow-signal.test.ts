@@ -45,7 +45,7 @@ describe('followSignal', () => {
     const followers = Array.from({ length: 1000 }, () => new AbortController());
     const detachers = followers.map((follower) => followSignal(source.signal, follower));
     expect(getEventListeners(source.signal, 'abort')).toHaveLength(1);
-    detachers.slice(1).forEach((detach) => detach());
+    for (const detach of detachers.slice(1)) detach();
     source.abort('why');
     expect(followers[0]!.signal.reason).toBe('why');
     expect(followers.slice(1).filter((f) => f.signal.aborted)).toHaveLength(0);
@@ -65,7 +65,7 @@ describe('attempt watchdogs on a run-long signal', () => {
     const clock = new VirtualClock();
     const run = new AbortController();
     const dogs = Array.from({ length: 1000 }, () => startWatchdog({ signal: run.signal, clock, totalMs: 1000, idleMs: 100 }));
-    dogs.forEach((dog) => dog.dispose());
+    for (const dog of dogs) dog.dispose();
     expect(getEventListeners(run.signal, 'abort').length).toBeLessThanOrEqual(1);
     expect(dependants(run.signal)).toBe(0);
     run.abort('late');

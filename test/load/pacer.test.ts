@@ -29,7 +29,13 @@ describe('open loop', () => {
     // A clock whose timer fires late, as on a blocked event loop.
     let now = 0;
     let pending: (() => void) | undefined;
-    const lateClock = { now: () => now, setTimer: (fn: () => void) => ((pending = fn), { cancel: () => (pending = undefined) }) };
+    const lateClock = {
+      now: () => now,
+      setTimer: (fn: () => void) => {
+        pending = fn;
+        return { cancel: () => { pending = undefined; } };
+      },
+    };
     const sends: Array<{ at: number; scheduledAt: number }> = [];
     const done = runOpenLoop({ clock: lateClock, startAt: 100, signal: new AbortController().signal, offsetsMs: [0, 10, 20, 30], send: (_s, scheduledAt) => void sends.push({ at: now, scheduledAt }) });
     now = 125;
@@ -44,14 +50,19 @@ describe('open loop', () => {
     // A clock whose timers only fire when the test says so, as on a loop busy reading responses.
     let now = 0;
     const timers: Array<{ fn: () => void; delay: number; cancelled: boolean }> = [];
-    const clock = { now: () => now, setTimer: (fn: () => void, delay: number) => { const t = { fn, delay, cancelled: false }; timers.push(t); return { cancel: () => void (t.cancelled = true) }; } };
+    const clock = { now: () => now, setTimer: (fn: () => void, delay: number) => { const t = { fn, delay, cancelled: false }; timers.push(t); return { cancel: () => { t.cancelled = true; } }; } };
     let poll: (() => void) | undefined;
     let unsubscribed = false;
     const sends: Array<{ seq: number; at: number; scheduledAt: number }> = [];
     const done = runOpenLoop({
       clock, startAt: 100, signal: new AbortController().signal, offsetsMs: [0, 20],
       send: (seq, scheduledAt) => void sends.push({ seq, at: now, scheduledAt }),
-      checkpoint: (p) => ((poll = p), () => void (unsubscribed = true)),
+      checkpoint: (p) => {
+        poll = p;
+        return () => {
+          unsubscribed = true;
+        };
+      },
     });
     now = 99;
     poll!(); // not due yet: nothing happens
@@ -71,7 +82,13 @@ describe('open loop', () => {
   test('with earlyMs the timer aims early and the loop yields until the arrival is due, then sends at once', async () => {
     let now = 0;
     let timer: { fn: () => void; delay: number } | undefined;
-    const clock = { now: () => now, setTimer: (fn: () => void, delay: number) => ((timer = { fn, delay }), { cancel: () => (timer = undefined) }) };
+    const clock = {
+      now: () => now,
+      setTimer: (fn: () => void, delay: number) => {
+        timer = { fn, delay };
+        return { cancel: () => { timer = undefined; } };
+      },
+    };
     const yields: Array<() => void> = [];
     const sends: number[] = [];
     const done = runOpenLoop({

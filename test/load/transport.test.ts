@@ -82,7 +82,10 @@ describe('load transports', () => {
     // The SDK is shown the end of the body 50 ms after the transport saw it (client work after the last
     // byte, exaggerated): that time must not be in e2e.
     let response: Response | undefined;
-    const stamping = stampingFetch(systemClock, (input, init) => createHttpFetch()(input, init).then((r) => ((response = r), r)));
+    const stamping = stampingFetch(systemClock, (input, init) => createHttpFetch()(input, init).then((r) => {
+      response = r;
+      return r;
+    }));
     const lateEnd: typeof fetch = (input, init) => stamping(input, init).then((r) =>
       new Response(r.body!.pipeThrough(new TransformStream({ flush: () => new Promise<void>((resolve) => setTimeout(resolve, 50)) })), r));
     const t = target('mini');

@@ -148,6 +148,6 @@ describe('online and batch targets in one run', () => {
     const rerender = await project.run(['report', runDir]);
     expect(rerender.code).toBe(0);
     const after = await Promise.all(names.map((name) => readFile(join(runDir, name))));
-    names.forEach((name, i) => expect(after[i]!.equals(before[i]!), name).toBe(true));
+    for (const [i, name] of names.entries()) expect(after[i]!.equals(before[i]!), name).toBe(true);
   });
 });

@@ -112,7 +112,7 @@ describe('Flex capacity 429s and flexFallback', () => {
     const before = await Promise.all(names.map((name) => readFile(join(r.runDir!, name))));
     expect((await project.run(['report', r.runDir!])).code).toBe(0);
     const after = await Promise.all(names.map((name) => readFile(join(r.runDir!, name))));
-    names.forEach((name, i) => expect(after[i]!.equals(before[i]!), name).toBe(true));
+    for (const [i, name] of names.entries()) expect(after[i]!.equals(before[i]!), name).toBe(true);
   }, 60_000);
 
   test('config: flexFallback needs a flex target and room among the attempts', async () => {

@@ -20,14 +20,18 @@ function harness(options: Partial<ProgressOptions> = {}) {
     now: () => t,
     every: (fn) => {
       beat = fn;
-      return () => void (cancelled = true);
+      return () => {
+        cancelled = true;
+      };
     },
     ...options,
   });
   return {
     progress,
     lines,
-    advance: (ms: number) => void (t += ms),
+    advance: (ms: number) => {
+      t += ms;
+    },
     now: () => t,
     tick: () => beat!(),
     get cancelled() {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyFailure, clampWait, consumesAttempt, decorrelatedBackoff, hintWaitMs, overloadRetryDelay } from '../../src/scheduler/retry.ts';
+import { classifyFailure, clampWait, consumesAttempt, decorrelatedBackoff, type BackoffState, hintWaitMs, overloadRetryDelay } from '../../src/scheduler/retry.ts';
 import type { ErrorCategory } from '../../src/types.ts';
 import { providerError } from './support/fake-deployment.ts';
 
@@ -38,7 +38,7 @@ describe('decorrelated backoff without a hint', () => {
   });
 
   it('grows over steps and never exceeds the cap', () => {
-    let state;
+    let state: BackoffState | undefined;
     let previous = 0;
     let sum = 0;
     for (let i = 0; i < 30; i++) {

@@ -43,8 +43,12 @@ export async function tempProject(prefix = 'bb-cli-'): Promise<TempProject> {
         env: { PATH: process.env.PATH, ...options.env },
         isTTY: false,
         datasetsDir: join(REPO, 'datasets'),
-        stdout: (text) => void (stdout += text),
-        stderr: (text) => void (stderr += text),
+        stdout: (text) => {
+      stdout += text;
+    },
+        stderr: (text) => {
+      stderr += text;
+    },
         interrupt: options.interrupt ?? noInterrupt,
       };
       const code = await runCli(argv, io);

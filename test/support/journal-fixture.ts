@@ -89,7 +89,7 @@ export function createJournalFixture(options: JournalFixtureOptions = {}): Journ
 
 /** JSON Lines text of a journal, as the sink writes it. */
 export function toJsonl(records: readonly JournalRecord[]): string {
-  return records.map((r) => JSON.stringify(r)).join('\n') + '\n';
+  return `${records.map((r) => JSON.stringify(r)).join('\n')}\n`;
 }
 
 export async function writeJournalFixture(path: string, records: readonly JournalRecord[]): Promise<void> {
@@ -160,7 +160,7 @@ function simulateCell(model: TargetModel, row: FixtureRow, index: number, repeat
   at += waitedBeforeMs;
   const timing = { startedAt: at, headersMs: Math.round(ttft * 0.6), firstEventMs: Math.round(ttft * 0.8), firstTokenMs: ttft, endMs, chunks: completionTokens };
   const usage = { promptTokens, completionTokens, reasoningTokens, cachedTokens };
-  const output = `${passed ? row.expected : `wrong-${index}`}${row.payload && index % 2 === 0 ? ` ${row.payload}` : ''}${padding ? ' ' + 'lorem ipsum '.repeat(Math.ceil(padding / 12)).slice(0, padding) : ''}`;
+  const output = `${passed ? row.expected : `wrong-${index}`}${row.payload && index % 2 === 0 ? ` ${row.payload}` : ''}${padding ? ` ${'lorem ipsum '.repeat(Math.ceil(padding / 12)).slice(0, padding)}` : ''}`;
   if (!cached) attempts.push({ ...base, attempt: throttles + 1, outcome: 'ok', status: 200, waitedBeforeMs, timing, usage, requestId: `req-${key}` });
   const price = model.info.price;
   const cost = price ? (promptTokens * price.input + completionTokens * price.output) / 1e6 : null;

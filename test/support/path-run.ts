@@ -25,8 +25,12 @@ export async function runPath(cwd: string, argv: readonly string[], options: { t
     env: { PATH: process.env.PATH, ...options.env },
     isTTY: options.tty ?? false,
     datasetsDir: join(REPO, 'datasets'),
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
     interrupt: options.interrupt ?? noInterrupt,
   };
   const code = await runCli(argv, io);
@@ -81,7 +85,10 @@ export async function foldJournal(runDir: string): Promise<{ targets: Map<string
   const targets = new Map<string, IndependentTarget>();
   const of = (name: string) => {
     let t = targets.get(name);
-    if (!t) targets.set(name, (t = { results: 0, failed: 0, prompt: 0, completion: 0, reasoning: 0, cached: 0, cost: 0, attempts: 0, scored: 0, passed: 0, rateOverAllCells: null }));
+    if (!t) {
+      t = { results: 0, failed: 0, prompt: 0, completion: 0, reasoning: 0, cached: 0, cost: 0, attempts: 0, scored: 0, passed: 0, rateOverAllCells: null };
+      targets.set(name, t);
+    }
     return t;
   };
   const seen = new Set<string>();

@@ -175,7 +175,7 @@ async function runStep(project: TempProject, argv: readonly string[], env: Recor
   const [command, ...rest] = argv;
   let stdout = '';
   let stderr = '';
-  const io = { cwd: project.dir, env: { PATH: process.env.PATH, ...env }, isTTY: false, datasetsDir: join(REPO, 'datasets'), stdout: (t: string) => void (stdout += t), stderr: (t: string) => void (stderr += t), interrupt: () => { throw new Error('not used'); } };
+  const io = { cwd: project.dir, env: { PATH: process.env.PATH, ...env }, isTTY: false, datasetsDir: join(REPO, 'datasets'), stdout: (t: string) => { stdout += t; }, stderr: (t: string) => { stderr += t; }, interrupt: () => { throw new Error('not used'); } };
   let code: number;
   if (command === 'merge') {
     const outAt = rest.indexOf('--out');

@@ -10,7 +10,7 @@ import { redactConfig } from '../../config/config-hash.ts';
 import type { CliOverrides, ResolvedConfig } from '../../config/bench-config.ts';
 import { builtinScorerNames } from '../../run/scorer-names.ts';
 import { prepareRun } from '../../run/prepare-run.ts';
-import { runEval, type RunEvalOptions } from '../../run/run-eval.ts';
+import { runEval, type RunEvalOptions, type RunEvalResult } from '../../run/run-eval.ts';
 import { evaluateThresholds, readSummary } from '../../run/thresholds.ts';
 import { createRunReporters } from '../../run/run-reporters.ts';
 import { newRunId, runDirectory } from '../../run/run-directory.ts';
@@ -141,7 +141,7 @@ export async function evalCommand(args: EvalArgs, io: CliIo): Promise<number> {
 
     const emulatorOnly = config.targets.every((t) => t.deployments.every((d) => emulator !== undefined && d.baseURL.startsWith(emulator.origin)));
     const abort = io.interrupt();
-    let result;
+    let result: RunEvalResult;
     try {
       const options: RunEvalOptions = {
         prepared,

@@ -26,7 +26,10 @@ export function createBaselineBuilder(): BaselineBuilder {
       summary.add(record);
       if (record.kind !== 'result') return;
       let target = items.get(record.target);
-      if (!target) items.set(record.target, (target = new Map()));
+      if (!target) {
+        target = new Map();
+        items.set(record.target, target);
+      }
       // Last record wins, as in the summary fold (a resumed run may retry a failed cell).
       target.set(itemKey(record.rowId, record.repeat), { rowIndex: record.rowIndex, repeat: record.repeat, rowId: record.rowId, item: toItem(record) });
     },

@@ -30,18 +30,18 @@ export function baselineTable(comparison: Comparison): { readonly columns: reado
 }
 
 /**
- * @param escape the markdown escaper of render-markdown.ts (labels, ids and target names are user text)
+ * @param escapeText the markdown escaper of render-markdown.ts (labels, ids and target names are user text)
  */
-export function renderBaselineMarkdown(comparison: Comparison, label: string, escape: (text: string) => string): string[] {
+export function renderBaselineMarkdown(comparison: Comparison, label: string, escapeText: (text: string) => string): string[] {
   const out = [`### vs baseline \`${label.replace(/`/g, "'").replace(/\r?\n/g, ' ')}\``, ''];
   const [verdict = '', ...rest] = comparison.sentences;
-  out.push(comparison.regressed ? `> [!CAUTION]\n> **${escape(verdict)}**` : `> [!NOTE]\n> ${escape(verdict)}`, '');
+  out.push(comparison.regressed ? `> [!CAUTION]\n> **${escapeText(verdict)}**` : `> [!NOTE]\n> ${escapeText(verdict)}`, '');
   const table = baselineTable(comparison);
-  out.push(`| ${table.columns.map(escape).join(' | ')} |`, `|${table.columns.map((_, i) => (i < 2 ? ' --- ' : ' ---: ')).join('|')}|`);
-  for (const row of table.rows) out.push(`| ${row.map(escape).join(' | ')} |`);
+  out.push(`| ${table.columns.map(escapeText).join(' | ')} |`, `|${table.columns.map((_, i) => (i < 2 ? ' --- ' : ' ---: ')).join('|')}|`);
+  for (const row of table.rows) out.push(`| ${row.map(escapeText).join(' | ')} |`);
   out.push('');
-  if (rest.length) out.push(...rest.map((s) => `- ${escape(s)}`), '');
-  out.push(`<sub>${escape(describeLimits(comparison))} Accuracy is compared on the items both runs scored.</sub>`, '');
+  if (rest.length) out.push(...rest.map((s) => `- ${escapeText(s)}`), '');
+  out.push(`<sub>${escapeText(describeLimits(comparison))} Accuracy is compared on the items both runs scored.</sub>`, '');
   return out;
 }
 

@@ -66,7 +66,9 @@ export function createReportExtras(): ReportExtrasBuilder {
       if (overflow || labelIndex.size < 2) return { targets, labels: null, distinctLabels, source: byLabelColumn ? 'label' : 'description' };
       const tallies = [...labelIndex.keys()].map((label) => ({ label, byTarget: {} as Record<string, [number, number, number]> }));
       for (const { label, target, passed } of counted.values()) {
-        const tally = (tallies[label]!.byTarget[target] ??= [0, 0, 0]);
+        const byTarget = tallies[label]!.byTarget;
+        byTarget[target] ??= [0, 0, 0];
+        const tally = byTarget[target];
         tally[0]++;
         if (passed === true) tally[1]++;
         if (passed !== null) tally[2]++;

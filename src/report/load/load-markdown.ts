@@ -21,7 +21,7 @@ export function renderLoadMarkdown(summary: LoadSummary): string {
 export function methodLines(summary: LoadSummary): string[] {
   const s = summary.start;
   const w = s.workload;
-  const slo = s.slo ? [s.slo.ttftMs !== undefined ? `TTFT ≤ ${formatMs(s.slo.ttftMs)}` : '', s.slo.e2eMs !== undefined ? `e2e ≤ ${formatMs(s.slo.e2eMs)}` : ''].filter(Boolean).join(' and ') + ` for ≥ ${s.slo.percentile}% of requests` : 'none';
+  const slo = s.slo ? `${[s.slo.ttftMs !== undefined ? `TTFT ≤ ${formatMs(s.slo.ttftMs)}` : '', s.slo.e2eMs !== undefined ? `e2e ≤ ${formatMs(s.slo.e2eMs)}` : ''].filter(Boolean).join(' and ')} for ≥ ${s.slo.percentile}% of requests` : 'none';
   return [
     `- Profile: \`${s.profile}\`; steps of ${formatMs(s.stepDurationMs)} or ${formatNumber(s.maxRequestsPerStep)} requests, whichever comes first`,
     `- Workload: ${w.source}${w.inputTokens !== undefined ? `, ${w.inputTokens} input tokens` : ''}${w.outputTokens !== undefined ? `, ${w.outputTokens} output tokens (max_tokens pins it)` : ''}${w.spread ? ` ± ${formatPercent(w.spread, 0)}` : ''}; admission estimate ≈ ${formatNumber(w.costPerRequest)} tokens per request`,

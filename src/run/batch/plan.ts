@@ -67,7 +67,7 @@ export class FilePacker {
 
   flush(): PlannedFile | undefined {
     if (this.#lines.length === 0) return undefined;
-    const file: PlannedFile = { keys: this.#lines.map((x) => x.key), jsonl: this.#lines.map((x) => x.json).join('\n') + '\n', bytes: this.#bytes, tokens: this.#tokens };
+    const file: PlannedFile = { keys: this.#lines.map((x) => x.key), jsonl: `${this.#lines.map((x) => x.json).join('\n')}\n`, bytes: this.#bytes, tokens: this.#tokens };
     this.#lines = [];
     this.#bytes = 0;
     this.#tokens = 0;
