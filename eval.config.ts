@@ -19,7 +19,10 @@ function deployment(name: string, envName: string, quota: { tpm?: number; rpm?: 
   return {
     baseURL: endpoint!,
     deployment: process.env[envName] ?? name,
-    auth: process.env.BATCHBENCH_AUTH === 'entra' ? { entra: {} } : { apiKeyEnv: process.env.AZURE_OPENAI_ENDPOINT ? 'AZURE_OPENAI_API_KEY' : 'OPENAI_API_KEY' },
+    auth:
+      process.env.BATCHBENCH_AUTH === 'entra'
+        ? { entra: {} }
+        : { apiKeyEnv: process.env.AZURE_OPENAI_ENDPOINT ? 'AZURE_OPENAI_API_KEY' : 'OPENAI_API_KEY' },
     ...quota,
   };
 }

@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 18)) {
-  process.stderr.write(`error: batchbench needs Node >= 22.18 (this is ${process.version}); install Node 24, or run it through the npm scripts of a batchbench checkout, which bring their own\n`);
+  process.stderr.write(
+    `error: batchbench needs Node >= 22.18 (this is ${process.version}); install Node 24, or run it through the npm scripts of a batchbench checkout, which bring their own\n`,
+  );
   process.exit(2);
 }
 const source = new URL('../src/cli/main.ts', import.meta.url);

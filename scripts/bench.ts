@@ -33,7 +33,11 @@ const { values } = parseArgs({
   },
 });
 
-const requestedAll = (values.scenario ?? []).flatMap((v) => v.split(',')).map((v) => v.trim().toUpperCase()).filter(Boolean).flatMap((id): string[] => [...(scenarioAliases[id] ?? [id])]);
+const requestedAll = (values.scenario ?? [])
+  .flatMap((v) => v.split(','))
+  .map((v) => v.trim().toUpperCase())
+  .filter(Boolean)
+  .flatMap((id): string[] => [...(scenarioAliases[id] ?? [id])]);
 // S10 is the CLI end to end (scripts/bench/s10-cli.ts), not a scheduler scenario.
 const wantsS10 = requestedAll.includes('S10');
 const requested = requestedAll.filter((id) => id !== 'S10');
@@ -57,10 +61,22 @@ if (unknown.length > 0) {
   }
   const everything = requestedAll.length === 0 && !values['only-micro'];
   const extra = everything ? { throughput: await throughput({ quick, seed, log }), memory: await memoryScenario({ quick, log }) } : {};
-  const s10 = everything || wantsS10 ? { s10_cli: await s10Cli({ rows: quick ? [1_000, 5_000] : [10_000, 100_000], stream: true, log }) } : {};
+  const s10 =
+    everything || wantsS10 ? { s10_cli: await s10Cli({ rows: quick ? [1_000, 5_000] : [10_000, 100_000], stream: true, log }) } : {};
   const micro = await microBenchmarks({ quick });
   const violations = boundViolations(reports);
-  const report = { generatedAt: new Date().toISOString(), quick, seeds, medians: summaries, scenarios: reports, bound_violations: violations, ...extra, ...s10, micro, method: method() };
+  const report = {
+    generatedAt: new Date().toISOString(),
+    quick,
+    seeds,
+    medians: summaries,
+    scenarios: reports,
+    bound_violations: violations,
+    ...extra,
+    ...s10,
+    micro,
+    method: method(),
+  };
   await mkdir(new URL('../reports/bench/', import.meta.url), { recursive: true });
   await writeFile(new URL(`../${values.out}`, import.meta.url), `${JSON.stringify(report, null, 2)}\n`);
   console.log(markdown(reports));
@@ -77,11 +93,14 @@ function method(): Record<string, string> {
   return {
     time: 'emulated: the emulator runs with timeScale N and the scheduler on a ScaledClock with the same N; windows, latencies and hints are realistic, wall time is ÷ N',
     emulator: 'a child process (scripts/bench/emulator-child.ts), so its CPU and memory are not charged to the client process',
-    bound: 'window-integral closed form (src/scheduler/bound.ts) from the server’s real limits; L_min = shortest successful attempt of the group in our run',
+    bound:
+      'window-integral closed form (src/scheduler/bound.ts) from the server’s real limits; L_min = shortest successful attempt of the group in our run',
     ratio: 'bound ÷ makespan (≤ 1, 1 = optimal); baselines: ratio_vs_ours = their makespan ÷ ours (> 1: we are faster)',
     cpu: 'client_cpu_us_per_attempt = process.cpuUsage() of the client process (scheduler + openai SDK + HTTP + harness) ÷ attempts; scheduler-only CPU is in memory.cpu_us_per_request (in-process zero-latency handles) and micro',
     lost: 'items settled failed for a retryable reason (exhausted, unavailable, deadline); fatal 400s are results, not losses',
-    seeds: 'each scenario runs on K seeds (workload, emulator draws, scheduler jitter); medians and spread per scenario in `medians`; baselines on the first seed only',
-    endpoints: 'S1–S9 use the exact Azure emulator (server charge = client estimate); S11 adds the realistic profile, S12T/S12R are the OpenAI dialect (+ realistic), S13 the bare dialect; their bounds use the server’s admitted charges and, for S13, its service times (scripts/bench/server-truth.ts)',
+    seeds:
+      'each scenario runs on K seeds (workload, emulator draws, scheduler jitter); medians and spread per scenario in `medians`; baselines on the first seed only',
+    endpoints:
+      'S1–S9 use the exact Azure emulator (server charge = client estimate); S11 adds the realistic profile, S12T/S12R are the OpenAI dialect (+ realistic), S13 the bare dialect; their bounds use the server’s admitted charges and, for S13, its service times (scripts/bench/server-truth.ts)',
   };
 }

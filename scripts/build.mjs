@@ -19,7 +19,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // The one line an older Node gets instead of npm's EBADENGINE warnings (silenced in .npmrc).
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 18)) {
-  process.stdout.write(`batchbench: Node ${process.version} is older than 22.18; npm run eval / npm test use Node 24 from ~/.cache/batchbench-node24 (installed once, on first use)\n`);
+  process.stdout.write(
+    `batchbench: Node ${process.version} is older than 22.18; npm run eval / npm test use Node 24 from ~/.cache/batchbench-node24 (installed once, on first use)\n`,
+  );
 }
 const dist = join(root, 'dist');
 
@@ -40,9 +42,14 @@ for (const file of walk(dist)) {
   let fixed = text;
   if (file.endsWith('.d.ts')) fixed = text.replace(relativeTs, (_m, quote, path) => `${quote}${path}.js${quote}`);
   else if (file.endsWith('.js')) {
-    fixed = text.replace(/new URL\((['"])(\.\.?\/[^'"]*?)\.ts\1, import\.meta\.url\)/g, (_m, quote, path) => `new URL(${quote}${path}.js${quote}, import.meta.url)`);
+    fixed = text.replace(
+      /new URL\((['"])(\.\.?\/[^'"]*?)\.ts\1, import\.meta\.url\)/g,
+      (_m, quote, path) => `new URL(${quote}${path}.js${quote}, import.meta.url)`,
+    );
     // Any relative .ts specifier still in code would fail only at run time, inside node_modules: stop here.
-    for (const line of fixed.split('\n')) if (!/^\s*(\/\/|\*|\/\*)/.test(line) && /(import|from|URL)\W.*(['"])\.\.?\/[^'"]*\.ts\2/.test(line)) leftovers.push(`${file}: ${line.trim()}`);
+    for (const line of fixed.split('\n'))
+      if (!/^\s*(\/\/|\*|\/\*)/.test(line) && /(import|from|URL)\W.*(['"])\.\.?\/[^'"]*\.ts\2/.test(line))
+        leftovers.push(`${file}: ${line.trim()}`);
   }
   if (fixed !== text) writeFileSync(file, fixed);
 }

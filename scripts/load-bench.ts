@@ -23,10 +23,16 @@ import { runLoad } from '../src/run/run-load.ts';
 import type { ResolvedTarget } from '../src/types.ts';
 import { spawnEmulator } from './bench/emulator-process.ts';
 
-const { values } = parseArgs({ options: {
-  duration: { type: 'string', default: '10s' }, concurrency: { type: 'string', default: '64' }, 'pacing-duration': { type: 'string', default: '60s' },
-  only: { type: 'string' }, quick: { type: 'boolean', default: false }, out: { type: 'string', default: 'reports/bench/load-latest.json' },
-} });
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10s' },
+    concurrency: { type: 'string', default: '64' },
+    'pacing-duration': { type: 'string', default: '60s' },
+    only: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    out: { type: 'string', default: 'reports/bench/load-latest.json' },
+  },
+});
 const durationMs = values.quick ? 2000 : parseDurationMs(values.duration, '--duration');
 const pacingMs = values.quick ? 10_000 : parseDurationMs(values['pacing-duration'], '--pacing-duration');
 const concurrency = Number(values.concurrency);
@@ -35,9 +41,24 @@ const json: Record<string, unknown> = { cpus: availableParallelism() };
 
 function target(baseURL: string, api: 'chat' | 'responses', outputTokens: number): ResolvedTarget {
   return {
-    name: 'mini', api,
-    params: { tokenLimitField: api === 'chat' ? 'max_completion_tokens' : 'max_output_tokens', stream: true, maxOutputTokens: outputTokens },
-    deployments: [{ id: 'mini', baseURL, deployment: 'mini', auth: { kind: 'api-key', apiKeyEnv: 'BENCH_KEY' }, limits: {}, maxConcurrency: 100_000, timeoutMs: 60_000 }],
+    name: 'mini',
+    api,
+    params: {
+      tokenLimitField: api === 'chat' ? 'max_completion_tokens' : 'max_output_tokens',
+      stream: true,
+      maxOutputTokens: outputTokens,
+    },
+    deployments: [
+      {
+        id: 'mini',
+        baseURL,
+        deployment: 'mini',
+        auth: { kind: 'api-key', apiKeyEnv: 'BENCH_KEY' },
+        limits: {},
+        maxConcurrency: 100_000,
+        timeoutMs: 60_000,
+      },
+    ],
   };
 }
 
@@ -50,19 +71,50 @@ await writeFile(values.out, `${JSON.stringify(json, null, 2)}\n`);
 async function pacing(): Promise<void> {
   const rate = 50;
   // The shipped gpt-4.1-mini latency model, answers long enough that max_tokens = 200 decides.
-  const emulator = await spawnEmulator({ seed: 1, deployments: [{ name: 'mini', model: 'gpt-4.1-mini', capacity: 100_000_000, filterMode: 'off', heavyTail: false, outputTokens: { median: 800, sigma: 0 } }] });
+  const emulator = await spawnEmulator({
+    seed: 1,
+    deployments: [
+      {
+        name: 'mini',
+        model: 'gpt-4.1-mini',
+        capacity: 100_000_000,
+        filterMode: 'off',
+        heavyTail: false,
+        outputTokens: { median: 800, sigma: 0 },
+      },
+    ],
+  });
   const load0 = loadavg()[0]!;
   try {
     const runDir = join(await mkdtemp(join(tmpdir(), 'bb-load-pacing-')), 'run');
     const { summary } = await runLoad({
-      targets: [target(emulator.baseURL, 'responses', 200)], profile: { kind: 'rate', rates: [rate] }, profileText: `rate ${rate}`, arrivals: 'constant',
-      durationMs: pacingMs, maxRequests: 10_000_000, saturationConcurrency: 1, workload: syntheticWorkload({ inputTokens: 1000, outputTokens: 200, seed: 1 }),
-      runDir, runId: 'load-bench-pacing', env: { BENCH_KEY: emulator.apiKey }, signal: new AbortController().signal, workers: 0, allow429: true, seed: '1',
+      targets: [target(emulator.baseURL, 'responses', 200)],
+      profile: { kind: 'rate', rates: [rate] },
+      profileText: `rate ${rate}`,
+      arrivals: 'constant',
+      durationMs: pacingMs,
+      maxRequests: 10_000_000,
+      saturationConcurrency: 1,
+      workload: syntheticWorkload({ inputTokens: 1000, outputTokens: 200, seed: 1 }),
+      runDir,
+      runId: 'load-bench-pacing',
+      env: { BENCH_KEY: emulator.apiKey },
+      signal: new AbortController().signal,
+      workers: 0,
+      allow429: true,
+      seed: '1',
     });
     const step = summary.targets[0]!.steps[0]!;
-    const requests = (await readFile(join(runDir, 'journal.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { kind: string })
+    const requests = (await readFile(join(runDir, 'journal.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string })
       .filter((r): r is LoadRequestRecord => r.kind === 'load-request');
-    const q = (values: number[]) => ({ p50: percentile(values, 0.5), p99: percentile(values, 0.99), max: values.reduce((m, v) => Math.max(m, v), 0) });
+    const q = (values: number[]) => ({
+      p50: percentile(values, 0.5),
+      p99: percentile(values, 0.99),
+      max: values.reduce((m, v) => Math.max(m, v), 0),
+    });
     const jitter = q(requests.map((r) => r.sentAt - r.scheduledAt!));
     // Lateness: scheduled → the SDK call (timer and event loop); SDK prep: the SDK's request building.
     const late = q(requests.map((r) => r.sentAt - (r.sdkPrepMs ?? 0) - r.scheduledAt!));
@@ -82,7 +134,20 @@ async function pacing(): Promise<void> {
       `| of which SDK request building | ${f(prep)} |`,
       '',
     );
-    json.pacing = { rate, durationMs: pacingMs, achievedRate: step.achievedRate, rateError: step.rateError, ok: step.ok, requests: step.requests, jitter, lateness: late, sdkPrep: prep, client: main, clientBound: step.clientBound, loadAverage: [load0, load1] };
+    json.pacing = {
+      rate,
+      durationMs: pacingMs,
+      achievedRate: step.achievedRate,
+      rateError: step.rateError,
+      ok: step.ok,
+      requests: step.requests,
+      jitter,
+      lateness: late,
+      sdkPrep: prep,
+      client: main,
+      clientBound: step.clientBound,
+      loadAverage: [load0, load1],
+    };
     process.stderr.write(`pacing: jitter p50 ${jitter.p50.toFixed(2)} ms, p99 ${jitter.p99.toFixed(2)} ms\n`);
   } finally {
     await emulator.close();
@@ -90,20 +155,43 @@ async function pacing(): Promise<void> {
 }
 
 async function throughput(): Promise<void> {
-  const emulator = await spawnEmulator({ seed: 1, zeroLatency: true, deployments: [{ name: 'mini', model: 'gpt-4.1-mini', capacity: 100_000_000, filterMode: 'off', heavyTail: false }] });
+  const emulator = await spawnEmulator({
+    seed: 1,
+    zeroLatency: true,
+    deployments: [{ name: 'mini', model: 'gpt-4.1-mini', capacity: 100_000_000, filterMode: 'off', heavyTail: false }],
+  });
 
   const rows: Array<{ workers: number; rps: number; ok: number; errors: number; clientCpuMsPerRequest: number; clientBound: boolean }> = [];
   try {
     for (const workers of [0, 1, 2]) {
       const runDir = join(await mkdtemp(join(tmpdir(), 'bb-load-bench-')), 'run');
       const { summary } = await runLoad({
-        targets: [target(emulator.baseURL, 'chat', 16)], profile: { kind: 'concurrency', levels: [concurrency] }, profileText: `concurrency ${concurrency}`, arrivals: 'constant',
-        durationMs, maxRequests: 10_000_000, saturationConcurrency: concurrency, workload: syntheticWorkload({ inputTokens: 50, outputTokens: 16, seed: 1 }),
-        runDir, runId: `load-bench-${workers}`, env: { BENCH_KEY: emulator.apiKey }, signal: new AbortController().signal, workers, allow429: true, seed: '1',
+        targets: [target(emulator.baseURL, 'chat', 16)],
+        profile: { kind: 'concurrency', levels: [concurrency] },
+        profileText: `concurrency ${concurrency}`,
+        arrivals: 'constant',
+        durationMs,
+        maxRequests: 10_000_000,
+        saturationConcurrency: concurrency,
+        workload: syntheticWorkload({ inputTokens: 50, outputTokens: 16, seed: 1 }),
+        runDir,
+        runId: `load-bench-${workers}`,
+        env: { BENCH_KEY: emulator.apiKey },
+        signal: new AbortController().signal,
+        workers,
+        allow429: true,
+        seed: '1',
       });
       const step = summary.targets[0]!.steps[0]!;
       const cpu = step.client.reduce((sum, c) => sum + c.cpuMs, 0);
-      rows.push({ workers, rps: step.throughputRps, ok: step.ok, errors: step.requests - step.ok, clientCpuMsPerRequest: step.requests ? cpu / step.requests : 0, clientBound: step.clientBound });
+      rows.push({
+        workers,
+        rps: step.throughputRps,
+        ok: step.ok,
+        errors: step.requests - step.ok,
+        clientCpuMsPerRequest: step.requests ? cpu / step.requests : 0,
+        clientBound: step.clientBound,
+      });
       process.stderr.write(`workers=${workers}: ${step.throughputRps.toFixed(0)} req/s\n`);
     }
   } finally {
@@ -117,7 +205,10 @@ async function throughput(): Promise<void> {
     '',
     '| transport | req/s | client CPU per request | errors | client-bound |',
     '|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.workers === 0 ? 'main thread' : `${r.workers} worker thread${r.workers > 1 ? 's' : ''}`} | ${r.rps.toFixed(0)} | ${r.clientCpuMsPerRequest.toFixed(2)} ms | ${r.errors} | ${r.clientBound ? 'yes' : 'no'} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.workers === 0 ? 'main thread' : `${r.workers} worker thread${r.workers > 1 ? 's' : ''}`} | ${r.rps.toFixed(0)} | ${r.clientCpuMsPerRequest.toFixed(2)} ms | ${r.errors} | ${r.clientBound ? 'yes' : 'no'} |`,
+    ),
     '',
     `2 workers / 1 worker: ${(two / one).toFixed(2)}×`,
   );

@@ -28,7 +28,9 @@ function cachedNode() {
   );
   mkdirSync(cache, { recursive: true });
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const result = spawnSync(npm, ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', cache, `${pkg}@24`], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const result = spawnSync(npm, ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', cache, `${pkg}@24`], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   if (result.status !== 0 || !existsSync(bin)) {
     process.stderr.write(`error: could not install Node 24 (${pkg}@24); install Node >= ${MIN.join('.')} yourself and run again\n`);
     process.exit(2);

@@ -20,7 +20,13 @@ export class ConfigError extends BenchError {
   constructor(issues: readonly string[], options?: { cause?: unknown; file?: string }) {
     const prefix = options?.file ? `${options.file}: ` : '';
     // Several problems: one per line, so a long list stays readable (and greppable) in a terminal or CI log.
-    super('E_CONFIG', issues.length === 1 ? `${prefix}${issues[0]}` : `${prefix}${issues.length} problems:\n${issues.map((issue) => `  ${issue}`).join('\n')}`, options);
+    super(
+      'E_CONFIG',
+      issues.length === 1
+        ? `${prefix}${issues[0]}`
+        : `${prefix}${issues.length} problems:\n${issues.map((issue) => `  ${issue}`).join('\n')}`,
+      options,
+    );
     this.name = 'ConfigError';
     this.issues = issues;
   }

@@ -46,9 +46,7 @@ export interface PromptInput {
 // Resolved configuration (produced by config/, consumed everywhere else)
 // ---------------------------------------------------------------------------------------------------
 
-export type DeploymentAuth =
-  | { readonly kind: 'api-key'; readonly apiKeyEnv: string }
-  | { readonly kind: 'entra'; readonly scope: string };
+export type DeploymentAuth = { readonly kind: 'api-key'; readonly apiKeyEnv: string } | { readonly kind: 'entra'; readonly scope: string };
 
 export interface ResolvedDeployment {
   /** Unique id within the run: `<target>/<deployment>` or the user's explicit id. */

@@ -14,7 +14,16 @@ import pLimit from 'p-limit';
 import { ProviderError, serializeError } from '../../src/errors.ts';
 import type { Clock } from '../../src/internal/clock.ts';
 import { createSimpleRunner } from '../../src/scheduler/simple-runner.ts';
-import type { Completion, DeploymentHandle, Outcome, Scheduler, SchedulerHooks, SchedulerStats, TargetLane, WorkItem } from '../../src/types.ts';
+import type {
+  Completion,
+  DeploymentHandle,
+  Outcome,
+  Scheduler,
+  SchedulerHooks,
+  SchedulerStats,
+  TargetLane,
+  WorkItem,
+} from '../../src/types.ts';
 
 export interface BaselineContext {
   readonly clock: Clock;
@@ -71,16 +80,40 @@ const naive: Baseline = {
           stats.attempts++;
           try {
             const completion: Completion = await handle.execute(item, signal);
-            void hooks.onAttempt?.({ item, deploymentId: handle.id, attempt: retries + 1, waitedBeforeMs: 0, startedAt: attemptStart, durationMs: clock.now() - attemptStart, completion });
+            void hooks.onAttempt?.({
+              item,
+              deploymentId: handle.id,
+              attempt: retries + 1,
+              waitedBeforeMs: 0,
+              startedAt: attemptStart,
+              durationMs: clock.now() - attemptStart,
+              completion,
+            });
             outcome = { status: 'ok', completion, deploymentId: handle.id, attempts: retries + 1, durationMs: clock.now() - started };
           } catch (error) {
             const category = error instanceof ProviderError ? error.category : undefined;
             if (category === 'quota') stats.quota429++;
             if (category === 'capacity') stats.capacity429++;
-            void hooks.onAttempt?.({ item, deploymentId: handle.id, attempt: retries + 1, waitedBeforeMs: 0, startedAt: attemptStart, durationMs: clock.now() - attemptStart, error: serializeError(error) });
+            void hooks.onAttempt?.({
+              item,
+              deploymentId: handle.id,
+              attempt: retries + 1,
+              waitedBeforeMs: 0,
+              startedAt: attemptStart,
+              durationMs: clock.now() - attemptStart,
+              error: serializeError(error),
+            });
             const retryable = error instanceof ProviderError && error.retryable;
             if (retryable && retries < 2) await sleep(clock, sdkRetryDelay(retries, error, random));
-            else outcome = { status: 'failed', reason: retryable ? 'exhausted' : 'fatal', error: serializeError(error), deploymentId: handle.id, attempts: retries + 1, durationMs: clock.now() - started };
+            else
+              outcome = {
+                status: 'failed',
+                reason: retryable ? 'exhausted' : 'fatal',
+                error: serializeError(error),
+                deploymentId: handle.id,
+                attempts: retries + 1,
+                durationMs: clock.now() - started,
+              };
           }
         }
         inFlight--;
@@ -101,10 +134,23 @@ const naive: Baseline = {
 const promptfooLike = (halving: boolean): Baseline => ({
   name: halving ? 'promptfoo 0.123 (×0.5 on 429)' : 'fixed 16/model + exp. backoff (promptfoo-like)',
   create: ({ clock, random }) =>
-    createSimpleRunner({ clock, random, concurrencyPerTarget: 16, retry: { maxAttempts: 4, baseDelayMs: 1_000, maxDelayMs: 60_000 }, jitterRatio: 0.2, halveOn429: halving }),
+    createSimpleRunner({
+      clock,
+      random,
+      concurrencyPerTarget: 16,
+      retry: { maxAttempts: 4, baseDelayMs: 1_000, maxDelayMs: 60_000 },
+      jitterRatio: 0.2,
+      halveOn429: halving,
+    }),
 });
 
-export const baselines: readonly Baseline[] = [naive, promptfooLike(false), promptfooLike(true), cookbookBaseline(1), cookbookBaseline(0.75)];
+export const baselines: readonly Baseline[] = [
+  naive,
+  promptfooLike(false),
+  promptfooLike(true),
+  cookbookBaseline(1),
+  cookbookBaseline(0.75),
+];
 
 // ---- OpenAI cookbook api_request_parallel_processor.py ------------------------------------------------
 
@@ -210,11 +256,33 @@ function cookbookBaseline(fraction: number): Baseline {
           const attempt = COOKBOOK_ATTEMPTS - job.attemptsLeft;
           let outcome: Outcome | undefined;
           if ('completion' in result) {
-            void hooks.onAttempt?.({ item: job.item, deploymentId: instance.id, attempt, waitedBeforeMs: 0, startedAt: clock.now(), durationMs: 0, completion: result.completion });
-            outcome = { status: 'ok', completion: result.completion, deploymentId: instance.id, attempts: attempt, durationMs: clock.now() - job.queuedAt };
+            void hooks.onAttempt?.({
+              item: job.item,
+              deploymentId: instance.id,
+              attempt,
+              waitedBeforeMs: 0,
+              startedAt: clock.now(),
+              durationMs: 0,
+              completion: result.completion,
+            });
+            outcome = {
+              status: 'ok',
+              completion: result.completion,
+              deploymentId: instance.id,
+              attempts: attempt,
+              durationMs: clock.now() - job.queuedAt,
+            };
           } else {
             const category = result.error instanceof ProviderError ? result.error.category : undefined;
-            void hooks.onAttempt?.({ item: job.item, deploymentId: instance.id, attempt, waitedBeforeMs: 0, startedAt: clock.now(), durationMs: 0, error: serializeError(result.error) });
+            void hooks.onAttempt?.({
+              item: job.item,
+              deploymentId: instance.id,
+              attempt,
+              waitedBeforeMs: 0,
+              startedAt: clock.now(),
+              durationMs: 0,
+              error: serializeError(result.error),
+            });
             if (category === 'quota') {
               stats.quota429++;
               instance.rateLimited();
@@ -222,7 +290,15 @@ function cookbookBaseline(fraction: number): Baseline {
             if (category === 'capacity') stats.capacity429++;
             // the script retries every error while attempts are left, then logs the request as failed
             if (job.attemptsLeft > 0) instance.retries.push(job);
-            else outcome = { status: 'failed', reason: 'exhausted', error: serializeError(result.error), deploymentId: instance.id, attempts: attempt, durationMs: clock.now() - job.queuedAt };
+            else
+              outcome = {
+                status: 'failed',
+                reason: 'exhausted',
+                error: serializeError(result.error),
+                deploymentId: instance.id,
+                attempts: attempt,
+                durationMs: clock.now() - job.queuedAt,
+              };
           }
           if (outcome !== undefined) {
             stats.items++;
@@ -249,7 +325,12 @@ function cookbookBaseline(fraction: number): Baseline {
           for await (const item of lane.items) {
             n++;
             let best = 0;
-            for (let i = 1; i < instances.length; i++) if ((given[i] as number) - (n * (weights[i] as number)) / total < (given[best] as number) - (n * (weights[best] as number)) / total) best = i;
+            for (let i = 1; i < instances.length; i++)
+              if (
+                (given[i] as number) - (n * (weights[i] as number)) / total <
+                (given[best] as number) - (n * (weights[best] as number)) / total
+              )
+                best = i;
             given[best] = (given[best] as number) + 1;
             (instances[best] as CookbookInstance).fresh.push({ item, attemptsLeft: COOKBOOK_ATTEMPTS, queuedAt: clock.now() });
             outstanding++;

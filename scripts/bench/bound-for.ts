@@ -14,7 +14,12 @@ import type { ServerTruth } from './server-truth.ts';
  * Where the server charges its own estimate (S11, S12) the demand is Σ of what it really charged
  * (`truth.charged`); bare groups (S13) get the in-flight bound (`inFlightBound`).
  */
-export function scenarioBound(scenario: Scenario, minLatency: readonly GroupResult[], foreign: StrategyResult['foreign'] = [], truth?: ServerTruth): { boundMs: number; groups: readonly GroupBound[] } {
+export function scenarioBound(
+  scenario: Scenario,
+  minLatency: readonly GroupResult[],
+  foreign: StrategyResult['foreign'] = [],
+  truth?: ServerTruth,
+): { boundMs: number; groups: readonly GroupBound[] } {
   const quota = scenario.targets.filter((t) => !t.members.every((m) => m.server.inFlightCap !== undefined));
   const quotaBounds = makespanBound(
     quota.map((t) => {
@@ -27,7 +32,9 @@ export function scenarioBound(scenario: Scenario, minLatency: readonly GroupResu
           tokenBudget: m.server.tokenBudget,
           tokenWindowMs: m.server.tokenWindowMs,
           ...(m.server.shape ? { shape: m.server.shape } : {}),
-          ...(m.server.requestWindows[0] ? { requestBudget: m.server.requestWindows[0].limit, requestWindowMs: m.server.requestWindows[0].ms } : {}),
+          ...(m.server.requestWindows[0]
+            ? { requestBudget: m.server.requestWindows[0].limit, requestWindowMs: m.server.requestWindows[0].ms }
+            : {}),
           extraRequestWindows: m.server.requestWindows.slice(1).map((w) => ({ budget: w.limit, windowMs: w.ms })),
           ...foreignOf(m.name, m.server.foreignShare, foreign),
           ...(m.server.factorMax ? { tokenFactorMax: m.server.factorMax } : {}),
@@ -70,7 +77,11 @@ export function inFlightBound(scenario: Scenario, group: string, truth: ServerTr
  * An unseen tenant's share as the bound sees it: what the run's log says it was admitted (cumulative,
  * by response time) when there is a log, else the scenario's nominal share.
  */
-function foreignOf(name: string, share: number | undefined, foreign: StrategyResult['foreign']): Pick<BoundDeployment, 'foreignShare' | 'foreignUse'> {
+function foreignOf(
+  name: string,
+  share: number | undefined,
+  foreign: StrategyResult['foreign'],
+): Pick<BoundDeployment, 'foreignShare' | 'foreignUse'> {
   const tenants = foreign.filter((f) => f.deployment === name);
   if (tenants.length === 0) return share ? { foreignShare: share } : {};
   const log = tenants.flatMap((f) => f.admissions);

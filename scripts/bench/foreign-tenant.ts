@@ -20,7 +20,13 @@ export interface ForeignTenant {
 
 const MAX_TOKENS = 2_000;
 
-export function startForeignTenant(options: { baseURL: string; apiKey: string; deployment: string; tokensPerMinute: number; clock: Clock }): ForeignTenant {
+export function startForeignTenant(options: {
+  baseURL: string;
+  apiKey: string;
+  deployment: string;
+  tokensPerMinute: number;
+  clock: Clock;
+}): ForeignTenant {
   const { clock } = options;
   const cost = MAX_TOKENS + 1; // ceil(4 chars / 4) + max_tokens
   const intervalMs = (cost / options.tokensPerMinute) * 60_000;
@@ -33,7 +39,11 @@ export function startForeignTenant(options: { baseURL: string; apiKey: string; d
 
   const send = async (): Promise<number> => {
     try {
-      const response = await fetch(`${options.baseURL}chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'api-key': options.apiKey }, body });
+      const response = await fetch(`${options.baseURL}chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'api-key': options.apiKey },
+        body,
+      });
       await response.arrayBuffer();
       if (response.status === 200) {
         admitted += cost;

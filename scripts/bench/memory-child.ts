@@ -14,7 +14,10 @@ const spec = { rows, promptMedian: 700, promptSigma: 0.5, promptMax: 4_000, seed
 const lanes: TargetLane[] = ['gpt-4o', 'mini', 'other'].map((t) => ({
   target: t,
   items: zeroLatencyItems(spec, t),
-  deployments: t === 'gpt-4o' ? [zeroLatencyHandle(`${t}/a`), zeroLatencyHandle(`${t}/b`), zeroLatencyHandle(`${t}/c`)] : [zeroLatencyHandle(`${t}/a`)],
+  deployments:
+    t === 'gpt-4o'
+      ? [zeroLatencyHandle(`${t}/a`), zeroLatencyHandle(`${t}/b`), zeroLatencyHandle(`${t}/c`)]
+      : [zeroLatencyHandle(`${t}/a`)],
 }));
 const gc = (globalThis as { gc?: () => void }).gc;
 gc?.();
@@ -38,13 +41,15 @@ const seconds = (performance.now() - wall) / 1000;
 clearInterval(sampler);
 gc?.();
 const after = process.memoryUsage();
-console.log(JSON.stringify({
-  rows,
-  requests: settled,
-  baseline_rss_mb: baseline / 1e6,
-  peak_rss_mb: Math.max(peak, after.rss) / 1e6,
-  peak_heap_used_mb: peakHeap / 1e6,
-  heap_used_after_gc_mb: after.heapUsed / 1e6,
-  cpu_us_per_request: (used.user + used.system) / settled,
-  requests_per_s: settled / seconds,
-}));
+console.log(
+  JSON.stringify({
+    rows,
+    requests: settled,
+    baseline_rss_mb: baseline / 1e6,
+    peak_rss_mb: Math.max(peak, after.rss) / 1e6,
+    peak_heap_used_mb: peakHeap / 1e6,
+    heap_used_after_gc_mb: after.heapUsed / 1e6,
+    cpu_us_per_request: (used.user + used.system) / settled,
+    requests_per_s: settled / seconds,
+  }),
+);

@@ -39,7 +39,10 @@ async function point(rows: number): Promise<MemoryPoint> {
   };
 }
 
-export async function memoryScenario(options: { quick: boolean; log: (line: string) => void }): Promise<{ small: MemoryPoint; large: MemoryPoint; flat: boolean }> {
+export async function memoryScenario(options: {
+  quick: boolean;
+  log: (line: string) => void;
+}): Promise<{ small: MemoryPoint; large: MemoryPoint; flat: boolean }> {
   const small = await point(options.quick ? 2_000 : 10_000);
   const large = await point(options.quick ? 20_000 : 100_000);
   options.log(`S10 memory: ${small.rows} rows → peak RSS ${small.peak_rss_mb} MB, ${large.rows} rows → ${large.peak_rss_mb} MB`);

@@ -15,14 +15,25 @@ import { round } from './report.ts';
 import { zeroLatencyHandle, zeroLatencyItems } from './zero-latency.ts';
 
 const completion = (rate: Completion['rate']): Completion => ({
-  text: '', finishReason: 'stop', usage: { promptTokens: 1, completionTokens: 100, reasoningTokens: 0, cachedTokens: 0 },
-  timing: { startedAt: 0, endMs: 0 }, rate, status: 200, requestId: null, region: null, model: null,
+  text: '',
+  finishReason: 'stop',
+  usage: { promptTokens: 1, completionTokens: 100, reasoningTokens: 0, cachedTokens: 0 },
+  timing: { startedAt: 0, endMs: 0 },
+  rate,
+  status: 200,
+  requestId: null,
+  region: null,
+  model: null,
 });
 
 /** A gate with a realistic sliding log: 200 entries spread over the last window. */
 function busyGate(id: string, now: number): Gate {
   const options = resolveSchedulerOptions({ random: () => 0.5 }, systemClock);
-  const gate = new Gate({ id, limits: { tpm: 400_000, rpm: 2_400 }, maxConcurrency: 256, execute: () => Promise.reject(new Error('unused')) }, options, now - 60_000);
+  const gate = new Gate(
+    { id, limits: { tpm: 400_000, rpm: 2_400 }, maxConcurrency: 256, execute: () => Promise.reject(new Error('unused')) },
+    options,
+    now - 60_000,
+  );
   for (let i = 0; i < 200; i++) {
     const t = now - 60_000 + i * 290;
     gate.onSuccess(t + 1, gate.onDispatch(t, 1_900), completion({ limitTokens: 400_000, limitRequests: 400 }));
@@ -65,6 +76,9 @@ export async function microBenchmarks(options: { quick: boolean }): Promise<Reco
     new AbortController().signal,
   );
   const used = process.cpuUsage(cpu);
-  result['full scheduler loop CPU per request µs (zero-latency handles, incl. item generation)'] = round((used.user + used.system) / settled, 2);
+  result['full scheduler loop CPU per request µs (zero-latency handles, incl. item generation)'] = round(
+    (used.user + used.system) / settled,
+    2,
+  );
   return result;
 }

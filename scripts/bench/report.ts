@@ -53,7 +53,12 @@ const s = (ms: number) => round(ms / 1000, 1);
 export const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
 const POOL = 'gpt-4o';
 
-export function scenarioReport(scenario: Scenario, bound: { boundMs: number; groups: readonly GroupBound[] }, ours: StrategyResult, others: readonly StrategyResult[]): ScenarioReport {
+export function scenarioReport(
+  scenario: Scenario,
+  bound: { boundMs: number; groups: readonly GroupBound[] },
+  ours: StrategyResult,
+  others: readonly StrategyResult[],
+): ScenarioReport {
   const binding = [...bound.groups].sort((a, b) => b.boundMs - a.boundMs)[0];
   const windowOf = (g: GroupBound | undefined) => {
     if (!g) return 1;
@@ -64,7 +69,13 @@ export function scenarioReport(scenario: Scenario, bound: { boundMs: number; gro
   const poolOf = (r: StrategyResult) => r.groups.find((g) => g.name === POOL)?.makespanMs ?? r.makespanMs;
   const groups = bound.groups.map((g) => {
     const achieved = ours.groups.find((x) => x.name === g.name)?.makespanMs ?? 0;
-    return { name: g.name, ratio: round(achieved > 0 ? g.boundMs / achieved : 0), binding: g.binding, bound_s: s(g.boundMs), makespan_s: s(achieved) };
+    return {
+      name: g.name,
+      ratio: round(achieved > 0 ? g.boundMs / achieved : 0),
+      binding: g.binding,
+      bound_s: s(g.boundMs),
+      makespan_s: s(achieved),
+    };
   });
   const weakest = groups.reduce<(typeof groups)[number] | undefined>((w, g) => (w === undefined || g.ratio < w.ratio ? g : w), undefined);
   return {
@@ -93,9 +104,16 @@ export function scenarioReport(scenario: Scenario, bound: { boundMs: number; gro
     wall_s: s(ours.wallMs),
     foreign: scenario.foreign.map((f) => {
       const tpm = scenario.targets.flatMap((t) => t.members).find((m) => m.name === f.deployment)?.tpm ?? 0;
-      const tokens = ours.foreign.filter((x) => x.deployment === f.deployment).flatMap((x) => x.admissions).reduce((sum, a) => sum + a.tokens, 0);
+      const tokens = ours.foreign
+        .filter((x) => x.deployment === f.deployment)
+        .flatMap((x) => x.admissions)
+        .reduce((sum, a) => sum + a.tokens, 0);
       const minutes = ours.makespanMs / 60_000;
-      return { deployment: f.deployment, paced_share: f.share, admitted_share: round(tpm > 0 && minutes > 0 ? tokens / (tpm * minutes) : 0) };
+      return {
+        deployment: f.deployment,
+        paced_share: f.share,
+        admitted_share: round(tpm > 0 && minutes > 0 ? tokens / (tpm * minutes) : 0),
+      };
     }),
     baselines: others.map((o) => ({
       name: o.name,
@@ -116,13 +134,22 @@ export function markdown(reports: readonly ScenarioReport[]): string {
   ];
   for (const r of reports) {
     const groups = r.groups.map((g) => `${g.name} ${g.ratio} ${g.binding[0]}`).join('; ');
-    lines.push(`| ${r.id} | ${r.seed} | ${r.bound_s} | ${r.makespan_s} | **${r.ratio}** | ${r.weakest_group} ${r.weakest_group_ratio} | ${groups} | ${r.windows} | ${(r.quota429_per_attempt * 100).toFixed(2)} % | ${r.capacity429} | ${r.lost} | ${r.paused_s} | ${r.peak_in_flight} | ${r.peak_rss_mb} | ${r.client_cpu_us_per_attempt} |`);
+    lines.push(
+      `| ${r.id} | ${r.seed} | ${r.bound_s} | ${r.makespan_s} | **${r.ratio}** | ${r.weakest_group} ${r.weakest_group_ratio} | ${groups} | ${r.windows} | ${(r.quota429_per_attempt * 100).toFixed(2)} % | ${r.capacity429} | ${r.lost} | ${r.paused_s} | ${r.peak_in_flight} | ${r.peak_rss_mb} | ${r.client_cpu_us_per_attempt} |`,
+    );
   }
   const withBaselines = reports.filter((r) => r.baselines.length > 0);
   if (withBaselines.length > 0) {
-    lines.push('', '| Scenario | baseline | makespan s | ratio_vs_ours | pool ratio_vs_ours | q429/att | 429s (ours) | lost |', '|---|---|---|---|---|---|---|---|');
+    lines.push(
+      '',
+      '| Scenario | baseline | makespan s | ratio_vs_ours | pool ratio_vs_ours | q429/att | 429s (ours) | lost |',
+      '|---|---|---|---|---|---|---|---|',
+    );
     for (const r of withBaselines) {
-      for (const b of r.baselines) lines.push(`| ${r.id} | ${b.name} | ${b.makespan_s} | ${b.ratio_vs_ours} | ${b.pool_ratio_vs_ours} | ${(b.quota429_per_attempt * 100).toFixed(1)} % | ${b.quota429} (${r.quota429}) | ${b.lost} |`);
+      for (const b of r.baselines)
+        lines.push(
+          `| ${r.id} | ${b.name} | ${b.makespan_s} | ${b.ratio_vs_ours} | ${b.pool_ratio_vs_ours} | ${(b.quota429_per_attempt * 100).toFixed(1)} % | ${b.quota429} (${r.quota429}) | ${b.lost} |`,
+        );
     }
   }
   return lines.join('\n');
@@ -178,7 +205,9 @@ export function seedsMarkdown(summaries: readonly SeedsSummary[]): string {
   ];
   const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
   for (const s of summaries) {
-    lines.push(`| ${s.id} | ${s.seeds.join(',')} | **${s.ratio_median}** (${s.ratio_min}–${s.ratio_max}) | ${s.weakest_group_ratio_median} (${s.weakest_group_ratio_min}) | ${pct(s.quota429_share_median)} (${pct(s.quota429_share_max)}) | ${s.capacity429_median} | ${s.lost_max} | ${s.makespan_s_median} |`);
+    lines.push(
+      `| ${s.id} | ${s.seeds.join(',')} | **${s.ratio_median}** (${s.ratio_min}–${s.ratio_max}) | ${s.weakest_group_ratio_median} (${s.weakest_group_ratio_min}) | ${pct(s.quota429_share_median)} (${pct(s.quota429_share_max)}) | ${s.capacity429_median} | ${s.lost_max} | ${s.makespan_s_median} |`,
+    );
   }
   return lines.join('\n');
 }

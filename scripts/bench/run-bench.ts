@@ -33,14 +33,25 @@ export const ours: Strategy = {
   name: 'batchbench scheduler',
   create: ({ clock, random }) => {
     const start = clock.now();
-    const diagnostics = process.env['BATCHBENCH_DEBUG'] === '1'
-      ? { everyMs: 30_000, onSnapshot: (gates: readonly GateSnapshot[]) => console.error(`t=${Math.round((clock.now() - start) / 1000)}s ${gates.map((g) => `${g.id} if=${g.inFlight}/${g.cap} β=${g.beta.toFixed(2)} p=${Math.max(0, Math.round((g.pauseUntil - clock.now()) / 100) / 10)} tok=${Math.round(g.tokens.used / 1000)}/${Math.round((g.tokens.budget ?? 0) / 1000)}k skew=${Math.round(g.tokens.skewMs)}/${Math.round(g.requests.skewMs)} charge=${(g.chargeRatio ?? 1).toFixed(2)}`).join(' | ')}`) }
-      : undefined;
+    const diagnostics =
+      process.env['BATCHBENCH_DEBUG'] === '1'
+        ? {
+            everyMs: 30_000,
+            onSnapshot: (gates: readonly GateSnapshot[]) =>
+              console.error(
+                `t=${Math.round((clock.now() - start) / 1000)}s ${gates.map((g) => `${g.id} if=${g.inFlight}/${g.cap} β=${g.beta.toFixed(2)} p=${Math.max(0, Math.round((g.pauseUntil - clock.now()) / 100) / 10)} tok=${Math.round(g.tokens.used / 1000)}/${Math.round((g.tokens.budget ?? 0) / 1000)}k skew=${Math.round(g.tokens.skewMs)}/${Math.round(g.requests.skewMs)} charge=${(g.chargeRatio ?? 1).toFixed(2)}`).join(' | ')}`,
+              ),
+          }
+        : undefined;
     return createScheduler({ clock, random, priorLatencyMs: 3_000, ...(diagnostics ? { diagnostics } : {}), ...tuning });
   },
 };
 
-export async function withEmulator<T>(scenario: Scenario, seed: number, fn: (emulator: Awaited<ReturnType<typeof spawnEmulator>>) => Promise<T>): Promise<T> {
+export async function withEmulator<T>(
+  scenario: Scenario,
+  seed: number,
+  fn: (emulator: Awaited<ReturnType<typeof spawnEmulator>>) => Promise<T>,
+): Promise<T> {
   const emulator = await spawnEmulator({
     deployments: scenario.targets.flatMap((t) => t.members.map((m) => m.emulator)),
     seed,
@@ -66,14 +77,21 @@ export async function runScenario(id: ScenarioId, options: BenchOptions): Promis
   return withEmulator(scenario, options.seed, async (emulator) => {
     const mine = await runStrategy(scenario, emulator, ours, createRng(options.seed));
     // Read before a baseline resets the emulator: the bound of S11–S13 is built from the server's truth.
-    const truth = await serverTruth(emulator, scenario.targets.flatMap((t) => t.members.map((m) => m.name)));
-    options.log(`${id} ours: ${(mine.makespanMs / 1000).toFixed(1)} s emulated in ${(mine.wallMs / 1000).toFixed(1)} s wall, ${mine.quota429} quota 429s, lost ${mine.lost}`);
+    const truth = await serverTruth(
+      emulator,
+      scenario.targets.flatMap((t) => t.members.map((m) => m.name)),
+    );
+    options.log(
+      `${id} ours: ${(mine.makespanMs / 1000).toFixed(1)} s emulated in ${(mine.wallMs / 1000).toFixed(1)} s wall, ${mine.quota429} quota 429s, lost ${mine.lost}`,
+    );
     const others: StrategyResult[] = [];
     if (scenario.baselines && options.baselines) {
       for (const baseline of baselines) {
         const strategy: Strategy = { name: baseline.name, create: ({ clock, random }) => baseline.create({ clock, random }) };
         const result = await runStrategy(scenario, emulator, strategy, createRng(options.seed));
-        options.log(`${id} ${baseline.name}: ${(result.makespanMs / 1000).toFixed(1)} s, ${result.quota429} quota 429s, lost ${result.lost}`);
+        options.log(
+          `${id} ${baseline.name}: ${(result.makespanMs / 1000).toFixed(1)} s, ${result.quota429} quota 429s, lost ${result.lost}`,
+        );
         others.push(result);
       }
     }

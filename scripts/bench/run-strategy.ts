@@ -45,7 +45,10 @@ export interface StrategyResult {
   /** @unit milliseconds (wall clock) */
   readonly wallMs: number;
   /** What each unseen tenant was really admitted, in emulated ms since the run's start (for the bound). */
-  readonly foreign: readonly { readonly deployment: string; readonly admissions: readonly { readonly atMs: number; readonly tokens: number }[] }[];
+  readonly foreign: readonly {
+    readonly deployment: string;
+    readonly admissions: readonly { readonly atMs: number; readonly tokens: number }[];
+  }[];
 }
 
 export interface Strategy {
@@ -55,14 +58,31 @@ export interface Strategy {
 
 const debug = process.env['BATCHBENCH_DEBUG'] === '1';
 
-export async function runStrategy(scenario: Scenario, emulator: EmulatorProcess, strategy: Strategy, random: () => number): Promise<StrategyResult> {
+export async function runStrategy(
+  scenario: Scenario,
+  emulator: EmulatorProcess,
+  strategy: Strategy,
+  random: () => number,
+): Promise<StrategyResult> {
   await emulator.reset([...scenario.faults]);
   const clock = new ScaledClock(systemClock, scenario.timeScale);
   const built: BuiltTarget[] = scenario.targets.map((t) =>
-    buildTarget({ name: t.name, deployments: t.members.map((m) => ({ name: m.name, limits: m.hints ? { tpm: m.tpm, rpm: m.rpm } : {} })) }, emulator.baseURL, emulator.apiKey, clock, scenario.maxOutputTokens),
+    buildTarget(
+      { name: t.name, deployments: t.members.map((m) => ({ name: m.name, limits: m.hints ? { tpm: m.tpm, rpm: m.rpm } : {} })) },
+      emulator.baseURL,
+      emulator.apiKey,
+      clock,
+      scenario.maxOutputTokens,
+    ),
   );
-  const lanes: TargetLane[] = built.map((b) => ({ target: b.resolved.name, items: targetItems(scenario.workload, b.resolved.name, b.estimateCost), deployments: b.handles }));
-  const groups = new Map(scenario.targets.map((t) => [t.name, { lastMs: 0, minLatencyMs: Number.POSITIVE_INFINITY, completed: 0, lost: 0 }]));
+  const lanes: TargetLane[] = built.map((b) => ({
+    target: b.resolved.name,
+    items: targetItems(scenario.workload, b.resolved.name, b.estimateCost),
+    deployments: b.handles,
+  }));
+  const groups = new Map(
+    scenario.targets.map((t) => [t.name, { lastMs: 0, minLatencyMs: Number.POSITIVE_INFINITY, completed: 0, lost: 0 }]),
+  );
   let quota429 = 0;
   let capacity429 = 0;
   let attempts = 0;
@@ -78,7 +98,13 @@ export async function runStrategy(scenario: Scenario, emulator: EmulatorProcess,
   }, 10_000 / scenario.timeScale);
   const tenants = scenario.foreign.map((f) => {
     const member = scenario.targets.flatMap((t) => t.members).find((m) => m.name === f.deployment);
-    return startForeignTenant({ baseURL: emulator.baseURL, apiKey: emulator.apiKey, deployment: f.deployment, tokensPerMinute: (member?.tpm ?? 0) * f.share, clock });
+    return startForeignTenant({
+      baseURL: emulator.baseURL,
+      apiKey: emulator.apiKey,
+      deployment: f.deployment,
+      tokensPerMinute: (member?.tpm ?? 0) * f.share,
+      clock,
+    });
   });
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
@@ -94,7 +120,10 @@ export async function runStrategy(scenario: Scenario, emulator: EmulatorProcess,
           const category = event.error?.category;
           if (category === 'quota') {
             quota429++;
-            if (debug) console.error(`429 t=${((clock.now() - start) / 1000).toFixed(2)}s ${event.deploymentId} cost=${event.item.cost} ${JSON.stringify(event.error?.rate)}`);
+            if (debug)
+              console.error(
+                `429 t=${((clock.now() - start) / 1000).toFixed(2)}s ${event.deploymentId} cost=${event.item.cost} ${JSON.stringify(event.error?.rate)}`,
+              );
           }
           if (category === 'capacity') capacity429++;
           const group = groups.get(event.item.target);
@@ -110,7 +139,10 @@ export async function runStrategy(scenario: Scenario, emulator: EmulatorProcess,
           const group = groups.get(item.target);
           if (!group) return;
           group.lastMs = clock.now() - start;
-          if (debug && group.lastMs > 600_000) console.error(`settled ${item.key} at ${(group.lastMs / 1000).toFixed(1)}s ${outcome.status} attempts=${outcome.attempts} duration=${(outcome.durationMs / 1000).toFixed(1)}s`);
+          if (debug && group.lastMs > 600_000)
+            console.error(
+              `settled ${item.key} at ${(group.lastMs / 1000).toFixed(1)}s ${outcome.status} attempts=${outcome.attempts} duration=${(outcome.durationMs / 1000).toFixed(1)}s`,
+            );
           if (outcome.status === 'ok') group.completed++;
           else if (outcome.reason === 'fatal') fatal++;
           else group.lost++;
@@ -125,11 +157,22 @@ export async function runStrategy(scenario: Scenario, emulator: EmulatorProcess,
   }
   const cpu = process.cpuUsage(cpuBefore);
   loopDelay.disable();
-  if (debug) console.error(`client event-loop delay: p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms (real)`);
-  if (debug) for (const [id, row] of Object.entries(perMinute)) console.error(`${id} admitted per minute (k): ${[...row].map((v) => Math.round((v ?? 0) / 1000)).join(' ')}`);
+  if (debug)
+    console.error(
+      `client event-loop delay: p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms (real)`,
+    );
+  if (debug)
+    for (const [id, row] of Object.entries(perMinute))
+      console.error(`${id} admitted per minute (k): ${[...row].map((v) => Math.round((v ?? 0) / 1000)).join(' ')}`);
   const groupResults = scenario.targets.map((t) => {
     const g = groups.get(t.name) as { lastMs: number; minLatencyMs: number; completed: number; lost: number };
-    return { name: t.name, makespanMs: g.lastMs, minLatencyMs: Number.isFinite(g.minLatencyMs) ? g.minLatencyMs : 0, completed: g.completed, lost: g.lost };
+    return {
+      name: t.name,
+      makespanMs: g.lastMs,
+      minLatencyMs: Number.isFinite(g.minLatencyMs) ? g.minLatencyMs : 0,
+      completed: g.completed,
+      lost: g.lost,
+    };
   });
   return {
     name: strategy.name,
@@ -146,7 +189,9 @@ export async function runStrategy(scenario: Scenario, emulator: EmulatorProcess,
     clientCpuPerAttemptUs: (cpu.user + cpu.system) / Math.max(1, attempts),
     fairnessSkew: skew,
     wallMs: performance.now() - wallStart,
-    foreign: tenants.map((tenant, i) => ({ deployment: scenario.foreign[i]?.deployment ?? '', admissions: tenant.admissions().map((a) => ({ atMs: a.atMs - start, tokens: a.tokens })) })),
+    foreign: tenants.map((tenant, i) => ({
+      deployment: scenario.foreign[i]?.deployment ?? '',
+      admissions: tenant.admissions().map((a) => ({ atMs: a.atMs - start, tokens: a.tokens })),
+    })),
   };
 }
-

@@ -125,12 +125,27 @@ export async function s10Cli(options: { rows: readonly number[]; stream: boolean
       await emulator.reset();
       const emulatorCpu = await emulator.cpuMicros();
       const started = performance.now();
-      const code = await runCli(['--import', pathToFileURL(sampler).href, MAIN, 'eval', '--config', config, '--dataset', dataset, '--out', join(dir, `run-${rows}`), '--quiet'], {
-        S10_URL: emulator.baseURL,
-        S10_KEY: KEY,
-        S10_MEM_OUT: memOut,
-        CI: 'true',
-      });
+      const code = await runCli(
+        [
+          '--import',
+          pathToFileURL(sampler).href,
+          MAIN,
+          'eval',
+          '--config',
+          config,
+          '--dataset',
+          dataset,
+          '--out',
+          join(dir, `run-${rows}`),
+          '--quiet',
+        ],
+        {
+          S10_URL: emulator.baseURL,
+          S10_KEY: KEY,
+          S10_MEM_OUT: memOut,
+          CI: 'true',
+        },
+      );
       const wall = (performance.now() - started) / 1000;
       const emulatorUs = (await emulator.cpuMicros()) - emulatorCpu;
       const mem = JSON.parse(await readFile(memOut, 'utf8')) as { rss: number; heap: number; cpuUs: number };
@@ -147,7 +162,9 @@ export async function s10Cli(options: { rows: readonly number[]; stream: boolean
         emulator_cpu_ms_per_cell: Math.round(emulatorUs / cells) / 1000,
       };
       points.push(point);
-      options.log(`S10 CLI ${rows} rows × 3: peak RSS ${point.peak_rss_mb} MB, ${point.cells_per_s} cells/s (client ${point.client_cpu_ms_per_cell} ms CPU/cell, emulator ${point.emulator_cpu_ms_per_cell})`);
+      options.log(
+        `S10 CLI ${rows} rows × 3: peak RSS ${point.peak_rss_mb} MB, ${point.cells_per_s} cells/s (client ${point.client_cpu_ms_per_cell} ms CPU/cell, emulator ${point.emulator_cpu_ms_per_cell})`,
+      );
       await rm(join(dir, `run-${rows}`), { recursive: true, force: true });
       await rm(dataset, { force: true });
     }
@@ -173,7 +190,9 @@ export async function s10Cli(options: { rows: readonly number[]; stream: boolean
 
 // Standalone: node scripts/bench/s10-cli.ts
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const { values } = parseArgs({ options: { rows: { type: 'string' }, quick: { type: 'boolean', default: false }, 'no-stream': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: { rows: { type: 'string' }, quick: { type: 'boolean', default: false }, 'no-stream': { type: 'boolean', default: false } },
+  });
   const rows = values.rows ? values.rows.split(',').map(Number) : values.quick ? [1_000, 5_000] : [10_000, 100_000];
   const report = await s10Cli({ rows, stream: !values['no-stream'], log: (line) => console.error(line) });
   console.log(JSON.stringify(report, null, 2));

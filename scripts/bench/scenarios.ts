@@ -81,17 +81,34 @@ export function member(name: string, tpm: number, model = 'gpt-4o', options: Mem
   const common = { name, model, outputTokens, ...(options.knee === undefined ? {} : { concurrencyKnee: options.knee, slowdownAlpha: 1 }) };
   if (options.shortWindows) {
     // The documentation's "1 or 10 s" model: TPM/6 per 10 s, RPM/6 per 10 s and RPM/60 per 1 s.
-    const requestWindows = [{ ms: 10_000, limit: Math.ceil(rpm / 6) }, { ms: 1_000, limit: Math.ceil(rpm / 60) }];
+    const requestWindows = [
+      { ms: 10_000, limit: Math.ceil(rpm / 6) },
+      { ms: 1_000, limit: Math.ceil(rpm / 60) },
+    ];
     return {
-      name, tpm, rpm, model, hints: true,
+      name,
+      tpm,
+      rpm,
+      model,
+      hints: true,
       server: { tokenBudget: tpm / 6, tokenWindowMs: 10_000, requestWindows },
       emulator: { ...common, capacity: tpm / 6 / 1000, tokenWindowMs: 10_000, requestWindows },
     };
   }
   const requestWindows = [{ ms: 10_000, limit: Math.ceil(rpm / 6) }];
   return {
-    name, tpm, rpm, model, hints: true,
-    server: { tokenBudget: tpm, tokenWindowMs: MINUTE, requestWindows, ...(options.foreignShare ? { foreignShare: options.foreignShare } : {}), ...(options.factorMax ? { factorMax: options.factorMax } : {}) },
+    name,
+    tpm,
+    rpm,
+    model,
+    hints: true,
+    server: {
+      tokenBudget: tpm,
+      tokenWindowMs: MINUTE,
+      requestWindows,
+      ...(options.foreignShare ? { foreignShare: options.foreignShare } : {}),
+      ...(options.factorMax ? { factorMax: options.factorMax } : {}),
+    },
     emulator: { ...common, capacity: tpm / 1000 },
   };
 }
@@ -109,16 +126,38 @@ export function realisticMember(name: string, tpm: number, model = 'gpt-4o'): Me
  */
 export function openAiMember(name: string, tpm: number, rpm: number, model = 'gpt-4o'): Member {
   return {
-    name, tpm, rpm, model, hints: false,
-    server: { tokenBudget: tpm, tokenWindowMs: MINUTE, requestWindows: [{ ms: MINUTE, limit: rpm }], shape: 'bucket', chargedByServer: true },
-    emulator: { name, model, outputTokens: { median: 220, sigma: 0.6 }, capacity: tpm / 1000, rpmPerThousandTpm: rpm / (tpm / 1000), dialect: 'openai', realism: 'realistic' },
+    name,
+    tpm,
+    rpm,
+    model,
+    hints: false,
+    server: {
+      tokenBudget: tpm,
+      tokenWindowMs: MINUTE,
+      requestWindows: [{ ms: MINUTE, limit: rpm }],
+      shape: 'bucket',
+      chargedByServer: true,
+    },
+    emulator: {
+      name,
+      model,
+      outputTokens: { median: 220, sigma: 0.6 },
+      capacity: tpm / 1000,
+      rpmPerThousandTpm: rpm / (tpm / 1000),
+      dialect: 'openai',
+      realism: 'realistic',
+    },
   };
 }
 
 /** S13: a bare endpoint (no rate headers, no quota, `cap` in flight answered with a plain 429); no hints. */
 export function bareMember(name: string, model = 'gpt-4o', cap = 8): Member {
   return {
-    name, tpm: 0, rpm: 0, model, hints: false,
+    name,
+    tpm: 0,
+    rpm: 0,
+    model,
+    hints: false,
     server: { tokenBudget: Number.POSITIVE_INFINITY, tokenWindowMs: MINUTE, requestWindows: [], inFlightCap: cap },
     emulator: { name, model, outputTokens: { median: 220, sigma: 0.6 }, capacity: 1_000, dialect: 'bare', maxInFlight: cap },
   };
@@ -137,7 +176,15 @@ export interface ScenarioOptions {
 export function buildScenario(id: ScenarioId, options: ScenarioOptions): Scenario {
   const rows = options.quick ? 100 : id === 'S5' ? 150 : 700;
   const workload: WorkloadSpec = { rows, promptMedian: 700, promptSigma: 0.5, promptMax: 4_000, seed: options.seed };
-  const base = { id, workload, maxOutputTokens: 1_024, timeScale: options.quick ? 24 : Number(process.env['BATCHBENCH_TIME_SCALE'] ?? 12), faults: [] as FaultSpec[], foreign: [] as Scenario['foreign'], baselines: false };
+  const base = {
+    id,
+    workload,
+    maxOutputTokens: 1_024,
+    timeScale: options.quick ? 24 : Number(process.env['BATCHBENCH_TIME_SCALE'] ?? 12),
+    faults: [] as FaultSpec[],
+    foreign: [] as Scenario['foreign'],
+    baselines: false,
+  };
   const pool = (o: (name: string) => MemberOptions = () => ({})) => [
     member('gpt4o-a', 34_000, 'gpt-4o', o('gpt4o-a')),
     member('gpt4o-b', 18_000, 'gpt-4o', o('gpt4o-b')),
@@ -153,7 +200,12 @@ export function buildScenario(id: ScenarioId, options: ScenarioOptions): Scenari
     case 'S1':
       return { ...base, title: 'Azure-like: tokens sliding 60 s, requests RPM/6 per 10 s', targets: azureTargets(), baselines: true };
     case 'S2':
-      return { ...base, title: 'short windows: TPM/6 per 10 s, RPM/6 per 10 s and RPM/60 per 1 s (learned from headers)', targets: azureTargets(() => ({ shortWindows: true })), baselines: true };
+      return {
+        ...base,
+        title: 'short windows: TPM/6 per 10 s, RPM/6 per 10 s and RPM/60 per 1 s (learned from headers)',
+        targets: azureTargets(() => ({ shortWindows: true })),
+        baselines: true,
+      };
     case 'S3': {
       const shared = new Set(['gpt4o-a', 'gpt4o-c']);
       return {
@@ -179,7 +231,12 @@ export function buildScenario(id: ScenarioId, options: ScenarioOptions): Scenari
       };
     }
     case 'S7':
-      return { ...base, title: 'capacity 429s (EngineOverloaded, no hint) on 5 % of requests', targets: azureTargets(), faults: [{ kind: 'overload429', probability: 0.05 }] };
+      return {
+        ...base,
+        title: 'capacity 429s (EngineOverloaded, no hint) on 5 % of requests',
+        targets: azureTargets(),
+        faults: [{ kind: 'overload429', probability: 0.05 }],
+      };
     case 'S8': {
       const to = minutes(10);
       return {
@@ -190,13 +247,21 @@ export function buildScenario(id: ScenarioId, options: ScenarioOptions): Scenari
       };
     }
     case 'S9':
-      return { ...base, title: 'latency knee at 4 in flight on pool member gpt4o-c (PTU / self-hosted style)', targets: azureTargets((name) => (name === 'gpt4o-c' ? { knee: 4 } : {})) };
+      return {
+        ...base,
+        title: 'latency knee at 4 in flight on pool member gpt4o-c (PTU / self-hosted style)',
+        targets: azureTargets((name) => (name === 'gpt4o-c' ? { knee: 4 } : {})),
+      };
     case 'S11':
       return {
         ...base,
-        title: 'realistic Azure: S1 with the server’s own charge (+3 % ± 10 %), remaining-* 0–2 late, varying header spellings and retry-after-ms, 1 % capacity 429s',
+        title:
+          'realistic Azure: S1 with the server’s own charge (+3 % ± 10 %), remaining-* 0–2 late, varying header spellings and retry-after-ms, 1 % capacity 429s',
         targets: [
-          { name: 'gpt-4o', members: [realisticMember('gpt4o-a', 34_000), realisticMember('gpt4o-b', 18_000), realisticMember('gpt4o-c', 68_000)] },
+          {
+            name: 'gpt-4o',
+            members: [realisticMember('gpt4o-a', 34_000), realisticMember('gpt4o-b', 18_000), realisticMember('gpt4o-c', 68_000)],
+          },
           { name: 'mini', members: [realisticMember('mini', 115_000, 'gpt-4o-mini')] },
           { name: 'other', members: [realisticMember('other', 100_000)] },
         ],
@@ -205,9 +270,13 @@ export function buildScenario(id: ScenarioId, options: ScenarioOptions): Scenari
       // RPM = 6 per 1K TPM as on Azure: tokens bind (≈ 1,800 tokens per request).
       return {
         ...base,
-        title: 'OpenAI-style endpoint, tokens binding: per-minute buckets starting full, JSON charge, duration resets, whole-second retry-after; no hints',
+        title:
+          'OpenAI-style endpoint, tokens binding: per-minute buckets starting full, JSON charge, duration resets, whole-second retry-after; no hints',
         targets: [
-          { name: 'gpt-4o', members: [openAiMember('gpt4o-a', 34_000, 204), openAiMember('gpt4o-b', 18_000, 108), openAiMember('gpt4o-c', 68_000, 408)] },
+          {
+            name: 'gpt-4o',
+            members: [openAiMember('gpt4o-a', 34_000, 204), openAiMember('gpt4o-b', 18_000, 108), openAiMember('gpt4o-c', 68_000, 408)],
+          },
           { name: 'mini', members: [openAiMember('mini', 115_000, 690, 'gpt-4o-mini')] },
           { name: 'other', members: [openAiMember('other', 100_000, 600)] },
         ],
@@ -218,7 +287,10 @@ export function buildScenario(id: ScenarioId, options: ScenarioOptions): Scenari
         ...base,
         title: 'OpenAI-style endpoint, requests binding: as S12T with 10× the TPM and RPM 64 per group; no hints',
         targets: [
-          { name: 'gpt-4o', members: [openAiMember('gpt4o-a', 340_000, 18), openAiMember('gpt4o-b', 180_000, 10), openAiMember('gpt4o-c', 680_000, 36)] },
+          {
+            name: 'gpt-4o',
+            members: [openAiMember('gpt4o-a', 340_000, 18), openAiMember('gpt4o-b', 180_000, 10), openAiMember('gpt4o-c', 680_000, 36)],
+          },
           { name: 'mini', members: [openAiMember('mini', 1_150_000, 64, 'gpt-4o-mini')] },
           { name: 'other', members: [openAiMember('other', 1_000_000, 64)] },
         ],
@@ -239,9 +311,20 @@ export function buildScenario(id: ScenarioId, options: ScenarioOptions): Scenari
 /** Zero latency, no quota: what the client path (scheduler + SDK + HTTP) can push. */
 export function throughputScenario(options: ScenarioOptions): Scenario {
   const unlimited = (name: string): Member => ({
-    name, tpm: 1e12, rpm: 1e12, model: 'gpt-4o-mini', hints: true,
+    name,
+    tpm: 1e12,
+    rpm: 1e12,
+    model: 'gpt-4o-mini',
+    hints: true,
     server: { tokenBudget: 1e12, tokenWindowMs: MINUTE, requestWindows: [] },
-    emulator: { name, model: 'gpt-4o-mini', capacity: 1e9, rpmPerThousandTpm: 1_000, outputTokens: { median: 3, sigma: 0.1 }, heavyTail: false },
+    emulator: {
+      name,
+      model: 'gpt-4o-mini',
+      capacity: 1e9,
+      rpmPerThousandTpm: 1_000,
+      outputTokens: { median: 3, sigma: 0.1 },
+      heavyTail: false,
+    },
   });
   return {
     id: 'throughput',

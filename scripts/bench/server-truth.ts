@@ -21,7 +21,9 @@ export async function serverTruth(emulator: EmulatorProcess, deployments: readon
   const origin = new URL(emulator.baseURL).origin;
   for (const name of deployments) {
     charged[name] = stats.deployments[name]?.tokensEstimated ?? 0;
-    const response = await fetch(`${origin}/_emulator/sends?deployment=${encodeURIComponent(name)}`, { headers: { 'api-key': emulator.apiKey } });
+    const response = await fetch(`${origin}/_emulator/sends?deployment=${encodeURIComponent(name)}`, {
+      headers: { 'api-key': emulator.apiKey },
+    });
     const sends = (await response.json()) as { status: number; receivedAt: number; endAt: number }[];
     const s = { sumMs: 0, maxMs: 0, count: 0 };
     for (const r of sends) {

@@ -49,7 +49,12 @@ export function buildTarget(target: BenchTarget, baseURL: string, apiKey: string
   const providers = resolved.deployments.map((d) => createProvider(resolved, d, { env, clock }));
   const handles = providers.map((provider, i) => {
     const d = resolved.deployments[i] as ResolvedDeployment;
-    return { id: d.id, limits: d.limits, maxConcurrency: d.maxConcurrency, execute: (item, signal) => provider.complete(item.input, signal) } satisfies DeploymentHandle;
+    return {
+      id: d.id,
+      limits: d.limits,
+      maxConcurrency: d.maxConcurrency,
+      execute: (item, signal) => provider.complete(item.input, signal),
+    } satisfies DeploymentHandle;
   });
   return { resolved, handles, estimateCost: (input) => (providers[0] as Provider).estimateCost(input) };
 }

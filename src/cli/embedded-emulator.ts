@@ -23,7 +23,10 @@ export interface EmbeddedEmulator {
   close(): Promise<void>;
 }
 
-export async function startEmbeddedEmulator(settings: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>): Promise<EmbeddedEmulator> {
+export async function startEmbeddedEmulator(
+  settings: Record<string, unknown>,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<EmbeddedEmulator> {
   const apiKey = env[EMULATOR_KEY_ENV] || randomBytes(24).toString('base64url');
   // Imported here, not at the top: a run against real endpoints never pays for the emulator's tokenizer.
   const { startEmulator } = await import('../emulator/server.ts');

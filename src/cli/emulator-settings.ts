@@ -48,7 +48,12 @@ export async function answerKeyFromDatasets(paths: readonly string[], base: stri
   for (const path of paths) {
     const dataset = await openDataset(resolve(base, path), { idColumn: configDefaults.idColumn });
     if (dataset.expectedColumn === undefined) {
-      throw new DatasetError(path, 1, undefined, `no expected-answer column for the answer key; name one of ${configDefaults.expectedColumns.join(', ')} (columns: ${dataset.columns.join(', ')})`);
+      throw new DatasetError(
+        path,
+        1,
+        undefined,
+        `no expected-answer column for the answer key; name one of ${configDefaults.expectedColumns.join(', ')} (columns: ${dataset.columns.join(', ')})`,
+      );
     }
     const prompts = createPromptBuilder(undefined, dataset);
     for await (const row of dataset.rows()) {
@@ -94,12 +99,22 @@ export interface ConfiguredEmulator<E extends StartedEmulator = EmbeddedEmulator
  * come through here, so a config's emulator settings mean the same to both; `start` says how it runs
  * (in-process for eval, a worker thread for load).
  */
-export async function startConfiguredEmulator(config: unknown, env: Readonly<Record<string, string | undefined>>): Promise<ConfiguredEmulator>;
-export async function startConfiguredEmulator<E extends StartedEmulator>(config: unknown, env: Readonly<Record<string, string | undefined>>, start: (settings: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>) => Promise<E>): Promise<ConfiguredEmulator<E>>;
 export async function startConfiguredEmulator(
   config: unknown,
   env: Readonly<Record<string, string | undefined>>,
-  start: (settings: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>) => Promise<StartedEmulator> = startEmbeddedEmulator,
+): Promise<ConfiguredEmulator>;
+export async function startConfiguredEmulator<E extends StartedEmulator>(
+  config: unknown,
+  env: Readonly<Record<string, string | undefined>>,
+  start: (settings: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>) => Promise<E>,
+): Promise<ConfiguredEmulator<E>>;
+export async function startConfiguredEmulator(
+  config: unknown,
+  env: Readonly<Record<string, string | undefined>>,
+  start: (
+    settings: Record<string, unknown>,
+    env: Readonly<Record<string, string | undefined>>,
+  ) => Promise<StartedEmulator> = startEmbeddedEmulator,
 ): Promise<ConfiguredEmulator<StartedEmulator>> {
   const settings = isPlainObject(config) ? config['emulator'] : undefined;
   if (settings === undefined) return { env, resolveContext: {} };

@@ -47,7 +47,16 @@ export function jsonOutput(input: JsonOutputInput): unknown {
       unscored: t.unscored ?? 0,
       truncated: t.truncated ?? 0,
       empty: t.empty ?? 0,
-      accuracy: t.accuracy ? { rate: t.accuracy.rate, passed: t.accuracy.passed, scored: t.accuracy.scored, ci: t.accuracy.ci, cells: t.accuracy.cells ?? t.results, rateOverAllCells: t.accuracy.rateOverAllCells ?? null } : null,
+      accuracy: t.accuracy
+        ? {
+            rate: t.accuracy.rate,
+            passed: t.accuracy.passed,
+            scored: t.accuracy.scored,
+            ci: t.accuracy.ci,
+            cells: t.accuracy.cells ?? t.results,
+            rateOverAllCells: t.accuracy.rateOverAllCells ?? null,
+          }
+        : null,
       latencyMs: { p50: t.latency.e2e?.percentiles.p50.value ?? null, p95: t.latency.e2e?.percentiles.p95.value ?? null },
       ttftMs: { p50: t.latency.ttft?.percentiles.p50.value ?? null, p95: t.latency.ttft?.percentiles.p95.value ?? null },
       tokens: t.tokens.total,

@@ -15,7 +15,10 @@ export function unknownFlagMessage(message: string, options: KnownOptions, argv:
   const match = /^Unknown arguments?: (.+)$/.exec(message);
   if (match?.[1] === undefined) return undefined;
   const known = Object.keys(options.key).filter((name) => name.length > 1);
-  const unknown = match[1].split(', ').map((name) => name.trim()).filter(Boolean);
+  const unknown = match[1]
+    .split(', ')
+    .map((name) => name.trim())
+    .filter(Boolean);
   return unknown
     .map((name) => {
       if (argv.includes(name)) return `unexpected argument ${JSON.stringify(name)}; see --help for what this command takes`;

@@ -44,7 +44,9 @@ export function processInterrupt(write: (text: string) => void): Interrupt {
   let grace: NodeJS.Timeout | undefined;
   const onSignal = (name: string) => {
     if (!soft.signal.aborted) {
-      write(`\n${name}: stopping; waiting up to ${INTERRUPT_GRACE_MS / 1000}s for requests in flight (press Ctrl-C again to abandon them)\n`);
+      write(
+        `\n${name}: stopping; waiting up to ${INTERRUPT_GRACE_MS / 1000}s for requests in flight (press Ctrl-C again to abandon them)\n`,
+      );
       soft.abort(new Error(name));
       grace = setTimeout(() => hard.abort(new Error('grace period over')), INTERRUPT_GRACE_MS);
       grace.unref();

@@ -16,10 +16,17 @@ export interface LoadEmulator {
   close(): Promise<void>;
 }
 
-export async function startLoadEmulator(settings: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>, outputTokens: number | undefined): Promise<LoadEmulator> {
+export async function startLoadEmulator(
+  settings: Record<string, unknown>,
+  env: Readonly<Record<string, string | undefined>>,
+  outputTokens: number | undefined,
+): Promise<LoadEmulator> {
   const apiKey = env[EMULATOR_KEY_ENV] || randomBytes(24).toString('base64url');
   const config = settings as unknown as EmulatorConfig;
-  const deployments = outputTokens === undefined ? config.deployments : config.deployments.map((d) => ({ ...d, outputTokens: { median: outputTokens * 4, sigma: 0 } }));
+  const deployments =
+    outputTokens === undefined
+      ? config.deployments
+      : config.deployments.map((d) => ({ ...d, outputTokens: { median: outputTokens * 4, sigma: 0 } }));
   const handle = await startEmulatorInWorker({ ...config, deployments, apiKeys: [apiKey] });
   return { baseURL: handle.baseURL, origin: handle.url, apiKey, env: { [EMULATOR_KEY_ENV]: apiKey }, close: () => handle.close() };
 }

@@ -34,8 +34,18 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       'Run a dataset through every target and write journal, CSV and reports',
       (y) =>
         y
-          .option('dataset', { alias: 'd', type: 'string', describe: 'CSV or JSONL file (looked up in the working directory, then datasets/)' })
-          .option('config', { alias: 'c', type: 'string', describe: 'Config file', default: undefined, defaultDescription: 'eval.config.ts' })
+          .option('dataset', {
+            alias: 'd',
+            type: 'string',
+            describe: 'CSV or JSONL file (looked up in the working directory, then datasets/)',
+          })
+          .option('config', {
+            alias: 'c',
+            type: 'string',
+            describe: 'Config file',
+            default: undefined,
+            defaultDescription: 'eval.config.ts',
+          })
           .option('targets', { alias: 't', type: 'string', array: true, describe: 'Only these targets (by name)' })
           .option('limit', { alias: 'n', type: 'number', describe: 'Read at most N rows' })
           .option('repeats', { alias: 'r', type: 'number', describe: 'Samples per (row, target)' })
@@ -43,10 +53,22 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
           .option('out', { alias: 'o', type: 'string', describe: 'Run directory', defaultDescription: 'reports/<timestamp>-<dataset>/' })
           .option('shard', { type: 'string', describe: 'Run only shard I of N (e.g. 2/4); rows are split by a hash of their id' })
           .option('resume', { type: 'string', describe: 'Continue an interrupted run in DIR; cells already recorded are not sent again' })
-          .option('retry-errors', { type: 'string', describe: 'Re-run only the cells whose final record in DIR is an error, into a new run directory' })
-          .option('cache', { type: 'boolean', describe: 'Reuse identical earlier responses (keyed by endpoint, deployment, API and request body)' })
-          .option('baseline', { type: 'string', describe: 'Compare with a baseline (NAME in reports/baselines/, a .json file, or a run directory); a regression exits 1' })
-          .option('save-baseline', { type: 'string', describe: 'Save this run as baseline NAME (reports/baselines/NAME.json) or to a .json path' })
+          .option('retry-errors', {
+            type: 'string',
+            describe: 'Re-run only the cells whose final record in DIR is an error, into a new run directory',
+          })
+          .option('cache', {
+            type: 'boolean',
+            describe: 'Reuse identical earlier responses (keyed by endpoint, deployment, API and request body)',
+          })
+          .option('baseline', {
+            type: 'string',
+            describe: 'Compare with a baseline (NAME in reports/baselines/, a .json file, or a run directory); a regression exits 1',
+          })
+          .option('save-baseline', {
+            type: 'string',
+            describe: 'Save this run as baseline NAME (reports/baselines/NAME.json) or to a .json path',
+          })
           .option('scheduler', { choices: ['adaptive', 'simple'] as const, describe: 'Dispatch strategy', default: 'adaptive' as const })
           .option('quiet', { alias: 'q', type: 'boolean', describe: 'No progress or summary; only the run directory' })
           .option('json', { type: 'boolean', describe: 'Print a machine-readable result on stdout' })
@@ -101,7 +123,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       "Show (status) or cancel (cancel) a run's Global Batch jobs",
       (y) =>
         y
-          .positional('action', { type: 'string', choices: ['status', 'cancel'] as const, demandOption: true, describe: 'status or cancel' })
+          .positional('action', {
+            type: 'string',
+            choices: ['status', 'cancel'] as const,
+            demandOption: true,
+            describe: 'status or cancel',
+          })
           .positional('runDir', { type: 'string', demandOption: true, describe: 'Run directory containing journal.jsonl' }),
       async (a) => {
         exitCode = await batchCommand({ action: a.action === 'cancel' ? 'cancel' : 'status', runDir: String(a.runDir) }, io);
@@ -114,11 +141,19 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         y
           .positional('baseline', { type: 'string', describe: 'Baseline NAME (reports/baselines/NAME.json), .json file or run directory' })
           .positional('run', { type: 'string', describe: 'Run directory (or a baseline file) to judge' })
-          .option('config', { alias: 'c', type: 'string', describe: 'Config whose `regression` limits apply', defaultDescription: 'eval.config.ts if present' })
+          .option('config', {
+            alias: 'c',
+            type: 'string',
+            describe: 'Config whose `regression` limits apply',
+            defaultDescription: 'eval.config.ts if present',
+          })
           .option('json', { type: 'boolean', describe: 'Print the comparison as JSON' })
           .example('$0 compare nightly reports/nightly', 'Judge the merged nightly run against the committed baseline'),
       async (a) => {
-        exitCode = await compareCommand({ baseline: a.baseline, run: a.run, ...(a.config ? { config: a.config } : {}), ...(a.json ? { json: true } : {}) }, io);
+        exitCode = await compareCommand(
+          { baseline: a.baseline, run: a.run, ...(a.config ? { config: a.config } : {}), ...(a.json ? { json: true } : {}) },
+          io,
+        );
       },
     )
     .command(
@@ -141,19 +176,32 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         y
           .option('config', { alias: 'c', type: 'string', describe: 'Config file', defaultDescription: 'eval.config.ts' })
           .option('targets', { alias: 't', type: 'string', array: true, describe: 'Only these targets (measured one after another)' })
-          .option('profile', { alias: 'p', type: 'string', default: 'sweep', describe: 'synchronous | concurrency N[,M] | rate R[,S] | sweep | goodput' })
+          .option('profile', {
+            alias: 'p',
+            type: 'string',
+            default: 'sweep',
+            describe: 'synchronous | concurrency N[,M] | rate R[,S] | sweep | goodput',
+          })
           .option('rate', { type: 'number', array: true, describe: 'Rates (req/s) for --profile rate' })
           .option('concurrency', { type: 'number', array: true, describe: 'Levels for --profile concurrency' })
           .option('steps', { type: 'number', describe: 'Sweep: steps in all (floor, saturation, rates); goodput: grid size', default: 6 })
           .option('duration', { type: 'string', default: '20s', describe: 'Length of each step (e.g. 20s, 500ms, 2m)' })
           .option('max-requests', { type: 'number', describe: 'Cap on requests per step (default 100000)' })
-          .option('arrivals', { choices: ['constant', 'poisson'] as const, describe: 'Open-loop arrival process', default: 'constant' as const })
+          .option('arrivals', {
+            choices: ['constant', 'poisson'] as const,
+            describe: 'Open-loop arrival process',
+            default: 'constant' as const,
+          })
           .option('slo', { type: 'string', describe: 'Latency objective, e.g. ttft=500ms,e2e=2s,p=99' })
           .option('rate-range', { type: 'string', describe: 'Goodput search range MIN:MAX req/s (default: measured floor to saturation)' })
-          .option('dataset', { alias: 'd', type: 'string', describe: 'Send this dataset\'s prompts (cycled) instead of synthetic ones' })
+          .option('dataset', { alias: 'd', type: 'string', describe: "Send this dataset's prompts (cycled) instead of synthetic ones" })
           .option('limit', { alias: 'n', type: 'number', describe: 'Read at most N dataset rows' })
           .option('input-tokens', { type: 'number', describe: 'Synthetic prompt size (o200k tokens)', defaultDescription: '1000' })
-          .option('output-tokens', { type: 'number', describe: 'max_tokens for every request (pins the output length)', defaultDescription: '200 for synthetic prompts' })
+          .option('output-tokens', {
+            type: 'number',
+            describe: 'max_tokens for every request (pins the output length)',
+            defaultDescription: '200 for synthetic prompts',
+          })
           .option('spread', { type: 'number', describe: 'Relative spread of the synthetic input length, e.g. 0.2' })
           .option('warmup', { type: 'string', describe: 'Synchronous warm-up per target, excluded from results (e.g. 5s)' })
           .option('workers', { type: 'number', describe: 'Transport worker threads (0 = main thread)', default: 0 })
@@ -164,7 +212,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
           .option('quiet', { alias: 'q', type: 'boolean', describe: 'No progress lines' })
           .example('$0 load -t gpt-4.1-mini --profile sweep --steps 6 --duration 20s', 'Floor, saturation and four rates in between')
           .example('$0 load -t gpt-4.1-mini --profile goodput --slo ttft=500ms,e2e=2s', 'Highest rate whose p99 meets the SLO')
-          .example('$0 load --profile "rate 5,10" --arrivals poisson --input-tokens 1000 --output-tokens 200', 'Two open-loop Poisson steps')
+          .example(
+            '$0 load --profile "rate 5,10" --arrivals poisson --input-tokens 1000 --output-tokens 200',
+            'Two open-loop Poisson steps',
+          )
           .check((a) => checkPositive(a, ['steps', 'max-requests', 'limit', 'input-tokens', 'output-tokens', 'saturation-concurrency'])),
       async (a) => {
         // Imported on use: `load` brings the emulator and a tokenizer (~100 MB of RSS) that `eval` never needs.
@@ -206,8 +257,18 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         y
           .option('config', { alias: 'c', type: 'string', describe: 'Emulator config (JSON or a module exporting one)' })
           .option('port', { alias: 'p', type: 'number', describe: 'Port (default: a free one)' })
-          .option('answers', { alias: 'a', type: 'string', array: true, describe: "Dataset(s) whose expected-answer column becomes the answer key (the simulated models 'know' those answers)" })
-          .option('key', { alias: 'k', type: 'string', describe: 'The API key to accept', defaultDescription: '$BATCHBENCH_EMULATOR_KEY, else the config\'s apiKeys, else random' })
+          .option('answers', {
+            alias: 'a',
+            type: 'string',
+            array: true,
+            describe: "Dataset(s) whose expected-answer column becomes the answer key (the simulated models 'know' those answers)",
+          })
+          .option('key', {
+            alias: 'k',
+            type: 'string',
+            describe: 'The API key to accept',
+            defaultDescription: "$BATCHBENCH_EMULATOR_KEY, else the config's apiKeys, else random",
+          })
           .example('$0 emulator --answers my.csv --key local-key --port 8089', 'A standalone emulator that knows the answers of my.csv'),
       async (a) => {
         const interrupt = io.interrupt();
@@ -236,7 +297,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .fail((message, error) => {
       if (error) throw error;
       // yargs knows the options of the command being parsed at this point, so a typo gets a suggestion.
-      throw new UsageError(unknownFlagMessage(message, (parser as unknown as { getOptions(): KnownOptions }).getOptions(), argv) ?? missingArgumentsMessage(message, argv) ?? message);
+      throw new UsageError(
+        unknownFlagMessage(message, (parser as unknown as { getOptions(): KnownOptions }).getOptions(), argv) ??
+          missingArgumentsMessage(message, argv) ??
+          message,
+      );
     });
 
   await parser.parseAsync();
@@ -264,8 +329,10 @@ export function describeFailure(error: unknown): { code: number; text: string } 
   if (error instanceof ConfigError || error instanceof DatasetError || error instanceof UsageError) {
     return { code: EXIT.usage, text: `error: ${redactUrls(error.message)}` };
   }
-  if (error instanceof BenchError && error.code === 'E_EMULATOR_CONFIG') return { code: EXIT.usage, text: `error: ${redactUrls(error.message)}` };
-  if (error instanceof Error && error.name === 'EmulatorConfigError') return { code: EXIT.usage, text: `error: ${redactUrls(error.message)}` };
+  if (error instanceof BenchError && error.code === 'E_EMULATOR_CONFIG')
+    return { code: EXIT.usage, text: `error: ${redactUrls(error.message)}` };
+  if (error instanceof Error && error.name === 'EmulatorConfigError')
+    return { code: EXIT.usage, text: `error: ${redactUrls(error.message)}` };
   if (error instanceof BenchError) return { code: EXIT.incomplete, text: `error: ${redactText(error.message)}` };
   const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
   return { code: EXIT.internal, text: redactText(`internal error (a bug in batchbench; please report it):\n${stack}`) };

@@ -2,7 +2,16 @@
  * The user-facing configuration (`eval.config.ts`), the CLI overrides, and the frozen `ResolvedConfig`
  * that every other module receives. Types only: defaults live in defaults.ts, checks in resolve-config.ts.
  */
-import type { ApiKind, PromptInput, ReasoningEffort, ResolvedTarget, Row, Scorer, TokenLimitField, RegressionThresholds } from '../types.ts';
+import type {
+  ApiKind,
+  PromptInput,
+  ReasoningEffort,
+  ResolvedTarget,
+  Row,
+  Scorer,
+  TokenLimitField,
+  RegressionThresholds,
+} from '../types.ts';
 
 /** Authentication of a deployment. Secrets never appear here: only the name of an environment variable. */
 export type DeploymentAuthSpec =

@@ -49,12 +49,17 @@ function checkFlexFallback(targets: readonly unknown[], maxAttemptsRaw: unknown)
     const fallback = field(target, 'flexFallback');
     const after = field(target, 'flexFallbackAfter');
     if (fallback === undefined) {
-      if (after !== undefined) issues.push(`targets[${index}].flexFallbackAfter: only used with flexFallback: 'standard'; add it or remove flexFallbackAfter`);
+      if (after !== undefined)
+        issues.push(`targets[${index}].flexFallbackAfter: only used with flexFallback: 'standard'; add it or remove flexFallbackAfter`);
       return;
     }
-    if (field(target, 'serviceTier') !== 'flex') issues.push(`targets[${index}].flexFallback: needs serviceTier: 'flex' (only flex requests fall back to the standard tier)`);
+    if (field(target, 'serviceTier') !== 'flex')
+      issues.push(`targets[${index}].flexFallback: needs serviceTier: 'flex' (only flex requests fall back to the standard tier)`);
     const n = typeof after === 'number' ? after : DEFAULT_FLEX_FALLBACK_AFTER;
-    if (n >= maxAttempts) issues.push(`targets[${index}].flexFallbackAfter: ${n} flex capacity 429s leave no attempt for the standard tier with retry.maxAttempts ${maxAttempts}; expected fewer than ${maxAttempts}`);
+    if (n >= maxAttempts)
+      issues.push(
+        `targets[${index}].flexFallbackAfter: ${n} flex capacity 429s leave no attempt for the standard tier with retry.maxAttempts ${maxAttempts}; expected fewer than ${maxAttempts}`,
+      );
   });
   return issues;
 }
@@ -82,12 +87,18 @@ function checkUniqueDeploymentIds(targets: readonly unknown[]): string[] {
     deployments.forEach((deployment: unknown, index) => {
       const explicit = field(deployment, 'id');
       const model = field(deployment, 'deployment');
-      const id = typeof explicit === 'string' ? explicit.trim() : typeof name === 'string' && typeof model === 'string' ? defaultDeploymentId(name.trim(), model.trim()) : undefined;
+      const id =
+        typeof explicit === 'string'
+          ? explicit.trim()
+          : typeof name === 'string' && typeof model === 'string'
+            ? defaultDeploymentId(name.trim(), model.trim())
+            : undefined;
       if (id === undefined) return;
       const path = `targets[${targetIndex}].deployments[${index}]`;
       const first = firstPath.get(id);
       if (first === undefined) firstPath.set(id, path);
-      else issues.push(`${path}.id: duplicate deployment id ${JSON.stringify(id)} (first used by ${first}); give one of them an explicit id`);
+      else
+        issues.push(`${path}.id: duplicate deployment id ${JSON.stringify(id)} (first used by ${first}); give one of them an explicit id`);
     });
   });
   return issues;
@@ -120,8 +131,13 @@ function checkOverrides(overrides: CliOverrides, names: readonly string[]): stri
   for (const name of overrides.targets ?? []) {
     if (!names.includes(name)) issues.push(`--targets: ${unknownTargetMessage(name, names)}`);
   }
-  for (const [flag, value] of [['--limit', overrides.limit], ['--repeats', overrides.repeats], ['--concurrency', overrides.concurrency]] as const) {
-    if (value !== undefined && (!Number.isInteger(value) || value < 1)) issues.push(`${flag}: expected an integer ≥ 1, got ${describeValue(value)}`);
+  for (const [flag, value] of [
+    ['--limit', overrides.limit],
+    ['--repeats', overrides.repeats],
+    ['--concurrency', overrides.concurrency],
+  ] as const) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 1))
+      issues.push(`${flag}: expected an integer ≥ 1, got ${describeValue(value)}`);
   }
   if (overrides.dataset !== undefined && overrides.dataset.trim() === '') issues.push('--dataset: expected a file path, got ""');
   if (overrides.outDir !== undefined && overrides.outDir.trim() === '') issues.push('--out-dir: expected a directory path, got ""');

@@ -16,7 +16,9 @@ export function createConfigSchema(context: DeploymentCheckContext) {
         expectedColumn: nonEmptyString('a column name').optional(),
       })
       .optional(),
-    prompt: z.custom<unknown>(isTemplateOrFunction, { error: 'expected a template string or a function (row) => string | PromptInput' }).optional(),
+    prompt: z
+      .custom<unknown>(isTemplateOrFunction, { error: 'expected a template string or a function (row) => string | PromptInput' })
+      .optional(),
     system: z.string({ error: 'expected a string' }).optional(),
     targets: z.array(targetSchema(context), { error: 'expected an array of targets' }).min(1, { error: 'expected at least one target' }),
     repeats: integerAtLeast(1).optional(),
@@ -39,16 +41,17 @@ export function createConfigSchema(context: DeploymentCheckContext) {
         maxErrorRate: numberBetween(0, 1).optional(),
         p95LatencyMs: numberAtLeast(0).optional(),
         perTarget: z
-          .record(
-            z.string(),
-            z.strictObject({ accuracy: numberBetween(0, 1).optional(), p95LatencyMs: numberAtLeast(0).optional() }),
-            { error: 'expected an object keyed by target name' },
-          )
+          .record(z.string(), z.strictObject({ accuracy: numberBetween(0, 1).optional(), p95LatencyMs: numberAtLeast(0).optional() }), {
+            error: 'expected an object keyed by target name',
+          })
           .optional(),
       })
       .optional(),
     slo: z.strictObject({ ttftMs: numberAtLeast(0).optional(), e2eMs: numberAtLeast(0).optional() }).optional(),
-    pass: z.string({ error: "expected 'all', 'any' or the name of a scorer" }).min(1, { error: "expected 'all', 'any' or the name of a scorer" }).optional(),
+    pass: z
+      .string({ error: "expected 'all', 'any' or the name of a scorer" })
+      .min(1, { error: "expected 'all', 'any' or the name of a scorer" })
+      .optional(),
     regression: z
       .strictObject(
         {
@@ -91,15 +94,27 @@ function targetSchema(context: DeploymentCheckContext) {
       })
       .optional(),
     extraBody: z.record(z.string(), z.unknown(), { error: 'expected an object' }).optional(),
-    headers: z.record(z.string(), z.string({ error: 'expected a string header value' }), { error: 'expected an object of header names to strings' }).optional(),
+    headers: z
+      .record(z.string(), z.string({ error: 'expected a string header value' }), { error: 'expected an object of header names to strings' })
+      .optional(),
     stream: z.boolean({ error: 'expected true or false' }).optional(),
     system: z.string({ error: 'expected a string' }).optional(),
     price: z
-      .strictObject({ input: numberAtLeast(0), output: numberAtLeast(0), cachedInput: numberAtLeast(0).optional(), batch: numberBetween(0, 1).optional(), flex: numberBetween(0, 1).optional() })
+      .strictObject({
+        input: numberAtLeast(0),
+        output: numberAtLeast(0),
+        cachedInput: numberAtLeast(0).optional(),
+        batch: numberBetween(0, 1).optional(),
+        flex: numberBetween(0, 1).optional(),
+      })
       .optional(),
     mode: z.enum(['online', 'batch'], { error: 'expected "online" or "batch"' }).optional(),
     batch: z
-      .strictObject({ enqueuedTokens: integerAtLeast(1).optional(), pollIntervalMs: integerAtLeast(1).optional(), maxLinesPerFile: integerAtLeast(1).max(100_000, { error: 'expected an integer ≤ 100000 (Azure\'s lines per file)' }).optional() })
+      .strictObject({
+        enqueuedTokens: integerAtLeast(1).optional(),
+        pollIntervalMs: integerAtLeast(1).optional(),
+        maxLinesPerFile: integerAtLeast(1).max(100_000, { error: "expected an integer ≤ 100000 (Azure's lines per file)" }).optional(),
+      })
       .optional(),
     serviceTier: z.enum(['flex'], { error: 'expected "flex"' }).optional(),
     flexFallback: z.enum(['standard'], { error: 'expected "standard"' }).optional(),
@@ -140,7 +155,10 @@ function deploymentSchema(context: DeploymentCheckContext) {
 }
 
 function nonEmptyString(what: string) {
-  return z.string({ error: `expected ${what}` }).trim().min(1, { error: `expected ${what}` });
+  return z
+    .string({ error: `expected ${what}` })
+    .trim()
+    .min(1, { error: `expected ${what}` });
 }
 
 function numberBetween(min: number, max: number) {

@@ -36,7 +36,8 @@ export async function loadConfig(options: { cwd: string; file?: string }): Promi
     return { config: await (exported as () => unknown)(), file };
   } catch (error) {
     const thrownAt = frameIn(toError(error), file);
-    if (thrownAt !== undefined) throw new ConfigError([`${file}:${thrownAt}: the exported config function threw: ${toError(error).message}`], { cause: error });
+    if (thrownAt !== undefined)
+      throw new ConfigError([`${file}:${thrownAt}: the exported config function threw: ${toError(error).message}`], { cause: error });
     throw new ConfigError([`the exported config function threw: ${toError(error).message}`], { file, cause: error });
   }
 }
@@ -48,13 +49,17 @@ function locateConfig(cwd: string, given: string | undefined): string {
     const file = resolve(cwd, given);
     if (!existsSync(file) || !statSync(file).isFile()) throw new ConfigError([`config file not found: ${file}`]);
     if (!SUPPORTED_EXTENSIONS.includes(extname(file))) {
-      throw new ConfigError([`unsupported config file extension "${extname(file)}" (${file}); use one of ${SUPPORTED_EXTENSIONS.join(', ')}`]);
+      throw new ConfigError([
+        `unsupported config file extension "${extname(file)}" (${file}); use one of ${SUPPORTED_EXTENSIONS.join(', ')}`,
+      ]);
     }
     return file;
   }
   const found = configDefaults.config.map((name) => resolve(cwd, name)).find((file) => existsSync(file));
   if (found === undefined) {
-    throw new ConfigError([`no config file found in ${resolve(cwd)} (looked for ${configDefaults.config.join(', ')}); create eval.config.ts or pass --config <file>`]);
+    throw new ConfigError([
+      `no config file found in ${resolve(cwd)} (looked for ${configDefaults.config.join(', ')}); create eval.config.ts or pass --config <file>`,
+    ]);
   }
   return found;
 }
@@ -75,13 +80,20 @@ function importFailure(error: Error, file: string): ConfigError {
   const code = (error as { code?: unknown }).code;
   const isSyntax = error instanceof SyntaxError || code === 'ERR_INVALID_TYPESCRIPT_SYNTAX' || code === 'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX';
   if (!isSyntax) {
-    const hint = code === 'ERR_UNKNOWN_FILE_EXTENSION' ? ' (TypeScript configs need Node ≥ 22.18; upgrade Node or use eval.config.mjs)' : '';
+    const hint =
+      code === 'ERR_UNKNOWN_FILE_EXTENSION' ? ' (TypeScript configs need Node ≥ 22.18; upgrade Node or use eval.config.mjs)' : '';
     const thrownAt = frameIn(error, file);
-    if (thrownAt !== undefined) return new ConfigError([`${file}:${thrownAt}: the config threw while loading: ${error.message}`], { cause: error });
+    if (thrownAt !== undefined)
+      return new ConfigError([`${file}:${thrownAt}: the config threw while loading: ${error.message}`], { cause: error });
     return new ConfigError([`could not be loaded: ${error.message}${hint}`], { file, cause: error });
   }
   if (/Cannot use import statement outside a module|Unexpected token 'export'/.test(error.message)) {
-    return new ConfigError([`is loaded as CommonJS, so its import/export fails: add "type": "module" to package.json, or rename it to ${file.replace(/\.(ts|js)$/, '.m$1')}`], { file, cause: error });
+    return new ConfigError(
+      [
+        `is loaded as CommonJS, so its import/export fails: add "type": "module" to package.json, or rename it to ${file.replace(/\.(ts|js)$/, '.m$1')}`,
+      ],
+      { file, cause: error },
+    );
   }
   const location = syntaxErrorLocation(error, file);
   const where = location === undefined ? file : `${file}:${location.line}${location.column === undefined ? '' : `:${location.column}`}`;
@@ -89,7 +101,7 @@ function importFailure(error: Error, file: string): ConfigError {
     code === 'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX'
       ? '; Node runs config files by stripping types, so only erasable TypeScript works: replace enums with `as const` objects or string unions, namespaces with modules, and parameter properties with explicit fields'
       : '; fix the syntax (Node strips types only: no enums, namespaces or angle-bracket casts)';
-  return new ConfigError([`${where}: ${error.message.replace(/\.$/, "")}${fix}`], { cause: error });
+  return new ConfigError([`${where}: ${error.message.replace(/\.$/, '')}${fix}`], { cause: error });
 }
 
 /**

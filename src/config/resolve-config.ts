@@ -23,7 +23,10 @@ import { resolveTargets } from './resolve-targets.ts';
  */
 export function resolveConfig(config: unknown, overrides: CliOverrides, context: ResolveContext): ResolvedConfig {
   if (config === null || typeof config !== 'object' || Array.isArray(config)) {
-    throw new ConfigError([`expected the config's default export to be an object (use export default defineConfig({…})), got ${describeValue(config)}`], { file: context.file });
+    throw new ConfigError(
+      [`expected the config's default export to be an object (use export default defineConfig({…})), got ${describeValue(config)}`],
+      { file: context.file },
+    );
   }
   const raw = config as Readonly<Record<string, unknown>>;
   const schema = createConfigSchema(context);
@@ -61,7 +64,10 @@ function build(
   const keep = overrides.targets;
   // `optIn` targets (e.g. a slow Global Batch comparison) run only when --targets names them.
   const optIn = new Set(config.targets.filter((target) => target.optIn === true).map((target) => target.name));
-  const targets = keep === undefined || keep.length === 0 ? allTargets.filter((target) => !optIn.has(target.name)) : allTargets.filter((target) => keep.includes(target.name));
+  const targets =
+    keep === undefined || keep.length === 0
+      ? allTargets.filter((target) => !optIn.has(target.name))
+      : allTargets.filter((target) => keep.includes(target.name));
   const judgeNames = scorers?.judgeTargets ?? [];
   const judgeTargets = allTargets.filter((target) => judgeNames.includes(target.name));
   const datasetPath = overrides.dataset ?? config.dataset?.path;
@@ -94,10 +100,18 @@ function build(
     usesEmulator: config.targets.some((target) => target.deployments.some((deployment) => deployment.baseURL === EMULATOR_BASE_URL)),
   };
   // The emulator's URL changes every run (ephemeral port), so the hash sees the placeholder instead.
-  const stableTargets = resolveTargets(config.targets, { timeoutMs, ...(config.system === undefined ? {} : { system: config.system }), emulatorBaseURL: EMULATOR_BASE_URL });
+  const stableTargets = resolveTargets(config.targets, {
+    timeoutMs,
+    ...(config.system === undefined ? {} : { system: config.system }),
+    emulatorBaseURL: EMULATOR_BASE_URL,
+  });
   // outDir decides where results go and regression how they are judged, not what they are: both stay out of the hash.
   const { outDir: _outDir, regression: _regression, ...identity } = withoutHash;
-  const hashInput = { ...identity, targets: stableTargets.filter((target) => targets.some((kept) => kept.name === target.name)), judgeTargets: judgeNames };
+  const hashInput = {
+    ...identity,
+    targets: stableTargets.filter((target) => targets.some((kept) => kept.name === target.name)),
+    judgeTargets: judgeNames,
+  };
   const resolved = { file: resolvePath(context.file), ...dropUndefined(withoutHash), hash: hashConfig(hashInput) };
   return deepFreeze(resolved) as ResolvedConfig;
 }

@@ -24,7 +24,11 @@ export interface ScorerResolution {
  * @param builtinNames when given, builtin names are checked against it
  * @param targetNames every configured target name (judges may be any of them)
  */
-export function resolveScorers(entries: readonly unknown[], builtinNames: readonly string[] | undefined, targetNames: readonly string[]): ScorerResolution {
+export function resolveScorers(
+  entries: readonly unknown[],
+  builtinNames: readonly string[] | undefined,
+  targetNames: readonly string[],
+): ScorerResolution {
   const specs: ResolvedScorerSpec[] = [];
   const judgeTargets: string[] = [];
   const issues: string[] = [];
@@ -43,7 +47,8 @@ export function resolveScorers(entries: readonly unknown[], builtinNames: readon
     }
     if (result.name === LLM_JUDGE_SCORER) {
       const target = result.options['target'];
-      if (typeof target !== 'string') issues.push(`${path}.target: expected the name of a configured target to act as judge, got ${describeValue(target)}`);
+      if (typeof target !== 'string')
+        issues.push(`${path}.target: expected the name of a configured target to act as judge, got ${describeValue(target)}`);
       else if (!targetNames.includes(target)) issues.push(`${path}.target: ${unknownTargetMessage(target, targetNames)}`);
       else if (!judgeTargets.includes(target)) judgeTargets.push(target);
     }
@@ -60,7 +65,8 @@ function normaliseEntry(entry: unknown, path: string): ResolvedScorerSpec | stri
     if (typeof name !== 'string' || name.trim() === '') return `${path}[0]: expected a scorer name, got ${describeValue(name)}`;
     if (entry.length > 2) return `${path}: expected [name, options], got an array of ${entry.length}`;
     if (options === undefined) return { kind: 'builtin', name: name.trim(), options: {} };
-    if (options === null || typeof options !== 'object' || Array.isArray(options)) return `${path}[1]: expected an options object, got ${describeValue(options)}`;
+    if (options === null || typeof options !== 'object' || Array.isArray(options))
+      return `${path}[1]: expected an options object, got ${describeValue(options)}`;
     return { kind: 'builtin', name: name.trim(), options: { ...(options as Record<string, unknown>) } };
   }
   if (isScorer(entry)) return { kind: 'custom', scorer: entry };

@@ -52,15 +52,21 @@ function resolveTarget(target: ParsedTarget, context: TargetResolveContext): Res
     params,
     ...(target.price === undefined ? {} : { price: { ...target.price } }),
     ...(target.mode === 'batch'
-      ? { mode: 'batch' as const, batch: {
-          enqueuedTokens: target.batch?.enqueuedTokens ?? 1_000_000_000,
-          // Microsoft asks for ≥ 60 s between polls; the emulator's compressed clock needs far less.
-          pollIntervalMs: target.batch?.pollIntervalMs ?? (target.deployments.every((d) => d.baseURL === EMULATOR_BASE_URL) ? 1_000 : 60_000),
-          maxLinesPerFile: target.batch?.maxLinesPerFile ?? 100_000,
-        } }
+      ? {
+          mode: 'batch' as const,
+          batch: {
+            enqueuedTokens: target.batch?.enqueuedTokens ?? 1_000_000_000,
+            // Microsoft asks for ≥ 60 s between polls; the emulator's compressed clock needs far less.
+            pollIntervalMs:
+              target.batch?.pollIntervalMs ?? (target.deployments.every((d) => d.baseURL === EMULATOR_BASE_URL) ? 1_000 : 60_000),
+            maxLinesPerFile: target.batch?.maxLinesPerFile ?? 100_000,
+          },
+        }
       : {}),
     ...(target.serviceTier === undefined ? {} : { serviceTier: target.serviceTier }),
-    ...(target.flexFallback === undefined ? {} : { flexFallback: { to: target.flexFallback, after: target.flexFallbackAfter ?? DEFAULT_FLEX_FALLBACK_AFTER } }),
+    ...(target.flexFallback === undefined
+      ? {}
+      : { flexFallback: { to: target.flexFallback, after: target.flexFallbackAfter ?? DEFAULT_FLEX_FALLBACK_AFTER } }),
     deployments: target.deployments.map((deployment) => resolveDeployment(target.name, deployment, context)),
   };
 }

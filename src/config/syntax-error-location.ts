@@ -6,7 +6,6 @@
  */
 import { spawnSync } from 'node:child_process';
 
-
 export interface SourceLocation {
   readonly line: number;
   readonly column?: number;
@@ -45,7 +44,10 @@ function locationFromCheck(file: string): SourceLocation | undefined {
     const options = { encoding: 'utf8' as const, timeout: 10_000, maxBuffer: 16 * 1024 * 1024 };
     const stripped = spawnSync(process.execPath, ['--no-warnings', '-e', STRIP_SCRIPT, file], options);
     if (stripped.status !== 0) return undefined;
-    const checked = spawnSync(process.execPath, ['--no-warnings', '--input-type=module', '--check'], { ...options, input: stripped.stdout });
+    const checked = spawnSync(process.execPath, ['--no-warnings', '--input-type=module', '--check'], {
+      ...options,
+      input: stripped.stdout,
+    });
     const lines = checked.stderr.split('\n');
     const headerIndex = lines.findIndex((line) => /^\[stdin\]:\d+$/.test(line));
     if (headerIndex < 0) return undefined;

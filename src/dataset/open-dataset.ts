@@ -27,20 +27,36 @@ export async function openDataset(path: string, options: RowOptions): Promise<Da
   const file = basename(absolute);
   const kind = FORMATS[extname(absolute).toLowerCase()];
   if (kind === undefined) {
-    throw new DatasetError(file, undefined, undefined, `unsupported dataset format "${extname(absolute) || '(no extension)'}"; use ${Object.keys(FORMATS).join(', ')}`);
+    throw new DatasetError(
+      file,
+      undefined,
+      undefined,
+      `unsupported dataset format "${extname(absolute) || '(no extension)'}"; use ${Object.keys(FORMATS).join(', ')}`,
+    );
   }
   await access(absolute).catch((error: unknown) => {
     throw new DatasetError(file, undefined, undefined, `cannot read file ${absolute} (${(error as Error).message})`, { cause: error });
   });
-  if ((await stat(absolute)).isDirectory()) throw new DatasetError(file, undefined, undefined, `is a directory; expected a ${Object.keys(FORMATS).join(', ')} file`);
+  if ((await stat(absolute)).isDirectory())
+    throw new DatasetError(file, undefined, undefined, `is a directory; expected a ${Object.keys(FORMATS).join(', ')} file`);
   const nonText = await describeNonText(absolute);
   if (nonText !== undefined) {
-    throw new DatasetError(file, undefined, undefined, `is ${nonText}, not a UTF-8 text ${kind.format === 'csv' ? 'CSV' : 'JSONL'} file; export it as UTF-8 CSV (in Excel: File → Save As → CSV UTF-8) or JSONL`);
+    throw new DatasetError(
+      file,
+      undefined,
+      undefined,
+      `is ${nonText}, not a UTF-8 text ${kind.format === 'csv' ? 'CSV' : 'JSONL'} file; export it as UTF-8 CSV (in Excel: File → Save As → CSV UTF-8) or JSONL`,
+    );
   }
   const columns = kind.format === 'csv' ? await readCsvHeader(absolute, kind.delimiter) : await readJsonlColumns(absolute);
   if (kind.format === 'csv') checkDelimiter(file, columns, kind.delimiter ?? ',');
   if (options.expectedColumn !== undefined && !columns.includes(options.expectedColumn)) {
-    throw new DatasetError(file, 1, undefined, `expected-answer column "${options.expectedColumn}" not found; columns are ${columns.join(', ')}`);
+    throw new DatasetError(
+      file,
+      1,
+      undefined,
+      `expected-answer column "${options.expectedColumn}" not found; columns are ${columns.join(', ')}`,
+    );
   }
   return {
     path: absolute,
@@ -48,7 +64,9 @@ export async function openDataset(path: string, options: RowOptions): Promise<Da
     columns,
     expectedColumn: pickExpectedColumn(columns, options.expectedColumn),
     rows: (rowsOptions) =>
-      kind.format === 'csv' ? readCsvRows(absolute, { ...options, ...(kind.delimiter === undefined ? {} : { delimiter: kind.delimiter }) }, rowsOptions) : readJsonlRows(absolute, options, rowsOptions),
+      kind.format === 'csv'
+        ? readCsvRows(absolute, { ...options, ...(kind.delimiter === undefined ? {} : { delimiter: kind.delimiter }) }, rowsOptions)
+        : readJsonlRows(absolute, options, rowsOptions),
   };
 }
 
@@ -66,5 +84,10 @@ function checkDelimiter(file: string, columns: readonly string[], delimiter: str
   if (found === undefined) return;
   const expected = OTHER_DELIMITERS[delimiter] ?? JSON.stringify(delimiter);
   const fix = found === '\t' ? 'rename it to .tsv' : `save it ${expected}-separated`;
-  throw new DatasetError(file, 1, undefined, `the header is one column but contains ${JSON.stringify(found)}: the file looks ${OTHER_DELIMITERS[found]}-separated, and this file type is read ${expected}-separated; ${fix}`);
+  throw new DatasetError(
+    file,
+    1,
+    undefined,
+    `the header is one column but contains ${JSON.stringify(found)}: the file looks ${OTHER_DELIMITERS[found]}-separated, and this file type is read ${expected}-separated; ${fix}`,
+  );
 }

@@ -37,7 +37,12 @@ export async function* readCsvRows(path: string, options: CsvOptions, rowsOption
     }
     try {
       if (record.fields.length !== header.length) {
-        throw new DatasetError(file, record.line, undefined, `row has ${record.fields.length} fields, header has ${header.length} (quote fields that contain the delimiter)`);
+        throw new DatasetError(
+          file,
+          record.line,
+          undefined,
+          `row has ${record.fields.length} fields, header has ${header.length} (quote fields that contain the delimiter)`,
+        );
       }
       const fields: Record<string, string> = {};
       for (const [index, column] of header.entries()) fields[column] = record.fields[index] ?? '';
@@ -47,7 +52,8 @@ export async function* readCsvRows(path: string, options: CsvOptions, rowsOption
       rowsOptions.onError(error);
     }
   }
-  if (header === undefined) throw new DatasetError(file, undefined, undefined, 'empty file: expected a header line such as id,question,answer');
+  if (header === undefined)
+    throw new DatasetError(file, undefined, undefined, 'empty file: expected a header line such as id,question,answer');
 }
 
 // --- internal ---
@@ -70,7 +76,9 @@ async function* csvRecords(path: string, delimiter: string, maxRecords?: number)
     ...(maxRecords === undefined ? {} : { to: maxRecords }),
   });
   const input = createReadStream(path);
-  input.on('error', (error) => parser.destroy(new DatasetError(file, undefined, undefined, `cannot read file (${error.message})`, { cause: error })));
+  input.on('error', (error) =>
+    parser.destroy(new DatasetError(file, undefined, undefined, `cannot read file (${error.message})`, { cause: error })),
+  );
   let consumedLines = 0;
   input.pipe(parser);
   try {
@@ -108,7 +116,8 @@ function checkHeader(path: string, header: readonly string[]): string[] {
   const seen = new Set<string>();
   return header.map((raw, index) => {
     const column = raw.trim();
-    if (column === '') throw new DatasetError(file, 1, index + 1, 'empty column name in the header (the first line must name every column)');
+    if (column === '')
+      throw new DatasetError(file, 1, index + 1, 'empty column name in the header (the first line must name every column)');
     if (seen.has(column)) throw new DatasetError(file, 1, index + 1, `duplicate column ${JSON.stringify(column)} in the header`);
     seen.add(column);
     return column;

@@ -17,14 +17,28 @@ const EXTENSIONS = ['', '.csv', '.jsonl', '.tsv', '.ndjson'];
  */
 export function resolveDatasetPath(name: string, cwd: string, datasetsDir?: string): string {
   const bases = isAbsolute(name) ? [name] : [resolve(cwd, name), ...(datasetsDir === undefined ? [] : [join(resolve(datasetsDir), name)])];
-  const tried = bases.flatMap((base) => EXTENSIONS.map((extension) => base + extension)).filter((path, index, all) => all.indexOf(path) === index);
+  const tried = bases
+    .flatMap((base) => EXTENSIONS.map((extension) => base + extension))
+    .filter((path, index, all) => all.indexOf(path) === index);
   const found = tried.find((path) => existsSync(path) && statSync(path).isFile());
   if (found !== undefined) return found;
   const directory = bases.find((path) => existsSync(path) && statSync(path).isDirectory());
   if (directory !== undefined) {
-    const inside = readdirSync(directory).filter((entry) => EXTENSIONS.slice(1).includes(extname(entry).toLowerCase())).slice(0, 5);
+    const inside = readdirSync(directory)
+      .filter((entry) => EXTENSIONS.slice(1).includes(extname(entry).toLowerCase()))
+      .slice(0, 5);
     const hint = inside.length > 0 ? ` (it holds ${inside.join(', ')})` : '';
-    throw new DatasetError(name, undefined, undefined, `is a directory${hint}; expected a dataset file (${EXTENSIONS.slice(1).join(', ')})`);
+    throw new DatasetError(
+      name,
+      undefined,
+      undefined,
+      `is a directory${hint}; expected a dataset file (${EXTENSIONS.slice(1).join(', ')})`,
+    );
   }
-  throw new DatasetError(name, undefined, undefined, `dataset not found (tried ${bases.join(', ')}, also with ${EXTENSIONS.slice(1).join('/')})`);
+  throw new DatasetError(
+    name,
+    undefined,
+    undefined,
+    `dataset not found (tried ${bases.join(', ')}, also with ${EXTENSIONS.slice(1).join('/')})`,
+  );
 }

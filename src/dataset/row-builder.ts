@@ -51,7 +51,10 @@ export function createRowBuilder(file: string, options: RowOptions, expectedColu
       const id = rowId(file, record, options.idColumn);
       const first = firstLine.get(id);
       if (first !== undefined) {
-        const what = record.fields[options.idColumn] === undefined ? `duplicate row (same content as line ${first}); add an "${options.idColumn}" column to tell them apart` : `duplicate id ${JSON.stringify(id)} (first at line ${first})`;
+        const what =
+          record.fields[options.idColumn] === undefined
+            ? `duplicate row (same content as line ${first}); add an "${options.idColumn}" column to tell them apart`
+            : `duplicate id ${JSON.stringify(id)} (first at line ${first})`;
         throw new DatasetError(file, record.line, undefined, what);
       }
       firstLine.set(id, record.line);

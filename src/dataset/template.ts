@@ -23,7 +23,10 @@ export function templatePlaceholders(template: string): string[] {
  */
 export function compileTemplate(template: string, columns: readonly string[], file: string): TemplateRenderer {
   const placeholders = templatePlaceholders(template);
-  const problems = [...unclosedPlaceholders(template, columns), ...placeholders.filter((name) => !columns.includes(name)).map((name) => unknownColumnMessage(name, columns, file))];
+  const problems = [
+    ...unclosedPlaceholders(template, columns),
+    ...placeholders.filter((name) => !columns.includes(name)).map((name) => unknownColumnMessage(name, columns, file)),
+  ];
   if (problems.length > 0) throw new ConfigError(problems);
   const render = (row: Row): string =>
     template.replace(PLACEHOLDER, (_match, name: string) => {
@@ -62,9 +65,11 @@ function unclosedPlaceholders(template: string, columns: readonly string[]): str
   const problems: string[] = [];
   for (let at = rest.indexOf('{{'); at >= 0; at = rest.indexOf('{{', at + 2)) {
     const name = /^\{\{\s*([A-Za-z0-9_.$-]*)/.exec(rest.slice(at))?.[1]?.trim() ?? '';
-    const meant = name === '' ? undefined : (columns.includes(name) ? name : closestMatch(name, columns));
+    const meant = name === '' ? undefined : columns.includes(name) ? name : closestMatch(name, columns);
     const shown = JSON.stringify(template.slice(at, at + 2 + Math.max(name.length, 1) + 1).trimEnd());
-    problems.push(`prompt: unclosed placeholder ${shown} at column ${at + 1} of the template${meant === undefined ? '; close it with }}' : ` (did you mean {{${meant}}}?)`}`);
+    problems.push(
+      `prompt: unclosed placeholder ${shown} at column ${at + 1} of the template${meant === undefined ? '; close it with }}' : ` (did you mean {{${meant}}}?)`}`,
+    );
   }
   return problems;
 }

@@ -49,11 +49,14 @@ export async function scanDataset(dataset: Dataset, prompt?: Pick<PromptBuilder,
   const scan = await collectDatasetProblems(dataset, prompt);
   const [first, ...rest] = scan.problems;
   // An emptied file must not pass a nightly job green: zero rows is a mistake, not a run of nothing.
-  if (first === undefined && scan.rows === 0) throw new DatasetError(basename(dataset.path), undefined, undefined, 'no data rows (only a header); add rows below the header');
+  if (first === undefined && scan.rows === 0)
+    throw new DatasetError(basename(dataset.path), undefined, undefined, 'no data rows (only a header); add rows below the header');
   if (first === undefined) return { rows: scan.rows };
   if (scan.problemCount === 1) throw first;
   const more = scan.problemCount - scan.problems.length;
   const lines = [...rest.map((problem) => problem.message), ...(more > 0 ? [`… and ${more} more`] : [])];
   const detail = `${first.message.slice(first.message.indexOf(': ') + 2)}\n${lines.map((line) => `  ${line}`).join('\n')}`;
-  throw new DatasetError(basename(dataset.path), first.line, first.column, `${detail}\n(${scan.problemCount} problems in total)`, { cause: first });
+  throw new DatasetError(basename(dataset.path), first.line, first.column, `${detail}\n(${scan.problemCount} problems in total)`, {
+    cause: first,
+  });
 }

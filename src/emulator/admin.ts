@@ -28,7 +28,7 @@ function bad(ex: Exchange, err: unknown): void {
 
 export function handleAdmin(core: EmulatorCore, ex: Exchange, method: string, path: string, query: URLSearchParams, raw: string): void {
   const ok = (value: unknown) => ex.send(200, JSON.stringify(value ?? {}));
-  let body: unknown ;
+  let body: unknown;
   if (raw.trim() !== '') {
     try {
       body = JSON.parse(raw);
@@ -41,7 +41,8 @@ export function handleAdmin(core: EmulatorCore, ex: Exchange, method: string, pa
     switch (route) {
       case 'GET /_emulator/stats': {
         const dep = query.get('deployment');
-        if (dep && query.get('log')) return ok({ ...core.stats(), admissionLog: core.admissionLog(dep), completions: core.completions(dep) });
+        if (dep && query.get('log'))
+          return ok({ ...core.stats(), admissionLog: core.admissionLog(dep), completions: core.completions(dep) });
         return ok(core.stats());
       }
       case 'GET /_emulator/sends':

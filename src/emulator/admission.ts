@@ -65,7 +65,10 @@ export class SlidingWindowLimiter {
         // the (count + 1 − limit)-th oldest entry must leave the window
         const idx = start + (count + 1 - w.limit) - 1;
         const tau = this.#timeAt(idx) + w.ms - now;
-        if (reason === undefined || tau > waitMs) { reason = 'requests'; waitMs = tau; }
+        if (reason === undefined || tau > waitMs) {
+          reason = 'requests';
+          waitMs = tau;
+        }
       }
     }
     const tokenSum = this.#sums[0] as number;
@@ -78,7 +81,10 @@ export class SlidingWindowLimiter {
       let idx = this.#starts[0] as number;
       while (idx < this.#tail && tokenSum - freed + cost > s.tokenLimit) freed += this.#costAt(idx++);
       const tau = this.#timeAt(idx - 1) + s.tokenWindowMs - now;
-      if (reason === undefined || tau > waitMs) { reason = 'tokens'; waitMs = tau; }
+      if (reason === undefined || tau > waitMs) {
+        reason = 'tokens';
+        waitMs = tau;
+      }
     }
     if (reason === undefined || s.countRejected) this.#push(now, cost);
     const status = this.#status(now, s);

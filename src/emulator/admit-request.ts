@@ -24,7 +24,16 @@ export interface AdmitRealism {
 }
 
 /** Returns true when admitted (the cost is then logged); false after sending the 429. */
-export function admitRequest(core: EmulatorCore, rt: DeploymentRuntime, ex: Exchange, parsed: GenRequest, name: string, elapsed: number, apiVersion: string, realism?: AdmitRealism): boolean {
+export function admitRequest(
+  core: EmulatorCore,
+  rt: DeploymentRuntime,
+  ex: Exchange,
+  parsed: GenRequest,
+  name: string,
+  elapsed: number,
+  apiVersion: string,
+  realism?: AdmitRealism,
+): boolean {
   const d = rt.resolved;
   const c = rt.counters;
   const api = parsed.api;
@@ -40,7 +49,14 @@ export function admitRequest(core: EmulatorCore, rt: DeploymentRuntime, ex: Exch
     if (!r.admitted) {
       c.rejected429.ptu++;
       const seconds = Math.max(1, Math.ceil(r.waitMs / 1000));
-      const err = azureErrors.quota('tokens', seconds, { operation, apiVersion, model: d.profile.name, deployment: name, region: ex.region, style: 'classic' });
+      const err = azureErrors.quota('tokens', seconds, {
+        operation,
+        apiVersion,
+        model: d.profile.name,
+        deployment: name,
+        region: ex.region,
+        style: 'classic',
+      });
       ex.error({ ...err, headers: { 'retry-after-ms': String(Math.ceil(r.waitMs)), 'retry-after': String(seconds) } });
       return false;
     }
@@ -48,16 +64,35 @@ export function admitRequest(core: EmulatorCore, rt: DeploymentRuntime, ex: Exch
     ex.ptu = { estimate: cost, capacity };
     return true;
   }
-  const exact = estimateCost({ promptChars: parsed.promptChars, limit: parsed.limit, n: parsed.n, bestOf: parsed.bestOf }, d.charsPerToken, d.completionReservation, d.config.legacyGpt35Mode);
+  const exact = estimateCost(
+    { promptChars: parsed.promptChars, limit: parsed.limit, n: parsed.n, bestOf: parsed.bestOf },
+    d.charsPerToken,
+    d.completionReservation,
+    d.config.legacyGpt35Mode,
+  );
   const cost = realism ? realisticCharge(exact, realism.settings, realism.chargeRandom) : exact;
   const effectiveTpm = d.tpm * (d.config.effectiveLimitFactor ?? 1) * core.faults.factor('limitReduction', name, elapsed);
-  const decision = rt.limiter.decide(now, cost, { tokenWindowMs: d.tokenWindowMs, tokenLimit: effectiveTpm, requestWindows: d.requestWindows, countRejected: d.config.countRejected429 === true });
+  const decision = rt.limiter.decide(now, cost, {
+    tokenWindowMs: d.tokenWindowMs,
+    tokenLimit: effectiveTpm,
+    requestWindows: d.requestWindows,
+    countRejected: d.config.countRejected429 === true,
+  });
   Object.assign(ex.headers, rateLimitHeaders(d, decision, effectiveTpm, api));
   if (realism) varyAzureHeaders(ex.headers, realism.settings, realism.lag, decision.admitted ? undefined : decision, realism.random);
   if (!decision.admitted) {
     c.rejected429[decision.reason === 'tokens' ? 'quota_tokens' : 'quota_requests']++;
     const seconds = Math.max(1, Math.ceil(decision.waitMs / 1000));
-    ex.error(azureErrors.quota(decision.reason, seconds, { operation, apiVersion, model: d.profile.name, deployment: name, region: ex.region, style: d.quirks.quotaMessageStyle ?? 'classic' }));
+    ex.error(
+      azureErrors.quota(decision.reason, seconds, {
+        operation,
+        apiVersion,
+        model: d.profile.name,
+        deployment: name,
+        region: ex.region,
+        style: d.quirks.quotaMessageStyle ?? 'classic',
+      }),
+    );
     return false;
   }
   c.admit(now, cost);

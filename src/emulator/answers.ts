@@ -80,7 +80,11 @@ export class AnswerBook {
     const direct = this.#exact.get(whole);
     if (direct !== undefined) return direct;
     // Templates usually put the question on its own line or after a "label:" prefix: try those first.
-    const lines = prompt.split('\n').map(normalize).filter(Boolean).sort((a, b) => b.length - a.length);
+    const lines = prompt
+      .split('\n')
+      .map(normalize)
+      .filter(Boolean)
+      .sort((a, b) => b.length - a.length);
     for (const line of lines) {
       const hit = this.#exact.get(line) ?? this.#exact.get(line.replace(/^[^:]{1,40}:\s*/, ''));
       if (hit !== undefined) return hit;

@@ -20,15 +20,32 @@ const invalid = (message: string, param: string | null, code: string | null): Az
 export const azureErrors = {
   unauthorized: (): AzureError => ({
     status: 401,
-    body: { error: { code: '401', message: 'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.' } },
+    body: {
+      error: {
+        code: '401',
+        message:
+          'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.',
+      },
+    },
   }),
   resourceNotFound: (): AzureError => ({ status: 404, body: { error: { code: '404', message: 'Resource not found' } } }),
   deploymentNotFound: (): AzureError => ({
     status: 404,
-    body: { error: { code: 'DeploymentNotFound', message: 'The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.' } },
+    body: {
+      error: {
+        code: 'DeploymentNotFound',
+        message:
+          'The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.',
+      },
+    },
   }),
   invalidRequest: invalid,
-  badJson: (detail: string): AzureError => invalid(`We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON. ${detail})`, null, null),
+  badJson: (detail: string): AzureError =>
+    invalid(
+      `We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON. ${detail})`,
+      null,
+      null,
+    ),
   missingField: (field: string): AzureError => invalid(`Missing required parameter: '${field}'.`, field, 'missing_required_parameter'),
   contextLength: (contextWindow: number, promptTokens: number, completion: number | undefined, param: string): AzureError =>
     invalid(
@@ -50,7 +67,8 @@ export const azureErrors = {
     status: 400,
     body: {
       error: {
-        message: "The response was filtered due to the prompt triggering Azure OpenAI's content management policy. Please modify your prompt and retry. To learn more about our content filtering policies please read our documentation: https://go.microsoft.com/fwlink/?linkid=2198766",
+        message:
+          "The response was filtered due to the prompt triggering Azure OpenAI's content management policy. Please modify your prompt and retry. To learn more about our content filtering policies please read our documentation: https://go.microsoft.com/fwlink/?linkid=2198766",
         type: null,
         param: 'prompt',
         code: 'content_filter',
@@ -82,14 +100,21 @@ export const azureErrors = {
   }),
   unavailable: (retryAfterMs: number): AzureError => ({
     status: 503,
-    body: { error: { code: 'ServiceUnavailable', message: 'The service is temporarily unable to process your request. Please try again later.' } },
+    body: {
+      error: { code: 'ServiceUnavailable', message: 'The service is temporarily unable to process your request. Please try again later.' },
+    },
     headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) },
   }),
   capacity: (retryAfterMs: number): AzureError => {
     const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
     return {
       status: 429,
-      body: { error: { code: '429', message: `The system is currently experiencing high demand and cannot process your request. Your request exceeds the maximum usage size allowed during peak load. Please retry after ${seconds} seconds. For improved latency reliability, consider switching to Provisioned Throughput.` } },
+      body: {
+        error: {
+          code: '429',
+          message: `The system is currently experiencing high demand and cannot process your request. Your request exceeds the maximum usage size allowed during peak load. Please retry after ${seconds} seconds. For improved latency reliability, consider switching to Provisioned Throughput.`,
+        },
+      },
       headers: { 'retry-after-ms': String(Math.ceil(retryAfterMs)), 'retry-after': String(seconds) },
     };
   },

@@ -33,7 +33,11 @@ export function estimateLine(rt: DeploymentRuntime, api: Api, body: unknown): nu
   return Math.ceil(p.promptChars / d.charsPerToken) + (p.limit ?? d.completionReservation) * Math.max(p.n, p.bestOf);
 }
 
-const lineJson = (customId: string, response: { status_code: number; request_id: string; body: string } | null, error: { code: string; message: string } | null): string =>
+const lineJson = (
+  customId: string,
+  response: { status_code: number; request_id: string; body: string } | null,
+  error: { code: string; message: string } | null,
+): string =>
   `{"id":"batch_req_${randomUUID().replaceAll('-', '')}","custom_id":${JSON.stringify(customId)},"response":${response === null ? 'null' : `{"status_code":${response.status_code},"request_id":"${response.request_id}","body":${response.body}}`},"error":${error === null ? 'null' : JSON.stringify(error)}}`;
 
 /** A line that never ran: `batch_expired`, `batch_cancelled` or `request_timeout` (§9.4). */
@@ -42,10 +46,21 @@ export function unrunLine(customId: string, code: 'batch_expired' | 'batch_cance
 }
 
 function httpFailure(customId: string, e: AzureError, requestId: string): LineOutcome {
-  return { ok: false, json: lineJson(customId, { status_code: e.status, request_id: requestId, body: JSON.stringify(e.body) }, null), cost: 0 };
+  return {
+    ok: false,
+    json: lineJson(customId, { status_code: e.status, request_id: requestId, body: JSON.stringify(e.body) }, null),
+    cost: 0,
+  };
 }
 
-export function runBatchLine(core: EmulatorCore, rt: DeploymentRuntime, api: Api, customId: string, body: Record<string, unknown>, batchId: string): LineOutcome {
+export function runBatchLine(
+  core: EmulatorCore,
+  rt: DeploymentRuntime,
+  api: Api,
+  customId: string,
+  body: Record<string, unknown>,
+  batchId: string,
+): LineOutcome {
   const requestId = randomUUID();
   const parsed = parseGenRequest(api, body);
   if ('status' in parsed) return httpFailure(customId, parsed, requestId);
@@ -53,25 +68,47 @@ export function runBatchLine(core: EmulatorCore, rt: DeploymentRuntime, api: Api
   const name = d.config.name;
   const cost = estimateLine(rt, api, body);
   const random = createRng(hashString(`${core.seed}|${name}|batch|${batchId}|${customId}`));
-  if (d.profile.rejectsSamplingParams && parsed.samplingParams.length > 0) return httpFailure(customId, azureErrors.unsupportedParameter(parsed.samplingParams[0] as string), requestId);
+  if (d.profile.rejectsSamplingParams && parsed.samplingParams.length > 0)
+    return httpFailure(customId, azureErrors.unsupportedParameter(parsed.samplingParams[0] as string), requestId);
   const promptEst = Math.ceil(parsed.promptChars / d.charsPerToken);
   if (promptEst + (parsed.limit ?? 0) > d.profile.contextWindow) {
-    return httpFailure(customId, azureErrors.contextLength(d.profile.contextWindow, promptEst, parsed.limit, api === 'chat' ? 'messages' : 'input'), requestId);
+    return httpFailure(
+      customId,
+      azureErrors.contextLength(d.profile.contextWindow, promptEst, parsed.limit, api === 'chat' ? 'messages' : 'input'),
+      requestId,
+    );
   }
   const filter = core.config.contentFilter;
-  if (filter?.promptTriggers?.some((t) => t !== '' && parsed.fullPrompt.includes(t))) return httpFailure(customId, azureErrors.promptFiltered(), requestId);
-  if (random() < (d.config.batchLineFailureRate ?? 0)) return { ...httpFailure(customId, azureErrors.serverError(requestId), requestId), cost };
+  if (filter?.promptTriggers?.some((t) => t !== '' && parsed.fullPrompt.includes(t)))
+    return httpFailure(customId, azureErrors.promptFiltered(), requestId);
+  if (random() < (d.config.batchLineFailureRate ?? 0))
+    return { ...httpFailure(customId, azureErrors.serverError(requestId), requestId), cost };
 
-  const reasoning = !d.profile.reasoning ? 'none' : d.profile.reasoningDisplay === 'hidden' ? 'hidden' : (d.config.reasoningStyle ?? 'think-tags');
+  const reasoning = !d.profile.reasoning
+    ? 'none'
+    : d.profile.reasoningDisplay === 'hidden'
+      ? 'hidden'
+      : (d.config.reasoningStyle ?? 'think-tags');
   const gens: Generated[] = [];
   const reasoningTokensDraw = drawReasoningTokens(d.profile, parsed.effort, random);
   for (let i = 0; i < (api === 'chat' ? parsed.n : 1); i++) {
-    gens.push(generate(core.book, {
-      seed: core.seed, deployment: name, questionText: parsed.questionText, fullPrompt: parsed.fullPrompt, accuracy: d.accuracy,
-      noiseSalt: d.config.temperatureNoise ? `batch|${batchId}|${customId}` : '', limit: parsed.limit, reasoning, reasoningTokensDraw,
-      outputMedian: d.config.outputTokens?.median ?? 60, outputSigma: d.config.outputTokens?.sigma ?? 0.5,
-      completionTriggers: filter?.completionTriggers ?? [], choiceIndex: i,
-    }));
+    gens.push(
+      generate(core.book, {
+        seed: core.seed,
+        deployment: name,
+        questionText: parsed.questionText,
+        fullPrompt: parsed.fullPrompt,
+        accuracy: d.accuracy,
+        noiseSalt: d.config.temperatureNoise ? `batch|${batchId}|${customId}` : '',
+        limit: parsed.limit,
+        reasoning,
+        reasoningTokensDraw,
+        outputMedian: d.config.outputTokens?.median ?? 60,
+        outputSigma: d.config.outputTokens?.sigma ?? 0.5,
+        completionTriggers: filter?.completionTriggers ?? [],
+        choiceIndex: i,
+      }),
+    );
   }
   const promptTokens = countPromptTokens(parsed.promptTexts, parsed.messageCount);
   const created = Math.floor(core.clock.now() / 1000);
@@ -79,13 +116,39 @@ export function runBatchLine(core: EmulatorCore, rt: DeploymentRuntime, api: Api
   rt.counters.promptTokensUsed += promptTokens;
   for (const g of gens) rt.counters.completionTokensUsed += g.completionTokens;
   const hex = requestId.replaceAll('-', '');
-  const out = api === 'chat'
-    ? chatCompletionJson({ id: `chatcmpl-${hex.slice(0, 29)}`, created, model: d.modelVersion, systemFingerprint: 'fp_emulator', promptTokens, cachedTokens: 0, filterMode: d.filterMode }, gens)
-    // In Responses batch output `model` is the deployment name, not the model (§9.4 / issue notes).
-    : JSON.stringify(responseBody({
-      id: `resp_${hex}`, createdAt: created, model: name, promptTokens, cachedTokens: 0, limit: parsed.limit,
-      instructions: typeof body.instructions === 'string' ? body.instructions : null, effort: parsed.effort ?? null,
-      reasoningModel: d.profile.reasoning && d.profile.reasoningDisplay === 'hidden', itemSuffix: hex, summary: undefined,
-    }, g0, responseStatus(g0)));
+  const out =
+    api === 'chat'
+      ? chatCompletionJson(
+          {
+            id: `chatcmpl-${hex.slice(0, 29)}`,
+            created,
+            model: d.modelVersion,
+            systemFingerprint: 'fp_emulator',
+            promptTokens,
+            cachedTokens: 0,
+            filterMode: d.filterMode,
+          },
+          gens,
+        )
+      : // In Responses batch output `model` is the deployment name, not the model (§9.4 / issue notes).
+        JSON.stringify(
+          responseBody(
+            {
+              id: `resp_${hex}`,
+              createdAt: created,
+              model: name,
+              promptTokens,
+              cachedTokens: 0,
+              limit: parsed.limit,
+              instructions: typeof body.instructions === 'string' ? body.instructions : null,
+              effort: parsed.effort ?? null,
+              reasoningModel: d.profile.reasoning && d.profile.reasoningDisplay === 'hidden',
+              itemSuffix: hex,
+              summary: undefined,
+            },
+            g0,
+            responseStatus(g0),
+          ),
+        );
   return { ok: true, json: lineJson(customId, { status_code: 200, request_id: requestId, body: out }, null), cost };
 }

@@ -12,7 +12,10 @@ import type { Exchange } from './exchange.ts';
 import { fileObject, MAX_FILE_BYTES, parseMultipart } from './files.ts';
 
 const isError = (v: unknown): v is AzureError => typeof v === 'object' && v !== null && 'status' in v && 'body' in v;
-const notFound = (what: string, id: string): AzureError => ({ status: 404, body: { error: { code: 'NotFound', message: `${what} '${id}' not found.`, type: 'invalid_request_error', param: null } } });
+const notFound = (what: string, id: string): AzureError => ({
+  status: 404,
+  body: { error: { code: 'NotFound', message: `${what} '${id}' not found.`, type: 'invalid_request_error', param: null } },
+});
 const ENDPOINTS = ['/chat/completions', '/v1/chat/completions', '/responses', '/v1/responses'];
 
 function readBuffer(req: IncomingMessage, max: number): Promise<Buffer | undefined> {
@@ -32,7 +35,14 @@ function readBuffer(req: IncomingMessage, max: number): Promise<Buffer | undefin
 const sendJson = (ex: Exchange, v: unknown) => (isError(v) ? ex.error(v) : ex.send(200, JSON.stringify(v)));
 
 /** Returns false when the path is not a Files/Batches route. */
-export async function handleBatchApi(core: EmulatorCore, ex: Exchange, req: IncomingMessage, method: string, rest: string, query: URLSearchParams): Promise<boolean> {
+export async function handleBatchApi(
+  core: EmulatorCore,
+  ex: Exchange,
+  req: IncomingMessage,
+  method: string,
+  rest: string,
+  query: URLSearchParams,
+): Promise<boolean> {
   const m = /^\/(files|batches)(?:\/([^/]+))?(?:\/(content|cancel))?$/.exec(rest);
   if (!m) return false;
   const [, kind, id, action] = m;
@@ -42,11 +52,26 @@ export async function handleBatchApi(core: EmulatorCore, ex: Exchange, req: Inco
   return true;
 }
 
-async function files(core: EmulatorCore, ex: Exchange, req: IncomingMessage, method: string, id: string | undefined, action: string | undefined, query: URLSearchParams): Promise<void> {
+async function files(
+  core: EmulatorCore,
+  ex: Exchange,
+  req: IncomingMessage,
+  method: string,
+  id: string | undefined,
+  action: string | undefined,
+  query: URLSearchParams,
+): Promise<void> {
   const nowSec = Math.floor(core.clock.now() / 1000);
   if (method === 'POST' && id === undefined) {
     const body = await readBuffer(req, MAX_FILE_BYTES + 1024 * 1024);
-    if (body === undefined) return ex.error(azureErrors.invalidRequest(`The file is too large. The maximum file size is ${MAX_FILE_BYTES} bytes (200 MB).`, 'file', 'file_too_large'));
+    if (body === undefined)
+      return ex.error(
+        azureErrors.invalidRequest(
+          `The file is too large. The maximum file size is ${MAX_FILE_BYTES} bytes (200 MB).`,
+          'file',
+          'file_too_large',
+        ),
+      );
     const fields = parseMultipart(body, req.headers['content-type']);
     if (!fields) return ex.error(azureErrors.invalidRequest('Expected a multipart/form-data body with purpose and file.', null, null));
     const s = core.config.batch ?? {};
@@ -68,7 +93,15 @@ async function files(core: EmulatorCore, ex: Exchange, req: IncomingMessage, met
   return ex.error(azureErrors.resourceNotFound());
 }
 
-async function batches(core: EmulatorCore, ex: Exchange, req: IncomingMessage, method: string, id: string | undefined, action: string | undefined, query: URLSearchParams): Promise<void> {
+async function batches(
+  core: EmulatorCore,
+  ex: Exchange,
+  req: IncomingMessage,
+  method: string,
+  id: string | undefined,
+  action: string | undefined,
+  query: URLSearchParams,
+): Promise<void> {
   if (method === 'POST' && id === undefined) {
     const raw = (await readBuffer(req, 1024 * 1024))?.toString('utf8');
     let b: { input_file_id?: unknown; endpoint?: unknown; completion_window?: unknown; metadata?: unknown };
@@ -93,21 +126,56 @@ async function batches(core: EmulatorCore, ex: Exchange, req: IncomingMessage, m
   return ex.error(azureErrors.resourceNotFound());
 }
 
-function create(core: EmulatorCore, ex: Exchange, b: { input_file_id?: unknown; endpoint?: unknown; completion_window?: unknown; metadata?: unknown }): void {
+function create(
+  core: EmulatorCore,
+  ex: Exchange,
+  b: { input_file_id?: unknown; endpoint?: unknown; completion_window?: unknown; metadata?: unknown },
+): void {
   if (typeof b.input_file_id !== 'string') return ex.error(azureErrors.missingField('input_file_id'));
   if (typeof b.endpoint !== 'string') return ex.error(azureErrors.missingField('endpoint'));
-  if (!ENDPOINTS.includes(b.endpoint)) return ex.error(azureErrors.invalidRequest(`Invalid value for 'endpoint': '${b.endpoint}'. Supported: ${ENDPOINTS.join(', ')}.`, 'endpoint', 'invalid_value'));
-  if (b.completion_window !== '24h') return ex.error(azureErrors.invalidRequest(`Invalid value for 'completion_window': ${JSON.stringify(b.completion_window)}. Supported values are: '24h'.`, 'completion_window', 'invalid_value'));
+  if (!ENDPOINTS.includes(b.endpoint))
+    return ex.error(
+      azureErrors.invalidRequest(
+        `Invalid value for 'endpoint': '${b.endpoint}'. Supported: ${ENDPOINTS.join(', ')}.`,
+        'endpoint',
+        'invalid_value',
+      ),
+    );
+  if (b.completion_window !== '24h')
+    return ex.error(
+      azureErrors.invalidRequest(
+        `Invalid value for 'completion_window': ${JSON.stringify(b.completion_window)}. Supported values are: '24h'.`,
+        'completion_window',
+        'invalid_value',
+      ),
+    );
   const file = core.files.get(b.input_file_id);
   if (!file) return ex.error(notFound('File with id', b.input_file_id));
-  if (file.purpose !== 'batch') return ex.error(azureErrors.invalidRequest(`The input file '${file.id}' must have purpose 'batch', not '${file.purpose}'.`, 'input_file_id', 'invalid_value'));
+  if (file.purpose !== 'batch')
+    return ex.error(
+      azureErrors.invalidRequest(
+        `The input file '${file.id}' must have purpose 'batch', not '${file.purpose}'.`,
+        'input_file_id',
+        'invalid_value',
+      ),
+    );
   core.batches.advanceAll(); // release the quota of jobs that have finished by now
   const estimate = core.batches.estimateFile(file.content);
   const rt = estimate ? core.deployments.get(estimate.deployment) : undefined;
   if (estimate && rt && rt.resolved.config.batchFailFast !== false) {
     const limit = rt.resolved.config.enqueuedTokens ?? 1_000_000_000;
     if (core.batches.held(estimate.deployment) + estimate.tokens > limit) {
-      return ex.error({ status: 400, body: { error: { code: 'token_limit_exceeded', message: tokenLimitMessage(limit, estimate.deployment), type: 'invalid_request_error', param: null } } });
+      return ex.error({
+        status: 400,
+        body: {
+          error: {
+            code: 'token_limit_exceeded',
+            message: tokenLimitMessage(limit, estimate.deployment),
+            type: 'invalid_request_error',
+            param: null,
+          },
+        },
+      });
     }
   }
   const metadata = typeof b.metadata === 'object' && b.metadata !== null ? (b.metadata as Record<string, string>) : null;
@@ -122,5 +190,11 @@ function list(core: EmulatorCore, query: URLSearchParams) {
   const after = query.get('after');
   const start = after ? all.findIndex((j) => j.id === after) + 1 : 0;
   const page = all.slice(start, start + limit);
-  return { object: 'list', data: page.map(batchObject), first_id: page[0]?.id ?? null, last_id: page.at(-1)?.id ?? null, has_more: start + limit < all.length };
+  return {
+    object: 'list',
+    data: page.map(batchObject),
+    first_id: page[0]?.id ?? null,
+    last_id: page.at(-1)?.id ?? null,
+    has_more: start + limit < all.length,
+  };
 }

@@ -53,11 +53,29 @@ const sec = (ms: number | undefined): number | null => (ms === undefined ? null 
 /** Unset timestamps and file ids are omitted (the shared spec types them non-nullable). */
 export function batchObject(j: Job) {
   const o: Record<string, unknown> = {
-    id: j.id, object: 'batch', endpoint: j.endpoint, errors: j.errors.length > 0 ? { object: 'list', data: j.errors.map((e) => ({ code: e.code, message: e.message, param: null, line: e.line })) } : null,
-    input_file_id: j.inputFileId, completion_window: '24h', status: j.status, output_file_id: j.outputFileId, error_file_id: j.errorFileId,
-    created_at: sec(j.at.created) as number, in_progress_at: sec(j.at.in_progress), expires_at: sec(j.expiresAtMs), finalizing_at: sec(j.at.finalizing),
-    completed_at: sec(j.at.completed), failed_at: sec(j.at.failed), expired_at: sec(j.at.expired), cancelling_at: sec(j.at.cancelling), cancelled_at: sec(j.at.cancelled),
-    request_counts: { total: j.total, completed: j.completed, failed: j.failed }, metadata: j.metadata,
+    id: j.id,
+    object: 'batch',
+    endpoint: j.endpoint,
+    errors:
+      j.errors.length > 0
+        ? { object: 'list', data: j.errors.map((e) => ({ code: e.code, message: e.message, param: null, line: e.line })) }
+        : null,
+    input_file_id: j.inputFileId,
+    completion_window: '24h',
+    status: j.status,
+    output_file_id: j.outputFileId,
+    error_file_id: j.errorFileId,
+    created_at: sec(j.at.created) as number,
+    in_progress_at: sec(j.at.in_progress),
+    expires_at: sec(j.expiresAtMs),
+    finalizing_at: sec(j.at.finalizing),
+    completed_at: sec(j.at.completed),
+    failed_at: sec(j.at.failed),
+    expired_at: sec(j.at.expired),
+    cancelling_at: sec(j.at.cancelling),
+    cancelled_at: sec(j.at.cancelled),
+    request_counts: { total: j.total, completed: j.completed, failed: j.failed },
+    metadata: j.metadata,
   };
   for (const k of Object.keys(o)) if (o[k] === null && k !== 'metadata') delete o[k];
   return o;
@@ -98,17 +116,44 @@ export class BatchStore {
         deployment ??= o.body.model;
         const rt = this.#core.deployments.get(o.body.model);
         if (rt) tokens += estimateLine(rt, o.url?.includes('responses') ? 'responses' : 'chat', o.body);
-      } catch { /* validation reports it */ }
+      } catch {
+        /* validation reports it */
+      }
     }
     return deployment === undefined ? undefined : { deployment, tokens };
   }
 
-  add(id: string, endpoint: string, inputFileId: string, metadata: Record<string, string> | null, estimate: { deployment: string; tokens: number } | undefined): Job {
+  add(
+    id: string,
+    endpoint: string,
+    inputFileId: string,
+    metadata: Record<string, string> | null,
+    estimate: { deployment: string; tokens: number } | undefined,
+  ): Job {
     const now = this.#core.clock.now();
     const j: Job = {
-      id, endpoint, inputFileId, metadata, status: 'validating', at: { created: now }, expiresAtMs: now + DAY_MS, errors: [],
-      deployment: estimate?.deployment, held: estimate?.tokens ?? 0, input: undefined, order: [], next: 0, spentTokens: 0,
-      out: [], err: [], completed: 0, failed: 0, outputFileId: null, errorFileId: null, total: 0, caughtUp: true,
+      id,
+      endpoint,
+      inputFileId,
+      metadata,
+      status: 'validating',
+      at: { created: now },
+      expiresAtMs: now + DAY_MS,
+      errors: [],
+      deployment: estimate?.deployment,
+      held: estimate?.tokens ?? 0,
+      input: undefined,
+      order: [],
+      next: 0,
+      spentTokens: 0,
+      out: [],
+      err: [],
+      completed: 0,
+      failed: 0,
+      outputFileId: null,
+      errorFileId: null,
+      total: 0,
+      caughtUp: true,
     };
     this.jobs.set(id, j);
     this.created++;
@@ -129,25 +174,41 @@ export class BatchStore {
   advance(j: Job): void {
     const now = this.#core.clock.now();
     const s = this.#core.config.batch ?? {};
-    if (j.status === 'validating' && now >= (j.at.created as number) + (s.validationMs ?? 30_000)) this.#validate(j, (j.at.created as number) + (s.validationMs ?? 30_000));
+    if (j.status === 'validating' && now >= (j.at.created as number) + (s.validationMs ?? 30_000))
+      this.#validate(j, (j.at.created as number) + (s.validationMs ?? 30_000));
     if (j.status === 'in_progress' || j.status === 'cancelling') this.#run(j, now);
     if (j.status === 'cancelling' && now >= (j.at.cancelling as number) + (s.cancelMs ?? 60_000) && j.caughtUp) {
-      this.#finish(j, 'cancelled', (j.at.cancelling as number) + (s.cancelMs ?? 60_000), 'batch_cancelled', 'This line was not executed because the batch was cancelled.');
+      this.#finish(
+        j,
+        'cancelled',
+        (j.at.cancelling as number) + (s.cancelMs ?? 60_000),
+        'batch_cancelled',
+        'This line was not executed because the batch was cancelled.',
+      );
     }
     if (j.status === 'in_progress' && j.input && j.next >= j.input.lines.length) {
       j.status = 'finalizing';
       j.at.finalizing = Math.min(now, this.#lineTime(j, j.spentTokens));
     }
     if (j.status === 'in_progress' && s.expireAfter24h !== false && now >= j.expiresAtMs && j.caughtUp) {
-      this.#finish(j, 'expired', j.expiresAtMs, 'batch_expired', 'This request could not be executed before the completion window expired.');
+      this.#finish(
+        j,
+        'expired',
+        j.expiresAtMs,
+        'batch_expired',
+        'This request could not be executed before the completion window expired.',
+      );
     }
-    if (j.status === 'finalizing' && now >= (j.at.finalizing as number) + (s.finalizingMs ?? 10_000)) this.#finish(j, 'completed', (j.at.finalizing as number) + (s.finalizingMs ?? 10_000));
+    if (j.status === 'finalizing' && now >= (j.at.finalizing as number) + (s.finalizingMs ?? 10_000))
+      this.#finish(j, 'completed', (j.at.finalizing as number) + (s.finalizingMs ?? 10_000));
   }
 
   #validate(j: Job, at: number): void {
     const file = this.#files.get(j.inputFileId);
     const skus = new Map([...this.#core.deployments].map(([n, rt]) => [n, rt.resolved.config.sku] as const));
-    const v = file ? validateBatchInput(file.content, skus) : { code: 'invalid_request', message: `File with id '${j.inputFileId}' not found.`, line: null };
+    const v = file
+      ? validateBatchInput(file.content, skus)
+      : { code: 'invalid_request', message: `File with id '${j.inputFileId}' not found.`, line: null };
     if ('code' in v) return this.#fail(j, at, v);
     j.input = v;
     j.total = v.lines.length;
@@ -155,7 +216,8 @@ export class BatchStore {
     const rt = this.#core.deployments.get(v.deployment);
     const limit = rt?.resolved.config.enqueuedTokens ?? 1_000_000_000;
     // Slow-fail regions: the quota is checked only now, after validation (§9.5).
-    if (rt?.resolved.config.batchFailFast === false && this.held(v.deployment) > limit) return this.#fail(j, at, { code: 'token_limit_exceeded', message: tokenLimitMessage(limit, v.deployment), line: null });
+    if (rt?.resolved.config.batchFailFast === false && this.held(v.deployment) > limit)
+      return this.#fail(j, at, { code: 'token_limit_exceeded', message: tokenLimitMessage(limit, v.deployment), line: null });
     j.status = 'in_progress';
     j.at.in_progress = at;
     const random = createRng(hashString(`${this.#core.seed}|order|${j.id}`));
@@ -226,6 +288,13 @@ export class BatchStore {
 
 /** Azure's exact message (MS Q&A 2285577), with the limit as 30K / 200M / 1B. */
 export function tokenLimitMessage(limit: number, deployment: string): string {
-  const short = limit >= 1e9 ? `${+(limit / 1e9).toFixed(1)}B` : limit >= 1e6 ? `${+(limit / 1e6).toFixed(1)}M` : limit >= 1e3 ? `${+(limit / 1e3).toFixed(1)}K` : String(limit);
+  const short =
+    limit >= 1e9
+      ? `${+(limit / 1e9).toFixed(1)}B`
+      : limit >= 1e6
+        ? `${+(limit / 1e6).toFixed(1)}M`
+        : limit >= 1e3
+          ? `${+(limit / 1e3).toFixed(1)}K`
+          : String(limit);
   return `The number of enqueued tokens has surpassed the configured limit of ${short} for the deployment '${deployment}'. Please either increase the limit or try again once the current jobs have finished.`;
 }

@@ -28,7 +28,12 @@ export function chatUsage(promptTokens: number, gens: readonly Generated[], cach
     completion_tokens: completion,
     total_tokens: promptTokens + completion,
     prompt_tokens_details: { cached_tokens: cachedTokens, audio_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: reasoning, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+    completion_tokens_details: {
+      reasoning_tokens: reasoning,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
   };
 }
 
@@ -47,7 +52,9 @@ export function chatCompletionJson(m: ChatMeta, gens: readonly Generated[]): str
   const filtered = m.filterMode !== 'off';
   const choices = gens.map((g, index) => {
     const reasoning = g.reasoningContent !== undefined ? `,"reasoning_content":${JSON.stringify(g.reasoningContent)}` : '';
-    const results = filtered ? `,"content_filter_results":${g.finish === 'content_filter' ? filteredChoiceResultsJson : safeChoiceResultsJson}` : '';
+    const results = filtered
+      ? `,"content_filter_results":${g.finish === 'content_filter' ? filteredChoiceResultsJson : safeChoiceResultsJson}`
+      : '';
     return `{"index":${index},"finish_reason":"${g.finish}","logprobs":null,"message":{"role":"assistant","content":${JSON.stringify(g.content)},"refusal":null,"annotations":[]${reasoning}}${results}}`;
   });
   const prompt = filtered ? `"prompt_filter_results":${promptFilterResultsJson},` : '';
@@ -101,7 +108,9 @@ export async function streamChat(
         if (!w.event(chunk(i, `{"${part.field}":${JSON.stringify(part.text)}}`, null))) return false;
         chars += part.text.length;
         if (m.filterMode === 'async' && chars - lastAnnotated >= 1000) {
-          w.event(`{"id":"","object":"","created":0,"model":"","choices":[{"index":${i},"finish_reason":null,"content_filter_results":${safeChoiceResultsJson},"content_filter_offsets":{"check_offset":${lastAnnotated},"start_offset":${lastAnnotated},"end_offset":${chars}}}]}`);
+          w.event(
+            `{"id":"","object":"","created":0,"model":"","choices":[{"index":${i},"finish_reason":null,"content_filter_results":${safeChoiceResultsJson},"content_filter_offsets":{"check_offset":${lastAnnotated},"start_offset":${lastAnnotated},"end_offset":${chars}}}]}`,
+          );
           lastAnnotated = chars;
         }
       }

@@ -186,18 +186,41 @@ export interface ResolvedDeployment {
 }
 
 const quirkNames = [
-  'omitLimitHeaders', 'legacy2023Headers', 'responsesMinusOneHeaders', 'limitRequestsAsRpm',
-  'oneSecondRequestWindow', 'sixtySecondRequestWindow', 'ptuUtilizationHeader',
+  'omitLimitHeaders',
+  'legacy2023Headers',
+  'responsesMinusOneHeaders',
+  'limitRequestsAsRpm',
+  'oneSecondRequestWindow',
+  'sixtySecondRequestWindow',
+  'ptuUtilizationHeader',
 ];
 
 const describe = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : String(v));
 
-function checkNumber(issues: string[], path: string, v: unknown, opts: { gt?: number; min?: number; max?: number; int?: boolean }, optional = true): void {
+function checkNumber(
+  issues: string[],
+  path: string,
+  v: unknown,
+  opts: { gt?: number; min?: number; max?: number; int?: boolean },
+  optional = true,
+): void {
   if (v === undefined && optional) return;
-  const bounds = [opts.gt !== undefined ? `> ${opts.gt}` : '', opts.min !== undefined ? `>= ${opts.min}` : '', opts.max !== undefined ? `<= ${opts.max}` : ''].filter(Boolean).join(' and ');
+  const bounds = [
+    opts.gt !== undefined ? `> ${opts.gt}` : '',
+    opts.min !== undefined ? `>= ${opts.min}` : '',
+    opts.max !== undefined ? `<= ${opts.max}` : '',
+  ]
+    .filter(Boolean)
+    .join(' and ');
   const want = `expected ${opts.int ? 'an integer' : 'a number'}${bounds ? ` ${bounds}` : ''}`;
-  if (typeof v !== 'number' || !Number.isFinite(v) || (opts.int && !Number.isInteger(v)) ||
-    (opts.gt !== undefined && !(v > opts.gt)) || (opts.min !== undefined && v < opts.min) || (opts.max !== undefined && v > opts.max)) {
+  if (
+    typeof v !== 'number' ||
+    !Number.isFinite(v) ||
+    (opts.int && !Number.isInteger(v)) ||
+    (opts.gt !== undefined && !(v > opts.gt)) ||
+    (opts.min !== undefined && v < opts.min) ||
+    (opts.max !== undefined && v > opts.max)
+  ) {
     issues.push(`${path}: ${want}, got ${describe(v)}`);
   }
 }
@@ -226,7 +249,8 @@ function validateDeployment(issues: string[], d: unknown, i: number, seen: Set<s
   checkNumber(issues, `${p}.batchLineFailureRate`, dep.batchLineFailureRate, { min: 0, max: 1 });
   checkNumber(issues, `${p}.flexCapacityShortageRate`, dep.flexCapacityShortageRate, { min: 0, max: 1 });
   checkNumber(issues, `${p}.flexRetryAfterMs`, dep.flexRetryAfterMs, { min: 0 });
-  if (dep.batchFailFast !== undefined && typeof dep.batchFailFast !== 'boolean') issues.push(`${p}.batchFailFast: expected a boolean, got ${describe(dep.batchFailFast)}`);
+  if (dep.batchFailFast !== undefined && typeof dep.batchFailFast !== 'boolean')
+    issues.push(`${p}.batchFailFast: expected a boolean, got ${describe(dep.batchFailFast)}`);
   checkNumber(issues, `${p}.accuracy`, dep.accuracy, { min: 0, max: 1 });
   checkEnum(issues, `${p}.filterMode`, dep.filterMode, ['default', 'async', 'off']);
   checkNumber(issues, `${p}.filterBufferTokens`, dep.filterBufferTokens, { min: 1, int: true });
@@ -245,18 +269,21 @@ function validateDeployment(issues: string[], d: unknown, i: number, seen: Set<s
   }
   if (dep.requestWindows !== undefined) {
     if (!Array.isArray(dep.requestWindows)) issues.push(`${p}.requestWindows: expected an array, got ${describe(dep.requestWindows)}`);
-    else dep.requestWindows.forEach((w, j) => {
-      checkNumber(issues, `${p}.requestWindows[${j}].ms`, w?.ms, { gt: 0 }, false);
-      checkNumber(issues, `${p}.requestWindows[${j}].limit`, w?.limit, { min: 1, int: true });
-    });
+    else
+      dep.requestWindows.forEach((w, j) => {
+        checkNumber(issues, `${p}.requestWindows[${j}].ms`, w?.ms, { gt: 0 }, false);
+        checkNumber(issues, `${p}.requestWindows[${j}].limit`, w?.limit, { min: 1, int: true });
+      });
   }
   if (dep.quirks !== undefined) {
     if (typeof dep.quirks !== 'object' || dep.quirks === null) issues.push(`${p}.quirks: expected an object, got ${describe(dep.quirks)}`);
-    else for (const [k, v] of Object.entries(dep.quirks)) {
-      if (k === 'quotaMessageStyle') checkEnum(issues, `${p}.quirks.quotaMessageStyle`, v, ['classic', 'newer', 'gateway']);
-      else if (!quirkNames.includes(k)) issues.push(`${p}.quirks.${k}: unknown quirk (known: ${[...quirkNames, 'quotaMessageStyle'].join(', ')})`);
-      else if (typeof v !== 'boolean') issues.push(`${p}.quirks.${k}: expected a boolean, got ${describe(v)}`);
-    }
+    else
+      for (const [k, v] of Object.entries(dep.quirks)) {
+        if (k === 'quotaMessageStyle') checkEnum(issues, `${p}.quirks.quotaMessageStyle`, v, ['classic', 'newer', 'gateway']);
+        else if (!quirkNames.includes(k))
+          issues.push(`${p}.quirks.${k}: unknown quirk (known: ${[...quirkNames, 'quotaMessageStyle'].join(', ')})`);
+        else if (typeof v !== 'boolean') issues.push(`${p}.quirks.${k}: expected a boolean, got ${describe(v)}`);
+      }
   }
   validateDialectFields(issues, p, dep);
   if (dep.faults !== undefined) {
@@ -287,13 +314,21 @@ export function validateEmulatorConfig(config: unknown): EmulatorConfig {
   }
   if (c.answerKey !== undefined) {
     if (!Array.isArray(c.answerKey)) issues.push(`answerKey: expected an array, got ${describe(c.answerKey)}`);
-    else c.answerKey.forEach((e, i) => {
-      if (typeof e?.question !== 'string' || e.question.trim() === '') issues.push(`answerKey[${i}].question: expected a non-empty string, got ${describe(e?.question)}`);
-      if (typeof e?.answer !== 'string') issues.push(`answerKey[${i}].answer: expected a string, got ${describe(e?.answer)}`);
-    });
+    else
+      c.answerKey.forEach((e, i) => {
+        if (typeof e?.question !== 'string' || e.question.trim() === '')
+          issues.push(`answerKey[${i}].question: expected a non-empty string, got ${describe(e?.question)}`);
+        if (typeof e?.answer !== 'string') issues.push(`answerKey[${i}].answer: expected a string, got ${describe(e?.answer)}`);
+      });
   }
-  if (c.answers !== undefined && !(typeof c.answers === 'string' && c.answers.trim() !== '') && !(Array.isArray(c.answers) && c.answers.every((a) => typeof a === 'string' && a.trim() !== ''))) {
-    issues.push(`answers: expected a dataset path (or an array of paths) whose expected column is the answer key, got ${describe(c.answers)}`);
+  if (
+    c.answers !== undefined &&
+    !(typeof c.answers === 'string' && c.answers.trim() !== '') &&
+    !(Array.isArray(c.answers) && c.answers.every((a) => typeof a === 'string' && a.trim() !== ''))
+  ) {
+    issues.push(
+      `answers: expected a dataset path (or an array of paths) whose expected column is the answer key, got ${describe(c.answers)}`,
+    );
   }
   if (c.faults !== undefined) {
     if (!Array.isArray(c.faults)) issues.push(`faults: expected an array, got ${describe(c.faults)}`);

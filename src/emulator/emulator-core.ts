@@ -146,7 +146,11 @@ export class EmulatorCore {
     for (const [name, rt] of this.deployments) deployments[name] = rt.counters.snapshot();
     this.batches.advanceAll();
     const jobs = [...this.batches.jobs.values()];
-    const batch = { uploads: this.files.uploads, batchesCreated: this.batches.created, active: jobs.filter((j) => !['failed', 'completed', 'expired', 'cancelled'].includes(j.status)).length };
+    const batch = {
+      uploads: this.files.uploads,
+      batchesCreated: this.batches.created,
+      active: jobs.filter((j) => !['failed', 'completed', 'expired', 'cancelled'].includes(j.status)).length,
+    };
     return { now: this.clock.now(), elapsedMs: this.elapsedMs(), deployments, totals: sumStats(Object.values(deployments)), batch };
   }
 

@@ -27,10 +27,24 @@ export interface DialectState {
 export const newDialectState = (): DialectState => ({ openai: new OpenAiLimiter(), lag: new RemainingLag() });
 
 /** The plain 429 of an endpoint at its in-flight cap: no retry hint, no rate header. */
-export const plain429 = { status: 429, body: { error: { message: 'Too Many Requests', type: 'rate_limit_error', param: null, code: null } } };
+export const plain429 = {
+  status: 429,
+  body: { error: { message: 'Too Many Requests', type: 'rate_limit_error', param: null, code: null } },
+};
 
 /** Returns true when admitted; false after sending the refusal. */
-export function admitByDialect(core: EmulatorCore, rt: DeploymentRuntime, ex: Exchange, parsed: GenRequest, body: unknown, name: string, elapsed: number, apiVersion: string, fingerprint: string, attempt: number): boolean {
+export function admitByDialect(
+  core: EmulatorCore,
+  rt: DeploymentRuntime,
+  ex: Exchange,
+  parsed: GenRequest,
+  body: unknown,
+  name: string,
+  elapsed: number,
+  apiVersion: string,
+  fingerprint: string,
+  attempt: number,
+): boolean {
   const d = rt.resolved;
   const c = rt.counters;
   if (d.dialect !== 'azure') {
@@ -57,7 +71,16 @@ export function admitByDialect(core: EmulatorCore, rt: DeploymentRuntime, ex: Ex
       ex.error(azureErrors.capacity(1000 + Math.floor(random() * 4000)));
       return false;
     }
-    return admitRequest(core, rt, ex, parsed, name, elapsed, apiVersion, s ? { settings: s, lag: rt.dialect.lag, chargeRandom, random } : undefined);
+    return admitRequest(
+      core,
+      rt,
+      ex,
+      parsed,
+      name,
+      elapsed,
+      apiVersion,
+      s ? { settings: s, lag: rt.dialect.lag, chargeRandom, random } : undefined,
+    );
   }
   // openai
   const copies = Math.max(parsed.n, parsed.bestOf, 1);

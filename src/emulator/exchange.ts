@@ -34,7 +34,13 @@ export class Exchange {
     this.region = region;
     res.once('finish', () => {
       const endAt = clock.now();
-      this.counters?.sends.record({ id: this.requestId, status: this.#status200 || res.statusCode, receivedAt: this.receivedAt, ...(this.#firstContentAt === undefined ? {} : { firstContentAt: this.#firstContentAt }), endAt });
+      this.counters?.sends.record({
+        id: this.requestId,
+        status: this.#status200 || res.statusCode,
+        receivedAt: this.receivedAt,
+        ...(this.#firstContentAt === undefined ? {} : { firstContentAt: this.#firstContentAt }),
+        endAt,
+      });
     });
     this.headers = { 'apim-request-id': this.requestId, 'x-request-id': this.requestId, 'x-ms-region': region };
     const clientId = req.headers['x-ms-client-request-id'];

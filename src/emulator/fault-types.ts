@@ -20,8 +20,19 @@ export type FaultKind =
   | 'limitReduction'; // temporary effectiveLimitFactor
 
 export const faultKinds: readonly FaultKind[] = [
-  'capacity429', 'overload429', 'server500', 'unavailable503', 'timeout408', 'deploymentNotFound',
-  'connectionReset', 'hang', 'malformedJson', 'midStreamClose', 'streamError', 'busy', 'limitReduction',
+  'capacity429',
+  'overload429',
+  'server500',
+  'unavailable503',
+  'timeout408',
+  'deploymentNotFound',
+  'connectionReset',
+  'hang',
+  'malformedJson',
+  'midStreamClose',
+  'streamError',
+  'busy',
+  'limitReduction',
 ];
 
 export interface FaultSpec {
@@ -55,10 +66,12 @@ export function validateFault(issues: string[], path: string, f: unknown): void 
     return;
   }
   const x = f as Partial<FaultSpec>;
-  if (!faultKinds.includes(x.kind as FaultKind)) issues.push(`${path}.kind: expected one of ${faultKinds.join(', ')}, got ${JSON.stringify(x.kind)}`);
+  if (!faultKinds.includes(x.kind as FaultKind))
+    issues.push(`${path}.kind: expected one of ${faultKinds.join(', ')}, got ${JSON.stringify(x.kind)}`);
   const num = (k: keyof FaultSpec, ok: (n: number) => boolean, want: string) => {
     const v = x[k];
-    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || !ok(v))) issues.push(`${path}.${k}: expected ${want}, got ${JSON.stringify(v)}`);
+    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)))
+      issues.push(`${path}.${k}: expected ${want}, got ${JSON.stringify(v)}`);
   };
   num('probability', (n) => n >= 0 && n <= 1, 'a number >= 0 and <= 1');
   num('fromMs', (n) => n >= 0, 'a number >= 0');

@@ -27,11 +27,23 @@ export interface FileLimits {
 
 export type UploadFields = Map<string, { value: Buffer; filename?: string }>;
 
-const notFound = (id: string): AzureError => ({ status: 404, body: { error: { code: 'fileNotFound', message: `File with id '${id}' not found.`, type: 'invalid_request_error', param: null } } });
+const notFound = (id: string): AzureError => ({
+  status: 404,
+  body: { error: { code: 'fileNotFound', message: `File with id '${id}' not found.`, type: 'invalid_request_error', param: null } },
+});
 
 /** The file object Azure returns (no content). */
 export function fileObject(f: StoredFile) {
-  return { id: f.id, object: 'file', bytes: f.bytes, created_at: f.created_at, filename: f.filename, purpose: f.purpose, status: 'processed', ...(f.expires_at === null ? {} : { expires_at: f.expires_at }) };
+  return {
+    id: f.id,
+    object: 'file',
+    bytes: f.bytes,
+    created_at: f.created_at,
+    filename: f.filename,
+    purpose: f.purpose,
+    status: 'processed',
+    ...(f.expires_at === null ? {} : { expires_at: f.expires_at }),
+  };
 }
 
 export class FileStore {
@@ -50,7 +62,15 @@ export class FileStore {
   /** Adds a service-made file (batch output/error): no limits apply. */
   addOutput(filename: string, content: string, nowSec: number): StoredFile {
     const buf = Buffer.from(content, 'utf8');
-    const f: StoredFile = { id: `file-${randomUUID()}`, bytes: buf.length, created_at: nowSec, filename, purpose: 'batch_output', expires_at: null, content: buf };
+    const f: StoredFile = {
+      id: `file-${randomUUID()}`,
+      bytes: buf.length,
+      created_at: nowSec,
+      filename,
+      purpose: 'batch_output',
+      expires_at: null,
+      content: buf,
+    };
     this.#files.set(f.id, f);
     return f;
   }
@@ -59,26 +79,54 @@ export class FileStore {
     const purpose = fields.get('purpose')?.value.toString('utf8');
     const file = fields.get('file');
     if (purpose === undefined) return azureErrors.missingField('purpose');
-    if (!PURPOSES.includes(purpose)) return azureErrors.invalidRequest(`'${purpose}' is not one of ${JSON.stringify(PURPOSES)} - 'purpose'`, 'purpose', 'invalid_value');
+    if (!PURPOSES.includes(purpose))
+      return azureErrors.invalidRequest(`'${purpose}' is not one of ${JSON.stringify(PURPOSES)} - 'purpose'`, 'purpose', 'invalid_value');
     if (!file) return azureErrors.missingField('file');
-    if (file.value.length > MAX_FILE_BYTES) return azureErrors.invalidRequest(`The file is too large: ${file.value.length} bytes. The maximum file size is ${MAX_FILE_BYTES} bytes (200 MB).`, 'file', 'file_too_large');
+    if (file.value.length > MAX_FILE_BYTES)
+      return azureErrors.invalidRequest(
+        `The file is too large: ${file.value.length} bytes. The maximum file size is ${MAX_FILE_BYTES} bytes (200 MB).`,
+        'file',
+        'file_too_large',
+      );
     const anchor = (fields.get('expires_after[anchor]') ?? fields.get('expires_after.anchor'))?.value.toString('utf8');
     const secondsText = (fields.get('expires_after[seconds]') ?? fields.get('expires_after.seconds'))?.value.toString('utf8');
     let expiresAt: number | null = null;
     if (anchor !== undefined || secondsText !== undefined) {
       const seconds = Number(secondsText);
-      if (anchor !== 'created_at') return azureErrors.invalidRequest(`Invalid 'expires_after.anchor': expected 'created_at'.`, 'expires_after.anchor', 'invalid_value');
+      if (anchor !== 'created_at')
+        return azureErrors.invalidRequest(
+          `Invalid 'expires_after.anchor': expected 'created_at'.`,
+          'expires_after.anchor',
+          'invalid_value',
+        );
       if (!Number.isInteger(seconds) || seconds < 1_209_600 || seconds > 2_592_000) {
-        return azureErrors.invalidRequest(`Invalid 'expires_after.seconds': expected an integer between 1209600 (14 days) and 2592000 (30 days), got ${secondsText}.`, 'expires_after.seconds', 'invalid_value');
+        return azureErrors.invalidRequest(
+          `Invalid 'expires_after.seconds': expected an integer between 1209600 (14 days) and 2592000 (30 days), got ${secondsText}.`,
+          'expires_after.seconds',
+          'invalid_value',
+        );
       }
       expiresAt = nowSec + seconds;
     }
     // 500 input files per resource, 10 000 when files expire (§9.1); service-made outputs do not count.
     const inputs = [...this.#files.values()].filter((f) => f.purpose !== 'batch_output');
     const limit = inputs.every((f) => f.expires_at !== null) && expiresAt !== null ? limits.maxFilesWithExpiry : limits.maxFiles;
-    if (inputs.length >= limit) return azureErrors.invalidRequest(`The number of files has reached the limit of ${limit} for this resource. Delete files you no longer need${expiresAt === null ? `, or upload with expires_after to raise the limit to ${limits.maxFilesWithExpiry}` : ''}.`, 'file', 'quota_exceeded');
+    if (inputs.length >= limit)
+      return azureErrors.invalidRequest(
+        `The number of files has reached the limit of ${limit} for this resource. Delete files you no longer need${expiresAt === null ? `, or upload with expires_after to raise the limit to ${limits.maxFilesWithExpiry}` : ''}.`,
+        'file',
+        'quota_exceeded',
+      );
     this.uploads++;
-    const f: StoredFile = { id: `file-${randomBytes(16).toString('hex')}`, bytes: file.value.length, created_at: nowSec, filename: file.filename ?? 'file.jsonl', purpose, expires_at: expiresAt, content: file.value };
+    const f: StoredFile = {
+      id: `file-${randomBytes(16).toString('hex')}`,
+      bytes: file.value.length,
+      created_at: nowSec,
+      filename: file.filename ?? 'file.jsonl',
+      purpose,
+      expires_at: expiresAt,
+      content: file.value,
+    };
     this.#files.set(f.id, f);
     return f;
   }
@@ -92,7 +140,13 @@ export class FileStore {
     const after = query.get('after');
     const start = after ? all.findIndex((f) => f.id === after) + 1 : 0;
     const page = all.slice(start, start + limit);
-    return { object: 'list', data: page.map(fileObject), first_id: page[0]?.id ?? null, last_id: page.at(-1)?.id ?? null, has_more: start + limit < all.length };
+    return {
+      object: 'list',
+      data: page.map(fileObject),
+      first_id: page[0]?.id ?? null,
+      last_id: page.at(-1)?.id ?? null,
+      has_more: start + limit < all.length,
+    };
   }
 
   delete(id: string): unknown {

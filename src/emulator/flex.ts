@@ -12,7 +12,11 @@ import { azureErrors, type AzureError } from './azure-errors.ts';
 import type { DeploymentConfig } from './config.ts';
 
 /** The 429 for a flex request that finds no capacity, or undefined. `seedKey` identifies the attempt. */
-export function flexRefusal(config: Pick<DeploymentConfig, 'flexCapacityShortageRate' | 'flexRetryAfterMs'>, body: unknown, seedKey: string): AzureError | undefined {
+export function flexRefusal(
+  config: Pick<DeploymentConfig, 'flexCapacityShortageRate' | 'flexRetryAfterMs'>,
+  body: unknown,
+  seedKey: string,
+): AzureError | undefined {
   const rate = config.flexCapacityShortageRate ?? 0;
   if (rate <= 0 || (body as { service_tier?: unknown } | null)?.service_tier !== 'flex') return undefined;
   // Its own stream: drawing here never shifts the latency or answer draws of the request.

@@ -106,7 +106,10 @@ export function generate(book: AnswerBook, x: GenerateInput): Generated {
     content,
     reasoningContent,
     // Visible <think> text may have been cut by the limit: never report more reasoning than was generated.
-    reasoningTokens: Math.min(completionTokens, hidden + (reasoningContent !== undefined ? countTokens(reasoningContent) : reasoningVisibleTokens)),
+    reasoningTokens: Math.min(
+      completionTokens,
+      hidden + (reasoningContent !== undefined ? countTokens(reasoningContent) : reasoningVisibleTokens),
+    ),
     hiddenReasoningTokens: hidden,
     completionTokens,
     finish,

@@ -6,7 +6,6 @@
  */
 import type { Random } from '../internal/rng.ts';
 
-
 /** A verdict text for a grading prompt, or undefined when the prompt is not one. */
 export function gradeIfGraderPrompt(prompt: string, accuracy: number, random: Random): string | undefined {
   if (!/SCORE:/i.test(prompt)) return undefined;
@@ -18,7 +17,9 @@ export function gradeIfGraderPrompt(prompt: string, accuracy: number, random: Ra
   const judgedRight = random() < accuracy;
   const pass = judgedRight ? matches : !matches;
   const score = pass ? 8 + Math.floor(random() * 3) : Math.floor(random() * 3);
-  return pass ? `The response agrees with the reference answer.\nSCORE: ${score}` : `The response does not match the reference answer.\nSCORE: ${score}`;
+  return pass
+    ? `The response agrees with the reference answer.\nSCORE: ${score}`
+    : `The response does not match the reference answer.\nSCORE: ${score}`;
 }
 
 function normalise(text: string): string {

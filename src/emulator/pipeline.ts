@@ -27,7 +27,14 @@ function fingerprintOf(api: Api, raw: string): string {
   return `${api}:${hashString(raw).toString(36)}${hashString(raw, 0x9e3779b9).toString(36)}:${raw.length}`;
 }
 
-export async function handleGeneration(core: EmulatorCore, ex: Exchange, api: Api, raw: string, pathDeployment: string | undefined, apiVersion: string): Promise<void> {
+export async function handleGeneration(
+  core: EmulatorCore,
+  ex: Exchange,
+  api: Api,
+  raw: string,
+  pathDeployment: string | undefined,
+  apiVersion: string,
+): Promise<void> {
   // Routing comes before parsing (§12.2): the legacy route names the deployment in the path.
   if (pathDeployment !== undefined && !core.deployments.has(pathDeployment)) return ex.error(azureErrors.deploymentNotFound());
   let body: unknown;
@@ -57,20 +64,27 @@ export async function handleGeneration(core: EmulatorCore, ex: Exchange, api: Ap
   if (down) {
     if (down.kind === 'deploymentNotFound') return ex.error(azureErrors.deploymentNotFound());
     if (down.kind === 'unavailable503') return ex.error(azureErrors.unavailable(down.retryAfterMs ?? 2000));
-    if (down.kind === 'capacity429') { c.rejected429.capacity++; return ex.error(azureErrors.capacity(down.retryAfterMs ?? 2000)); }
+    if (down.kind === 'capacity429') {
+      c.rejected429.capacity++;
+      return ex.error(azureErrors.capacity(down.retryAfterMs ?? 2000));
+    }
     c.rejected429.overload++;
     return ex.error(azureErrors.overload());
   }
   // Flex capacity shortage (flex.ts): before admission, so a refused flex request uses no quota.
   const flexRefused = flexRefusal(d.config, body, `${core.seed}|flex|${name}|${fingerprint}|${attempt}`);
-  if (flexRefused) { c.rejected429.capacity++; return ex.error(flexRefused); }
+  if (flexRefused) {
+    c.rejected429.capacity++;
+    return ex.error(flexRefused);
+  }
 
   // (4) admission
   if (!admitByDialect(core, rt, ex, parsed, body, name, elapsed, apiVersion, fingerprint, attempt)) return;
   ex.startInFlight();
 
   // (5) semantic validation: the estimate is already consumed.
-  if (d.profile.rejectsSamplingParams && parsed.samplingParams.length > 0) return ex.error(azureErrors.unsupportedParameter(parsed.samplingParams[0] as string));
+  if (d.profile.rejectsSamplingParams && parsed.samplingParams.length > 0)
+    return ex.error(azureErrors.unsupportedParameter(parsed.samplingParams[0] as string));
   const promptEst = Math.ceil(parsed.promptChars / d.charsPerToken);
   if (promptEst + (parsed.limit ?? 0) > d.profile.contextWindow) {
     return ex.error(azureErrors.contextLength(d.profile.contextWindow, promptEst, parsed.limit, api === 'chat' ? 'messages' : 'input'));
@@ -88,40 +102,88 @@ export async function handleGeneration(core: EmulatorCore, ex: Exchange, api: Ap
   // (7) generation
   const scale = core.latencyScale();
   const reasoningTokensDraw = drawReasoningTokens(d.profile, parsed.effort, random);
-  const reasoning = !d.profile.reasoning ? 'none' : d.profile.reasoningDisplay === 'hidden' ? 'hidden' : (d.config.reasoningStyle ?? 'think-tags');
+  const reasoning = !d.profile.reasoning
+    ? 'none'
+    : d.profile.reasoningDisplay === 'hidden'
+      ? 'hidden'
+      : (d.config.reasoningStyle ?? 'think-tags');
   const choices = api === 'chat' ? parsed.n : 1;
   const gens: Generated[] = [];
   for (let i = 0; i < choices; i++) {
-    gens.push(generate(core.book, {
-      seed: core.seed, deployment: name, questionText: parsed.questionText, fullPrompt: parsed.fullPrompt, accuracy: d.accuracy,
-      noiseSalt: d.config.temperatureNoise ? `${attempt}|${c.received}` : '', limit: parsed.limit, reasoning, reasoningTokensDraw,
-      outputMedian: d.config.outputTokens?.median ?? 60, outputSigma: d.config.outputTokens?.sigma ?? 0.5,
-      completionTriggers: filter?.completionTriggers ?? [], choiceIndex: i,
-    }));
+    gens.push(
+      generate(core.book, {
+        seed: core.seed,
+        deployment: name,
+        questionText: parsed.questionText,
+        fullPrompt: parsed.fullPrompt,
+        accuracy: d.accuracy,
+        noiseSalt: d.config.temperatureNoise ? `${attempt}|${c.received}` : '',
+        limit: parsed.limit,
+        reasoning,
+        reasoningTokensDraw,
+        outputMedian: d.config.outputTokens?.median ?? 60,
+        outputSigma: d.config.outputTokens?.sigma ?? 0.5,
+        completionTriggers: filter?.completionTriggers ?? [],
+        choiceIndex: i,
+      }),
+    );
   }
   const promptTokens = countPromptTokens(parsed.promptTexts, parsed.messageCount);
   const cachedTokens = d.config.promptCache ? cachedPromptTokens(rt, parsed.fullPrompt, promptTokens) : 0;
   const g0 = gens[0] as Generated;
-  const plan = planLatency({
-    profile: d.profile, promptTokens, reasoningTokens: g0.hiddenReasoningTokens, inFlight: c.inFlight,
-    knee: d.config.concurrencyKnee ?? 32, alpha: d.config.slowdownAlpha ?? 0.5,
-    heavyTail: !d.provisioned && d.config.heavyTail !== false, jitter: d.config.jitter !== false, busy: core.faults.factor('busy', name, elapsed), scale,
-  }, random);
+  const plan = planLatency(
+    {
+      profile: d.profile,
+      promptTokens,
+      reasoningTokens: g0.hiddenReasoningTokens,
+      inFlight: c.inFlight,
+      knee: d.config.concurrencyKnee ?? 32,
+      alpha: d.config.slowdownAlpha ?? 0.5,
+      heavyTail: !d.provisioned && d.config.heavyTail !== false,
+      jitter: d.config.jitter !== false,
+      busy: core.faults.factor('busy', name, elapsed),
+      scale,
+    },
+    random,
+  );
   let completionTokens = 0;
   for (const g of gens) completionTokens += g.completionTokens;
   const onDone = () => {
     c.promptTokensUsed += promptTokens;
     c.completionTokensUsed += completionTokens;
     c.complete(fingerprint, ex.requestId);
-    if (ex.ptu) rt.ptu.correct(core.clock.now(), promptTokens - cachedTokens + d.profile.outputTokenWeight * completionTokens - ex.ptu.estimate, ex.ptu.capacity, d.tokenWindowMs);
+    if (ex.ptu)
+      rt.ptu.correct(
+        core.clock.now(),
+        promptTokens - cachedTokens + d.profile.outputTokenWeight * completionTokens - ex.ptu.estimate,
+        ex.ptu.capacity,
+        d.tokenWindowMs,
+      );
   };
   const created = Math.floor(Date.now() / 1000);
-  const chatMeta = { id: `chatcmpl-${ex.requestId.replaceAll('-', '').slice(0, 29)}`, created, model: d.modelVersion, systemFingerprint: 'fp_emulator', promptTokens, cachedTokens, filterMode: d.filterMode };
+  const chatMeta = {
+    id: `chatcmpl-${ex.requestId.replaceAll('-', '').slice(0, 29)}`,
+    created,
+    model: d.modelVersion,
+    systemFingerprint: 'fp_emulator',
+    promptTokens,
+    cachedTokens,
+    filterMode: d.filterMode,
+  };
   const respMeta = {
-    id: `resp_${ex.requestId.replaceAll('-', '')}`, createdAt: created, model: d.modelVersion, promptTokens, cachedTokens, limit: parsed.limit,
-    instructions: typeof (body as { instructions?: unknown }).instructions === 'string' ? (body as { instructions: string }).instructions : null,
-    effort: parsed.effort ?? null, reasoningModel: d.profile.reasoning && d.profile.reasoningDisplay === 'hidden', itemSuffix: ex.requestId.replaceAll('-', ''),
-    summary: parsed.reasoningSummary && g0.hiddenReasoningTokens > 0 ? reasoningText(`${core.seed}|${name}|${parsed.fullPrompt}`, 40) : undefined,
+    id: `resp_${ex.requestId.replaceAll('-', '')}`,
+    createdAt: created,
+    model: d.modelVersion,
+    promptTokens,
+    cachedTokens,
+    limit: parsed.limit,
+    instructions:
+      typeof (body as { instructions?: unknown }).instructions === 'string' ? (body as { instructions: string }).instructions : null,
+    effort: parsed.effort ?? null,
+    reasoningModel: d.profile.reasoning && d.profile.reasoningDisplay === 'hidden',
+    itemSuffix: ex.requestId.replaceAll('-', ''),
+    summary:
+      parsed.reasoningSummary && g0.hiddenReasoningTokens > 0 ? reasoningText(`${core.seed}|${name}|${parsed.fullPrompt}`, 40) : undefined,
   };
 
   if (parsed.stream) {
@@ -130,10 +192,14 @@ export async function handleGeneration(core: EmulatorCore, ex: Exchange, api: Ap
     const ctx = ex.streamContext(mid ? (mid.afterEvents ?? 3) : undefined);
     if (mid?.kind === 'streamError') ctx.errorEvent = streamErrorEvent(api);
     const w = new SseWriter(ctx);
-    const ok = api === 'chat'
-      ? await streamChat(w, chatMeta, gens, plan, { includeUsage: parsed.includeUsage, bufferTokens: d.filterBufferTokens })
-      : await streamResponse(w, respMeta, g0, plan);
-    if (ok) { w.end(); onDone(); }
+    const ok =
+      api === 'chat'
+        ? await streamChat(w, chatMeta, gens, plan, { includeUsage: parsed.includeUsage, bufferTokens: d.filterBufferTokens })
+        : await streamResponse(w, respMeta, g0, plan);
+    if (ok) {
+      w.end();
+      onDone();
+    }
     return;
   }
   const e2e = plan.firstTokenMs + Math.max(0, completionTokens - g0.hiddenReasoningTokens - 1) * plan.perTokenMs;
@@ -165,5 +231,3 @@ function streamErrorEvent(api: Api): { data: string; event?: string } {
     ? { event: 'error', data: JSON.stringify({ type: 'error', code: 'server_error', message, param: null, sequence_number: 0 }) }
     : { data: JSON.stringify({ error: { message, type: 'server_error', param: null, code: 'server_error' } }) };
 }
-
-

@@ -50,7 +50,16 @@ export const realisticDefaults: Readonly<RealismSettings> = {
 export function resolveRealism(realism: Realism | undefined): RealismSettings | undefined {
   if (realism === undefined || realism === 'exact') return undefined;
   if (realism === 'realistic') return { ...realisticDefaults };
-  const zero: RealismSettings = { estimateBias: 0, estimateNoise: 0, remainingLagMax: 0, omitLimitHeaders: 0, legacy429: 0, retryAfterMsRounded: 0, retryAfterMsAbsent: 0, capacity429: 0 };
+  const zero: RealismSettings = {
+    estimateBias: 0,
+    estimateNoise: 0,
+    remainingLagMax: 0,
+    omitLimitHeaders: 0,
+    legacy429: 0,
+    retryAfterMsRounded: 0,
+    retryAfterMsAbsent: 0,
+    capacity429: 0,
+  };
   return { ...zero, ...realism };
 }
 
@@ -60,16 +69,20 @@ const probabilityKeys = ['omitLimitHeaders', 'legacy429', 'retryAfterMsRounded',
 export function validateRealism(issues: string[], path: string, v: unknown): void {
   if (v === undefined || v === 'exact' || v === 'realistic') return;
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-    issues.push(`${path}: expected 'exact', 'realistic' or an object of settings, got ${typeof v === 'string' ? JSON.stringify(v) : String(v)}`);
+    issues.push(
+      `${path}: expected 'exact', 'realistic' or an object of settings, got ${typeof v === 'string' ? JSON.stringify(v) : String(v)}`,
+    );
     return;
   }
   for (const [k, x] of Object.entries(v)) {
     const ok = typeof x === 'number' && Number.isFinite(x);
     if (!(k in realisticDefaults)) issues.push(`${path}.${k}: unknown setting (known: ${Object.keys(realisticDefaults).join(', ')})`);
-    else if ((probabilityKeys as readonly string[]).includes(k) && !(ok && x >= 0 && x <= 1)) issues.push(`${path}.${k}: expected a probability in [0, 1], got ${String(x)}`);
+    else if ((probabilityKeys as readonly string[]).includes(k) && !(ok && x >= 0 && x <= 1))
+      issues.push(`${path}.${k}: expected a probability in [0, 1], got ${String(x)}`);
     else if (k === 'estimateBias' && !(ok && x > -1 && x < 10)) issues.push(`${path}.${k}: expected a number > -1, got ${String(x)}`);
     else if (k === 'estimateNoise' && !(ok && x >= 0 && x < 1)) issues.push(`${path}.${k}: expected a number in [0, 1), got ${String(x)}`);
-    else if (k === 'remainingLagMax' && !(ok && Number.isInteger(x) && x >= 0 && x <= 16)) issues.push(`${path}.${k}: expected an integer in [0, 16], got ${String(x)}`);
+    else if (k === 'remainingLagMax' && !(ok && Number.isInteger(x) && x >= 0 && x <= 16))
+      issues.push(`${path}.${k}: expected an integer in [0, 16], got ${String(x)}`);
   }
 }
 
@@ -106,7 +119,13 @@ export class RemainingLag {
  * Applies lag and spelling variation to the Azure x-ratelimit-* headers of one decision (mutates `h`).
  * `rejected` describes a quota 429 (its exact wait and limiter), undefined when admitted.
  */
-export function varyAzureHeaders(h: Record<string, string>, s: RealismSettings, lag: RemainingLag, rejected: { waitMs: number; reason: 'tokens' | 'requests' } | undefined, random: Random): void {
+export function varyAzureHeaders(
+  h: Record<string, string>,
+  s: RealismSettings,
+  lag: RemainingLag,
+  rejected: { waitMs: number; reason: 'tokens' | 'requests' } | undefined,
+  random: Random,
+): void {
   const tokens = Number(h['x-ratelimit-remaining-tokens']);
   const requests = Number(h['x-ratelimit-remaining-requests']);
   if (Number.isFinite(tokens) && Number.isFinite(requests) && tokens >= 0) {

@@ -49,7 +49,11 @@ function positiveInt(body: Record<string, unknown>, key: string): number | undef
   const v = body[key];
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
-    return azureErrors.invalidRequest(`Invalid '${key}': integer below minimum value. Expected a value >= 1, but got ${JSON.stringify(v)} instead.`, key, 'integer_below_min_value');
+    return azureErrors.invalidRequest(
+      `Invalid '${key}': integer below minimum value. Expected a value >= 1, but got ${JSON.stringify(v)} instead.`,
+      key,
+      'integer_below_min_value',
+    );
   }
   return v;
 }
@@ -57,7 +61,8 @@ function positiveInt(body: Record<string, unknown>, key: string): number | undef
 const isError = (v: unknown): v is AzureError => typeof v === 'object' && v !== null && 'status' in v;
 
 export function parseGenRequest(api: Api, body: unknown): GenRequest | AzureError {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return azureErrors.invalidRequest('The request body must be a JSON object.', null, null);
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return azureErrors.invalidRequest('The request body must be a JSON object.', null, null);
   const b = body as Record<string, unknown>;
   const texts: string[] = [];
   let messageCount = 0;
@@ -73,9 +78,15 @@ export function parseGenRequest(api: Api, body: unknown): GenRequest | AzureErro
     }
   } else {
     if (b.input === undefined || b.input === null) return azureErrors.missingField('input');
-    if (typeof b.instructions === 'string') { texts.push(b.instructions); messageCount++; }
-    if (typeof b.input === 'string') { texts.push(b.input); questionText = b.input; messageCount++; }
-    else if (Array.isArray(b.input)) {
+    if (typeof b.instructions === 'string') {
+      texts.push(b.instructions);
+      messageCount++;
+    }
+    if (typeof b.input === 'string') {
+      texts.push(b.input);
+      questionText = b.input;
+      messageCount++;
+    } else if (Array.isArray(b.input)) {
       for (const item of b.input as unknown[]) {
         const it = (item ?? {}) as { role?: unknown; content?: unknown };
         const text = partText(it.content);
@@ -96,7 +107,10 @@ export function parseGenRequest(api: Api, body: unknown): GenRequest | AzureErro
   for (const key of limitKeys) {
     const v = positiveInt(b, key);
     if (isError(v)) return v;
-    if (v !== undefined && limit === undefined) { limit = v; limitParam = key; }
+    if (v !== undefined && limit === undefined) {
+      limit = v;
+      limitParam = key;
+    }
   }
   const n = positiveInt(b, 'n');
   if (isError(n)) return n;
@@ -106,7 +120,9 @@ export function parseGenRequest(api: Api, body: unknown): GenRequest | AzureErro
   const effortRaw = api === 'chat' ? b.reasoning_effort : (b.reasoning as { effort?: unknown } | undefined)?.effort;
   const effort = typeof effortRaw === 'string' ? (effortRaw as ReasoningEffort) : undefined;
   // temperature/top_p at their default of 1 are accepted by reasoning models; anything else is not.
-  const samplingParams: string[] = SAMPLING.filter((k) => b[k] !== undefined && b[k] !== null && !((k === 'temperature' || k === 'top_p') && b[k] === 1));
+  const samplingParams: string[] = SAMPLING.filter(
+    (k) => b[k] !== undefined && b[k] !== null && !((k === 'temperature' || k === 'top_p') && b[k] === 1),
+  );
   // max_tokens is reported first: it is the one o-series clients hit most.
   if (api === 'chat' && b.max_tokens !== undefined && b.max_tokens !== null) samplingParams.unshift('max_tokens');
   const streamOptions = b.stream_options as { include_usage?: unknown } | undefined;

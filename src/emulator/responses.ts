@@ -69,7 +69,8 @@ export function responseBody(m: ResponsesMeta, g: Generated | undefined, status:
     background: false,
     ...(done ? { completed_at: Math.floor(Date.now() / 1000) } : {}),
     error: null,
-    incomplete_details: done && status === 'incomplete' ? { reason: g.finish === 'content_filter' ? 'content_filter' : 'max_output_tokens' } : null,
+    incomplete_details:
+      done && status === 'incomplete' ? { reason: g.finish === 'content_filter' ? 'content_filter' : 'max_output_tokens' } : null,
     instructions: m.instructions,
     max_output_tokens: m.limit ?? null,
     model: m.model,
@@ -93,7 +94,8 @@ export function responseBody(m: ResponsesMeta, g: Generated | undefined, status:
 /** Writes the Responses event sequence (no [DONE]); returns false if the stream died. */
 export async function streamResponse(w: SseWriter, m: ResponsesMeta, g: Generated, plan: LatencyPlan): Promise<boolean> {
   let seq = 0;
-  const send = (type: string, payload: Record<string, unknown>): boolean => w.event(JSON.stringify({ type, ...payload, sequence_number: seq++ }), type);
+  const send = (type: string, payload: Record<string, unknown>): boolean =>
+    w.event(JSON.stringify({ type, ...payload, sequence_number: seq++ }), type);
   const itemId = `msg_${m.itemSuffix}`;
   let outputIndex = 0;
   send('response.created', { response: responseBody(m, undefined, 'in_progress') });
@@ -127,11 +129,15 @@ export async function streamResponse(w: SseWriter, m: ResponsesMeta, g: Generate
   send('response.content_part.added', { item_id: itemId, output_index: outputIndex, content_index: 0, part: textPart('') });
   for (const piece of tokenPieces(g.content)) {
     if (!(await w.pace(plan.perTokenMs))) return false;
-    if (!send('response.output_text.delta', { item_id: itemId, output_index: outputIndex, content_index: 0, delta: piece, logprobs: [] })) return false;
+    if (!send('response.output_text.delta', { item_id: itemId, output_index: outputIndex, content_index: 0, delta: piece, logprobs: [] }))
+      return false;
   }
   send('response.output_text.done', { item_id: itemId, output_index: outputIndex, content_index: 0, text: g.content, logprobs: [] });
   send('response.content_part.done', { item_id: itemId, output_index: outputIndex, content_index: 0, part: textPart(g.content) });
-  send('response.output_item.done', { output_index: outputIndex, item: messageItem(m, g.content, finalStatus === 'completed' ? 'completed' : 'incomplete') });
+  send('response.output_item.done', {
+    output_index: outputIndex,
+    item: messageItem(m, g.content, finalStatus === 'completed' ? 'completed' : 'incomplete'),
+  });
   send(finalStatus === 'completed' ? 'response.completed' : 'response.incomplete', { response: responseBody(m, g, finalStatus) });
   return w.alive;
 }

@@ -94,7 +94,11 @@ async function route(core: EmulatorCore, req: IncomingMessage, res: ServerRespon
     return ex.error(azureErrors.unauthorized());
   }
   // Files and Batches (§9) read their own bodies (multipart uploads up to 200 MB).
-  if (/^\/openai\/v1\/(files|batches)(\/|$)/.test(path) && (await handleBatchApi(core, ex, req, method, path.slice('/openai/v1'.length), query))) return;
+  if (
+    /^\/openai\/v1\/(files|batches)(\/|$)/.test(path) &&
+    (await handleBatchApi(core, ex, req, method, path.slice('/openai/v1'.length), query))
+  )
+    return;
   const raw = method === 'GET' || method === 'DELETE' ? '' : await readBody(req);
   if (raw === undefined) return ex.error(azureErrors.invalidRequest('Request body too large.', null, null));
   if (method !== 'POST' && method !== 'PUT') req.resume();
@@ -109,7 +113,14 @@ async function route(core: EmulatorCore, req: IncomingMessage, res: ServerRespon
   }
   const legacy = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|responses)$/.exec(path);
   if (legacy && method === 'POST') {
-    return handleGeneration(core, ex, legacy[2] === 'responses' ? 'responses' : 'chat', raw, decodeURIComponent(legacy[1] as string), apiVersion);
+    return handleGeneration(
+      core,
+      ex,
+      legacy[2] === 'responses' ? 'responses' : 'chat',
+      raw,
+      decodeURIComponent(legacy[1] as string),
+      apiVersion,
+    );
   }
   return ex.error(azureErrors.resourceNotFound());
 }

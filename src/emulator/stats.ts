@@ -116,8 +116,16 @@ export class DeploymentCounters {
 
 export function sumStats(list: DeploymentStats[]): EmulatorStats['totals'] {
   const totals: EmulatorStats['totals'] = {
-    received: 0, admitted: 0, rejected429: { quota_tokens: 0, quota_requests: 0, capacity: 0, overload: 0, ptu: 0 },
-    statuses: {}, tokensEstimated: 0, promptTokensUsed: 0, completionTokensUsed: 0, completed: 0, duplicateCompletions: 0, inFlight: 0,
+    received: 0,
+    admitted: 0,
+    rejected429: { quota_tokens: 0, quota_requests: 0, capacity: 0, overload: 0, ptu: 0 },
+    statuses: {},
+    tokensEstimated: 0,
+    promptTokensUsed: 0,
+    completionTokensUsed: 0,
+    completed: 0,
+    duplicateCompletions: 0,
+    inFlight: 0,
   };
   for (const s of list) {
     totals.received += s.received;

@@ -34,7 +34,9 @@ export async function startEmulatorInWorker(config: EmulatorConfig, options: { p
   const worker = new Worker(new URL('./worker-entry.ts', import.meta.url), { workerData: { config, port: options.port } });
   const ready = await new Promise<Ready>((resolve, reject) => {
     worker.once('error', reject);
-    worker.once('message', (m: Ready | { type: 'error'; message: string }) => (m.type === 'ready' ? resolve(m) : reject(new Error(m.message))));
+    worker.once('message', (m: Ready | { type: 'error'; message: string }) =>
+      m.type === 'ready' ? resolve(m) : reject(new Error(m.message)),
+    );
   });
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const res = await fetch(`${ready.url}${path}`, {
@@ -63,7 +65,7 @@ export async function startEmulatorInWorker(config: EmulatorConfig, options: { p
     reset: async () => void (await call('POST', '/_emulator/reset', {})),
     patch: async (p) => void (await call('PATCH', '/_emulator/config', p)),
     faults: () => call<FaultSpec[]>('GET', '/_emulator/faults'),
-    addFault: async (f) => ((await call<FaultSpec[]>('POST', '/_emulator/faults', f))[0] as FaultSpec),
+    addFault: async (f) => (await call<FaultSpec[]>('POST', '/_emulator/faults', f))[0] as FaultSpec,
     async setFaults(list) {
       await call('DELETE', '/_emulator/faults');
       if (list.length > 0) await call('POST', '/_emulator/faults', list);

@@ -43,5 +43,7 @@ export function closestMatch(input: string, candidates: readonly string[]): stri
   }
   if (bestDistance <= maxDistance) return best;
   if (needle.length < 3) return undefined;
-  return candidates.find((candidate) => candidate.toLowerCase().startsWith(needle) || (candidate.length >= 3 && needle.includes(candidate.toLowerCase())));
+  return candidates.find(
+    (candidate) => candidate.toLowerCase().startsWith(needle) || (candidate.length >= 3 && needle.includes(candidate.toLowerCase())),
+  );
 }

@@ -17,7 +17,10 @@ const IN_TEXT: readonly [RegExp, string][] = [
   // Authorization schemes: "Bearer <token>", "Basic <base64>".
   [/\b(Bearer|Basic)(\s+)[A-Za-z0-9._~+/=-]{8,}/gi, `$1$2${REDACTED}`],
   // "api-key: value", "x-api-key=value", "apiKey": "value", "subscription-key: value", "token=value".
-  [/\b((?:x-)?api[-_]?key|ocp-apim-subscription-key|subscription[-_]?key|access[-_]?token|client[-_]?secret|password|secret)("?\s*[:=]\s*"?)[^\s",;&}]{4,}/gi, `$1$2${REDACTED}`],
+  [
+    /\b((?:x-)?api[-_]?key|ocp-apim-subscription-key|subscription[-_]?key|access[-_]?token|client[-_]?secret|password|secret)("?\s*[:=]\s*"?)[^\s",;&}]{4,}/gi,
+    `$1$2${REDACTED}`,
+  ],
   // OpenAI-style keys: sk-…, sk-proj-…, also pk-/rk-.
   [/\b(?:sk|pk|rk)-[A-Za-z0-9_-]{16,}/g, REDACTED],
   // JWTs (Entra access tokens): three base64url parts, the first starting with eyJ.
@@ -61,7 +64,9 @@ export function containsCredential(value: string): boolean {
  * wrong place, so only its length is, whatever that length (a 17-character key was once echoed).
  */
 export function shownVariableName(name: string): string {
-  return /^[A-Z_][A-Z0-9_]*$/.test(name) && !containsCredential(name) ? name : `named in auth.apiKeyEnv (${name.length} characters, not shown in case it is the key itself)`;
+  return /^[A-Z_][A-Z0-9_]*$/.test(name) && !containsCredential(name)
+    ? name
+    : `named in auth.apiKeyEnv (${name.length} characters, not shown in case it is the key itself)`;
 }
 
 /**
@@ -75,7 +80,8 @@ export function redactValues(value: unknown, isSecretName: (name: string) => boo
   if (value === null || typeof value !== 'object') return value;
   const copy: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    copy[key] = isSecretName(key) && item !== null && item !== undefined && item !== '' ? REDACTED : redactValues(item, isSecretName, depth + 1);
+    copy[key] =
+      isSecretName(key) && item !== null && item !== undefined && item !== '' ? REDACTED : redactValues(item, isSecretName, depth + 1);
   }
   return copy;
 }

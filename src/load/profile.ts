@@ -25,22 +25,34 @@ export type ProfileSpec =
   | { readonly kind: 'concurrency'; readonly levels: readonly number[] }
   | { readonly kind: 'rate'; readonly rates: readonly number[] }
   | { readonly kind: 'sweep'; readonly steps: number }
-  | { readonly kind: 'goodput'; readonly steps: number; readonly slo: Slo; readonly range?: { readonly min: number; readonly max: number } };
+  | {
+      readonly kind: 'goodput';
+      readonly steps: number;
+      readonly slo: Slo;
+      readonly range?: { readonly min: number; readonly max: number };
+    };
 
 /**
  * `synchronous`, `concurrency 8,16`, `rate 5,10`, `sweep`, `goodput` (values may follow after a space,
  * `:` or `=`, or come from `values`, e.g. `--rate 5`).
  */
-export function parseProfile(text: string, options: { values?: readonly number[]; steps: number; slo?: Slo; range?: { min: number; max: number } }): ProfileSpec {
+export function parseProfile(
+  text: string,
+  options: { values?: readonly number[]; steps: number; slo?: Slo; range?: { min: number; max: number } },
+): ProfileSpec {
   const [kind = '', ...rest] = text.trim().split(/[\s:=]+/);
   const inline = rest.join(',').split(',').filter(Boolean).map(Number);
   const values = inline.length ? inline : [...(options.values ?? [])];
   const positive = (what: string, integer: boolean) => {
-    if (values.length === 0) throw new UsageError(`--profile ${kind}: name at least one ${what}, e.g. --profile "${kind} ${integer ? 8 : 10}"`);
-    for (const v of values) if (!Number.isFinite(v) || v <= 0 || (integer && !Number.isInteger(v))) throw new UsageError(`--profile ${kind}: expected ${integer ? 'whole numbers ≥ 1' : 'rates > 0'}, got ${JSON.stringify(text)}`);
+    if (values.length === 0)
+      throw new UsageError(`--profile ${kind}: name at least one ${what}, e.g. --profile "${kind} ${integer ? 8 : 10}"`);
+    for (const v of values)
+      if (!Number.isFinite(v) || v <= 0 || (integer && !Number.isInteger(v)))
+        throw new UsageError(`--profile ${kind}: expected ${integer ? 'whole numbers ≥ 1' : 'rates > 0'}, got ${JSON.stringify(text)}`);
     return values;
   };
-  if (!Number.isInteger(options.steps) || options.steps < 1) throw new UsageError(`--steps: expected a whole number ≥ 1, got ${options.steps}`);
+  if (!Number.isInteger(options.steps) || options.steps < 1)
+    throw new UsageError(`--steps: expected a whole number ≥ 1, got ${options.steps}`);
   switch (kind) {
     case 'synchronous':
       return { kind };
@@ -79,7 +91,12 @@ export function initialSteps(profile: ProfileSpec, options: { arrivals: Arrivals
 function sweepStartSteps(saturationConcurrency: number): StepSpec[] {
   return [
     synchronousStep('floor'),
-    { label: `throughput (concurrency ${saturationConcurrency})`, mode: 'concurrency', concurrency: saturationConcurrency, role: 'saturation' },
+    {
+      label: `throughput (concurrency ${saturationConcurrency})`,
+      mode: 'concurrency',
+      concurrency: saturationConcurrency,
+      role: 'saturation',
+    },
   ];
 }
 

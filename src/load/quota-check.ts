@@ -16,7 +16,8 @@ export function quotaProblem(rate: number, costPerRequest: number, quota: KnownQ
   const rpm = rate * 60;
   if (quota.rpm !== undefined && rpm > quota.rpm) return `${round(rpm)} requests/min exceeds the deployment's ${quota.rpm} RPM`;
   const tpm = rpm * costPerRequest;
-  if (quota.tpm !== undefined && tpm > quota.tpm) return `${round(tpm)} tokens/min (estimated ${costPerRequest} per request) exceeds the deployment's ${quota.tpm} TPM`;
+  if (quota.tpm !== undefined && tpm > quota.tpm)
+    return `${round(tpm)} tokens/min (estimated ${costPerRequest} per request) exceeds the deployment's ${quota.tpm} TPM`;
   return undefined;
 }
 
@@ -26,7 +27,10 @@ export function quotaProblem(rate: number, costPerRequest: number, quota: KnownQ
  * @returns requests per second
  */
 export function sustainableRate(quota: KnownQuota, costPerRequest: number): number | undefined {
-  const limits = [quota.rpm === undefined ? Infinity : quota.rpm / 60, quota.tpm === undefined ? Infinity : quota.tpm / 60 / Math.max(1, costPerRequest)];
+  const limits = [
+    quota.rpm === undefined ? Infinity : quota.rpm / 60,
+    quota.tpm === undefined ? Infinity : quota.tpm / 60 / Math.max(1, costPerRequest),
+  ];
   const rate = Math.min(...limits);
   return Number.isFinite(rate) ? rate * QUOTA_MARGIN : undefined;
 }

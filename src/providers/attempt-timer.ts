@@ -73,7 +73,10 @@ export class AttemptTimer {
 
   /** Freezes the timing with `endMs` = the marked end, else now. `streamed` adds the chunk count even when it is 0. */
   finish(streamed: boolean): AttemptTiming {
-    const timing: { -readonly [K in keyof AttemptTiming]: AttemptTiming[K] } = { startedAt: this.startedAt, endMs: this.#endMs ?? this.elapsed() };
+    const timing: { -readonly [K in keyof AttemptTiming]: AttemptTiming[K] } = {
+      startedAt: this.startedAt,
+      endMs: this.#endMs ?? this.elapsed(),
+    };
     if (this.#headersMs !== undefined) timing.headersMs = this.#headersMs;
     if (this.#firstEventMs !== undefined) timing.firstEventMs = this.#firstEventMs;
     if (this.#firstTokenMs !== undefined) timing.firstTokenMs = this.#firstTokenMs;

@@ -10,7 +10,16 @@ import { createOpenAIClient } from './openai-client.ts';
 import type { ProviderDeps } from './provider.ts';
 
 export type JobStatus = 'validating' | 'failed' | 'in_progress' | 'finalizing' | 'completed' | 'expired' | 'cancelling' | 'cancelled';
-const STATUSES: readonly JobStatus[] = ['validating', 'failed', 'in_progress', 'finalizing', 'completed', 'expired', 'cancelling', 'cancelled'];
+const STATUSES: readonly JobStatus[] = [
+  'validating',
+  'failed',
+  'in_progress',
+  'finalizing',
+  'completed',
+  'expired',
+  'cancelling',
+  'cancelled',
+];
 export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set(['failed', 'completed', 'expired', 'cancelled']);
 
 export interface JobView {
@@ -24,7 +33,9 @@ export interface JobView {
   readonly times: Readonly<Record<string, number>>;
 }
 
-export type CreateResult = { readonly ok: true; readonly job: JobView } | { readonly ok: false; readonly tokenLimit: true; readonly message: string };
+export type CreateResult =
+  | { readonly ok: true; readonly job: JobView }
+  | { readonly ok: false; readonly tokenLimit: true; readonly message: string };
 
 export interface BatchClient {
   upload(filename: string, jsonl: string, expiresAfterSeconds: number): Promise<string>;
@@ -42,16 +53,26 @@ export function createBatchClient(deployment: ResolvedDeployment, deps: Provider
   const client = createOpenAIClient(deployment, deps);
   return {
     async upload(filename, jsonl, expiresAfterSeconds) {
-      const file = await client.files.create({ file: await toFile(Buffer.from(jsonl, 'utf8'), filename), purpose: 'batch', expires_after: { anchor: 'created_at', seconds: expiresAfterSeconds } });
+      const file = await client.files.create({
+        file: await toFile(Buffer.from(jsonl, 'utf8'), filename),
+        purpose: 'batch',
+        expires_after: { anchor: 'created_at', seconds: expiresAfterSeconds },
+      });
       return file.id;
     },
     async create(inputFileId, metadata) {
       try {
         // Azure's samples pass '/chat/completions' for every batch: the service reads each line's url.
-        const job = await client.batches.create({ input_file_id: inputFileId, endpoint: '/chat/completions' as '/v1/chat/completions', completion_window: '24h', metadata });
+        const job = await client.batches.create({
+          input_file_id: inputFileId,
+          endpoint: '/chat/completions' as '/v1/chat/completions',
+          completion_window: '24h',
+          metadata,
+        });
         return { ok: true, job: parseJob(job) };
       } catch (error) {
-        if (error instanceof OpenAI.APIError && /token_limit_exceeded/.test(`${error.code ?? ''} ${error.message}`)) return { ok: false, tokenLimit: true, message: error.message };
+        if (error instanceof OpenAI.APIError && /token_limit_exceeded/.test(`${error.code ?? ''} ${error.message}`))
+          return { ok: false, tokenLimit: true, message: error.message };
         throw error;
       }
     },
@@ -68,11 +89,13 @@ export function createBatchClient(deployment: ResolvedDeployment, deps: Provider
 
 /** UTF-8 byte chunks → lines; a character split between two chunks is decoded whole. */
 export function byteLines(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
-  return splitLines((async function* () {
-    const decoder = new TextDecoder();
-    for await (const chunk of chunks) yield decoder.decode(chunk, { stream: true });
-    yield decoder.decode();
-  })());
+  return splitLines(
+    (async function* () {
+      const decoder = new TextDecoder();
+      for await (const chunk of chunks) yield decoder.decode(chunk, { stream: true });
+      yield decoder.decode();
+    })(),
+  );
 }
 
 /** Text pieces → lines (without their `\n`); only the unfinished last line is carried between pieces. */
@@ -108,11 +131,22 @@ const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(
 
 export function parseJob(raw: unknown): JobView {
   const o = isRecord(raw) ? raw : {};
-  const statusText = typeof o['status'] === 'string' ? o['status'].toLowerCase().replace('canceled', 'cancelled').replace('inprogress', 'in_progress') : '';
+  const statusText =
+    typeof o['status'] === 'string' ? o['status'].toLowerCase().replace('canceled', 'cancelled').replace('inprogress', 'in_progress') : '';
   const status = (STATUSES as readonly string[]).includes(statusText) ? (statusText as JobStatus) : 'validating';
   const rc = o['request_counts'];
   const times: Record<string, number> = {};
-  for (const k of ['created_at', 'in_progress_at', 'finalizing_at', 'completed_at', 'failed_at', 'expired_at', 'cancelling_at', 'cancelled_at', 'expires_at']) {
+  for (const k of [
+    'created_at',
+    'in_progress_at',
+    'finalizing_at',
+    'completed_at',
+    'failed_at',
+    'expired_at',
+    'cancelling_at',
+    'cancelled_at',
+    'expires_at',
+  ]) {
     const t = parseTime(o[k]);
     if (t !== undefined) times[k.replace(/_at$/, '')] = t;
   }
@@ -123,7 +157,11 @@ export function parseJob(raw: unknown): JobView {
     outputFileId: fileId(o['output_file_id']),
     errorFileId: fileId(o['error_file_id']),
     counts: isRecord(rc) ? { total: count(rc['total']), completed: count(rc['completed']), failed: count(rc['failed']) } : null,
-    errors: errs.filter(isRecord).map((e) => ({ code: String(e['code'] ?? 'unknown'), message: String(e['message'] ?? ''), line: typeof e['line'] === 'number' ? e['line'] : null })),
+    errors: errs.filter(isRecord).map((e) => ({
+      code: String(e['code'] ?? 'unknown'),
+      message: String(e['message'] ?? ''),
+      line: typeof e['line'] === 'number' ? e['line'] : null,
+    })),
     times,
   };
 }

@@ -9,7 +9,15 @@ import { chatUsage, responsesUsage } from './usage.ts';
 
 export type BatchLineResult =
   | { readonly customId: string; readonly ok: true; readonly completion: Completion }
-  | { readonly customId: string; readonly ok: false; readonly code: string; readonly message: string; readonly status: number | undefined; readonly category: ErrorCategory; readonly resumable: boolean };
+  | {
+      readonly customId: string;
+      readonly ok: false;
+      readonly code: string;
+      readonly message: string;
+      readonly status: number | undefined;
+      readonly category: ErrorCategory;
+      readonly resumable: boolean;
+    };
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -46,14 +54,43 @@ export function parseBatchLine(line: string, api: ApiKind, timing: { submittedAt
     return { customId, ok: false, code, message, status, category: resumable ? 'aborted' : categoryOf(status, code), resumable };
   }
   const requestId = typeof response?.['request_id'] === 'string' ? response['request_id'] : null;
-  const base = { timing: { startedAt: timing.submittedAt, endMs: Math.max(0, timing.resultAt - timing.submittedAt) }, rate: {}, status: 200, requestId, region: null };
+  const base = {
+    timing: { startedAt: timing.submittedAt, endMs: Math.max(0, timing.resultAt - timing.submittedAt) },
+    rate: {},
+    status: 200,
+    requestId,
+    region: null,
+  };
   if (api === 'chat') {
     const choice = Array.isArray(body['choices']) && isRecord(body['choices'][0]) ? body['choices'][0] : {};
     const message = isRecord(choice['message']) ? choice['message'] : {};
-    const text = typeof message['content'] === 'string' ? message['content'] : typeof message['refusal'] === 'string' ? message['refusal'] : '';
+    const text =
+      typeof message['content'] === 'string' ? message['content'] : typeof message['refusal'] === 'string' ? message['refusal'] : '';
     const reasoning = typeof message['reasoning_content'] === 'string' ? message['reasoning_content'] : undefined;
-    return { customId, ok: true, completion: { text, ...(reasoning ? { reasoning } : {}), finishReason: typeof choice['finish_reason'] === 'string' ? choice['finish_reason'] : null, usage: chatUsage(body['usage']), model: typeof body['model'] === 'string' ? body['model'] : null, ...base } };
+    return {
+      customId,
+      ok: true,
+      completion: {
+        text,
+        ...(reasoning ? { reasoning } : {}),
+        finishReason: typeof choice['finish_reason'] === 'string' ? choice['finish_reason'] : null,
+        usage: chatUsage(body['usage']),
+        model: typeof body['model'] === 'string' ? body['model'] : null,
+        ...base,
+      },
+    };
   }
   const out = readOutput(body['output']);
-  return { customId, ok: true, completion: { text: out.text, ...(out.reasoning.length ? { reasoning: out.reasoning.join('\n') } : {}), finishReason: finishReasonOf(body), usage: responsesUsage(body['usage']), model: null, ...base } };
+  return {
+    customId,
+    ok: true,
+    completion: {
+      text: out.text,
+      ...(out.reasoning.length ? { reasoning: out.reasoning.join('\n') } : {}),
+      finishReason: finishReasonOf(body),
+      usage: responsesUsage(body['usage']),
+      model: null,
+      ...base,
+    },
+  };
 }

@@ -3,7 +3,12 @@
  * A 200 whose finish reason is `content_filter` is a Completion, not an error: the filtered answer is a
  * result to score and count.
  */
-import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionCreateParamsStreaming,
+} from 'openai/resources/chat/completions';
 import type { Completion } from '../types.ts';
 import { ChatStreamAccumulator, firstChoice, isRecord, reasoningDelta } from './chat-stream.ts';
 import type { ProviderFactory } from './provider.ts';
@@ -18,12 +23,16 @@ export const createChatCompletionsProvider: ProviderFactory = (target, deploymen
 
 async function completeChat(context: AttemptContext): Promise<Completion> {
   const body = buildChatBody(context.deployment.deployment, context.target.params, context.input);
-  const request = context.client.chat.completions.create(body as unknown as ChatCompletionCreateParamsNonStreaming, sdkRequestOptions(context));
+  const request = context.client.chat.completions.create(
+    body as unknown as ChatCompletionCreateParamsNonStreaming,
+    sdkRequestOptions(context),
+  );
   const { data, response } = await awaitWithResponse<ChatCompletion>(context, request);
   const result: Record<string, unknown> = isRecord(data) ? (data as unknown as Record<string, unknown>) : {};
   const choice = firstChoice(result['choices']);
   const message = choice && isRecord(choice['message']) ? choice['message'] : {};
-  const content = typeof message['content'] === 'string' ? message['content'] : typeof message['refusal'] === 'string' ? message['refusal'] : '';
+  const content =
+    typeof message['content'] === 'string' ? message['content'] : typeof message['refusal'] === 'string' ? message['refusal'] : '';
   return buildCompletion(context, {
     content,
     reasoningParts: [reasoningDelta(message)],
@@ -37,7 +46,10 @@ async function completeChat(context: AttemptContext): Promise<Completion> {
 
 async function streamChat(context: AttemptContext): Promise<Completion> {
   const body = buildChatBody(context.deployment.deployment, context.target.params, context.input);
-  const request = context.client.chat.completions.create(body as unknown as ChatCompletionCreateParamsStreaming, sdkRequestOptions(context));
+  const request = context.client.chat.completions.create(
+    body as unknown as ChatCompletionCreateParamsStreaming,
+    sdkRequestOptions(context),
+  );
   const { data: stream, response } = await awaitWithResponse(context, request);
   const chunks = new ChatStreamAccumulator(context.timer);
   try {

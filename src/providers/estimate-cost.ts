@@ -19,7 +19,11 @@ export const REASONING_RESERVATION = 4096;
  *   `defaultReservation(params)` (640, or 4096 when a reasoning effort is configured)
  * @returns tokens
  */
-export function estimateAdmissionCost(input: PromptInput, params: ModelParams, defaultReservationTokens = defaultReservation(params)): number {
+export function estimateAdmissionCost(
+  input: PromptInput,
+  params: ModelParams,
+  defaultReservationTokens = defaultReservation(params),
+): number {
   let chars = params.system?.length ?? 0;
   for (const message of input.messages) chars += message.content.length;
   return Math.ceil(chars / CHARS_PER_TOKEN) + (params.maxOutputTokens ?? defaultReservationTokens);

@@ -4,13 +4,7 @@
  * `category` and `retryable` alone. Messages carry the server's short error text and never headers, keys
  * or request bodies.
  */
-import {
-  APIConnectionError,
-  APIConnectionTimeoutError,
-  APIError,
-  APIUserAbortError,
-  OpenAIError,
-} from 'openai';
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, OpenAIError } from 'openai';
 import { ProviderError } from '../errors.ts';
 import type { ErrorCategory, RateInfo } from '../types.ts';
 import { parseRateHeaders } from './rate-headers.ts';
@@ -58,7 +52,12 @@ export function mapError(error: unknown, context: MapErrorContext): ProviderErro
   // Who aborted decides, whatever the SDK wrapped the abort in (APIUserAbortError, a DOMException, or a
   // silently ended stream): the watchdog means a slow server, the caller means "stop, do not count".
   if (context.watchdogFired) {
-    return new ProviderError({ category: 'timeout', retryable: true, message: `timed out: ${context.watchdogDetail ?? 'watchdog limit reached'}`, cause: error });
+    return new ProviderError({
+      category: 'timeout',
+      retryable: true,
+      message: `timed out: ${context.watchdogDetail ?? 'watchdog limit reached'}`,
+      cause: error,
+    });
   }
   if (context.signal?.aborted) {
     return new ProviderError({ category: 'aborted', retryable: false, message: 'request aborted by the caller', cause: error });
@@ -72,18 +71,36 @@ export function mapError(error: unknown, context: MapErrorContext): ProviderErro
   if (error instanceof APIConnectionError) {
     // The OS error (ECONNREFUSED, ENOTFOUND, a TLS failure) sits a few causes deep: name it, it is the fix.
     const os = osError(error);
-    const detail = os === undefined ? causeText(error) : `${os.message}${os.code !== undefined && !os.message.includes(os.code) ? ` (${os.code})` : ''}`;
-    return new ProviderError({ category: 'connection', retryable: true, message: `connection failed: ${clip(detail)}`, ...codeOf(os?.code), cause: error });
+    const detail =
+      os === undefined ? causeText(error) : `${os.message}${os.code !== undefined && !os.message.includes(os.code) ? ` (${os.code})` : ''}`;
+    return new ProviderError({
+      category: 'connection',
+      retryable: true,
+      message: `connection failed: ${clip(detail)}`,
+      ...codeOf(os?.code),
+      cause: error,
+    });
   }
   if (error instanceof APIError) return fromApiError(error, context.now);
   if (error instanceof StreamFailureError) {
-    return new ProviderError({ category: 'server', retryable: true, message: `server reported a failed response: ${clip(error.message)}`, ...codeOf(error.code), cause: error });
+    return new ProviderError({
+      category: 'server',
+      retryable: true,
+      message: `server reported a failed response: ${clip(error.message)}`,
+      ...codeOf(error.code),
+      cause: error,
+    });
   }
   if (error instanceof StreamTruncatedError) {
     return new ProviderError({ category: 'connection', retryable: true, message: clip(error.message), cause: error });
   }
   if (error instanceof OpenAIError && TOKEN_FAILURE_TEXT.test(error.message)) {
-    return new ProviderError({ category: 'auth', retryable: false, message: `could not get an Entra token: ${clip(causeText(error))}`, cause: error });
+    return new ProviderError({
+      category: 'auth',
+      retryable: false,
+      message: `could not get an Entra token: ${clip(causeText(error))}`,
+      cause: error,
+    });
   }
   if (isAbortLike(error)) {
     return new ProviderError({ category: 'aborted', retryable: false, message: 'request aborted', cause: error });

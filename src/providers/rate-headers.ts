@@ -29,7 +29,9 @@ export function parseRateHeaders(headers: HeaderBag, now: number = Date.now()): 
   assign(info, 'retryAfterMs', parseRetryAfterMs(get, now));
   assign(info, 'shouldRetry', parseBoolean(get('x-should-retry')));
   assign(info, 'utilizationPct', parseNonNegative(get('azure-openai-deployment-utilization')?.replace(/%\s*$/, '')));
-  const format = resetFormat(firstDefined(['reset-tokens', 'reset-requests'].flatMap((name) => PREFIXES.map((prefix) => get(prefix + name)))));
+  const format = resetFormat(
+    firstDefined(['reset-tokens', 'reset-requests'].flatMap((name) => PREFIXES.map((prefix) => get(prefix + name)))),
+  );
   return (format === undefined ? info : { ...info, resetFormat: format }) as RateInfo;
 }
 

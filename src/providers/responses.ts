@@ -3,7 +3,12 @@
  * of message items; reasoning comes from reasoning items (summaries and reasoning text). A response
  * that ends `incomplete` is a Completion with a mapped finish reason; one that ends `failed` is an error.
  */
-import type { Response as ApiResponse, ResponseCreateParamsNonStreaming, ResponseCreateParamsStreaming, ResponseStreamEvent } from 'openai/resources/responses/responses';
+import type {
+  Response as ApiResponse,
+  ResponseCreateParamsNonStreaming,
+  ResponseCreateParamsStreaming,
+  ResponseStreamEvent,
+} from 'openai/resources/responses/responses';
 import type { Completion } from '../types.ts';
 import { isRecord } from './chat-stream.ts';
 import type { ProviderFactory } from './provider.ts';
@@ -47,7 +52,8 @@ async function streamResponse(context: AttemptContext): Promise<Completion> {
       context.watchdog.touch();
       if (events.terminal) continue;
       events.add(event);
-      if (events.terminal) context.timer.markEnd(); // whatever trails the terminal event is not latency
+      if (events.terminal)
+        context.timer.markEnd(); // whatever trails the terminal event is not latency
       else if (context.timer.outputChunks > 0) context.watchdog.startIdle();
     }
   } catch (error) {

@@ -37,7 +37,12 @@ export interface AttemptContext {
 export type AttemptRunner = (context: AttemptContext) => Promise<Completion>;
 
 /** Wraps an adapter's attempt function into a Provider for one deployment. */
-export function createSdkProvider(target: ResolvedTarget, deployment: ResolvedDeployment, deps: ProviderDeps, run: AttemptRunner): Provider {
+export function createSdkProvider(
+  target: ResolvedTarget,
+  deployment: ResolvedDeployment,
+  deps: ProviderDeps,
+  run: AttemptRunner,
+): Provider {
   const clock = deps.clock ?? systemClock;
   const idleMs = deps.streamIdleTimeoutMs ?? Math.min(deployment.timeoutMs, MAX_IDLE_MS);
   // A missing key is reported by every attempt (as a non-retryable auth failure) rather than thrown
@@ -50,7 +55,12 @@ export function createSdkProvider(target: ResolvedTarget, deployment: ResolvedDe
     setupError =
       error instanceof ProviderError
         ? error
-        : new ProviderError({ category: 'bad_request', retryable: false, message: `deployment ${deployment.id}: cannot create the client: ${error instanceof Error ? error.message : String(error)}`, cause: error });
+        : new ProviderError({
+            category: 'bad_request',
+            retryable: false,
+            message: `deployment ${deployment.id}: cannot create the client: ${error instanceof Error ? error.message : String(error)}`,
+            cause: error,
+          });
   }
 
   return {
@@ -65,7 +75,12 @@ export function createSdkProvider(target: ResolvedTarget, deployment: ResolvedDe
         return await run({ client, target, deployment, input, timer, watchdog, clock });
       } catch (error) {
         const detail = watchdog.firedDetail;
-        throw mapError(error, { signal, watchdogFired: watchdog.fired !== undefined, ...(detail ? { watchdogDetail: detail } : {}), now: clock.now() });
+        throw mapError(error, {
+          signal,
+          watchdogFired: watchdog.fired !== undefined,
+          ...(detail ? { watchdogDetail: detail } : {}),
+          now: clock.now(),
+        });
       } finally {
         watchdog.dispose();
       }
@@ -106,11 +121,17 @@ export function buildCompletion(context: AttemptContext, parts: CompletionParts)
  * Starts a request and waits for its headers, recording `headersMs` the moment they arrive (for
  * non-streaming calls `withResponse` resolves only after the body is parsed).
  */
-export async function awaitWithResponse<T>(context: AttemptContext, request: {
-  asResponse(): Promise<Response>;
-  withResponse(): Promise<{ data: T; response: Response }>;
-}): Promise<{ data: T; response: Response }> {
-  request.asResponse().then(() => context.timer.markHeaders(), () => undefined);
+export async function awaitWithResponse<T>(
+  context: AttemptContext,
+  request: {
+    asResponse(): Promise<Response>;
+    withResponse(): Promise<{ data: T; response: Response }>;
+  },
+): Promise<{ data: T; response: Response }> {
+  request.asResponse().then(
+    () => context.timer.markHeaders(),
+    () => undefined,
+  );
   const result = await request.withResponse();
   context.timer.markHeaders();
   return result;

@@ -14,8 +14,14 @@ type Counts = { readonly total: number; readonly completed: number; readonly fai
 export type BatchTimelineRecord =
   | { readonly kind: 'batch-job'; readonly target: string; readonly jobId: string; readonly submittedAt: number }
   | {
-      readonly kind: 'batch-status'; readonly target: string; readonly jobId: string; readonly status: string; readonly counts: Counts;
-      readonly errors?: readonly { readonly code: string }[]; readonly times?: Readonly<Record<string, number>>; readonly at: number;
+      readonly kind: 'batch-status';
+      readonly target: string;
+      readonly jobId: string;
+      readonly status: string;
+      readonly counts: Counts;
+      readonly errors?: readonly { readonly code: string }[];
+      readonly times?: Readonly<Record<string, number>>;
+      readonly at: number;
     }
   | { readonly kind: 'batch-collected'; readonly target: string; readonly jobId: string; readonly at: number };
 
@@ -45,7 +51,17 @@ export class BatchTimelineFold {
 
   add(record: BatchTimelineRecord): void {
     if (record.kind === 'batch-job') {
-      this.#jobs.set(record.jobId, { target: record.target, jobId: record.jobId, submittedAt: record.submittedAt, seen: new Map(), times: {}, status: null, counts: null, error: null, collectedAt: null });
+      this.#jobs.set(record.jobId, {
+        target: record.target,
+        jobId: record.jobId,
+        submittedAt: record.submittedAt,
+        seen: new Map(),
+        times: {},
+        status: null,
+        counts: null,
+        error: null,
+        collectedAt: null,
+      });
       return;
     }
     const job = this.#jobs.get(record.jobId);

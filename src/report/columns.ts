@@ -48,7 +48,8 @@ export class NumberColumn {
 
   #grow(): Int32Array | Float64Array {
     const old = this.#data;
-    const grown = old instanceof Int32Array ? new Int32Array(old.length + (old.length >> 1)) : new Float64Array(old.length + (old.length >> 1));
+    const grown =
+      old instanceof Int32Array ? new Int32Array(old.length + (old.length >> 1)) : new Float64Array(old.length + (old.length >> 1));
     grown.set(old);
     this.#data = grown;
     return grown;

@@ -23,9 +23,25 @@ export const CSV_FILE = 'results.csv';
 /** Columns before the per-scorer `score_<name>` columns. */
 const LEAD_COLUMNS = ['id', 'raw_id', 'target', 'repeat', 'deployment', 'api', 'prompt', 'output', 'expected'] as const;
 const TAIL_COLUMNS = [
-  'pass', 'latency_ms', 'logical_latency_ms', 'ttft_ms', 'itl_ms', 'tpot_ms',
-  'prompt_tokens', 'completion_tokens', 'reasoning_tokens', 'cached_tokens', 'cost',
-  'attempts', 'cached', 'status', 'reason', 'error_code', 'error', 'finish_reason', 'truncated',
+  'pass',
+  'latency_ms',
+  'logical_latency_ms',
+  'ttft_ms',
+  'itl_ms',
+  'tpot_ms',
+  'prompt_tokens',
+  'completion_tokens',
+  'reasoning_tokens',
+  'cached_tokens',
+  'cost',
+  'attempts',
+  'cached',
+  'status',
+  'reason',
+  'error_code',
+  'error',
+  'finish_reason',
+  'truncated',
 ] as const;
 
 /** A text cell, a number, a raw (never neutralised) text cell, or empty. */
@@ -111,12 +127,40 @@ function encode(cell: Cell): string {
 }
 
 function csvRow(record: ResultRecord, scorers: readonly string[], info: TargetInfo | undefined): Cell[] {
-  const lead: Cell[] = [record.rowId, { raw: record.rowId }, record.target, record.repeat, record.deploymentId, info?.api ?? null, record.prompt];
+  const lead: Cell[] = [
+    record.rowId,
+    { raw: record.rowId },
+    record.target,
+    record.repeat,
+    record.deploymentId,
+    info?.api ?? null,
+    record.prompt,
+  ];
   if (record.status === 'failed') {
     return [
-      ...lead, null, record.expected ?? null, ...scorers.map(() => null),
-      null, null, roundLatency(record.durationMs), null, null, null, null, null, null, null, null,
-      record.attempts, flag(record.cached), 'failed', record.reason, record.error.code, redactText(record.error.message, { keyLikeRuns: true }), null, null,
+      ...lead,
+      null,
+      record.expected ?? null,
+      ...scorers.map(() => null),
+      null,
+      null,
+      roundLatency(record.durationMs),
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      record.attempts,
+      flag(record.cached),
+      'failed',
+      record.reason,
+      record.error.code,
+      redactText(record.error.message, { keyLikeRuns: true }),
+      null,
+      null,
     ];
   }
   const scores = new Map(record.scores.map((s) => [s.scorer, s.status === 'ok' ? s.value : 'error'] as const));
@@ -125,12 +169,29 @@ function csvRow(record: ResultRecord, scorers: readonly string[], info: TargetIn
   const cost = price ? costOf(record.usage, price) : record.cost;
   const passed = resultPassed(record);
   return [
-    ...lead, record.output, record.expected ?? null, ...scorers.map((s) => scores.get(s) ?? null),
+    ...lead,
+    record.output,
+    record.expected ?? null,
+    ...scorers.map((s) => scores.get(s) ?? null),
     passed === null ? null : passed ? 'true' : 'false',
-    roundLatency(latency.e2eMs), roundLatency(latency.logicalMs), roundLatency(latency.ttftMs), roundLatency(latency.itlMs), roundLatency(latency.tpotMs),
-    record.usage.promptTokens, record.usage.completionTokens, record.usage.reasoningTokens, record.usage.cachedTokens,
+    roundLatency(latency.e2eMs),
+    roundLatency(latency.logicalMs),
+    roundLatency(latency.ttftMs),
+    roundLatency(latency.itlMs),
+    roundLatency(latency.tpotMs),
+    record.usage.promptTokens,
+    record.usage.completionTokens,
+    record.usage.reasoningTokens,
+    record.usage.cachedTokens,
     cost === null ? null : Number(cost.toPrecision(6)),
-    record.attempts, flag(record.cached), 'ok', null, null, null, record.finishReason, truncation(record),
+    record.attempts,
+    flag(record.cached),
+    'ok',
+    null,
+    null,
+    null,
+    record.finishReason,
+    truncation(record),
   ];
 }
 

@@ -62,7 +62,9 @@ export function formatPercentInterval(ci: Interval | null): string {
 /** "87 ms [80 ms, 95 ms]". */
 export function formatMsEstimate(estimate: Estimate | undefined): string {
   if (!estimate) return MISSING;
-  return estimate.ci ? `${formatMs(estimate.value)} [${formatMs(estimate.ci.low)}, ${formatMs(estimate.ci.high)}]` : formatMs(estimate.value);
+  return estimate.ci
+    ? `${formatMs(estimate.value)} [${formatMs(estimate.ci.low)}, ${formatMs(estimate.ci.high)}]`
+    : formatMs(estimate.value);
 }
 
 /** Durations that may run to hours (batch turnaround): formatMs below a minute, then "4.2 min", "3 h 25 min". */

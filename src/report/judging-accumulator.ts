@@ -57,12 +57,19 @@ export class JudgingAccumulator {
     const targets: JudgingTargetSummary[] = [...this.#byTarget.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([target, t]) => ({
-        target, attempts: t.attempts, ok: t.ok, failed: t.failed, cached: t.cached, tokens: { ...t.tokens },
+        target,
+        attempts: t.attempts,
+        ok: t.ok,
+        failed: t.failed,
+        cached: t.cached,
+        tokens: { ...t.tokens },
         cost: this.#infos.get(target)?.price ? t.cost : null,
       }));
     const tokens: TokenTotals = {
-      prompt: sum(targets, (t) => t.tokens.prompt), completion: sum(targets, (t) => t.tokens.completion),
-      reasoning: sum(targets, (t) => t.tokens.reasoning), cached: sum(targets, (t) => t.tokens.cached),
+      prompt: sum(targets, (t) => t.tokens.prompt),
+      completion: sum(targets, (t) => t.tokens.completion),
+      reasoning: sum(targets, (t) => t.tokens.reasoning),
+      cached: sum(targets, (t) => t.tokens.cached),
     };
     const priced = targets.filter((t) => t.cost !== null);
     return {

@@ -68,11 +68,15 @@ export function createJunitReporter(options: ReporterOptions): Reporter {
       const out = await openTextWriter(temp);
       const all = [...suites.values()];
       const total = (key: 'tests' | 'failures' | 'errors' | 'skipped') => all.reduce((n, s) => n + s[key], 0);
-      await out.write(`<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${escapeXmlAttribute(runId)}" tests="${total('tests')}" failures="${total('failures')}" errors="${total('errors')}" skipped="${total('skipped')}">\n`);
+      await out.write(
+        `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${escapeXmlAttribute(runId)}" tests="${total('tests')}" failures="${total('failures')}" errors="${total('errors')}" skipped="${total('skipped')}">\n`,
+      );
       const cases = spool ? (await spool).sorted()[Symbol.asyncIterator]() : null;
       let next = cases ? await cases.next() : null;
       for (const [index, s] of all.entries()) {
-        await out.write(`  <testsuite name="${escapeXmlAttribute(s.name)}" tests="${s.tests}" failures="${s.failures}" errors="${s.errors}" skipped="${s.skipped}" time="${seconds(s.timeMs)}">\n`);
+        await out.write(
+          `  <testsuite name="${escapeXmlAttribute(s.name)}" tests="${s.tests}" failures="${s.failures}" errors="${s.errors}" skipped="${s.skipped}" time="${seconds(s.timeMs)}">\n`,
+        );
         while (cases && next && !next.done && next.value.key[0] === index) {
           await out.write(next.value.text);
           next = await cases.next();
@@ -98,7 +102,9 @@ function testcase(record: ResultRecord, timeMs: number): string {
     return `${open}>\n      <error message="${attr(message)}" type="${escapeXmlAttribute(record.error.category ?? record.error.code)}">${text(body)}</error>\n    </testcase>\n`;
   }
   if (record.scoring === 'unscored') {
-    const why = record.scores.flatMap((s) => (s.status === 'error' ? [`${s.scorer} errored: ${redactText(s.error, { keyLikeRuns: true })}`] : [])).join('; ');
+    const why = record.scores
+      .flatMap((s) => (s.status === 'error' ? [`${s.scorer} errored: ${redactText(s.error, { keyLikeRuns: true })}`] : []))
+      .join('; ');
     return `${open}>\n      <skipped message="${attr(`unscored: ${why || 'no verdict'}`)}"/>\n    </testcase>\n`;
   }
   if (resultPassed(record) !== false) return `${open}/>\n`;
@@ -113,7 +119,9 @@ function attr(value: string): string {
 }
 
 function text(value: string): string {
-  return escapeXml(value.length > BODY_CHARS ? `${value.slice(0, BODY_CHARS)}\n… (${value.length - BODY_CHARS} more characters in results.csv)` : value);
+  return escapeXml(
+    value.length > BODY_CHARS ? `${value.slice(0, BODY_CHARS)}\n… (${value.length - BODY_CHARS} more characters in results.csv)` : value,
+  );
 }
 
 function seconds(ms: number): string {

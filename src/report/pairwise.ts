@@ -58,7 +58,13 @@ export function comparePair(a: PairSource, b: PairSource, resamples: number): Pa
  * the verdict never contradict each other. With repeats the pairs of one row are not independent:
  * the verdict comes from a sign-flip test over rows and the CI from a row-clustered bootstrap.
  */
-function comparePassRates(clusters: ClusterSums, aOnly: number, bOnly: number, seed: (metric: string) => Random, resamples: number): NonNullable<PairwiseComparison['accuracy']> {
+function comparePassRates(
+  clusters: ClusterSums,
+  aOnly: number,
+  bOnly: number,
+  seed: (metric: string) => Random,
+  resamples: number,
+): NonNullable<PairwiseComparison['accuracy']> {
   const mcnemar = mcnemarExact(aOnly, bOnly);
   const value = (aOnly - bOnly) / clusters.n;
   const clustered = clusters.hasRepeats();
@@ -67,8 +73,21 @@ function comparePassRates(clusters: ClusterSums, aOnly: number, bOnly: number, s
   const discordant = aOnly + bOnly;
   const exact = clopperPearson(aOnly, discordant);
   const share = discordant / clusters.n;
-  const ci = clustered ? clusters.estimate(seed('pass'), resamples).ci : exact ? { low: share * (2 * exact.low - 1), high: share * (2 * exact.high - 1) } : noDiscordantCi(clusters.n);
-  return { pairs: clusters.n, diff: { value, ci }, verdict, aOnly, bOnly, mcnemarP: mcnemar, pValue, test: clustered ? 'row-sign-flip' : 'mcnemar-exact' };
+  const ci = clustered
+    ? clusters.estimate(seed('pass'), resamples).ci
+    : exact
+      ? { low: share * (2 * exact.low - 1), high: share * (2 * exact.high - 1) }
+      : noDiscordantCi(clusters.n);
+  return {
+    pairs: clusters.n,
+    diff: { value, ci },
+    verdict,
+    aOnly,
+    bOnly,
+    mcnemarP: mcnemar,
+    pValue,
+    test: clustered ? 'row-sign-flip' : 'mcnemar-exact',
+  };
 }
 
 /**

@@ -16,7 +16,11 @@ export interface QualityEntry {
 }
 
 /** @param entries one per cell (row × repeat) of the target, failed requests included (`passed: null`): the all-cells denominator */
-export function qualitySummary(entries: Iterable<QualityEntry>, random: Random, resamples: number): Pick<TargetSummary, 'accuracy' | 'score'> {
+export function qualitySummary(
+  entries: Iterable<QualityEntry>,
+  random: Random,
+  resamples: number,
+): Pick<TargetSummary, 'accuracy' | 'score'> {
   let passed = 0;
   let scored = 0;
   let cells = 0;
@@ -55,7 +59,8 @@ export function qualitySummary(entries: Iterable<QualityEntry>, random: Random, 
 /** Wilson without repeats; with repeats (some row scored more than once) the clustered version. */
 function accuracyOf(passed: number, scored: number, clusters: number[][]): NonNullable<TargetSummary['accuracy']> {
   const rate = passed / scored;
-  if (clusters.every((c) => c.length === 1)) return { passed, scored, rate, ci: wilsonInterval(passed, scored), method: 'wilson', designEffect: null };
+  if (clusters.every((c) => c.length === 1))
+    return { passed, scored, rate, ci: wilsonInterval(passed, scored), method: 'wilson', designEffect: null };
   const clustered = clusteredProportionInterval(clusters)!;
   return { passed, scored, rate, ci: clustered.ci, method: 'wilson-clustered', designEffect: clustered.designEffect };
 }
@@ -66,7 +71,11 @@ function accuracyOf(passed: number, scored: number, clusters: number[][]): NonNu
  * the Wilson interval of that many rows (one observation per row, the conservative count) is used.
  */
 function scoreCi(sums: number[], groups: number[][], random: Random, resamples: number): Interval | null {
-  const ci = bootstrapClusterMeanCi(sums, groups.map((g) => g.length), { random, resamples });
+  const ci = bootstrapClusterMeanCi(
+    sums,
+    groups.map((g) => g.length),
+    { random, resamples },
+  );
   const all = groups.flat();
   const edge = all.every((x) => x === 0) ? 0 : all.every((x) => x === 1) ? 1 : null;
   return edge === null ? ci : wilsonInterval(edge * groups.length, groups.length);

@@ -14,7 +14,11 @@ export interface RateEvent {
 
 /** Peak and mean per-minute rates; `null` when there are no events. */
 export function rateSummary(events: readonly RateEvent[], spanMs: number): RateSummary | null {
-  return rateSummaryOf(events.map((e) => e.atMs), events.map((e) => e.tokens), spanMs);
+  return rateSummaryOf(
+    events.map((e) => e.atMs),
+    events.map((e) => e.tokens),
+    spanMs,
+  );
 }
 
 /**

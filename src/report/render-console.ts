@@ -18,7 +18,23 @@ export interface ConsoleRenderOptions {
  * appear when some target has such answers (the warnings lines name them too); `turnaround` only when
  * the run has a batch target, whose latency cells are empty.
  */
-const CONSOLE_COLUMNS = ['target', 'accuracyAll', 'accuracy', 'accuracyCi', 'unscored', 'errors', 'truncated', 'p50', 'turnaround', 'p95', 'ttft', 'tokens', 'cost', 'score', 'results'];
+const CONSOLE_COLUMNS = [
+  'target',
+  'accuracyAll',
+  'accuracy',
+  'accuracyCi',
+  'unscored',
+  'errors',
+  'truncated',
+  'p50',
+  'turnaround',
+  'p95',
+  'ttft',
+  'tokens',
+  'cost',
+  'score',
+  'results',
+];
 
 export function renderConsole(summary: RunSummary, options: ConsoleRenderOptions = {}): string[] {
   const paint = painter(options.color ?? false);
@@ -42,7 +58,11 @@ export function renderConsole(summary: RunSummary, options: ConsoleRenderOptions
     }
   }
   const s = summary.scheduler;
-  if (s) lines.push('', `${s.attempts} attempts · ${s.quota429 + s.capacity429} × 429 (${s.quota429} quota, ${s.capacity429} capacity) · paused ${formatMs(s.pausedMs)}${pausedByTarget(summary)}`);
+  if (s)
+    lines.push(
+      '',
+      `${s.attempts} attempts · ${s.quota429 + s.capacity429} × 429 (${s.quota429} quota, ${s.capacity429} capacity) · paused ${formatMs(s.pausedMs)}${pausedByTarget(summary)}`,
+    );
   lines.push('');
   return lines;
 }
@@ -69,13 +89,20 @@ function painter(color: boolean): Painter {
 }
 
 function textTable(view: ViewTable, width: number, paint: Painter, hidden: ReadonlySet<string>): string[] {
-  const indices = CONSOLE_COLUMNS.filter((key) => !hidden.has(key)).map((key) => view.columns.findIndex((c) => c.key === key)).filter((i) => i >= 0);
+  const indices = CONSOLE_COLUMNS.filter((key) => !hidden.has(key))
+    .map((key) => view.columns.findIndex((c) => c.key === key))
+    .filter((i) => i >= 0);
   const cellText = (row: readonly { text: string }[], i: number) => sanitize(row[i]?.text ?? '');
   let chosen = indices;
-  const widthOf = (cols: number[]) => cols.reduce((sum, i) => sum + 2 + Math.max(view.columns[i]!.label.length, ...view.rows.map((r) => cellText(r, i).length)), 0);
+  const widthOf = (cols: number[]) =>
+    cols.reduce((sum, i) => sum + 2 + Math.max(view.columns[i]!.label.length, ...view.rows.map((r) => cellText(r, i).length)), 0);
   while (chosen.length > 2 && widthOf(chosen) > width) chosen = chosen.slice(0, -1);
   const widths = chosen.map((i) => Math.max(view.columns[i]!.label.length, ...view.rows.map((r) => cellText(r, i).length)));
-  const format = (texts: string[]) => `  ${texts.map((t, k) => (view.columns[chosen[k]!]!.numeric ? t.padStart(widths[k]!) : t.padEnd(widths[k]!))).join('  ').trimEnd()}`;
+  const format = (texts: string[]) =>
+    `  ${texts
+      .map((t, k) => (view.columns[chosen[k]!]!.numeric ? t.padStart(widths[k]!) : t.padEnd(widths[k]!)))
+      .join('  ')
+      .trimEnd()}`;
   return [
     paint.bold(format(chosen.map((i) => view.columns[i]!.label))),
     `  ${widths.map((w) => '─'.repeat(w)).join('  ')}`,

@@ -3,7 +3,22 @@ import type { BaselineSection } from './baseline/baseline-tracker.ts';
 import { renderBaselineMarkdown } from './baseline/render-baseline.ts';
 import { formatMs } from './format.ts';
 import type { RunSummary } from './summary-types.ts';
-import { batchJobsTable, deploymentsTable, flexTierTable, errorsTable, judgingLine, judgingTable, latencyTable, overviewTable, pairwiseTable, qualityTable, throughputTable, tokensTable, turnaroundTable, type ViewTable } from './view-tables.ts';
+import {
+  batchJobsTable,
+  deploymentsTable,
+  flexTierTable,
+  errorsTable,
+  judgingLine,
+  judgingTable,
+  latencyTable,
+  overviewTable,
+  pairwiseTable,
+  qualityTable,
+  throughputTable,
+  tokensTable,
+  turnaroundTable,
+  type ViewTable,
+} from './view-tables.ts';
 
 /** @param baseline adds the "vs baseline" section after the overview; absent, the output is unchanged */
 export function renderMarkdown(summary: RunSummary, baseline?: BaselineSection): string {
@@ -29,7 +44,17 @@ export function renderMarkdown(summary: RunSummary, baseline?: BaselineSection):
     out.push('');
   }
   if (baseline) out.push(...renderBaselineMarkdown(baseline.comparison(), baseline.label, md));
-  const details = [qualityTable(summary), pairwiseTable(summary), latencyTable(summary), turnaroundTable(summary), batchJobsTable(summary), flexTierTable(summary), throughputTable(summary), tokensTable(summary), judgingTable(summary)];
+  const details = [
+    qualityTable(summary),
+    pairwiseTable(summary),
+    latencyTable(summary),
+    turnaroundTable(summary),
+    batchJobsTable(summary),
+    flexTierTable(summary),
+    throughputTable(summary),
+    tokensTable(summary),
+    judgingTable(summary),
+  ];
   // Per-deployment lines only say something new when a target is a pool.
   if (summary.targets.some((t) => t.byDeployment.length > 1)) details.push(deploymentsTable(summary));
   for (const t of details.filter((d) => d.rows.length)) out.push(`### ${t.title}`, '', ...table(t));
@@ -37,9 +62,15 @@ export function renderMarkdown(summary: RunSummary, baseline?: BaselineSection):
   if (errors.rows.length) out.push(`### ${errors.title}`, '', ...table(errors));
   if (summary.scheduler) {
     const s = summary.scheduler;
-    out.push(`Scheduler: ${s.attempts} attempts for ${s.items} items; ${s.quota429} quota and ${s.capacity429} capacity 429s; deployments paused ${formatMs(s.pausedMs)}; peak ${s.peakInFlight} in flight.`, '');
+    out.push(
+      `Scheduler: ${s.attempts} attempts for ${s.items} items; ${s.quota429} quota and ${s.capacity429} capacity 429s; deployments paused ${formatMs(s.pausedMs)}; peak ${s.peakInFlight} in flight.`,
+      '',
+    );
   }
-  out.push(`<sub>Percentiles: ${md(summary.methods.percentiles)}. Intervals: ${md(summary.methods.intervals)} (${summary.methods.bootstrapResamples} resamples).</sub>`, '');
+  out.push(
+    `<sub>Percentiles: ${md(summary.methods.percentiles)}. Intervals: ${md(summary.methods.intervals)} (${summary.methods.bootstrapResamples} resamples).</sub>`,
+    '',
+  );
   return out.join('\n');
 }
 
@@ -53,14 +84,16 @@ function table(view: ViewTable): string[] {
 
 /** Escapes text for a markdown table cell or list item: no HTML, no links, no table breaks, no emphasis. */
 function md(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/([\\`*_|])/g, '\\$1')
-    // Brackets only make a link when followed by "(" (no reference definitions are ever emitted).
-    .replace(/\]\(/g, ']\\(')
-    .replace(/\r?\n|\r|\u2028|\u2029/g, ' ');
+  return (
+    text
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/([\\`*_|])/g, '\\$1')
+      // Brackets only make a link when followed by "(" (no reference definitions are ever emitted).
+      .replace(/\]\(/g, ']\\(')
+      .replace(/\r?\n|\r|\u2028|\u2029/g, ' ')
+  );
 }
 
 function code(text: string): string {

@@ -59,7 +59,14 @@ export function createReportFeed(reporters: readonly Reporter[], outDir: string)
         kind: 'run-end',
         endedAt: last?.endedAt ?? new Date(tally.lastMs).toISOString(),
         reason: last?.reason ?? 'aborted',
-        stats: { items: tally.items, attempts: tally.attempts, quota429: tally.quota429, capacity429: tally.capacity429, pausedMs: tally.pausedMs, peakInFlight: tally.peak },
+        stats: {
+          items: tally.items,
+          attempts: tally.attempts,
+          quota429: tally.quota429,
+          capacity429: tally.capacity429,
+          pausedMs: tally.pausedMs,
+          peakInFlight: tally.peak,
+        },
       };
       failures.push(...(await runReporters(reporters, end, outDir)));
       return failures;
@@ -86,7 +93,14 @@ export async function runReporters(reporters: readonly Reporter[], record: Journ
   const failures: ReporterFailure[] = [];
   try {
     // Global Batch records feed the fold's job timeline; no reporter hook sees them.
-    if (record.kind === 'run-start' || record.kind === 'attempt' || record.kind === 'result' || record.kind === 'run-end' || isBatchTimelineRecord(record)) feedSummaries(linkedSummaries(reporters), record);
+    if (
+      record.kind === 'run-start' ||
+      record.kind === 'attempt' ||
+      record.kind === 'result' ||
+      record.kind === 'run-end' ||
+      isBatchTimelineRecord(record)
+    )
+      feedSummaries(linkedSummaries(reporters), record);
   } catch (error) {
     failures.push({ reporter: 'summary', hook: hookFor(record), error });
   }
@@ -94,10 +108,18 @@ export async function runReporters(reporters: readonly Reporter[], record: Journ
     const hook = hookFor(record);
     try {
       switch (record.kind) {
-        case 'run-start': await reporter.onRunStart?.(record); break;
-        case 'attempt': await reporter.onAttempt?.(record); break;
-        case 'result': await reporter.onResult?.(record); break;
-        case 'run-end': await reporter.onRunEnd?.(record, outDir); break;
+        case 'run-start':
+          await reporter.onRunStart?.(record);
+          break;
+        case 'attempt':
+          await reporter.onAttempt?.(record);
+          break;
+        case 'result':
+          await reporter.onResult?.(record);
+          break;
+        case 'run-end':
+          await reporter.onRunEnd?.(record, outDir);
+          break;
       }
     } catch (error) {
       failures.push({ reporter: reporter.name, hook, error });
@@ -129,14 +151,22 @@ export async function replayJournal(
   return feed.finish();
 }
 
-
 function hookFor(record: JournalRecord): ReporterFailure['hook'] {
-  return record.kind === 'run-start' ? 'onRunStart' : record.kind === 'attempt' ? 'onAttempt' : record.kind === 'result' ? 'onResult' : 'onRunEnd';
+  return record.kind === 'run-start'
+    ? 'onRunStart'
+    : record.kind === 'attempt'
+      ? 'onAttempt'
+      : record.kind === 'result'
+        ? 'onResult'
+        : 'onRunEnd';
 }
 
 // --- internal ---
 
-function countRecord(tally: { items: number; attempts: number; quota429: number; capacity429: number; lastMs: number }, record: JournalRecord): void {
+function countRecord(
+  tally: { items: number; attempts: number; quota429: number; capacity429: number; lastMs: number },
+  record: JournalRecord,
+): void {
   if (record.kind === 'attempt') {
     tally.lastMs = Math.max(tally.lastMs, record.timing.startedAt + record.timing.endMs);
     if (record.role === 'judge') return;

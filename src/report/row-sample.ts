@@ -83,7 +83,18 @@ export function createRowSampler(cap = DEFAULT_SAMPLE_ROWS): RowSampler {
       seenKeys.add(key);
       let entry = kept.get(key);
       if (!entry) {
-        const row = { rowId: record.rowId, rowIndex: record.rowIndex, repeat: record.repeat, prompt: clip(record.prompt), promptChars: record.prompt.length, expected: record.expected === undefined ? null : clip(record.expected), expectedChars: record.expected?.length ?? 0, description: record.description ?? null, messages: record.messages?.map((m) => ({ role: m.role, content: clip(m.content) })) ?? null, cells: {} };
+        const row = {
+          rowId: record.rowId,
+          rowIndex: record.rowIndex,
+          repeat: record.repeat,
+          prompt: clip(record.prompt),
+          promptChars: record.prompt.length,
+          expected: record.expected === undefined ? null : clip(record.expected),
+          expectedChars: record.expected?.length ?? 0,
+          description: record.description ?? null,
+          messages: record.messages?.map((m) => ({ role: m.role, content: clip(m.content) })) ?? null,
+          cells: {},
+        };
         entry = { row, interest: 0 };
         kept.set(key, entry);
       }
@@ -102,17 +113,42 @@ export function createRowSampler(cap = DEFAULT_SAMPLE_ROWS): RowSampler {
 
 function toCell(record: ResultRecord): SampledCell {
   if (record.status === 'failed') {
-    return { status: 'failed', output: '', outputChars: 0, passed: null, score: null, scores: {}, latencyMs: null, ttftMs: null, error: `${record.reason}: ${redactText(record.error.message, { keyLikeRuns: true })}`, cached: record.cached === true, attempts: record.attempts, finishReason: null, scoreDetails: [] };
+    return {
+      status: 'failed',
+      output: '',
+      outputChars: 0,
+      passed: null,
+      score: null,
+      scores: {},
+      latencyMs: null,
+      ttftMs: null,
+      error: `${record.reason}: ${redactText(record.error.message, { keyLikeRuns: true })}`,
+      cached: record.cached === true,
+      attempts: record.attempts,
+      finishReason: null,
+      scoreDetails: [],
+    };
   }
   const scores: Record<string, number | null> = {};
   for (const s of record.scores) scores[s.scorer] = s.status === 'ok' ? s.value : null;
   return {
-    status: 'ok', output: clip(record.output), outputChars: record.output.length, passed: resultPassed(record), score: resultScore(record.scores), scores,
-    latencyMs: record.timing.endMs, ttftMs: record.timing.firstTokenMs ?? null, error: null, cached: record.cached === true, attempts: record.attempts,
+    status: 'ok',
+    output: clip(record.output),
+    outputChars: record.output.length,
+    passed: resultPassed(record),
+    score: resultScore(record.scores),
+    scores,
+    latencyMs: record.timing.endMs,
+    ttftMs: record.timing.firstTokenMs ?? null,
+    error: null,
+    cached: record.cached === true,
+    attempts: record.attempts,
     finishReason: record.finishReason,
-    scoreDetails: record.scores.map((e) => (e.status === 'ok'
-      ? { scorer: e.scorer, value: e.value, passed: e.passed, note: e.reason === undefined ? null : clip(e.reason) }
-      : { scorer: e.scorer, value: null, passed: null, note: clip(e.error) })),
+    scoreDetails: record.scores.map((e) =>
+      e.status === 'ok'
+        ? { scorer: e.scorer, value: e.value, passed: e.passed, note: e.reason === undefined ? null : clip(e.reason) }
+        : { scorer: e.scorer, value: null, passed: null, note: clip(e.error) },
+    ),
   };
 }
 

@@ -4,12 +4,19 @@ import { TRUNCATION_WARN_SHARE } from './answer-flags.ts';
 import { formatPercent } from './format.ts';
 import type { JudgingSummary, TargetSummary } from './summary-types.ts';
 
-export function runWarnings(targets: readonly TargetSummary[], infos: readonly TargetInfo[], judging: JudgingSummary | null = null): string[] {
+export function runWarnings(
+  targets: readonly TargetSummary[],
+  infos: readonly TargetInfo[],
+  judging: JudgingSummary | null = null,
+): string[] {
   const warnings: string[] = [];
   // A judge failure a retry recovered from changes nothing; one that left cells unscored is named.
   const unscored = targets.some((t) => (t.unscored ?? 0) > 0);
   for (const j of judging?.targets ?? []) {
-    if (unscored && j.failed > 0) warnings.push(`judge ${j.target}: ${j.failed} of ${j.attempts} attempts failed; a cell whose grading failed is unscored, not failed (see the journal's judge attempts for the cause).`);
+    if (unscored && j.failed > 0)
+      warnings.push(
+        `judge ${j.target}: ${j.failed} of ${j.attempts} attempts failed; a cell whose grading failed is unscored, not failed (see the journal's judge attempts for the cause).`,
+      );
   }
   for (const t of targets) {
     const cut = (t.truncated ?? 0) + (t.empty ?? 0);
@@ -21,7 +28,9 @@ export function runWarnings(targets: readonly TargetSummary[], infos: readonly T
       );
     }
     if ((t.unscored ?? 0) > 0) {
-      warnings.push(`${t.target}: ${t.unscored} answer${t.unscored === 1 ? '' : 's'} unscored (a scorer or judge errored); accuracy is over the ${t.accuracy?.scored ?? 0} scored.`);
+      warnings.push(
+        `${t.target}: ${t.unscored} answer${t.unscored === 1 ? '' : 's'} unscored (a scorer or judge errored); accuracy is over the ${t.accuracy?.scored ?? 0} scored.`,
+      );
     }
   }
   return warnings;

@@ -104,7 +104,16 @@ export function createSummaryBuilder(options: SummaryOptions = {}): SummaryBuild
 
 // --- internal ---
 
-function build(start: RunStartRecord | null, end: RunEndRecord | null, targets: TargetAccumulator[], judgingFold: JudgingAccumulator, cellsSeen: number, resamples: number, batchFold: BatchTimelineFold, flexFold: FlexTierFold): RunSummary {
+function build(
+  start: RunStartRecord | null,
+  end: RunEndRecord | null,
+  targets: TargetAccumulator[],
+  judgingFold: JudgingAccumulator,
+  cellsSeen: number,
+  resamples: number,
+  batchFold: BatchTimelineFold,
+  flexFold: FlexTierFold,
+): RunSummary {
   const repeats = start?.repeats ?? 1;
   const pairwise = [];
   for (let i = 0; i < targets.length; i++) {
@@ -147,9 +156,11 @@ function build(start: RunStartRecord | null, end: RunEndRecord | null, targets: 
     ...(batchJobs.length ? { batchJobs } : {}),
     methods: {
       percentiles: 'R-7 linear interpolation (Hyndman & Fan type 7)',
-      intervals: `${repeated
-        ? 'accuracy: Wilson score 95% on the effective sample size (design effect from the row-clustered SE; repeats of a row are not independent)'
-        : 'accuracy: Wilson score 95%'}; means, percentiles and paired differences: seeded percentile bootstrap 95%, resampling rows`,
+      intervals: `${
+        repeated
+          ? 'accuracy: Wilson score 95% on the effective sample size (design effect from the row-clustered SE; repeats of a row are not independent)'
+          : 'accuracy: Wilson score 95%'
+      }; means, percentiles and paired differences: seeded percentile bootstrap 95%, resampling rows`,
       bootstrapResamples: resamples,
     },
   };

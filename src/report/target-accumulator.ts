@@ -31,13 +31,25 @@ export class TargetAccumulator {
   readonly #e2e = new NumberColumn();
   readonly #ttft = new NumberColumn();
   /** Every attempt, in journal order: end (epoch ms), output and reasoning tokens, flags (THROTTLED, OK), rate tokens. */
-  readonly #attempts = { endMs: new NumberColumn(), completion: new NumberColumn(), reasoning: new NumberColumn(), flags: new NumberColumn(), tokens: new NumberColumn() };
+  readonly #attempts = {
+    endMs: new NumberColumn(),
+    completion: new NumberColumn(),
+    reasoning: new NumberColumn(),
+    flags: new NumberColumn(),
+    tokens: new NumberColumn(),
+  };
   #okAttempts = 0;
 
   readonly #info: TargetInfo | undefined;
   readonly #turnaround = new NumberColumn();
   readonly #slo: Slo;
-  readonly #latency = { logical: new NumberColumn(), itl: new NumberColumn(), tpot: new NumberColumn(), queue: new NumberColumn(), retryWait: new NumberColumn() };
+  readonly #latency = {
+    logical: new NumberColumn(),
+    itl: new NumberColumn(),
+    tpot: new NumberColumn(),
+    queue: new NumberColumn(),
+    retryWait: new NumberColumn(),
+  };
   /** Waits of cells whose result has not arrived yet, by key: queue (attempt 1) and between attempts. */
   readonly #waits = new Map<string, { queue: number; retry: number }>();
   /**
@@ -115,7 +127,12 @@ export class TargetAccumulator {
   /** Every attempt, for the timeline chart. */
   get timeline(): TimelineColumns {
     const a = this.#attempts;
-    return { endMs: a.endMs.view(), completionTokens: a.completion.view(), reasoningTokens: a.reasoning.view(), throttled: a.flags.view().map((f) => f & THROTTLED) };
+    return {
+      endMs: a.endMs.view(),
+      completionTokens: a.completion.view(),
+      reasoningTokens: a.reasoning.view(),
+      throttled: a.flags.view().map((f) => f & THROTTLED),
+    };
   }
 
   addResult(record: ResultRecord): void {
@@ -173,12 +190,24 @@ export class TargetAccumulator {
         itl: latencyStats(this.#latency.itl.view(), seed('itl'), resamples),
         tpot: latencyStats(this.#latency.tpot.view(), seed('tpot'), resamples),
       },
-      ...(this.#info?.mode === 'batch' ? { mode: 'batch' as const, turnaround: latencyStats(this.#turnaround.view(), seed('turnaround'), resamples) } : {}),
-      throughput: spanMs > 0 ? { spanMs, outputTokensPerSec: (this.#tokens.completion * 1000) / spanMs, requestsPerSec: (c.billable * 1000) / spanMs } : null,
+      ...(this.#info?.mode === 'batch'
+        ? { mode: 'batch' as const, turnaround: latencyStats(this.#turnaround.view(), seed('turnaround'), resamples) }
+        : {}),
+      throughput:
+        spanMs > 0
+          ? { spanMs, outputTokensPerSec: (this.#tokens.completion * 1000) / spanMs, requestsPerSec: (c.billable * 1000) / spanMs }
+          : null,
       rate: this.#rate(spanMs),
-      goodput: this.#slo && c.sloTotal > 0
-        ? { slo: this.#slo, met: c.sloMet, total: c.sloTotal, share: c.sloMet / c.sloTotal, perSec: spanMs > 0 ? (c.sloMet * 1000) / spanMs : 0 }
-        : null,
+      goodput:
+        this.#slo && c.sloTotal > 0
+          ? {
+              slo: this.#slo,
+              met: c.sloMet,
+              total: c.sloTotal,
+              share: c.sloMet / c.sloTotal,
+              perSec: spanMs > 0 ? (c.sloMet * 1000) / spanMs : 0,
+            }
+          : null,
       retries: { ...this.#retries },
       tokens: { total: { ...this.#tokens }, perItem: c.billable ? divide(this.#tokens, c.billable) : null },
       cost: this.#costSummary(start?.repeats ?? 1),
@@ -275,9 +304,15 @@ export class TargetAccumulator {
   }
 
   #scorerSummaries(): ScorerSummary[] {
-    return [...this.#scorers.entries()].sort(([a], [b]) => compareText(a, b)).map(([name, s]) => ({
-      name, scored: s.scored, errors: s.errors, mean: s.scored ? s.sum / s.scored : null, passRate: s.scored ? s.passed / s.scored : null,
-    }));
+    return [...this.#scorers.entries()]
+      .sort(([a], [b]) => compareText(a, b))
+      .map(([name, s]) => ({
+        name,
+        scored: s.scored,
+        errors: s.errors,
+        mean: s.scored ? s.sum / s.scored : null,
+        passRate: s.scored ? s.passed / s.scored : null,
+      }));
   }
 
   #costSummary(repeats: number): TargetSummary['cost'] {

@@ -3,7 +3,16 @@
  * report.html print the same digits. Each cell carries its text and a sort key (for the HTML view).
  */
 import {
-  formatDuration, formatMs, formatMsEstimate, formatNumber, formatPercent, formatPercentInterval, formatPoints, formatSigned, formatUsd, MISSING,
+  formatDuration,
+  formatMs,
+  formatMsEstimate,
+  formatNumber,
+  formatPercent,
+  formatPercentInterval,
+  formatPoints,
+  formatSigned,
+  formatUsd,
+  MISSING,
 } from './format.ts';
 import type { BatchJobTimeline, LatencyStats, RunSummary, TargetSummary } from './summary-types.ts';
 
@@ -38,13 +47,29 @@ export function overviewTable(summary: RunSummary): ViewTable {
     // Answers whose scorer or judge errored: no verdict, so neither in the numerator nor the denominator.
     ['unscored', 'Unscored', true, (t) => num(t.unscored ?? 0)],
     ['score', 'Mean score', true, (t) => cell(t.score ? t.score.mean.toFixed(3) : MISSING, t.score?.mean)],
-    ['scoreCi', 'Score 95% CI', false, (t) => text(t.score?.ci ? `[${t.score.ci.low.toFixed(3)}, ${t.score.ci.high.toFixed(3)}]` : MISSING)],
+    [
+      'scoreCi',
+      'Score 95% CI',
+      false,
+      (t) => text(t.score?.ci ? `[${t.score.ci.low.toFixed(3)}, ${t.score.ci.high.toFixed(3)}]` : MISSING),
+    ],
     ['p50', 'p50 latency', true, (t) => ms(t.latency.e2e?.percentiles.p50.value)],
     ['p95', 'p95 latency', true, (t) => ms(t.latency.e2e?.percentiles.p95.value)],
     ['ttft', 'p50 TTFT', true, (t) => ms(t.latency.ttft?.percentiles.p50.value)],
     // Batch targets have no request latency: their time is the job's turnaround (only when a run has one).
-    ...(summary.targets.some((t) => t.mode === 'batch') ? [['turnaround', 'Turnaround p50/p95', true, turnaroundCell] satisfies Column] : []),
-    ['tokens', 'Tokens in / out', true, (t) => cell(`${formatNumber(t.tokens.total.prompt)} / ${formatNumber(t.tokens.total.completion)}`, t.tokens.total.prompt + t.tokens.total.completion)],
+    ...(summary.targets.some((t) => t.mode === 'batch')
+      ? [['turnaround', 'Turnaround p50/p95', true, turnaroundCell] satisfies Column]
+      : []),
+    [
+      'tokens',
+      'Tokens in / out',
+      true,
+      (t) =>
+        cell(
+          `${formatNumber(t.tokens.total.prompt)} / ${formatNumber(t.tokens.total.completion)}`,
+          t.tokens.total.prompt + t.tokens.total.completion,
+        ),
+    ],
     ['cost', 'Cost', true, (t) => cell(formatUsd(t.cost?.total), t.cost?.total)],
     ['errors', 'Errors', true, (t) => cell(t.failed ? `${t.failed} (${formatPercent(t.failed / Math.max(1, t.results))})` : '0', t.failed)],
     ['truncated', 'Cut off / empty', true, (t) => cell(`${t.truncated ?? 0} / ${t.empty ?? 0}`, (t.truncated ?? 0) + (t.empty ?? 0))],
@@ -55,12 +80,23 @@ export function overviewTable(summary: RunSummary): ViewTable {
 export function judgingTable(summary: RunSummary): ViewTable {
   const judging = summary.judging;
   return {
-    id: 'judging', title: 'Judging',
-    columns: [col('judge', 'Judge target', false), col('attempts', 'Attempts', true), col('failed', 'Failed', true), col('cached', 'Cached verdicts', true),
-      col('tokens', 'Tokens in / out', true), col('cost', 'Cost', true)],
+    id: 'judging',
+    title: 'Judging',
+    columns: [
+      col('judge', 'Judge target', false),
+      col('attempts', 'Attempts', true),
+      col('failed', 'Failed', true),
+      col('cached', 'Cached verdicts', true),
+      col('tokens', 'Tokens in / out', true),
+      col('cost', 'Cost', true),
+    ],
     rows: (judging?.targets ?? []).map((j) => [
-      text(j.target), num(j.attempts), num(j.failed), num(j.cached),
-      cell(`${formatNumber(j.tokens.prompt)} / ${formatNumber(j.tokens.completion)}`, j.tokens.prompt + j.tokens.completion), cell(formatUsd(j.cost), j.cost),
+      text(j.target),
+      num(j.attempts),
+      num(j.failed),
+      num(j.cached),
+      cell(`${formatNumber(j.tokens.prompt)} / ${formatNumber(j.tokens.completion)}`, j.tokens.prompt + j.tokens.completion),
+      cell(formatUsd(j.cost), j.cost),
     ]),
   };
 }
@@ -75,26 +111,67 @@ export function judgingLine(summary: RunSummary): string | null {
     `tokens ${formatNumber(j.tokens.prompt)} / ${formatNumber(j.tokens.completion)}`,
     `cost ${formatUsd(j.cost)}`,
   ];
-  if (summary.totalCost !== undefined && summary.totalCost !== null) parts.push(`run total ${formatUsd(summary.totalCost)} (targets + judging)`);
+  if (summary.totalCost !== undefined && summary.totalCost !== null)
+    parts.push(`run total ${formatUsd(summary.totalCost)} (targets + judging)`);
   return parts.join(' · ');
 }
 
 /** Quality in depth: Wilson and bootstrap intervals, clustered SE and per-item variance, per-scorer rates. */
 export function qualityTable(summary: RunSummary): ViewTable {
-  const scorers = summary.scorers.length ? summary.scorers : [...new Set(summary.targets.flatMap((t) => t.scorers.map((s) => s.name)))].sort();
+  const scorers = summary.scorers.length
+    ? summary.scorers
+    : [...new Set(summary.targets.flatMap((t) => t.scorers.map((s) => s.name)))].sort();
   return table('quality', 'Quality', summary.targets, [
     ['target', 'Target', false, (t) => text(t.target)],
     ['scored', 'Scored', true, (t) => num(t.accuracy?.scored ?? 0)],
-    ['accuracy', summary.repeats > 1 ? 'Pass rate [Wilson 95%, clustered by row]' : 'Pass rate [Wilson 95%]', true, (t) => cell(t.accuracy ? `${formatPercent(t.accuracy.rate)} ${formatPercentInterval(t.accuracy.ci)}` : MISSING, t.accuracy?.rate)],
+    [
+      'accuracy',
+      summary.repeats > 1 ? 'Pass rate [Wilson 95%, clustered by row]' : 'Pass rate [Wilson 95%]',
+      true,
+      (t) => cell(t.accuracy ? `${formatPercent(t.accuracy.rate)} ${formatPercentInterval(t.accuracy.ci)}` : MISSING, t.accuracy?.rate),
+    ],
     ['unscored', 'Unscored', true, (t) => num(t.unscored ?? 0)],
-    ['deff', 'Design effect', true, (t) => cell(t.accuracy?.designEffect == null ? MISSING : t.accuracy.designEffect.toFixed(2), t.accuracy?.designEffect)],
-    ['score', 'Mean score [bootstrap 95%]', true, (t) => cell(t.score ? `${t.score.mean.toFixed(3)}${t.score.ci ? ` [${t.score.ci.low.toFixed(3)}, ${t.score.ci.high.toFixed(3)}]` : ''}` : MISSING, t.score?.mean)],
-    ['se', 'Clustered SE', true, (t) => cell(t.score?.clusteredSe == null ? MISSING : t.score.clusteredSe.toFixed(4), t.score?.clusteredSe)],
-    ['variance', 'Per-item variance', true, (t) => cell(t.score?.itemVariance == null ? MISSING : t.score.itemVariance.toFixed(4), t.score?.itemVariance)],
-    ...scorers.map((name): Column => [`scorer:${name}`, `${name} pass rate`, true, (t) => {
-      const s = t.scorers.find((x) => x.name === name);
-      return cell(s ? `${formatPercent(s.passRate)}${s.errors ? ` (${s.errors} errors)` : ''}` : MISSING, s?.passRate);
-    }]),
+    [
+      'deff',
+      'Design effect',
+      true,
+      (t) => cell(t.accuracy?.designEffect == null ? MISSING : t.accuracy.designEffect.toFixed(2), t.accuracy?.designEffect),
+    ],
+    [
+      'score',
+      'Mean score [bootstrap 95%]',
+      true,
+      (t) =>
+        cell(
+          t.score
+            ? `${t.score.mean.toFixed(3)}${t.score.ci ? ` [${t.score.ci.low.toFixed(3)}, ${t.score.ci.high.toFixed(3)}]` : ''}`
+            : MISSING,
+          t.score?.mean,
+        ),
+    ],
+    [
+      'se',
+      'Clustered SE',
+      true,
+      (t) => cell(t.score?.clusteredSe == null ? MISSING : t.score.clusteredSe.toFixed(4), t.score?.clusteredSe),
+    ],
+    [
+      'variance',
+      'Per-item variance',
+      true,
+      (t) => cell(t.score?.itemVariance == null ? MISSING : t.score.itemVariance.toFixed(4), t.score?.itemVariance),
+    ],
+    ...scorers.map(
+      (name): Column => [
+        `scorer:${name}`,
+        `${name} pass rate`,
+        true,
+        (t) => {
+          const s = t.scorers.find((x) => x.name === name);
+          return cell(s ? `${formatPercent(s.passRate)}${s.errors ? ` (${s.errors} errors)` : ''}` : MISSING, s?.passRate);
+        },
+      ],
+    ),
   ]);
 }
 
@@ -102,17 +179,42 @@ export function qualityTable(summary: RunSummary): ViewTable {
 export function pairwiseTable(summary: RunSummary): ViewTable {
   const verdict = (v: string | undefined) => text(v === undefined ? MISSING : v === 'no-difference' ? 'no evidence' : v);
   return {
-    id: 'pairwise', title: 'Pairwise comparisons (A vs B, 95%)',
-    columns: [col('a', 'A', false), col('b', 'B', false), col('pairs', 'Pairs', true), col('passDiff', 'Pass rate A − B [95% CI]', true),
-      col('mcnemar', 'McNemar p', true), col('passP', 'Verdict p', true), col('passVerdict', 'Pass rate verdict', false), col('scoreDiff', 'Score A − B [95% CI]', true),
-      col('permutation', 'Permutation p', true), col('scoreVerdict', 'Score verdict', false)],
+    id: 'pairwise',
+    title: 'Pairwise comparisons (A vs B, 95%)',
+    columns: [
+      col('a', 'A', false),
+      col('b', 'B', false),
+      col('pairs', 'Pairs', true),
+      col('passDiff', 'Pass rate A − B [95% CI]', true),
+      col('mcnemar', 'McNemar p', true),
+      col('passP', 'Verdict p', true),
+      col('passVerdict', 'Pass rate verdict', false),
+      col('scoreDiff', 'Score A − B [95% CI]', true),
+      col('permutation', 'Permutation p', true),
+      col('scoreVerdict', 'Score verdict', false),
+    ],
     rows: summary.pairwise.map((p) => [
-      text(p.a), text(p.b), num(p.accuracy?.pairs ?? p.score?.pairs ?? 0),
-      cell(p.accuracy ? `${formatPoints(p.accuracy.diff.value)}${p.accuracy.diff.ci ? ` [${formatPoints(p.accuracy.diff.ci.low)}, ${formatPoints(p.accuracy.diff.ci.high)}]` : ''}` : MISSING, p.accuracy?.diff.value),
+      text(p.a),
+      text(p.b),
+      num(p.accuracy?.pairs ?? p.score?.pairs ?? 0),
+      cell(
+        p.accuracy
+          ? `${formatPoints(p.accuracy.diff.value)}${p.accuracy.diff.ci ? ` [${formatPoints(p.accuracy.diff.ci.low)}, ${formatPoints(p.accuracy.diff.ci.high)}]` : ''}`
+          : MISSING,
+        p.accuracy?.diff.value,
+      ),
       cell(p.accuracy ? pValue(p.accuracy.mcnemarP) : MISSING, p.accuracy?.mcnemarP),
-      cell(p.accuracy ? `${pValue(p.accuracy.pValue)}${p.accuracy.test === 'row-sign-flip' ? ' (rows)' : ''}` : MISSING, p.accuracy?.pValue),
+      cell(
+        p.accuracy ? `${pValue(p.accuracy.pValue)}${p.accuracy.test === 'row-sign-flip' ? ' (rows)' : ''}` : MISSING,
+        p.accuracy?.pValue,
+      ),
       verdict(p.accuracy?.verdict),
-      cell(p.score ? `${formatSigned(p.score.diff.value)}${p.score.diff.ci ? ` [${formatSigned(p.score.diff.ci.low)}, ${formatSigned(p.score.diff.ci.high)}]` : ''}` : MISSING, p.score?.diff.value),
+      cell(
+        p.score
+          ? `${formatSigned(p.score.diff.value)}${p.score.diff.ci ? ` [${formatSigned(p.score.diff.ci.low)}, ${formatSigned(p.score.diff.ci.high)}]` : ''}`
+          : MISSING,
+        p.score?.diff.value,
+      ),
       cell(p.score ? pValue(p.score.pValue) : MISSING, p.score?.pValue),
       verdict(p.score?.verdict),
     ]),
@@ -123,8 +225,13 @@ export function pairwiseTable(summary: RunSummary): ViewTable {
 export function latencyTable(summary: RunSummary): ViewTable {
   // Time in system = queue wait + retries (failed attempts and the waits between them) + service time.
   const metrics: [keyof TargetSummary['latency'], string][] = [
-    ['queue', 'Queue wait (before first send)'], ['retryWait', 'Retry wait (between attempts)'], ['e2e', 'Service time (final attempt)'],
-    ['logical', 'Time in system (queue + retries + final attempt)'], ['ttft', 'TTFT'], ['itl', 'ITL'], ['tpot', 'TPOT'],
+    ['queue', 'Queue wait (before first send)'],
+    ['retryWait', 'Retry wait (between attempts)'],
+    ['e2e', 'Service time (final attempt)'],
+    ['logical', 'Time in system (queue + retries + final attempt)'],
+    ['ttft', 'TTFT'],
+    ['itl', 'ITL'],
+    ['tpot', 'TPOT'],
   ];
   const rows: ViewCell[][] = [];
   // A batch target has no request latency (its turnaround has its own table).
@@ -132,15 +239,27 @@ export function latencyTable(summary: RunSummary): ViewTable {
     for (const [key, label] of metrics) {
       const stats: LatencyStats | null = t.latency[key] ?? null;
       rows.push([
-        text(t.target), text(label), num(stats?.count ?? 0), ms(stats?.mean),
+        text(t.target),
+        text(label),
+        num(stats?.count ?? 0),
+        ms(stats?.mean),
         ...(['p50', 'p90', 'p95', 'p99'] as const).map((p) => cell(formatMsEstimate(stats?.percentiles[p]), stats?.percentiles[p].value)),
       ]);
     }
   }
   return {
-    id: 'latency', title: 'Latency',
-    columns: [col('target', 'Target', false), col('metric', 'Metric', false), col('n', 'n', true), col('mean', 'Mean', true),
-      col('p50', 'p50 [95% CI]', true), col('p90', 'p90 [95% CI]', true), col('p95', 'p95 [95% CI]', true), col('p99', 'p99 [95% CI]', true)],
+    id: 'latency',
+    title: 'Latency',
+    columns: [
+      col('target', 'Target', false),
+      col('metric', 'Metric', false),
+      col('n', 'n', true),
+      col('mean', 'Mean', true),
+      col('p50', 'p50 [95% CI]', true),
+      col('p90', 'p90 [95% CI]', true),
+      col('p95', 'p95 [95% CI]', true),
+      col('p99', 'p99 [95% CI]', true),
+    ],
     rows,
   };
 }
@@ -149,11 +268,26 @@ export function latencyTable(summary: RunSummary): ViewTable {
 export function turnaroundTable(summary: RunSummary): ViewTable {
   const batch = summary.targets.filter((t) => t.mode === 'batch');
   return {
-    id: 'turnaround', title: 'Batch turnaround (submit → results collected)',
-    columns: [col('target', 'Target', false), col('n', 'n', true), col('min', 'Min', true), col('p50', 'p50', true), col('p95', 'p95', true), col('max', 'Max', true)],
+    id: 'turnaround',
+    title: 'Batch turnaround (submit → results collected)',
+    columns: [
+      col('target', 'Target', false),
+      col('n', 'n', true),
+      col('min', 'Min', true),
+      col('p50', 'p50', true),
+      col('p95', 'p95', true),
+      col('max', 'Max', true),
+    ],
     rows: batch.map((t) => {
       const s = t.turnaround ?? null;
-      return [text(t.target), num(s?.count ?? 0), duration(s?.min), duration(s?.percentiles.p50.value), duration(s?.percentiles.p95.value), duration(s?.max)];
+      return [
+        text(t.target),
+        num(s?.count ?? 0),
+        duration(s?.min),
+        duration(s?.percentiles.p50.value),
+        duration(s?.percentiles.p95.value),
+        duration(s?.max),
+      ];
     }),
   };
 }
@@ -164,18 +298,38 @@ export function turnaroundTable(summary: RunSummary): ViewTable {
  */
 export function batchJobsTable(summary: RunSummary): ViewTable {
   return {
-    id: 'batch-jobs', title: 'Batch jobs',
-    columns: [col('target', 'Target', false), col('job', 'Batch', false), col('submitted', 'Submitted', false), col('inProgress', 'In progress', true),
-      col('finalizing', 'Finalizing', true), col('ended', 'Ended', false), col('requests', 'Requests done / total (failed)', true), col('collected', 'Results collected', true), col('error', 'Job error', false)],
+    id: 'batch-jobs',
+    title: 'Batch jobs',
+    columns: [
+      col('target', 'Target', false),
+      col('job', 'Batch', false),
+      col('submitted', 'Submitted', false),
+      col('inProgress', 'In progress', true),
+      col('finalizing', 'Finalizing', true),
+      col('ended', 'Ended', false),
+      col('requests', 'Requests done / total (failed)', true),
+      col('collected', 'Results collected', true),
+      col('error', 'Job error', false),
+    ],
     rows: (summary.batchJobs ?? []).map((j) => {
       const origin = j.createdAt ?? j.submittedAt;
-      const step = (at: number | null) => (at === null ? cell(MISSING, null) : cell(`+${formatDuration(Math.max(0, at - origin))}`, at - origin));
+      const step = (at: number | null) =>
+        at === null ? cell(MISSING, null) : cell(`+${formatDuration(Math.max(0, at - origin))}`, at - origin);
       const c = j.counts;
       return [
-        text(j.target), text(j.jobId), text(new Date(j.submittedAt).toISOString()), step(j.inProgressAt), step(j.finalizingAt),
+        text(j.target),
+        text(j.jobId),
+        text(new Date(j.submittedAt).toISOString()),
+        step(j.inProgressAt),
+        step(j.finalizingAt),
         text(endedText(j, origin)),
-        cell(c ? `${formatNumber(c.completed + c.failed)} / ${formatNumber(c.total)} (${formatNumber(c.failed)})` : MISSING, c ? c.completed + c.failed : null),
-        j.collectedAt === null ? cell(MISSING, null) : cell(`+${formatDuration(Math.max(0, j.collectedAt - j.submittedAt))}`, j.collectedAt - j.submittedAt),
+        cell(
+          c ? `${formatNumber(c.completed + c.failed)} / ${formatNumber(c.total)} (${formatNumber(c.failed)})` : MISSING,
+          c ? c.completed + c.failed : null,
+        ),
+        j.collectedAt === null
+          ? cell(MISSING, null)
+          : cell(`+${formatDuration(Math.max(0, j.collectedAt - j.submittedAt))}`, j.collectedAt - j.submittedAt),
         text(j.error ?? MISSING),
       ];
     }),
@@ -186,9 +340,20 @@ export function batchJobsTable(summary: RunSummary): ViewTable {
 export function flexTierTable(summary: RunSummary): ViewTable {
   const byName = new Map(summary.targets.map((t) => [t.target, t]));
   return {
-    id: 'flex-tiers', title: 'Flex tier',
-    columns: [col('target', 'Target', false), col('flex', 'Answered at Flex', true), col('standard', 'Answered at standard (fallback)', true), col('capacity', 'Capacity 429s', true)],
-    rows: (summary.flexTiers ?? []).map((f) => [text(f.target), num(f.flex), num(f.standard), num(byName.get(f.target)?.retries.capacity429 ?? 0)]),
+    id: 'flex-tiers',
+    title: 'Flex tier',
+    columns: [
+      col('target', 'Target', false),
+      col('flex', 'Answered at Flex', true),
+      col('standard', 'Answered at standard (fallback)', true),
+      col('capacity', 'Capacity 429s', true),
+    ],
+    rows: (summary.flexTiers ?? []).map((f) => [
+      text(f.target),
+      num(f.flex),
+      num(f.standard),
+      num(byName.get(f.target)?.retries.capacity429 ?? 0),
+    ]),
   };
 }
 
@@ -198,11 +363,31 @@ export function throughputTable(summary: RunSummary): ViewTable {
     ['target', 'Target', false, (t) => text(t.target)],
     ['tps', 'Output tok/s', true, (t) => cell(formatNumber(t.throughput?.outputTokensPerSec, 1), t.throughput?.outputTokensPerSec)],
     ['rps', 'Req/s', true, (t) => cell(formatNumber(t.throughput?.requestsPerSec, 2), t.throughput?.requestsPerSec)],
-    ['tpm', 'TPM peak / mean', true, (t) => cell(t.rate ? `${formatNumber(t.rate.tpmPeak)} / ${formatNumber(t.rate.tpmMean)}` : MISSING, t.rate?.tpmPeak)],
-    ['rpm', 'RPM peak / mean', true, (t) => cell(t.rate ? `${formatNumber(t.rate.rpmPeak)} / ${formatNumber(t.rate.rpmMean)}` : MISSING, t.rate?.rpmPeak)],
-    ['goodput', 'Goodput', true, (t) => cell(t.goodput ? `${formatPercent(t.goodput.share)} (${formatNumber(t.goodput.perSec, 2)}/s)` : MISSING, t.goodput?.share)],
+    [
+      'tpm',
+      'TPM peak / mean',
+      true,
+      (t) => cell(t.rate ? `${formatNumber(t.rate.tpmPeak)} / ${formatNumber(t.rate.tpmMean)}` : MISSING, t.rate?.tpmPeak),
+    ],
+    [
+      'rpm',
+      'RPM peak / mean',
+      true,
+      (t) => cell(t.rate ? `${formatNumber(t.rate.rpmPeak)} / ${formatNumber(t.rate.rpmMean)}` : MISSING, t.rate?.rpmPeak),
+    ],
+    [
+      'goodput',
+      'Goodput',
+      true,
+      (t) => cell(t.goodput ? `${formatPercent(t.goodput.share)} (${formatNumber(t.goodput.perSec, 2)}/s)` : MISSING, t.goodput?.share),
+    ],
     ['attempts', 'Attempts', true, (t) => num(t.retries.attempts)],
-    ['429', '429s (quota / capacity)', true, (t) => cell(`${t.retries.quota429} / ${t.retries.capacity429}`, t.retries.quota429 + t.retries.capacity429)],
+    [
+      '429',
+      '429s (quota / capacity)',
+      true,
+      (t) => cell(`${t.retries.quota429} / ${t.retries.capacity429}`, t.retries.quota429 + t.retries.capacity429),
+    ],
     ['queueWait', 'Queue wait Σ', true, (t) => ms(t.retries.queueWaitMs)],
     ['retryWait', 'Retry wait Σ', true, (t) => ms(t.retries.retryWaitMs)],
     ['paused', 'Paused (429)', true, (t) => ms(t.pausedMs)],
@@ -212,7 +397,10 @@ export function throughputTable(summary: RunSummary): ViewTable {
 /** Tokens by kind and cost per item and per 1k rows. */
 export function tokensTable(summary: RunSummary): ViewTable {
   const per = (t: TargetSummary, k: 'prompt' | 'completion' | 'reasoning' | 'cached') =>
-    cell(`${formatNumber(t.tokens.total[k])}${t.tokens.perItem ? ` (${formatNumber(t.tokens.perItem[k], 1)}/item)` : ''}`, t.tokens.total[k]);
+    cell(
+      `${formatNumber(t.tokens.total[k])}${t.tokens.perItem ? ` (${formatNumber(t.tokens.perItem[k], 1)}/item)` : ''}`,
+      t.tokens.total[k],
+    );
   return table('tokens', 'Tokens and cost', summary.targets, [
     ['target', 'Target', false, (t) => text(t.target)],
     ['prompt', 'Prompt', true, (t) => per(t, 'prompt')],
@@ -228,13 +416,34 @@ export function tokensTable(summary: RunSummary): ViewTable {
 /** One line per deployment of every target: shows which member of a pool is slow or throttled. */
 export function deploymentsTable(summary: RunSummary): ViewTable {
   return {
-    id: 'deployments', title: 'By deployment',
-    columns: [col('target', 'Target', false), col('deployment', 'Deployment', false), col('results', 'Results', true), col('failed', 'Failed', true),
-      col('attempts', 'Attempts', true), col('429', '429s (quota / capacity)', true), col('paused', 'Paused (429)', true), col('p50', 'p50 latency', true), col('p95', 'p95 latency', true), col('ttft', 'p50 TTFT', true)],
-    rows: summary.targets.flatMap((t) => t.byDeployment.map((d) => [
-      text(t.target), text(d.id), num(d.results), num(d.failed), num(d.attempts),
-      cell(`${d.quota429} / ${d.capacity429}`, d.quota429 + d.capacity429), ms(d.pausedMs), ms(d.e2eP50Ms), ms(d.e2eP95Ms), ms(d.ttftP50Ms),
-    ])),
+    id: 'deployments',
+    title: 'By deployment',
+    columns: [
+      col('target', 'Target', false),
+      col('deployment', 'Deployment', false),
+      col('results', 'Results', true),
+      col('failed', 'Failed', true),
+      col('attempts', 'Attempts', true),
+      col('429', '429s (quota / capacity)', true),
+      col('paused', 'Paused (429)', true),
+      col('p50', 'p50 latency', true),
+      col('p95', 'p95 latency', true),
+      col('ttft', 'p50 TTFT', true),
+    ],
+    rows: summary.targets.flatMap((t) =>
+      t.byDeployment.map((d) => [
+        text(t.target),
+        text(d.id),
+        num(d.results),
+        num(d.failed),
+        num(d.attempts),
+        cell(`${d.quota429} / ${d.capacity429}`, d.quota429 + d.capacity429),
+        ms(d.pausedMs),
+        ms(d.e2eP50Ms),
+        ms(d.e2eP95Ms),
+        ms(d.ttftP50Ms),
+      ]),
+    ),
   };
 }
 
@@ -242,7 +451,8 @@ export function deploymentsTable(summary: RunSummary): ViewTable {
 export function errorsTable(summary: RunSummary): ViewTable {
   const categories = [...new Set(summary.targets.flatMap((t) => Object.keys(t.errorsByCategory)))].sort();
   return {
-    id: 'errors', title: 'Errors by category',
+    id: 'errors',
+    title: 'Errors by category',
     columns: [col('category', 'Category', false), ...summary.targets.map((t) => col(t.target, t.target, true))],
     rows: categories.map((c) => [text(c), ...summary.targets.map((t) => num(t.errorsByCategory[c] ?? 0))]),
   };
@@ -253,7 +463,12 @@ export function errorsTable(summary: RunSummary): ViewTable {
 type Column = readonly [key: string, label: string, numeric: boolean, render: (t: TargetSummary) => ViewCell];
 
 function table(id: string, title: string, targets: readonly TargetSummary[], columns: readonly Column[]): ViewTable {
-  return { id, title, columns: columns.map(([key, label, numeric]) => col(key, label, numeric)), rows: targets.map((t) => columns.map((c) => c[3](t))) };
+  return {
+    id,
+    title,
+    columns: columns.map(([key, label, numeric]) => col(key, label, numeric)),
+    rows: targets.map((t) => columns.map((c) => c[3](t))),
+  };
 }
 
 function col(key: string, label: string, numeric: boolean): ViewColumn {

@@ -19,7 +19,11 @@ export interface BaselineInput {
 
 export async function writeBaselineInput(runDir: string, input: BaselineInput): Promise<void> {
   const path = join(runDir, BASELINE_INPUT_FILE);
-  const text = JSON.stringify({ label: input.label, thresholds: input.thresholds, baseline: JSON.parse(stringifyBaseline(input.baseline)) });
+  const text = JSON.stringify({
+    label: input.label,
+    thresholds: input.thresholds,
+    baseline: JSON.parse(stringifyBaseline(input.baseline)),
+  });
   await writeFile(`${path}.tmp`, `${text}\n`);
   await rename(`${path}.tmp`, path);
 }

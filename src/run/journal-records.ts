@@ -3,7 +3,17 @@
  */
 import { redactText } from '../internal/redact.ts';
 import { tierPrice } from './batch/tier-price.ts';
-import type { AttemptEvent, AttemptRecord, Completion, ModelParams, Outcome, ResolvedTarget, RunStartRecord, TargetInfo, TargetSettings } from '../types.ts';
+import type {
+  AttemptEvent,
+  AttemptRecord,
+  Completion,
+  ModelParams,
+  Outcome,
+  ResolvedTarget,
+  RunStartRecord,
+  TargetInfo,
+  TargetSettings,
+} from '../types.ts';
 import type { PreparedRun } from './prepare-run.ts';
 
 /** The first journal record: everything a report needs to know about the run (no secrets). */
@@ -39,7 +49,12 @@ export function runStartRecord(
  */
 export function judgeAttemptRecord(event: AttemptEvent, judged: string | undefined): AttemptRecord {
   const { output: _output, reasoning: _reasoning, ...record } = attemptRecord(event);
-  return { ...record, key: judgeKey(event.item.target, judged ?? event.item.key), role: 'judge', ...(judged === undefined ? {} : { judged }) };
+  return {
+    ...record,
+    key: judgeKey(event.item.target, judged ?? event.item.key),
+    role: 'judge',
+    ...(judged === undefined ? {} : { judged }),
+  };
 }
 
 /** A judge verdict served from the cache: a zero-time, zero-cost attempt so the Judging line counts it. */
@@ -83,11 +98,11 @@ export function attemptRecord(event: AttemptEvent): AttemptRecord {
     ...(error && error.code !== error.category ? { errorCode: error.code } : {}),
     waitedBeforeMs: Math.round(event.waitedBeforeMs),
     timing: completion?.timing ?? { startedAt: event.startedAt, endMs: event.durationMs },
-    ...(completion?.rate ?? error?.rate ? { rate: completion?.rate ?? error?.rate } : {}),
+    ...((completion?.rate ?? error?.rate) ? { rate: completion?.rate ?? error?.rate } : {}),
     ...(completion ? { usage: completion.usage, output: completion.text, finishReason: completion.finishReason } : {}),
     ...(completion?.reasoning ? { reasoning: completion.reasoning } : {}),
     ...(completion?.serviceTier ? { serviceTier: completion.serviceTier } : {}),
-    ...(completion?.requestId ?? error?.requestId ? { requestId: (completion?.requestId ?? error?.requestId)! } : {}),
+    ...((completion?.requestId ?? error?.requestId) ? { requestId: (completion?.requestId ?? error?.requestId)! } : {}),
   };
 }
 

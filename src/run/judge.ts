@@ -6,7 +6,17 @@
  */
 import { Channel } from '../internal/channel.ts';
 import { ProviderError } from '../errors.ts';
-import type { AttemptRecord, Completion, DeploymentHandle, JudgeCall, Outcome, PromptInput, ResolvedTarget, TargetLane, WorkItem } from '../types.ts';
+import type {
+  AttemptRecord,
+  Completion,
+  DeploymentHandle,
+  JudgeCall,
+  Outcome,
+  PromptInput,
+  ResolvedTarget,
+  TargetLane,
+  WorkItem,
+} from '../types.ts';
 import { cachedJudgeRecord } from './journal-records.ts';
 import type { ResponseCache } from './response-cache.ts';
 
@@ -49,33 +59,38 @@ const JUDGE_PREFIX = '\u0000judge|';
 
 export function createJudge(targets: readonly JudgeTarget[], options: JudgeOptions = {}): Judge {
   const channels = new Map(targets.map((t) => [t.name, new Channel<WorkItem>()]));
-  const waiting = new Map<string, { resolve: (c: Completion) => void; reject: (e: unknown) => void; judge: JudgeTarget; cell: string | undefined }>();
+  const waiting = new Map<
+    string,
+    { resolve: (c: Completion) => void; reject: (e: unknown) => void; judge: JudgeTarget; cell: string | undefined }
+  >();
   let seq = 0;
   let closed = false;
   const unavailable = () => new ProviderError({ category: 'aborted', message: 'judge unavailable: run is ending', retryable: false });
 
-  const callTarget = (judge: JudgeTarget, cell: string | undefined): JudgeCall => async (input, signal) => {
-    if (closed || signal.aborted) throw unavailable();
-    const hit = judge.resolved && options.cache ? await options.cache.lookup(judge.resolved, input) : undefined;
-    if (hit) {
-      await options.onCached?.(cachedJudgeRecord(judge.name, hit.deploymentId, cell, hit.completion));
-      return hit.completion;
-    }
-    if (closed || signal.aborted) throw unavailable();
-    return new Promise<Completion>((resolve, reject) => {
-      const key = `${JUDGE_PREFIX}${judge.name}|${++seq}`;
-      waiting.set(key, { resolve, reject, judge, cell });
-      const item: WorkItem = {
-        key,
-        row: { id: key, index: -1, line: 0, fields: {} },
-        target: judge.name,
-        repeat: 0,
-        input,
-        cost: judge.estimateCost(input),
-      };
-      channels.get(judge.name)!.push(item);
-    });
-  };
+  const callTarget =
+    (judge: JudgeTarget, cell: string | undefined): JudgeCall =>
+    async (input, signal) => {
+      if (closed || signal.aborted) throw unavailable();
+      const hit = judge.resolved && options.cache ? await options.cache.lookup(judge.resolved, input) : undefined;
+      if (hit) {
+        await options.onCached?.(cachedJudgeRecord(judge.name, hit.deploymentId, cell, hit.completion));
+        return hit.completion;
+      }
+      if (closed || signal.aborted) throw unavailable();
+      return new Promise<Completion>((resolve, reject) => {
+        const key = `${JUDGE_PREFIX}${judge.name}|${++seq}`;
+        waiting.set(key, { resolve, reject, judge, cell });
+        const item: WorkItem = {
+          key,
+          row: { id: key, index: -1, line: 0, fields: {} },
+          target: judge.name,
+          repeat: 0,
+          input,
+          cost: judge.estimateCost(input),
+        };
+        channels.get(judge.name)!.push(item);
+      });
+    };
 
   const byName = new Map(targets.map((t) => [t.name, t]));
   const calls = new Map(targets.map((t) => [t.name, callTarget(t, undefined)]));
@@ -103,7 +118,8 @@ export function createJudge(targets: readonly JudgeTarget[], options: JudgeOptio
         return;
       }
       // Stored before the verdict is used, so a rerun right after this one finds it.
-      if (entry.judge.resolved && options.cache) await options.cache.store(entry.judge.resolved, outcome.deploymentId, item.input, outcome.completion).catch(() => undefined);
+      if (entry.judge.resolved && options.cache)
+        await options.cache.store(entry.judge.resolved, outcome.deploymentId, item.input, outcome.completion).catch(() => undefined);
       entry.resolve(outcome.completion);
     },
     close() {

@@ -25,7 +25,13 @@ export const IDLE_SOCKET_MS = 15_000;
  * are the watchdog's business.
  */
 export function keepAliveAgents(): { http: HttpAgent; https: HttpsAgent } {
-  const options = { keepAlive: true, maxSockets: Infinity, scheduling: 'lifo', agentKeepAliveTimeoutBuffer: 3000, timeout: IDLE_SOCKET_MS } as const;
+  const options = {
+    keepAlive: true,
+    maxSockets: Infinity,
+    scheduling: 'lifo',
+    agentKeepAliveTimeoutBuffer: 3000,
+    timeout: IDLE_SOCKET_MS,
+  } as const;
   return { http: new HttpAgent(options), https: new HttpsAgent(options) };
 }
 
@@ -50,23 +56,31 @@ export function createHttpFetch(onActivity: () => void = () => undefined): typeo
     if (body !== undefined) headers['content-length'] = String(body.byteLength);
     const secure = url.protocol === 'https:';
     return new Promise<Response>((resolve, reject) => {
-      const req = (secure ? httpsRequest : httpRequest)(url, { method: init.method ?? 'GET', headers, agent: secure ? https : http, ...(init.signal ? { signal: init.signal } : {}) }, (res) => {
-        onActivity();
-        const responseHeaders = new Headers();
-        for (const [name, value] of Object.entries(res.headers)) {
-          if (Array.isArray(value)) for (const v of value) responseHeaders.append(name, v);
-          else if (value !== undefined) responseHeaders.set(name, value);
-        }
-        const status = res.statusCode ?? 0;
-        const nullBody = status === 204 || status === 304 || init.method === 'HEAD';
-        if (nullBody) res.resume();
-        let response: Response | undefined;
-        const ended = () => {
-          if (response) bodyEndTimes.set(response, performance.timeOrigin + performance.now());
-        };
-        response = new Response(nullBody ? null : webStream(res, onActivity, ended), { status, statusText: res.statusMessage ?? '', headers: responseHeaders });
-        resolve(response);
-      });
+      const req = (secure ? httpsRequest : httpRequest)(
+        url,
+        { method: init.method ?? 'GET', headers, agent: secure ? https : http, ...(init.signal ? { signal: init.signal } : {}) },
+        (res) => {
+          onActivity();
+          const responseHeaders = new Headers();
+          for (const [name, value] of Object.entries(res.headers)) {
+            if (Array.isArray(value)) for (const v of value) responseHeaders.append(name, v);
+            else if (value !== undefined) responseHeaders.set(name, value);
+          }
+          const status = res.statusCode ?? 0;
+          const nullBody = status === 204 || status === 304 || init.method === 'HEAD';
+          if (nullBody) res.resume();
+          let response: Response | undefined;
+          const ended = () => {
+            if (response) bodyEndTimes.set(response, performance.timeOrigin + performance.now());
+          };
+          response = new Response(nullBody ? null : webStream(res, onActivity, ended), {
+            status,
+            statusText: res.statusMessage ?? '',
+            headers: responseHeaders,
+          });
+          resolve(response);
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });

@@ -52,12 +52,26 @@ export function drainAllowanceMs(durationMs: number): number {
   return Math.max(10_000, durationMs);
 }
 
-export async function runLoadStep(ctx: StepContext, spec: StepSpec, index: number, extra: Pick<LoadStepRecord, 'quotaWarning'> = {}): Promise<StepRun> {
+export async function runLoadStep(
+  ctx: StepContext,
+  spec: StepSpec,
+  index: number,
+  extra: Pick<LoadStepRecord, 'quotaWarning'> = {},
+): Promise<StepRun> {
   const step: LoadStepRecord = {
-    v: 1, kind: 'load-step', target: ctx.target.name, step: index, label: spec.label, mode: spec.mode, role: spec.role,
+    v: 1,
+    kind: 'load-step',
+    target: ctx.target.name,
+    step: index,
+    label: spec.label,
+    mode: spec.mode,
+    role: spec.role,
     ...(spec.concurrency === undefined ? {} : { concurrency: spec.concurrency }),
     ...(spec.rate === undefined ? {} : { rate: spec.rate, arrivals: spec.arrivals ?? 'constant' }),
-    durationMs: ctx.durationMs, maxRequests: ctx.maxRequests, startedAt: ctx.clock.now(), ...extra,
+    durationMs: ctx.durationMs,
+    maxRequests: ctx.maxRequests,
+    startedAt: ctx.clock.now(),
+    ...extra,
   };
   ctx.write(step);
   const stepKey = `${ctx.targetIndex}/${index}`;
@@ -67,7 +81,12 @@ export async function runLoadStep(ctx: StepContext, spec: StepSpec, index: numbe
   let globalSeq = 0;
   const dispatch = (seq: number, scheduledAt: number | null): Promise<LoadOutcome> => {
     const deployment = seq % deployments; // a pool shares the load evenly
-    const promise = ctx.transport.run({ target: ctx.targetIndex, deployment, input: ctx.workload.next(index * 1_000_000 + globalSeq++), stepKey });
+    const promise = ctx.transport.run({
+      target: ctx.targetIndex,
+      deployment,
+      input: ctx.workload.next(index * 1_000_000 + globalSeq++),
+      stepKey,
+    });
     inFlight.add(promise);
     return promise.then((o) => {
       inFlight.delete(promise);
@@ -85,13 +104,18 @@ export async function runLoadStep(ctx: StepContext, spec: StepSpec, index: numbe
   const startAt = ctx.clock.now() + 25;
   // The step always ends by itself: whatever is still running at the cut (a request that never answers,
   // including one a closed-loop slot is waiting on) is aborted and recorded as such.
-  const cut = ctx.clock.setTimer(() => ctx.transport.abortStep(stepKey), startAt + ctx.durationMs + (ctx.drainMs ?? drainAllowanceMs(ctx.durationMs)) - ctx.clock.now());
+  const cut = ctx.clock.setTimer(
+    () => ctx.transport.abortStep(stepKey),
+    startAt + ctx.durationMs + (ctx.drainMs ?? drainAllowanceMs(ctx.durationMs)) - ctx.clock.now(),
+  );
   const onAbort = () => ctx.transport.abortStep(stepKey);
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   if (spec.mode === 'rate') {
     const random = createRng(`${ctx.seed}|${ctx.target.name}|${index}`);
     await runOpenLoop({
-      clock: ctx.clock, startAt, signal: ctx.signal,
+      clock: ctx.clock,
+      startAt,
+      signal: ctx.signal,
       offsetsMs: arrivalOffsets(spec.arrivals ?? 'constant', spec.rate!, ctx.durationMs, ctx.maxRequests, random),
       send: (seq, scheduledAt) => void dispatch(seq, scheduledAt),
       // Arrivals due while the thread reads responses go out between chunks, not after all of them.
@@ -100,7 +124,11 @@ export async function runLoadStep(ctx: StepContext, spec: StepSpec, index: numbe
     });
   } else {
     await runClosedLoop({
-      clock: ctx.clock, concurrency: spec.concurrency ?? 1, endAt: startAt + ctx.durationMs, maxRequests: ctx.maxRequests, signal: ctx.signal,
+      clock: ctx.clock,
+      concurrency: spec.concurrency ?? 1,
+      endAt: startAt + ctx.durationMs,
+      maxRequests: ctx.maxRequests,
+      signal: ctx.signal,
       rampMs: Math.min(1000, ctx.durationMs / 10),
       send: async (seq) => {
         const o = await dispatch(seq, null);
@@ -114,7 +142,15 @@ export async function runLoadStep(ctx: StepContext, spec: StepSpec, index: numbe
   ctx.transport.abortStep(stepKey); // releases the step's abort controller
   const client = await stopMonitor();
   const server = ctx.admissions ? await serverRate(ctx, requests, ctx.clock.now()) : undefined;
-  const end: LoadStepEndRecord = { v: 1, kind: 'load-step-end', target: ctx.target.name, step: index, endedAt: ctx.clock.now(), client, ...(server ? { server } : {}) };
+  const end: LoadStepEndRecord = {
+    v: 1,
+    kind: 'load-step-end',
+    target: ctx.target.name,
+    step: index,
+    endedAt: ctx.clock.now(),
+    client,
+    ...(server ? { server } : {}),
+  };
   ctx.write(end);
   return { step, requests, end };
 }
@@ -127,18 +163,43 @@ export async function runLoadStep(ctx: StepContext, spec: StepSpec, index: numbe
  * so that window holds this step's admissions and no other's; a fixed margin after the last send
  * (250 ms, before) lost admissions on a machine busy enough to deliver a request later than that.
  */
-async function serverRate(ctx: StepContext, requests: readonly LoadRequestRecord[], settledAt: number): Promise<NonNullable<LoadStepEndRecord['server']>> {
+async function serverRate(
+  ctx: StepContext,
+  requests: readonly LoadRequestRecord[],
+  settledAt: number,
+): Promise<NonNullable<LoadStepEndRecord['server']>> {
   if (requests.length === 0) return { admissions: 0, rate: null };
   // reduce, not Math.min(...sends): a step may hold 100 000 requests, too many for spread arguments.
   const first = requests.reduce((m, r) => Math.min(m, r.sentAt), Infinity) - 5;
   const last = settledAt;
   const times: number[] = [];
-  for (let d = 0; d < ctx.target.deployments.length; d++) for (const t of await ctx.admissions!(d)) if (t >= first && t <= last) times.push(t);
+  for (let d = 0; d < ctx.target.deployments.length; d++)
+    for (const t of await ctx.admissions!(d)) if (t >= first && t <= last) times.push(t);
   times.sort((a, b) => a - b);
-  return { admissions: times.length, rate: rateOfTimes(times), ...(times.length ? { firstAt: times[0]!, lastAt: times[times.length - 1]! } : {}) };
+  return {
+    admissions: times.length,
+    rate: rateOfTimes(times),
+    ...(times.length ? { firstAt: times[0]!, lastAt: times[times.length - 1]! } : {}),
+  };
 }
 
-function requestRecord(target: ResolvedTarget, step: number, seq: number, deployment: number, scheduledAt: number | null, o: LoadOutcome): LoadRequestRecord {
+function requestRecord(
+  target: ResolvedTarget,
+  step: number,
+  seq: number,
+  deployment: number,
+  scheduledAt: number | null,
+  o: LoadOutcome,
+): LoadRequestRecord {
   const { rate: _rate, ...rest } = o;
-  return { v: 1, kind: 'load-request', target: target.name, step, seq, deploymentId: target.deployments[deployment]!.id, scheduledAt, ...rest };
+  return {
+    v: 1,
+    kind: 'load-request',
+    target: target.name,
+    step,
+    seq,
+    deploymentId: target.deployments[deployment]!.id,
+    scheduledAt,
+    ...rest,
+  };
 }

@@ -39,12 +39,20 @@ export interface LoadTransport {
   close(): Promise<void>;
 }
 
-export function createLoadTransport(targets: readonly ResolvedTarget[], env: Readonly<Record<string, string | undefined>>, workers: number): LoadTransport {
+export function createLoadTransport(
+  targets: readonly ResolvedTarget[],
+  env: Readonly<Record<string, string | undefined>>,
+  workers: number,
+): LoadTransport {
   return workers <= 0 ? mainThreadTransport(targets, env) : workerTransport(targets, env, workers);
 }
 
 /** Providers by (target, deployment) index, created on first use. Shared with the worker entry. */
-export function providerTable(targets: readonly ResolvedTarget[], env: Readonly<Record<string, string | undefined>>, onActivity?: () => void): (t: number, d: number) => Provider {
+export function providerTable(
+  targets: readonly ResolvedTarget[],
+  env: Readonly<Record<string, string | undefined>>,
+  onActivity?: () => void,
+): (t: number, d: number) => Provider {
   const cache = new Map<string, Provider>();
   const fetchImpl = stampingFetch(systemClock, createHttpFetch(onActivity));
   return (t, d) => {
@@ -114,9 +122,16 @@ function mainThreadTransport(targets: readonly ResolvedTarget[], env: Readonly<R
   };
 }
 
-type FromWorker = { type: 'ready' } | { type: 'done'; id: number; outcome: LoadOutcome } | { type: 'overhead'; id: number; overhead: Omit<ClientOverheadRecord, 'thread'> };
+type FromWorker =
+  | { type: 'ready' }
+  | { type: 'done'; id: number; outcome: LoadOutcome }
+  | { type: 'overhead'; id: number; overhead: Omit<ClientOverheadRecord, 'thread'> };
 
-function workerTransport(targets: readonly ResolvedTarget[], env: Readonly<Record<string, string | undefined>>, count: number): LoadTransport {
+function workerTransport(
+  targets: readonly ResolvedTarget[],
+  env: Readonly<Record<string, string | undefined>>,
+  count: number,
+): LoadTransport {
   const activity = activityHub();
   const pending = new Map<number, (value: never) => void>();
   let nextId = 0;
@@ -124,10 +139,12 @@ function workerTransport(targets: readonly ResolvedTarget[], env: Readonly<Recor
   const started: Promise<void>[] = [];
   const threads = Array.from({ length: count }, () => {
     const worker = new Worker(new URL('./load-worker-entry.ts', import.meta.url), { workerData: { targets, env: { ...env } } });
-    started.push(new Promise<void>((resolve, reject) => {
-      worker.on('message', (m: FromWorker) => m.type === 'ready' && resolve());
-      worker.once('error', reject);
-    }));
+    started.push(
+      new Promise<void>((resolve, reject) => {
+        worker.on('message', (m: FromWorker) => m.type === 'ready' && resolve());
+        worker.once('error', reject);
+      }),
+    );
     worker.on('message', (m: FromWorker) => {
       activity.fire();
       if (m.type === 'ready') return;
@@ -158,7 +175,11 @@ function workerTransport(targets: readonly ResolvedTarget[], env: Readonly<Recor
       for (const w of threads) w.postMessage({ type: 'monitor-start' });
       return async () => {
         const mine = { thread: 'scheduler', ...main.stop() };
-        const theirs = await Promise.all(threads.map((w, i) => call<Omit<ClientOverheadRecord, 'thread'>>(w, { type: 'monitor-stop' }).then((o) => ({ thread: `transport-${i + 1}`, ...o }))));
+        const theirs = await Promise.all(
+          threads.map((w, i) =>
+            call<Omit<ClientOverheadRecord, 'thread'>>(w, { type: 'monitor-stop' }).then((o) => ({ thread: `transport-${i + 1}`, ...o })),
+          ),
+        );
         return [mine, ...theirs];
       };
     },

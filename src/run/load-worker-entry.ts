@@ -14,12 +14,16 @@ const providers = providerTable(data.targets, data.env);
 const aborts = stepAborts();
 let monitor: ReturnType<typeof startClientMonitor> | undefined;
 
-type ToWorker = { type: 'job'; id: number; job: LoadJob } | { type: 'abort'; stepKey: string } | { type: 'monitor-start' } | { type: 'monitor-stop'; id: number };
+type ToWorker =
+  | { type: 'job'; id: number; job: LoadJob }
+  | { type: 'abort'; stepKey: string }
+  | { type: 'monitor-start' }
+  | { type: 'monitor-stop'; id: number };
 
 parentPort!.on('message', (m: ToWorker) => {
   if (m.type === 'job') {
-    void executeLoadRequest(providers(m.job.target, m.job.deployment), m.job.input, aborts.signal(m.job.stepKey), systemClock).then((outcome) =>
-      parentPort!.postMessage({ type: 'done', id: m.id, outcome }),
+    void executeLoadRequest(providers(m.job.target, m.job.deployment), m.job.input, aborts.signal(m.job.stepKey), systemClock).then(
+      (outcome) => parentPort!.postMessage({ type: 'done', id: m.id, outcome }),
     );
   } else if (m.type === 'abort') aborts.abort(m.stepKey);
   else if (m.type === 'monitor-start') monitor = startClientMonitor();

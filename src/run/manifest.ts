@@ -42,7 +42,10 @@ export async function readManifest(runDir: string): Promise<RunManifest> {
   try {
     text = await readFile(join(runDir, MANIFEST_FILE), 'utf8');
   } catch {
-    if (!existsSync(runDir)) throw new UsageError(`${runDir}: no such run directory; give the directory a run printed as "run directory: …" (under reports/ by default)`);
+    if (!existsSync(runDir))
+      throw new UsageError(
+        `${runDir}: no such run directory; give the directory a run printed as "run directory: …" (under reports/ by default)`,
+      );
     throw new UsageError(`${runDir}: not a batchbench run directory (no ${MANIFEST_FILE})`);
   }
   try {

@@ -16,7 +16,9 @@ export function checkMergeable(scans: readonly RunScan[]): RunScan[] {
   if (scans.length === 0) throw new UsageError('merge: name at least one run directory');
   const unsharded = scans.filter((scan) => !scan.start.shard);
   if (unsharded.length > 0 && scans.length > 1) {
-    throw new UsageError(`${unsharded[0]!.label} is not a shard run (it was not run with --shard i/n); merge combines the shards of one run`);
+    throw new UsageError(
+      `${unsharded[0]!.label} is not a shard run (it was not run with --shard i/n); merge combines the shards of one run`,
+    );
   }
   checkSameRun(scans);
   const ordered = [...scans].sort((a, b) => (a.start.shard?.index ?? 1) - (b.start.shard?.index ?? 1));
@@ -40,7 +42,11 @@ function checkSameRun(scans: readonly RunScan[]): void {
     { name: 'config', of: (s) => s.configHash.slice(0, 12), hint: 'run every shard with the same config' },
     { name: 'shard count', of: (s) => String(s.shard?.count ?? 1), hint: 'run every shard with the same --shard …/N' },
     { name: 'dataset', of: (s) => s.dataset, hint: 'run every shard on the same dataset' },
-    { name: 'dataset size', of: (s) => (s.datasetRows === undefined ? 'unknown' : `${s.datasetRows} rows`), hint: 'the dataset changed between shards; rerun them on one version' },
+    {
+      name: 'dataset size',
+      of: (s) => (s.datasetRows === undefined ? 'unknown' : `${s.datasetRows} rows`),
+      hint: 'the dataset changed between shards; rerun them on one version',
+    },
     { name: 'targets', of: (s) => s.targets.map((t) => t.name).join(', '), hint: 'run every shard with the same targets' },
     { name: 'repeats', of: (s) => String(s.repeats), hint: 'run every shard with the same --repeats' },
     { name: 'scorers', of: (s) => s.scorers.join(', '), hint: 'run every shard with the same scorers' },
@@ -81,7 +87,8 @@ function checkNoOverlap(ordered: readonly RunScan[]): void {
   for (const scan of ordered) {
     for (const key of scan.keys) {
       const previous = owner.get(key);
-      if (previous) throw new UsageError(`result ${key} appears in both ${describe(previous)} and ${describe(scan)}; shards must not overlap`);
+      if (previous)
+        throw new UsageError(`result ${key} appears in both ${describe(previous)} and ${describe(scan)}; shards must not overlap`);
       owner.set(key, scan);
     }
   }

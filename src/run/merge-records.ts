@@ -41,7 +41,13 @@ export function mergedRunEnd(ordered: readonly RunScan[]): RunEndRecord {
     peakInFlight: Math.max(0, ...ends.map((end) => end.stats.peakInFlight)),
   };
   const reasons = finals.map((end) => end.reason);
-  const reason: RunEndRecord['reason'] = reasons.includes('failed') ? 'failed' : reasons.includes('aborted') ? 'aborted' : reasons.includes('incomplete') ? 'incomplete' : 'completed';
+  const reason: RunEndRecord['reason'] = reasons.includes('failed')
+    ? 'failed'
+    : reasons.includes('aborted')
+      ? 'aborted'
+      : reasons.includes('incomplete')
+        ? 'incomplete'
+        : 'completed';
   return { v: 1, kind: 'run-end', endedAt: latest(finals.map((end) => end.endedAt)), reason, stats };
 }
 

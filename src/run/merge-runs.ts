@@ -97,7 +97,8 @@ export async function mergeRuns(dirs: readonly string[], outDir: string, options
 function checkOutDir(runDir: string, given: string): void {
   if (!existsSync(runDir)) return;
   if (!statSync(runDir).isDirectory()) throw new UsageError(`--out ${given}: exists and is not a directory`);
-  if (readdirSync(runDir).length > 0) throw new UsageError(`--out ${given}: directory is not empty; merge writes a new run directory (choose another or remove it)`);
+  if (readdirSync(runDir).length > 0)
+    throw new UsageError(`--out ${given}: directory is not empty; merge writes a new run directory (choose another or remove it)`);
 }
 
 /** Named after the earliest shard start, like a run started then, and marked as a merge. */

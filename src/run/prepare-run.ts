@@ -42,7 +42,10 @@ export interface PrepareOptions {
 export async function prepareRun(config: ResolvedConfig, options: PrepareOptions): Promise<PreparedRun> {
   if (!config.datasetPath) throw new UsageError('no dataset: pass --dataset FILE (CSV or JSONL) or set dataset.path in the config');
   const path = resolveDatasetPath(config.datasetPath, options.cwd, options.datasetsDir);
-  const dataset = await openDataset(path, { idColumn: config.idColumn, ...(config.expectedColumn ? { expectedColumn: config.expectedColumn } : {}) });
+  const dataset = await openDataset(path, {
+    idColumn: config.idColumn,
+    ...(config.expectedColumn ? { expectedColumn: config.expectedColumn } : {}),
+  });
   const prompt = inConfigFile(config.file, () => createPromptBuilder(config.prompt, dataset));
   const scan = await scanDataset(dataset, prompt);
   const limited = config.limit === undefined ? scan.rows : Math.min(scan.rows, config.limit);
@@ -93,5 +96,7 @@ function checkPassRule(config: ResolvedConfig, scorers: readonly Scorer[]): void
   const rule = config.pass;
   if (rule === undefined || rule === 'all' || rule === 'any' || scorers.some((s) => s.name === rule)) return;
   const names = scorers.map((s) => `'${s.name}'`).join(', ');
-  throw new ConfigError([`pass: expected 'all', 'any' or the name of a scorer${names ? ` (${names})` : ''}, got '${rule}'`], { file: config.file });
+  throw new ConfigError([`pass: expected 'all', 'any' or the name of a scorer${names ? ` (${names})` : ''}, got '${rule}'`], {
+    file: config.file,
+  });
 }

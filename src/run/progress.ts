@@ -99,7 +99,10 @@ export function createProgress(options: ProgressOptions): Progress {
     }
     if (withWaiting) {
       const reasons = waiting(t);
-      if (reasons.length > 0) parts.push(`waiting: ${reasons.slice(0, MAX_REASONS).join('; ')}${reasons.length > MAX_REASONS ? ` (+${reasons.length - MAX_REASONS} more)` : ''}`);
+      if (reasons.length > 0)
+        parts.push(
+          `waiting: ${reasons.slice(0, MAX_REASONS).join('; ')}${reasons.length > MAX_REASONS ? ` (+${reasons.length - MAX_REASONS} more)` : ''}`,
+        );
     }
     if (!options.tty) return `progress: ${parts.join(' · ')}`;
     const width = 24;
@@ -122,7 +125,9 @@ export function createProgress(options: ProgressOptions): Progress {
   // Plain lines stay at most one per interval (a quota-bound run pauses often; heartbeats still show
   // a long wait), a TTY just redraws.
   const announce = () => {
-    const key = waiting(now()).map((r) => r.replace(/\d[\dhms ]*$/, '')).join('|');
+    const key = waiting(now())
+      .map((r) => r.replace(/\d[\dhms ]*$/, ''))
+      .join('|');
     if (key === lastWaiting) return;
     lastWaiting = key;
     if (key !== '' && (options.tty || now() - lastDraw >= interval)) draw();
@@ -147,7 +152,11 @@ export function createProgress(options: ProgressOptions): Progress {
         else if (record.outcome !== 'ok') errors++;
         if (record.outcome === 'ok') lastFailure.delete(record.deploymentId);
         else {
-          lastFailure.set(record.deploymentId, { outcome: record.outcome, ...(record.errorCode ? { code: record.errorCode } : {}), ...(record.status ? { status: record.status } : {}) });
+          lastFailure.set(record.deploymentId, {
+            outcome: record.outcome,
+            ...(record.errorCode ? { code: record.errorCode } : {}),
+            ...(record.status ? { status: record.status } : {}),
+          });
           if (gates.length > 0) announce();
         }
       }
@@ -174,13 +183,21 @@ export function createProgress(options: ProgressOptions): Progress {
 // --- internal ---
 
 /** Why `gate` sends nothing at `t`, or undefined when it is free to send. */
-function waitReason(gate: GateSnapshot, failure: { outcome: string; code?: string; status?: number } | undefined, t: number): string | undefined {
+function waitReason(
+  gate: GateSnapshot,
+  failure: { outcome: string; code?: string; status?: number } | undefined,
+  t: number,
+): string | undefined {
   const probeIn = gate.nextProbeAt - t;
-  const cause = failure === undefined ? '' : ` (${failure.code ?? (failure.status === undefined ? failure.outcome : `HTTP ${failure.status}`)})`;
-  if (!gate.answered && probeIn > 0 && Number.isFinite(probeIn)) return `${gate.id} unreachable${cause}, probing; next try in ${formatWait(probeIn)}`;
-  if (gate.breaker !== 'closed' && probeIn > 0 && Number.isFinite(probeIn)) return `${gate.id} breaker open after errors${cause}; next probe in ${formatWait(probeIn)}`;
+  const cause =
+    failure === undefined ? '' : ` (${failure.code ?? (failure.status === undefined ? failure.outcome : `HTTP ${failure.status}`)})`;
+  if (!gate.answered && probeIn > 0 && Number.isFinite(probeIn))
+    return `${gate.id} unreachable${cause}, probing; next try in ${formatWait(probeIn)}`;
+  if (gate.breaker !== 'closed' && probeIn > 0 && Number.isFinite(probeIn))
+    return `${gate.id} breaker open after errors${cause}; next probe in ${formatWait(probeIn)}`;
   const pauseIn = gate.pauseUntil - t;
-  if (pauseIn > 0 && Number.isFinite(pauseIn)) return `${gate.id} ${failure?.outcome === 'capacity' ? 'at capacity (429); retrying' : 'quota window resets'} in ${formatWait(pauseIn)}`;
+  if (pauseIn > 0 && Number.isFinite(pauseIn))
+    return `${gate.id} ${failure?.outcome === 'capacity' ? 'at capacity (429); retrying' : 'quota window resets'} in ${formatWait(pauseIn)}`;
   return undefined;
 }
 

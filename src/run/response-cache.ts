@@ -21,20 +21,41 @@ export interface ResponseCache {
  * @param endpointId maps a base URL to a stable identity (the embedded emulator's port changes every
  *   run, so its URLs are keyed as `emulator:/openai/v1/`)
  */
-export function cacheKey(target: ResolvedTarget, deployment: ResolvedDeployment, input: PromptInput, endpointId: (url: string) => string = (url) => url): string {
-  const body = target.api === 'chat' ? buildChatBody(deployment.deployment, target.params, input) : buildResponsesBody(deployment.deployment, target.params, input);
-  return sha256Hex(stableStringify({ v: CACHE_VERSION, endpoint: endpointId(deployment.baseURL), deployment: deployment.deployment, api: target.api, body }));
+export function cacheKey(
+  target: ResolvedTarget,
+  deployment: ResolvedDeployment,
+  input: PromptInput,
+  endpointId: (url: string) => string = (url) => url,
+): string {
+  const body =
+    target.api === 'chat'
+      ? buildChatBody(deployment.deployment, target.params, input)
+      : buildResponsesBody(deployment.deployment, target.params, input);
+  return sha256Hex(
+    stableStringify({
+      v: CACHE_VERSION,
+      endpoint: endpointId(deployment.baseURL),
+      deployment: deployment.deployment,
+      api: target.api,
+      body,
+    }),
+  );
 }
 
 export function createResponseCache(dir: string, endpointId?: (url: string) => string): ResponseCache {
   const pathOf = (key: string) => join(dir, key.slice(0, 2), `${key}.json`);
-  const cacheKey_ = (target: ResolvedTarget, deployment: ResolvedDeployment, input: PromptInput) => cacheKey(target, deployment, input, endpointId);
+  const cacheKey_ = (target: ResolvedTarget, deployment: ResolvedDeployment, input: PromptInput) =>
+    cacheKey(target, deployment, input, endpointId);
   return {
     async lookup(target, input) {
       for (const deployment of target.deployments) {
         try {
-          const entry = JSON.parse(await readFile(pathOf(cacheKey_(target, deployment, input)), 'utf8')) as { v: number; completion: Completion };
-          if (entry.v === CACHE_VERSION && typeof entry.completion?.text === 'string') return { deploymentId: deployment.id, completion: entry.completion };
+          const entry = JSON.parse(await readFile(pathOf(cacheKey_(target, deployment, input)), 'utf8')) as {
+            v: number;
+            completion: Completion;
+          };
+          if (entry.v === CACHE_VERSION && typeof entry.completion?.text === 'string')
+            return { deploymentId: deployment.id, completion: entry.completion };
         } catch {
           // Missing or unreadable: a miss.
         }

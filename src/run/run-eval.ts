@@ -99,7 +99,9 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
   const { config } = prepared;
   const clock = options.clock ?? systemClock;
   await mkdir(options.runDir, { recursive: true });
-  const journal = await openJournal(join(options.runDir, 'journal.jsonl'), { append: Boolean(options.resume && !options.resume.writeSeed) });
+  const journal = await openJournal(join(options.runDir, 'journal.jsonl'), {
+    append: Boolean(options.resume && !options.resume.writeSeed),
+  });
 
   await options.onStart?.();
 
@@ -122,7 +124,9 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
         id: deployment.id,
         limits: deployment.limits,
         maxConcurrency: deployment.maxConcurrency,
-        execute: execute ? (item, signal) => execute(item, withHardSignal(signal)) : (item, signal) => provider.complete(item.input, withHardSignal(signal)),
+        execute: execute
+          ? (item, signal) => execute(item, withHardSignal(signal))
+          : (item, signal) => provider.complete(item.input, withHardSignal(signal)),
       };
     });
   };
@@ -176,7 +180,12 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
 
   const judge: Judge | undefined = config.judgeTargets.length
     ? createJudge(
-        config.judgeTargets.map((t) => ({ name: t.name, deployments: handlesOf(t.name, true), estimateCost: prepared.estimateCost(t.params), resolved: t })),
+        config.judgeTargets.map((t) => ({
+          name: t.name,
+          deployments: handlesOf(t.name, true),
+          estimateCost: prepared.estimateCost(t.params),
+          resolved: t,
+        })),
         {
           cache: options.cache,
           onCached: (entry) => record(entry),
@@ -205,10 +214,15 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
     index < candidateLanes
       ? {
           ...lane,
-          items: counted(lane.items, () => pulled++, (item) => divert(item), () => {
-            candidatesOpen--;
-            maybeCloseJudge();
-          }),
+          items: counted(
+            lane.items,
+            () => pulled++,
+            (item) => divert(item),
+            () => {
+              candidatesOpen--;
+              maybeCloseJudge();
+            },
+          ),
         }
       : lane,
   );
@@ -227,13 +241,21 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
     if (outcome.status === 'failed' && (outcome.reason === 'aborted' || (outcome.error.category === 'aborted' && stopping()))) return;
     const target = targetsByName.get(item.target)!;
     const cellJudge = judge?.forCell(item.key);
-    const scored = await scoreOutcome(item, outcome, { scorers: prepared.scorers, target, signal: options.signal, judge: cellJudge?.call, judgeFor: cellJudge?.callFor, pass: config.pass });
+    const scored = await scoreOutcome(item, outcome, {
+      scorers: prepared.scorers,
+      target,
+      signal: options.signal,
+      judge: cellJudge?.call,
+      judgeFor: cellJudge?.callFor,
+      pass: config.pass,
+    });
     // Grading cut short by Ctrl-C is no verdict: no final record, so --resume grades the recovered answer.
     if (options.signal.aborted && scored.status === 'ok' && scored.scores.some((s) => s.status === 'error')) return;
     const result: ResultRecord = cached ? { ...scored, cached: true } : scored;
     countResult(tally, result, outcome);
     await record(result);
-    if (!cached && outcome.status === 'ok' && options.cache) await options.cache.store(target, outcome.deploymentId, item.input, outcome.completion).catch(() => undefined);
+    if (!cached && outcome.status === 'ok' && options.cache)
+      await options.cache.store(target, outcome.deploymentId, item.input, outcome.completion).catch(() => undefined);
   };
 
   const track = async (work: Promise<void>): Promise<void> => {
@@ -262,7 +284,9 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
     if (!options.cache) return false;
     const hit = await options.cache.lookup(targetsByName.get(item.target)!, item.input);
     if (!hit) return false;
-    await track(settle(item, { status: 'ok', completion: hit.completion, deploymentId: hit.deploymentId, attempts: 0, durationMs: 0 }, true));
+    await track(
+      settle(item, { status: 'ok', completion: hit.completion, deploymentId: hit.deploymentId, attempts: 0, durationMs: 0 }, true),
+    );
     return true;
   };
 
@@ -286,12 +310,26 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
     // `mode: 'batch'` targets run through Global Batch beside the online scheduler (run/batch/). Their
     // progress lines may quote the service's error text: credential-shaped text is masked.
     const progressWrite = options.progressWrite;
-    const batch = startBatchLanes({ lanes: trackedLanes, targets: targetsByName, deps, clock, signal: options.signal, runDir: options.runDir, resume: Boolean(options.resume), settle: (item, outcome) => track(settle(item, outcome)), write, ...(progressWrite ? { progress: (text: string) => progressWrite(redactText(text)) } : {}) });
+    const batch = startBatchLanes({
+      lanes: trackedLanes,
+      targets: targetsByName,
+      deps,
+      clock,
+      signal: options.signal,
+      runDir: options.runDir,
+      resume: Boolean(options.resume),
+      settle: (item, outcome) => track(settle(item, outcome)),
+      write,
+      ...(progressWrite ? { progress: (text: string) => progressWrite(redactText(text)) } : {}),
+    });
     stats = await scheduler.run(batch.online, { onAttempt, onSettled }, options.signal);
     const batchEnd = await batch.done;
     const leftRunning = batchEnd.leftRunning;
     notRun = batchEnd.notRun;
-    if (leftRunning.length > 0) options.progressWrite?.(`${leftRunning.length} batch job(s) left running; resume with: ${options.resumeCommand ?? `batchbench eval --resume ${options.runDir}`}\n`);
+    if (leftRunning.length > 0)
+      options.progressWrite?.(
+        `${leftRunning.length} batch job(s) left running; resume with: ${options.resumeCommand ?? `batchbench eval --resume ${options.runDir}`}\n`,
+      );
     await Promise.all(pendingScores);
     if (options.signal.aborted) reason = 'aborted';
     // Expired or cancelled batch jobs left cells unrecorded: the run did not complete, a resume sends them.
@@ -308,7 +346,9 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
   await record(end);
   await journal.close();
   for (const failure of await feed.finish()) {
-    options.reporters.errors.push(`reporter ${failure.reporter} failed in ${failure.hook}: ${(failure.error as Error)?.message ?? String(failure.error)}`);
+    options.reporters.errors.push(
+      `reporter ${failure.reporter} failed in ${failure.hook}: ${(failure.error as Error)?.message ?? String(failure.error)}`,
+    );
   }
   return { runDir: options.runDir, end, tally, notRun };
 }
@@ -322,7 +362,12 @@ export interface ReporterSet {
 }
 
 /** Counts what a lane pulls, lets `divert` answer a cell without the scheduler, and notes exhaustion. */
-async function* counted<T>(items: AsyncIterable<T>, onItem: () => void, divert: (item: T) => Promise<boolean>, onDone: () => void): AsyncGenerator<T> {
+async function* counted<T>(
+  items: AsyncIterable<T>,
+  onItem: () => void,
+  divert: (item: T) => Promise<boolean>,
+  onDone: () => void,
+): AsyncGenerator<T> {
   try {
     for await (const item of items) {
       onItem();

@@ -72,7 +72,8 @@ export async function runLoad(options: RunLoadOptions): Promise<{ summary: LoadS
   const journal = await openJournal(join(options.runDir, 'journal.jsonl'));
   let journalError: unknown;
   // The sink writes synchronously; a failure (disk full) is kept and rethrown once the run stops.
-  const write = (record: LoadJournalRecord) => void journal.write(record as unknown as JournalRecord).catch((error: unknown) => (journalError ??= error));
+  const write = (record: LoadJournalRecord) =>
+    void journal.write(record as unknown as JournalRecord).catch((error: unknown) => (journalError ??= error));
   const sample = options.workload.next(0);
   write(startRecord(options, sample));
   const transport = createLoadTransport(options.targets, options.env, options.workers);
@@ -81,7 +82,12 @@ export async function runLoad(options: RunLoadOptions): Promise<{ summary: LoadS
     for (let t = 0; t < options.targets.length && !options.signal.aborted; t++) await runTarget(options, t, transport, clock, write);
   } finally {
     await transport.close();
-    write({ v: 1, kind: 'load-end', endedAt: new Date(clock.now()).toISOString(), reason: options.signal.aborted ? 'aborted' : 'completed' });
+    write({
+      v: 1,
+      kind: 'load-end',
+      endedAt: new Date(clock.now()).toISOString(),
+      reason: options.signal.aborted ? 'aborted' : 'completed',
+    });
     await journal.close();
   }
   if (journalError) throw journalError;
@@ -94,20 +100,38 @@ export function checkFixedRates(rates: readonly number[], targets: readonly Reso
     const cost = estimateAdmissionCost(workload.next(0), target.params);
     for (const rate of rates) {
       const problem = quotaProblem(rate, cost, poolQuota(target.deployments));
-      if (problem) throw new UsageError(`--profile rate ${rate}: target ${target.name}: ${problem}; lower the rate or pass --allow-429 to measure the 429s`);
+      if (problem)
+        throw new UsageError(
+          `--profile rate ${rate}: target ${target.name}: ${problem}; lower the rate or pass --allow-429 to measure the 429s`,
+        );
     }
   }
 }
 
 // --- internal ---
 
-async function runTarget(options: RunLoadOptions, t: number, transport: ReturnType<typeof createLoadTransport>, clock: Clock, write: (r: LoadJournalRecord) => void): Promise<void> {
+async function runTarget(
+  options: RunLoadOptions,
+  t: number,
+  transport: ReturnType<typeof createLoadTransport>,
+  clock: Clock,
+  write: (r: LoadJournalRecord) => void,
+): Promise<void> {
   const target = options.targets[t]!;
   let learned: KnownQuota = {};
   const hints = poolQuota(target.deployments);
   const ctx: StepContext = {
-    target, targetIndex: t, transport, workload: options.workload, clock, durationMs: options.durationMs, maxRequests: options.maxRequests,
-    signal: options.signal, seed: options.seed, write, ...(options.drainMs === undefined ? {} : { drainMs: options.drainMs }),
+    target,
+    targetIndex: t,
+    transport,
+    workload: options.workload,
+    clock,
+    durationMs: options.durationMs,
+    maxRequests: options.maxRequests,
+    signal: options.signal,
+    seed: options.seed,
+    write,
+    ...(options.drainMs === undefined ? {} : { drainMs: options.drainMs }),
     pacerEarlyMs: options.clock === undefined ? PACER_EARLY_MS : 0,
     onRate: (rate) => (learned = tighterQuota(learned, quotaFromHeaders(rate, target.deployments.length))),
     ...(options.emulator ? { admissions: (d: number) => admissionTimes(options.emulator!, target.deployments[d]!.deployment) } : {}),
@@ -120,7 +144,9 @@ async function runTarget(options: RunLoadOptions, t: number, transport: ReturnTy
   const step = async (c: StepContext, spec: StepSpec, extra: Parameters<typeof runLoadStep>[3] = {}) => {
     const wait = Math.min(recoverUntil - clock.now(), MAX_RECOVERY_MS);
     if (wait > 0) {
-      options.progress?.(`${target.name}: waiting ${(wait / 1000).toFixed(1)} s for the previous step's 429 retry-after before ${spec.label}`);
+      options.progress?.(
+        `${target.name}: waiting ${(wait / 1000).toFixed(1)} s for the previous step's 429 retry-after before ${spec.label}`,
+      );
       await sleep(clock, wait, options.signal);
     }
     const result = await runLoadStep(c, spec, index++, extra);
@@ -131,7 +157,21 @@ async function runTarget(options: RunLoadOptions, t: number, transport: ReturnTy
     if (options.signal.aborted) return undefined;
     const problem = spec.mode === 'rate' ? quotaProblem(spec.rate!, cost, tighterQuota(hints, learned)) : undefined;
     if (problem && !options.allow429) {
-      write({ v: 1, kind: 'load-step', target: target.name, step: index++, label: spec.label, mode: spec.mode, role: spec.role, rate: spec.rate!, arrivals: spec.arrivals ?? 'constant', durationMs: options.durationMs, maxRequests: options.maxRequests, startedAt: clock.now(), skipped: problem });
+      write({
+        v: 1,
+        kind: 'load-step',
+        target: target.name,
+        step: index++,
+        label: spec.label,
+        mode: spec.mode,
+        role: spec.role,
+        rate: spec.rate!,
+        arrivals: spec.arrivals ?? 'constant',
+        durationMs: options.durationMs,
+        maxRequests: options.maxRequests,
+        startedAt: clock.now(),
+        skipped: problem,
+      });
       options.progress?.(`${target.name}: skipped ${spec.label}: ${problem} (pass --allow-429 to run it)`);
       return undefined;
     }
@@ -154,10 +194,12 @@ async function runTarget(options: RunLoadOptions, t: number, transport: ReturnTy
   // Rates above what the quota sustains would measure 429s, not the deployment: cap the sweep there.
   const quotaRate = sustainableRate(tighterQuota(hints, learned), cost);
   const saturation = quotaRate !== undefined && quotaRate < measuredSaturation && !options.allow429 ? quotaRate : measuredSaturation;
-  if (saturation < measuredSaturation) options.progress?.(`${target.name}: rates capped at ${saturation.toFixed(2)} req/s, 90 % of what the known quota sustains`);
+  if (saturation < measuredSaturation)
+    options.progress?.(`${target.name}: rates capped at ${saturation.toFixed(2)} req/s, 90 % of what the known quota sustains`);
   const profile = options.profile;
   if (profile.kind === 'sweep') {
-    for (const rate of spacedRates(floor, saturation, profile.steps - 2)) if (rate > 0) await run(rateStep(rate, options.arrivals, 'sweep'));
+    for (const rate of spacedRates(floor, saturation, profile.steps - 2))
+      if (rate > 0) await run(rateStep(rate, options.arrivals, 'sweep'));
   } else if (profile.kind === 'goodput') {
     const search = createGoodputSearch(profile.range?.min ?? floor, profile.range?.max ?? saturation, profile.steps);
     for (let rate = search.next(); rate !== undefined && !options.signal.aborted; rate = search.next()) {
@@ -171,7 +213,8 @@ async function runTarget(options: RunLoadOptions, t: number, transport: ReturnTy
 export function recoveryTime(requests: readonly LoadRequestRecord[]): number {
   let until = -Infinity;
   for (const r of requests) {
-    if ((r.outcome === 'quota' || r.outcome === 'capacity') && r.retryAfterMs !== undefined) until = Math.max(until, r.sentAt + r.e2eMs + r.retryAfterMs);
+    if ((r.outcome === 'quota' || r.outcome === 'capacity') && r.retryAfterMs !== undefined)
+      until = Math.max(until, r.sentAt + r.e2eMs + r.retryAfterMs);
   }
   return until;
 }
@@ -193,7 +236,12 @@ function startRecord(options: RunLoadOptions, sample: ReturnType<LoadWorkload['n
   const w = options.workload;
   const first = options.targets[0];
   return {
-    v: 1, kind: 'load-start', runId: options.runId, startedAt: new Date().toISOString(), emulator: options.emulator !== undefined, profile: options.profileText,
+    v: 1,
+    kind: 'load-start',
+    runId: options.runId,
+    startedAt: new Date().toISOString(),
+    emulator: options.emulator !== undefined,
+    profile: options.profileText,
     workload: {
       source: w.source,
       ...(w.inputTokens === undefined ? {} : { inputTokens: w.inputTokens }),
@@ -201,12 +249,27 @@ function startRecord(options: RunLoadOptions, sample: ReturnType<LoadWorkload['n
       ...(w.spread ? { spread: w.spread } : {}),
       costPerRequest: first ? estimateAdmissionCost(sample, first.params) : 0,
     },
-    stepDurationMs: options.durationMs, maxRequestsPerStep: options.maxRequests,
-    ...(options.slo ? { slo: { ...(options.slo.ttftMs === undefined ? {} : { ttftMs: options.slo.ttftMs }), ...(options.slo.e2eMs === undefined ? {} : { e2eMs: options.slo.e2eMs }), percentile: options.slo.percentile } } : {}),
-    retryPolicy: 'none', transportWorkers: options.workers,
+    stepDurationMs: options.durationMs,
+    maxRequestsPerStep: options.maxRequests,
+    ...(options.slo
+      ? {
+          slo: {
+            ...(options.slo.ttftMs === undefined ? {} : { ttftMs: options.slo.ttftMs }),
+            ...(options.slo.e2eMs === undefined ? {} : { e2eMs: options.slo.e2eMs }),
+            percentile: options.slo.percentile,
+          },
+        }
+      : {}),
+    retryPolicy: 'none',
+    transportWorkers: options.workers,
     targets: options.targets.map((t) => ({
-      name: t.name, api: t.api,
-      deployments: t.deployments.map((d) => ({ id: d.id, ...(d.limits.tpm === undefined ? {} : { tpm: d.limits.tpm }), ...(d.limits.rpm === undefined ? {} : { rpm: d.limits.rpm }) })),
+      name: t.name,
+      api: t.api,
+      deployments: t.deployments.map((d) => ({
+        id: d.id,
+        ...(d.limits.tpm === undefined ? {} : { tpm: d.limits.tpm }),
+        ...(d.limits.rpm === undefined ? {} : { rpm: d.limits.rpm }),
+      })),
     })),
   };
 }
@@ -224,14 +287,17 @@ function quotaFromHeaders(rate: RateInfo, members: number): KnownQuota {
 
 /** A pool's quota is the sum of its members' hints; unknown when any member has none. */
 function poolQuota(deployments: readonly { readonly limits: KnownQuota }[]): KnownQuota {
-  const sum = (key: 'tpm' | 'rpm') => (deployments.every((d) => d.limits[key] !== undefined) ? deployments.reduce((n, d) => n + d.limits[key]!, 0) : undefined);
+  const sum = (key: 'tpm' | 'rpm') =>
+    deployments.every((d) => d.limits[key] !== undefined) ? deployments.reduce((n, d) => n + d.limits[key]!, 0) : undefined;
   const tpm = sum('tpm');
   const rpm = sum('rpm');
   return { ...(tpm === undefined ? {} : { tpm }), ...(rpm === undefined ? {} : { rpm }) };
 }
 
 async function admissionTimes(emulator: { origin: string; apiKey: string }, deployment: string): Promise<number[]> {
-  const res = await fetch(`${emulator.origin}/_emulator/admissions?deployment=${encodeURIComponent(deployment)}`, { headers: { 'api-key': emulator.apiKey } });
+  const res = await fetch(`${emulator.origin}/_emulator/admissions?deployment=${encodeURIComponent(deployment)}`, {
+    headers: { 'api-key': emulator.apiKey },
+  });
   if (!res.ok) return [];
   return ((await res.json()) as { t: number }[]).map((a) => a.t);
 }

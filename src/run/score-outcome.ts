@@ -74,7 +74,8 @@ export function costOf(usage: TokenUsage, price: Price | undefined): number | nu
   if (!price) return null;
   const cached = Math.min(usage.cachedTokens, usage.promptTokens);
   const usd =
-    ((usage.promptTokens - cached) * price.input + cached * (price.cachedInput ?? price.input) + usage.completionTokens * price.output) / 1e6;
+    ((usage.promptTokens - cached) * price.input + cached * (price.cachedInput ?? price.input) + usage.completionTokens * price.output) /
+    1e6;
   return Math.round(usd * 1e9) / 1e9;
 }
 

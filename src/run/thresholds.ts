@@ -24,7 +24,11 @@ export async function readSummary(runDir: string): Promise<RunSummary | undefine
  * without data are skipped — the run already fails (exit 3) with the cause, and "accuracy n/a" lines
  * would only bury it. Gates of every other target still fail without data.
  */
-export function evaluateThresholds(summary: RunSummary, thresholds: ResolvedThresholds, stopped: ReadonlySet<string> | ReadonlyMap<string, unknown> = new Set()): GateResult {
+export function evaluateThresholds(
+  summary: RunSummary,
+  thresholds: ResolvedThresholds,
+  stopped: ReadonlySet<string> | ReadonlyMap<string, unknown> = new Set(),
+): GateResult {
   const failures: string[] = [];
   for (const target of summary.targets) {
     const own = thresholds.perTarget?.[target.target];
@@ -33,15 +37,18 @@ export function evaluateThresholds(summary: RunSummary, thresholds: ResolvedThre
     const noDataIsFine = stopped.has(target.target);
     if (accuracy !== undefined) {
       const rate = target.accuracy?.rate;
-      if ((rate === undefined && !noDataIsFine) || (rate !== undefined && rate < accuracy)) failures.push(`${target.target}: accuracy ${pct(rate)} is below the threshold ${pct(accuracy)}`);
+      if ((rate === undefined && !noDataIsFine) || (rate !== undefined && rate < accuracy))
+        failures.push(`${target.target}: accuracy ${pct(rate)} is below the threshold ${pct(accuracy)}`);
     }
     if (p95 !== undefined) {
       const value = target.latency.e2e?.percentiles.p95.value;
-      if ((value === undefined && !noDataIsFine) || (value !== undefined && value > p95)) failures.push(`${target.target}: p95 latency ${ms(value)} is above the threshold ${ms(p95)}`);
+      if ((value === undefined && !noDataIsFine) || (value !== undefined && value > p95))
+        failures.push(`${target.target}: p95 latency ${ms(value)} is above the threshold ${ms(p95)}`);
     }
     if (thresholds.maxErrorRate !== undefined) {
       const rate = errorRate(target);
-      if (rate > thresholds.maxErrorRate) failures.push(`${target.target}: error rate ${pct(rate)} is above the threshold ${pct(thresholds.maxErrorRate)}`);
+      if (rate > thresholds.maxErrorRate)
+        failures.push(`${target.target}: error rate ${pct(rate)} is above the threshold ${pct(thresholds.maxErrorRate)}`);
     }
   }
   return { failures };

@@ -18,7 +18,14 @@ export interface FailureSignal {
 }
 
 /** Feeds one failed attempt to its gate (pause, AIMD, breaker, mirrors) and classifies it. */
-export function feedGate(gate: Gate, ticket: DispatchTicket, error: unknown, now: number, options: ResolvedSchedulerOptions, aborting: boolean): FailureSignal {
+export function feedGate(
+  gate: Gate,
+  ticket: DispatchTicket,
+  error: unknown,
+  now: number,
+  options: ResolvedSchedulerOptions,
+  aborting: boolean,
+): FailureSignal {
   const provider = error instanceof ProviderError ? error : undefined;
   const cls = classifyFailure(error);
   let capacity429 = false;
@@ -47,7 +54,8 @@ export function planOverloadRetry(entry: Entry, error: unknown, now: number, opt
   entry.failures++;
   if (entry.failures >= options.retry.maxAttempts) return 'exhausted';
   const provider = error instanceof ProviderError ? error : undefined;
-  const hint = provider?.category === 'capacity' || provider?.category === 'server' ? hintWaitMs(provider.retryAfterMs, undefined) : undefined;
+  const hint =
+    provider?.category === 'capacity' || provider?.category === 'server' ? hintWaitMs(provider.retryAfterMs, undefined) : undefined;
   const step = overloadRetryDelay(hint, entry.backoff, options.retry, options.random);
   entry.backoff = step.state;
   entry.notBefore = now + step.delayMs;

@@ -54,6 +54,13 @@ export class Blind429 {
 export function isBlind(retryAfterMs: number | undefined, rate: RateInfo | undefined): boolean {
   if (retryAfterMs !== undefined || rate?.retryAfterMs !== undefined) return false;
   if (rate === undefined) return true;
-  const values = [rate.limitTokens, rate.limitRequests, rate.remainingTokens, rate.remainingRequests, rate.resetTokensMs, rate.resetRequestsMs];
+  const values = [
+    rate.limitTokens,
+    rate.limitRequests,
+    rate.remainingTokens,
+    rate.remainingRequests,
+    rate.resetTokensMs,
+    rate.resetRequestsMs,
+  ];
   return values.every((value) => value === undefined);
 }

@@ -96,7 +96,8 @@ export function admissionTimeMs(limiters: readonly Limiter[], demand: number): n
   if (usable.length === 0) return Number.POSITIVE_INFINITY;
   const capacity = (tau: number): number => {
     let sum = 0;
-    for (const l of usable) sum += l.shape === 'bucket' ? l.budget + (l.budget / l.windowMs) * tau - (l.foreign?.(tau) ?? 0) : slidingCapacity(l, tau);
+    for (const l of usable)
+      sum += l.shape === 'bucket' ? l.budget + (l.budget / l.windowMs) * tau - (l.foreign?.(tau) ?? 0) : slidingCapacity(l, tau);
     return sum;
   };
   if (capacity(0) >= demand) return 0;
@@ -131,10 +132,21 @@ export function groupBound(group: BoundGroup): GroupBound {
     const keep = d.foreignUse === undefined ? 1 - Math.min(Math.max(d.foreignShare ?? 0, 0), 0.999) : 1;
     const shape = d.shape ?? 'sliding';
     if (d.tokenBudget !== undefined && d.tokenWindowMs !== undefined) {
-      tokenLimiters.push({ budget: d.tokenBudget * keep, windowMs: d.tokenWindowMs, shape, ...(d.tokenFactorMax ? { factorMax: d.tokenFactorMax } : {}), ...(d.foreignUse ? { foreign: d.foreignUse.tokens } : {}) });
+      tokenLimiters.push({
+        budget: d.tokenBudget * keep,
+        windowMs: d.tokenWindowMs,
+        shape,
+        ...(d.tokenFactorMax ? { factorMax: d.tokenFactorMax } : {}),
+        ...(d.foreignUse ? { foreign: d.foreignUse.tokens } : {}),
+      });
     }
     if (d.requestBudget !== undefined && d.requestWindowMs !== undefined) {
-      (requestLimiters[0] as Limiter[]).push({ budget: d.requestBudget * keep, windowMs: d.requestWindowMs, shape, ...(d.foreignUse ? { foreign: d.foreignUse.requests } : {}) });
+      (requestLimiters[0] as Limiter[]).push({
+        budget: d.requestBudget * keep,
+        windowMs: d.requestWindowMs,
+        shape,
+        ...(d.foreignUse ? { foreign: d.foreignUse.requests } : {}),
+      });
     }
     (d.extraRequestWindows ?? []).forEach((w, k) => {
       while (requestLimiters.length < k + 2) requestLimiters.push([]);
@@ -147,7 +159,8 @@ export function groupBound(group: BoundGroup): GroupBound {
   const allHave = (n: number) => n === group.deployments.length;
   const tokens = allHave(tokenLimiters.length) ? admissionTimeMs(tokenLimiters, group.admissionCost) : 0;
   let requests = 0;
-  for (const set of requestLimiters) if (set.length > 0 && allHave(set.length)) requests = Math.max(requests, admissionTimeMs(set, group.requests));
+  for (const set of requestLimiters)
+    if (set.length > 0 && allHave(set.length)) requests = Math.max(requests, admissionTimeMs(set, group.requests));
   const service = serviceKnown && group.outputTokens !== undefined && serviceRate > 0 ? group.outputTokens / serviceRate : 0;
   const admissionMs = { tokens: finite(tokens), requests: finite(requests), service };
   let binding: BindingResource = 'tokens';

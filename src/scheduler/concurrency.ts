@@ -115,7 +115,8 @@ export class AdaptiveConcurrency {
       } else if (this.#peakInFlight * 2 >= limit) {
         limit = this.#slowStart ? limit * 2 : limit + 1;
         // just below a refusal seen before: try to pass it only every few windows (the server may have grown)
-        if (limit >= this.#ceiling && ++this.#windowsAtCeiling % aimdTuning.ceilingProbeWindows !== 0) limit = Math.max(this.#limit, this.#ceiling - 1);
+        if (limit >= this.#ceiling && ++this.#windowsAtCeiling % aimdTuning.ceilingProbeWindows !== 0)
+          limit = Math.max(this.#limit, this.#ceiling - 1);
       }
     }
     this.#limit = Math.max(aimdTuning.minLimit, Math.min(this.#max, limit));

@@ -140,7 +140,17 @@ export const breakerTuning = {
 } as const;
 
 /** AIMD constants (§5.5). */
-export const aimdTuning = { ceilingProbeWindows: 8, cut: 0.9, minSamples: 10, minLimit: 1, minStart: 4, maxBurstStart: 16, brakeRatio: 1.5, longEwma: 2 / 601, shortEwma: 0.1 } as const;
+export const aimdTuning = {
+  ceilingProbeWindows: 8,
+  cut: 0.9,
+  minSamples: 10,
+  minLimit: 1,
+  minStart: 4,
+  maxBurstStart: 16,
+  brakeRatio: 1.5,
+  longEwma: 2 / 601,
+  shortEwma: 0.1,
+} as const;
 
 /** A storm: this many quota 429s from one deployment inside one pause episode (§5.4.7). */
 export const stormThreshold = 3;

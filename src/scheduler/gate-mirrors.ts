@@ -47,9 +47,15 @@ export class GateMirrors {
     this.#options = options;
     const guardMs = options.expiryGuardMs;
     const depth = options.conservativeDepthMs;
-    this.tokens = new LimiterMirror({ budget: limits.tpm, windowMs: options.tokenWindowMs, guardMs, conservativeDepthMs: depth, windowDivisors: [6, 60] }, now);
+    this.tokens = new LimiterMirror(
+      { budget: limits.tpm, windowMs: options.tokenWindowMs, guardMs, conservativeDepthMs: depth, windowDivisors: [6, 60] },
+      now,
+    );
     const requestBudget = limits.rpm === undefined ? undefined : Math.max(1, Math.ceil(limits.rpm / 6));
-    this.requests = new LimiterMirror({ budget: requestBudget, windowMs: options.requestWindowMs, guardMs, conservativeDepthMs: depth, windowDivisors: [10] }, now);
+    this.requests = new LimiterMirror(
+      { budget: requestBudget, windowMs: options.requestWindowMs, guardMs, conservativeDepthMs: depth, windowDivisors: [10] },
+      now,
+    );
     if (options.subWindow === 'on') this.#enableSubWindow(now);
     this.#ensurePacer(now);
   }
@@ -99,7 +105,12 @@ export class GateMirrors {
     this.#sub?.record(now, 1);
     this.#pacer?.record(now, cost, scale);
     this.#cum += cost;
-    return { tokensUsed: this.tokens.used(now), requestsUsed: this.requests.used(now), cum: this.#cum, oldestAt: this.tokens.oldestAt(now) };
+    return {
+      tokensUsed: this.tokens.used(now),
+      requestsUsed: this.requests.used(now),
+      cum: this.#cum,
+      oldestAt: this.tokens.oldestAt(now),
+    };
   }
 
   /** A quota 429 says there is no room now. */
@@ -157,10 +168,16 @@ export class GateMirrors {
   /** Feeds the charge learner one response's `remaining-tokens` (server units → a point of charge-ratio.ts). */
   #learnCharge(booked: BookedRequest, remaining: number | undefined): void {
     const budget = this.tokens.budget;
-    if (!this.#options.chargeLearning || budget === undefined || remaining === undefined || !Number.isFinite(remaining) || remaining < 0) return;
+    if (!this.#options.chargeLearning || budget === undefined || remaining === undefined || !Number.isFinite(remaining) || remaining < 0)
+      return;
     const windowMs = this.tokens.windowMs;
-    const limiter = this.#bucketServer ? { shape: 'bucket' as const, budget, refillPerMs: budget / windowMs, windowMs } : { shape: 'sliding' as const, budget, refillPerMs: 0, windowMs };
-    this.#charge.observe({ cum: booked.cum, used: booked.tokensUsed, at: booked.at, oldestAt: booked.oldestAt, serverUsed: budget - remaining }, limiter);
+    const limiter = this.#bucketServer
+      ? { shape: 'bucket' as const, budget, refillPerMs: budget / windowMs, windowMs }
+      : { shape: 'sliding' as const, budget, refillPerMs: 0, windowMs };
+    this.#charge.observe(
+      { cum: booked.cum, used: booked.tokensUsed, at: booked.at, oldestAt: booked.oldestAt, serverUsed: budget - remaining },
+      limiter,
+    );
   }
 
   /** A quota 429 while the server still reports requests and tokens left: a hidden per-second window. */
@@ -212,7 +229,12 @@ export class GateMirrors {
     const budget = this.requests.budget;
     if (budget === undefined) return;
     this.#sub = new LimiterMirror(
-      { budget: Math.max(1, Math.ceil(budget / 10)), windowMs: this.#options.requestWindowMs / 10, guardMs: this.#options.expiryGuardMs, conservativeDepthMs: 0 },
+      {
+        budget: Math.max(1, Math.ceil(budget / 10)),
+        windowMs: this.#options.requestWindowMs / 10,
+        guardMs: this.#options.expiryGuardMs,
+        conservativeDepthMs: 0,
+      },
       now,
     );
   }

@@ -19,7 +19,12 @@ const INF = Number.POSITIVE_INFINITY;
 export function startConcurrency(
   now: number,
   cost: number,
-  gate: { readonly handle: DeploymentHandle; readonly tokens: LimiterMirror; readonly requests: LimiterMirror; readonly options: ResolvedSchedulerOptions },
+  gate: {
+    readonly handle: DeploymentHandle;
+    readonly tokens: LimiterMirror;
+    readonly requests: LimiterMirror;
+    readonly options: ResolvedSchedulerOptions;
+  },
 ): AdaptiveConcurrency {
   const options = gate.options;
   const max = Math.max(1, Math.min(gate.handle.maxConcurrency, options.maxPerDeployment));
@@ -45,7 +50,14 @@ export function startConcurrency(
  * Compares one limiter's server count (limit − remaining) with the mirror, when the headers allow;
  * `scale` converts server units into the mirror's (1 ÷ the learned charge ratio).
  */
-export function serverUsage(mirror: LimiterMirror, limit: number | undefined, remaining: number | undefined, sentAt: number, now: number, scale = 1): UsageVerdict {
+export function serverUsage(
+  mirror: LimiterMirror,
+  limit: number | undefined,
+  remaining: number | undefined,
+  sentAt: number,
+  now: number,
+  scale = 1,
+): UsageVerdict {
   const budget = limit !== undefined && limit > 0 ? limit : mirror.budget;
   if (budget === undefined || remaining === undefined || remaining < 0) return 'unknown';
   return mirror.observeServerUsage((budget - remaining) * scale, sentAt, now);

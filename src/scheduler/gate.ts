@@ -177,7 +177,13 @@ export class Gate {
    * A quota 429: pause the whole deployment for the hinted wait (+0–10 % jitter), empty the mirrors,
    * cut β, and watch for a storm. Returns false when the hint is too long to wait (deployment unavailable).
    */
-  onQuota(now: number, ticket: DispatchTicket, retryAfterMs: number | undefined, rate: RateInfo | undefined, random: () => number): boolean {
+  onQuota(
+    now: number,
+    ticket: DispatchTicket,
+    retryAfterMs: number | undefined,
+    rate: RateInfo | undefined,
+    random: () => number,
+  ): boolean {
     const verdict = this.#settle(now, ticket, rate);
     this.mirrors.onRejected(ticket);
     this.breaker.onNeutral();
@@ -216,7 +222,19 @@ export class Gate {
 
   snapshot(now: number): GateSnapshot {
     const mirror = (m: LimiterMirror) => ({ shape: m.shape, budget: m.budget, used: m.used(now), windowMs: m.windowMs, skewMs: m.skewMs });
-    return { id: this.id, inFlight: this.inFlight, cap: this.cap, beta: this.#beta.current, pauseUntil: this.#pause.until, breaker: this.breaker.state, nextProbeAt: Math.max(this.breaker.availableAt(now), this.#first.availableAt(now)), answered: this.#first.answered, chargeRatio: this.mirrors.chargeRatio, tokens: mirror(this.tokens), requests: mirror(this.requests) };
+    return {
+      id: this.id,
+      inFlight: this.inFlight,
+      cap: this.cap,
+      beta: this.#beta.current,
+      pauseUntil: this.#pause.until,
+      breaker: this.breaker.state,
+      nextProbeAt: Math.max(this.breaker.availableAt(now), this.#first.availableAt(now)),
+      answered: this.#first.answered,
+      chargeRatio: this.mirrors.chargeRatio,
+      tokens: mirror(this.tokens),
+      requests: mirror(this.requests),
+    };
   }
 
   /** Bursts of hint-less 429s, each counted once (they cut the in-flight cap). */

@@ -33,7 +33,19 @@ export interface Entry {
 }
 
 export function createEntry(item: WorkItem, now: number): Entry {
-  return { item, queuedAt: now, readyAt: now, notBefore: now, sent: 0, failures: 0, backoff: undefined, bypassed: 0, deploymentId: null, lastError: undefined, settled: false };
+  return {
+    item,
+    queuedAt: now,
+    readyAt: now,
+    notBefore: now,
+    sent: 0,
+    failures: 0,
+    backoff: undefined,
+    bypassed: 0,
+    deploymentId: null,
+    lastError: undefined,
+    settled: false,
+  };
 }
 
 export class Lane {
@@ -101,7 +113,10 @@ export class Lane {
     const cause = this.gates.find((g) => g.lastError !== undefined)?.lastError;
     return {
       kind: 'unavailable',
-      error: cause === undefined ? schedulerError('E_UNAVAILABLE', `every deployment of "${this.target}" stayed unavailable`, undefined, true) : serializeError(cause),
+      error:
+        cause === undefined
+          ? schedulerError('E_UNAVAILABLE', `every deployment of "${this.target}" stayed unavailable`, undefined, true)
+          : serializeError(cause),
     };
   }
 

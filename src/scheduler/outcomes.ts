@@ -12,7 +12,11 @@ export function schedulerError(code: string, message: string, category?: ErrorCa
 }
 
 export const tooLargeError = (cost: number): SerializedError =>
-  schedulerError('E_TOO_LARGE', `admission cost ${cost} exceeds the token budget of every deployment of the target; the server can never admit it`, 'bad_request');
+  schedulerError(
+    'E_TOO_LARGE',
+    `admission cost ${cost} exceeds the token budget of every deployment of the target; the server can never admit it`,
+    'bad_request',
+  );
 
 /** The error to report for an item: its own last error when it had one, else `fallback`. */
 export function lastErrorOr(entry: Entry, fallback: SerializedError): SerializedError {
@@ -56,5 +60,11 @@ export function attemptEvent(
  */
 export function unreachableError(deploymentId: string, last: ProviderError, attempts: number): ProviderError {
   const message = `deployment ${deploymentId} unreachable after ${attempts} connection attempt${attempts === 1 ? '' : 's'}: ${last.message}`;
-  return new ProviderError({ category: 'connection', retryable: false, message, ...(last.errorCode === undefined ? {} : { code: last.errorCode }), cause: last });
+  return new ProviderError({
+    category: 'connection',
+    retryable: false,
+    message,
+    ...(last.errorCode === undefined ? {} : { code: last.errorCode }),
+    cause: last,
+  });
 }

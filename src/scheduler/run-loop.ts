@@ -78,7 +78,8 @@ export class RunLoop {
     else this.#signal.addEventListener('abort', this.#onAbort, { once: true });
     if (Number.isFinite(this.#o.deadlineMs)) this.#deadlineTimer = this.#o.clock.setTimer(() => this.#stop('deadline'), this.#o.deadlineMs);
     for (const lane of this.#lanes) {
-      if (lane.gates.length === 0) lane.terminal = { reason: 'unavailable', error: schedulerError('E_NO_DEPLOYMENT', `target "${lane.target}" has no deployment`) };
+      if (lane.gates.length === 0)
+        lane.terminal = { reason: 'unavailable', error: schedulerError('E_NO_DEPLOYMENT', `target "${lane.target}" has no deployment`) };
       this.#pump(lane);
     }
     this.#checkFinished();
@@ -176,7 +177,14 @@ export class RunLoop {
     );
   }
 
-  #onAttemptEnd(lane: Lane, gate: Gate, entry: Entry, ticket: DispatchTicket, waited: number, result: { completion: Completion } | { error: unknown }): void {
+  #onAttemptEnd(
+    lane: Lane,
+    gate: Gate,
+    entry: Entry,
+    ticket: DispatchTicket,
+    waited: number,
+    result: { completion: Completion } | { error: unknown },
+  ): void {
     const now = this.#o.clock.now();
     lane.inFlight--;
     this.#global.release();
@@ -184,7 +192,13 @@ export class RunLoop {
     entry.readyAt = now;
     if ('completion' in result) {
       gate.onSuccess(now, ticket, result.completion);
-      const outcome: Outcome = { status: 'ok', completion: result.completion, deploymentId: gate.id, attempts: entry.sent, durationMs: now - entry.queuedAt };
+      const outcome: Outcome = {
+        status: 'ok',
+        completion: result.completion,
+        deploymentId: gate.id,
+        attempts: entry.sent,
+        durationMs: now - entry.queuedAt,
+      };
       this.#settled.settle(entry, outcome);
     } else {
       this.#onFailure(lane, gate, entry, ticket, result.error, now);
@@ -205,7 +219,8 @@ export class RunLoop {
     if (cls === 'fatal') this.#settled.fail(entry, 'fatal', serialized);
     else if (lane.terminal !== undefined) this.#settled.fail(entry, lane.terminal.reason, lane.terminal.error);
     else if (this.#stopping !== undefined) this.#settled.fail(entry, this.#stopping, serialized);
-    else if (cls !== 'overload') lane.ready.pushFront(entry); // quota and config failures cost the item nothing: back to the head, maybe to a peer with room
+    else if (cls !== 'overload')
+      lane.ready.pushFront(entry); // quota and config failures cost the item nothing: back to the head, maybe to a peer with room
     else if (planOverloadRetry(entry, error, now, this.#o) === 'exhausted') this.#settled.fail(entry, 'exhausted', serialized);
     else lane.delayed.push(entry);
   }
@@ -233,7 +248,8 @@ export class RunLoop {
     this.#stopping = reason;
     for (const lane of this.#lanes) {
       const error = stopError(reason, this.#o.deadlineMs);
-      if (reason === 'deadline') this.#failLane(lane, reason, error); // the deadline accounts for every item
+      if (reason === 'deadline')
+        this.#failLane(lane, reason, error); // the deadline accounts for every item
       else {
         lane.cancelTimer();
         this.#settled.drain(lane, reason, (entry) => lastErrorOr(entry, error));
@@ -269,7 +285,14 @@ export class RunLoop {
     this.#signal.removeEventListener('abort', this.#onAbort);
     let pausedMs = 0;
     for (const gate of this.#gates) pausedMs += gate.pausedMs(end);
-    const stats: SchedulerStats = { items: this.#settled.items, attempts: this.#attempts, quota429: this.#quota429, capacity429: this.#capacity429, pausedMs, peakInFlight: this.#global.peak };
+    const stats: SchedulerStats = {
+      items: this.#settled.items,
+      attempts: this.#attempts,
+      quota429: this.#quota429,
+      capacity429: this.#capacity429,
+      pausedMs,
+      peakInFlight: this.#global.peak,
+    };
     void this.#hooksCalled.drain().then(() => (this.#runError === undefined ? this.#resolve(stats) : this.#reject(this.#runError)));
   }
 }

@@ -28,7 +28,14 @@ export class Settlement {
   }
 
   fail(entry: Entry, reason: FailureReason, error: SerializedError): void {
-    const outcome: Outcome = { status: 'failed', reason, error, deploymentId: entry.deploymentId, attempts: entry.sent, durationMs: this.#clock.now() - entry.queuedAt };
+    const outcome: Outcome = {
+      status: 'failed',
+      reason,
+      error,
+      deploymentId: entry.deploymentId,
+      attempts: entry.sent,
+      durationMs: this.#clock.now() - entry.queuedAt,
+    };
     this.settle(entry, outcome);
   }
 

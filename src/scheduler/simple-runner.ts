@@ -7,7 +7,17 @@
 import { ProviderError, serializeError } from '../errors.ts';
 import type { Clock, TimerHandle } from '../internal/clock.ts';
 import { systemClock } from '../internal/clock.ts';
-import type { Completion, FailureReason, Outcome, Scheduler, SchedulerHooks, SchedulerStats, SerializedError, TargetLane, WorkItem } from '../types.ts';
+import type {
+  Completion,
+  FailureReason,
+  Outcome,
+  Scheduler,
+  SchedulerHooks,
+  SchedulerStats,
+  SerializedError,
+  TargetLane,
+  WorkItem,
+} from '../types.ts';
 import type { RetryOptions } from './defaults.ts';
 import { retryDefaults } from './defaults.ts';
 import { schedulerError } from './outcomes.ts';
@@ -79,7 +89,13 @@ export function createSimpleRunner(options: SimpleRunnerOptions = {}): Scheduler
     }
   };
 
-  async function runItem(state: RunState, lane: TargetLane, item: WorkItem, limit: { value: number; ok: number }, rr: { next: number }): Promise<void> {
+  async function runItem(
+    state: RunState,
+    lane: TargetLane,
+    item: WorkItem,
+    limit: { value: number; ok: number },
+    rr: { next: number },
+  ): Promise<void> {
     const queuedAt = clock.now();
     let attempts = 0;
     let readyAt = queuedAt;
@@ -92,7 +108,8 @@ export function createSimpleRunner(options: SimpleRunnerOptions = {}): Scheduler
     const fail = (reason: FailureReason, error: SerializedError) =>
       settle({ status: 'failed', reason, error, deploymentId, attempts, durationMs: clock.now() - queuedAt });
     for (;;) {
-      if (state.stopping !== undefined) return fail(state.stopping, lastError ?? schedulerError('E_STOPPED', `run ${state.stopping}`, undefined, true));
+      if (state.stopping !== undefined)
+        return fail(state.stopping, lastError ?? schedulerError('E_STOPPED', `run ${state.stopping}`, undefined, true));
       const handle = lane.deployments[rr.next++ % lane.deployments.length];
       if (handle === undefined) return fail('unavailable', schedulerError('E_NO_DEPLOYMENT', `target "${lane.target}" has no deployment`));
       deploymentId = handle.id;
@@ -113,7 +130,17 @@ export function createSimpleRunner(options: SimpleRunnerOptions = {}): Scheduler
       const now = clock.now();
       readyAt = now;
       if (completion !== undefined) {
-        call(state, () => state.hooks.onAttempt?.({ item, deploymentId: handle.id, attempt: attempts, waitedBeforeMs, startedAt, durationMs: now - startedAt, completion }));
+        call(state, () =>
+          state.hooks.onAttempt?.({
+            item,
+            deploymentId: handle.id,
+            attempt: attempts,
+            waitedBeforeMs,
+            startedAt,
+            durationMs: now - startedAt,
+            completion,
+          }),
+        );
         if (options.halveOn429 && ++limit.ok >= 5) {
           limit.ok = 0;
           limit.value = Math.min(perTarget, Math.ceil(limit.value * 1.5));
@@ -123,7 +150,17 @@ export function createSimpleRunner(options: SimpleRunnerOptions = {}): Scheduler
       const provider = error instanceof ProviderError ? error : undefined;
       lastError = serializeError(error);
       const rate = provider?.rate;
-      call(state, () => state.hooks.onAttempt?.({ item, deploymentId: handle.id, attempt: attempts, waitedBeforeMs, startedAt, durationMs: now - startedAt, error: rate === undefined ? lastError as SerializedError : { ...(lastError as SerializedError), rate } }));
+      call(state, () =>
+        state.hooks.onAttempt?.({
+          item,
+          deploymentId: handle.id,
+          attempt: attempts,
+          waitedBeforeMs,
+          startedAt,
+          durationMs: now - startedAt,
+          error: rate === undefined ? (lastError as SerializedError) : { ...(lastError as SerializedError), rate },
+        }),
+      );
       if (provider?.category === 'quota') state.quota429++;
       if (provider?.category === 'capacity') state.capacity429++;
       if (options.halveOn429 && (provider?.category === 'quota' || provider?.category === 'capacity')) {
@@ -155,7 +192,19 @@ export function createSimpleRunner(options: SimpleRunnerOptions = {}): Scheduler
 
   return {
     async run(lanes: readonly TargetLane[], hooks: SchedulerHooks, signal: AbortSignal): Promise<SchedulerStats> {
-      const state: RunState = { hooks, stopping: undefined, sleepers: new Set(), pending: new Set(), items: 0, attempts: 0, quota429: 0, capacity429: 0, inFlight: 0, peak: 0, error: undefined };
+      const state: RunState = {
+        hooks,
+        stopping: undefined,
+        sleepers: new Set(),
+        pending: new Set(),
+        items: 0,
+        attempts: 0,
+        quota429: 0,
+        capacity429: 0,
+        inFlight: 0,
+        peak: 0,
+        error: undefined,
+      };
       const stop = (reason: FailureReason) => {
         state.stopping ??= reason;
         for (const wake of [...state.sleepers]) wake();
@@ -172,7 +221,14 @@ export function createSimpleRunner(options: SimpleRunnerOptions = {}): Scheduler
         signal.removeEventListener('abort', onAbort);
       }
       if (state.error !== undefined) throw state.error;
-      return { items: state.items, attempts: state.attempts, quota429: state.quota429, capacity429: state.capacity429, pausedMs: 0, peakInFlight: state.peak };
+      return {
+        items: state.items,
+        attempts: state.attempts,
+        quota429: state.quota429,
+        capacity429: state.capacity429,
+        pausedMs: 0,
+        peakInFlight: state.peak,
+      };
     },
   };
 }

@@ -32,10 +32,13 @@ export class SnapshotThrottle {
       this.#last = now;
       diagnostics.onSnapshot(this.#gates.map((gate) => gate.snapshot(now)));
     } else if (this.#timer === undefined) {
-      this.#timer = this.#clock.setTimer(() => {
-        this.#timer = undefined;
-        this.tick(this.#clock.now());
-      }, this.#last + diagnostics.everyMs - now);
+      this.#timer = this.#clock.setTimer(
+        () => {
+          this.#timer = undefined;
+          this.tick(this.#clock.now());
+        },
+        this.#last + diagnostics.everyMs - now,
+      );
     }
   }
 

@@ -22,7 +22,9 @@ export function createContains(options: unknown = {}, path: ScorerPath = 'contai
     name: 'contains',
     score({ output, expected }) {
       const needles = splitAlternatives(value ?? requireExpected(expected, 'contains'), separator);
-      const found = needles.some((needle) => (normalize ? containsTokens(answerTokens(output), answerTokens(needle)) : output.includes(needle)));
+      const found = needles.some((needle) =>
+        normalize ? containsTokens(answerTokens(output), answerTokens(needle)) : output.includes(needle),
+      );
       if (found) return { value: 1, passed: true };
       return { value: 0, passed: false, reason: `${preview(needles.join(' | '))} not found in ${preview(output)}` };
     },

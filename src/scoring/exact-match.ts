@@ -35,5 +35,8 @@ export function createExactMatch(options: unknown = {}, path: ScorerPath = 'exac
 /** The reference answer's alternatives (the whole answer when no separator is set). */
 export function splitAlternatives(expected: string, separator: string | undefined): string[] {
   if (separator === undefined) return [expected];
-  return expected.split(separator).map((part) => part.trim()).filter((part) => part !== '');
+  return expected
+    .split(separator)
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
 }

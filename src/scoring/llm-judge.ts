@@ -12,12 +12,17 @@ import { parseScorerOptions, type ScorerPath } from './scorer-options.ts';
 
 export const LLM_JUDGE_NAME = 'llm-judge';
 
-const DEFAULT_RUBRIC = 'The response is correct, complete and consistent with the reference answer (if one is given). Minor wording differences do not matter.';
+const DEFAULT_RUBRIC =
+  'The response is correct, complete and consistent with the reference answer (if one is given). Minor wording differences do not matter.';
 
 const optionsSchema = z.strictObject({
   target: z.string({ error: 'expected the name of a configured target to act as judge' }).min(1, { error: 'expected a target name' }),
   rubric: z.string({ error: 'expected a string' }).min(1, { error: 'expected a non-empty rubric' }).optional(),
-  passThreshold: z.number({ error: 'expected a number between 0 and 1' }).min(0, { error: 'expected a number between 0 and 1' }).max(1, { error: 'expected a number between 0 and 1' }).optional(),
+  passThreshold: z
+    .number({ error: 'expected a number between 0 and 1' })
+    .min(0, { error: 'expected a number between 0 and 1' })
+    .max(1, { error: 'expected a number between 0 and 1' })
+    .optional(),
 });
 
 export type LlmJudgeOptions = z.infer<typeof optionsSchema>;
@@ -59,7 +64,12 @@ export function buildJudgePrompt(input: { rubric: string; question: string; expe
     ...(input.expected === undefined ? [] : [`<reference_answer>\n${input.expected}\n</reference_answer>`]),
     `<response>\n${input.output}\n</response>`,
   ].join('\n\n');
-  return { messages: [{ role: 'system', content: system }, { role: 'user', content: user }] };
+  return {
+    messages: [
+      { role: 'system', content: system },
+      { role: 'user', content: user },
+    ],
+  };
 }
 
 /**
@@ -117,7 +127,10 @@ function lastMatch(text: string, pattern: RegExp): RegExpExecArray | undefined {
 }
 
 function firstLine(answer: string): string | undefined {
-  const line = answer.split(/\r?\n/).map((text) => text.trim()).find((text) => text !== '' && !/^score\b/i.test(text));
+  const line = answer
+    .split(/\r?\n/)
+    .map((text) => text.trim())
+    .find((text) => text !== '' && !/^score\b/i.test(text));
   return line === undefined ? undefined : line.slice(0, 200);
 }
 

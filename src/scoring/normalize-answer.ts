@@ -34,7 +34,10 @@ export function finalAnswerCandidates(output: string): string[] {
   const candidates: string[] = [];
   const labelled = /(?:final answer|answer)\s*(?:is)?\s*[:：]\s*([^\n]+)\s*$/i.exec(output.trim());
   if (labelled?.[1] !== undefined) candidates.push(labelled[1]);
-  const lines = output.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '');
+  const lines = output
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
   const last = lines.at(-1);
   if (last !== undefined && lines.length > 1) candidates.push(last);
   candidates.push(output);

@@ -17,7 +17,11 @@ const DEFAULT_TOLERANCE = 1e-9;
 
 const optionsSchema = z.strictObject({
   tolerance: z.number({ error: 'expected a number ≥ 0' }).min(0, { error: 'expected a number ≥ 0' }).optional(),
-  relativeTolerance: z.number({ error: 'expected a number between 0 and 1' }).min(0, { error: 'expected a number between 0 and 1' }).max(1, { error: 'expected a number between 0 and 1' }).optional(),
+  relativeTolerance: z
+    .number({ error: 'expected a number between 0 and 1' })
+    .min(0, { error: 'expected a number between 0 and 1' })
+    .max(1, { error: 'expected a number between 0 and 1' })
+    .optional(),
 });
 
 /** Numbers in `text`, in order of appearance. */
@@ -46,7 +50,11 @@ export function createNumeric(options: unknown = {}, path: ScorerPath = 'numeric
       const found = extractNumbers(output).at(-1);
       if (found === undefined) return { value: 0, passed: false, reason: `no number in ${preview(output)}` };
       const difference = Math.abs(found - target);
-      const allowed = Math.max(tolerance ?? 0, (relativeTolerance ?? 0) * Math.abs(target), tolerance === undefined && relativeTolerance === undefined ? DEFAULT_TOLERANCE : 0);
+      const allowed = Math.max(
+        tolerance ?? 0,
+        (relativeTolerance ?? 0) * Math.abs(target),
+        tolerance === undefined && relativeTolerance === undefined ? DEFAULT_TOLERANCE : 0,
+      );
       if (difference <= allowed) return { value: 1, passed: true };
       return { value: 0, passed: false, reason: `expected ${target}, got ${found} (off by ${Number(difference.toPrecision(6))})` };
     },

@@ -65,7 +65,10 @@ export function createScorers(entries: readonly ScorerEntry[]): Scorer[] {
   scorers.forEach((scorer, index) => {
     const first = names.get(scorer.name);
     // Score entries are keyed by scorer name in reports, so two scorers may not share one.
-    if (first !== undefined) issues.push(`scorers[${index}]: a scorer named "${scorer.name}" is already used by scorers[${first}]; give custom scorers distinct names, and use each builtin once`);
+    if (first !== undefined)
+      issues.push(
+        `scorers[${index}]: a scorer named "${scorer.name}" is already used by scorers[${first}]; give custom scorers distinct names, and use each builtin once`,
+      );
     else names.set(scorer.name, index);
   });
   if (issues.length > 0) throw new ConfigError(issues);
@@ -90,14 +93,18 @@ type Normalised = { kind: 'builtin'; name: string; options: Readonly<Record<stri
 function createScorer(entry: ScorerEntry, path: string): Scorer {
   const normalised = normalise(entry);
   if (normalised === undefined) {
-    throw new ConfigError([`${path}: expected a scorer name, a [name, options] tuple or a scorer object { name, score(input, context) }, got ${describeValue(entry)}`]);
+    throw new ConfigError([
+      `${path}: expected a scorer name, a [name, options] tuple or a scorer object { name, score(input, context) }, got ${describeValue(entry)}`,
+    ]);
   }
   if (normalised.kind === 'custom') return normalised.scorer;
   const factory = builtinScorers[normalised.name];
   if (factory === undefined) {
     const suggestion = closestMatch(normalised.name, builtinScorerNames);
     const hint = suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`;
-    throw new ConfigError([`${path}: unknown scorer ${JSON.stringify(normalised.name)}${hint}; builtin scorers are ${builtinScorerNames.join(', ')}`]);
+    throw new ConfigError([
+      `${path}: unknown scorer ${JSON.stringify(normalised.name)}${hint}; builtin scorers are ${builtinScorerNames.join(', ')}`,
+    ]);
   }
   // Every builtin takes a `name` option, so one scorer can appear twice (two regexes, two judges).
   const { name: alias, ...options } = normalised.options;

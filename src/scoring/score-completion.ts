@@ -41,7 +41,9 @@ export async function scoreCompletion(
   options: ScoreOptions = {},
 ): Promise<ScoredCompletion> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_SCORER_TIMEOUT_MS;
-  const entries = await Promise.all(scorers.map((scorer) => runScorer(scorer, input, contextFor(scorer, context, options), callsJudge(scorer) ? undefined : timeoutMs)));
+  const entries = await Promise.all(
+    scorers.map((scorer) => runScorer(scorer, input, contextFor(scorer, context, options), callsJudge(scorer) ? undefined : timeoutMs)),
+  );
   return { entries, ...applyPassRule(entries, options.pass ?? 'all') };
 }
 
@@ -88,10 +90,13 @@ async function runScorer(scorer: Scorer, input: ScoreInput, context: ScoreContex
   const deadline = new AbortController();
   // Built only if the scorer reads it: synchronous scorers (most of them) cost no signal and no timer.
   let combined: AbortSignal | undefined;
-  const scorerContext: ScoreContext = { ...context, get signal() {
-    combined ??= AbortSignal.any([runSignal, deadline.signal]);
-    return combined;
-  } };
+  const scorerContext: ScoreContext = {
+    ...context,
+    get signal() {
+      combined ??= AbortSignal.any([runSignal, deadline.signal]);
+      return combined;
+    },
+  };
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onRunAbort: (() => void) | undefined;
   try {
@@ -129,7 +134,11 @@ function toEntry(name: string, score: unknown): ScoreEntry {
   const candidate = score as { value?: unknown; passed?: unknown; reason?: unknown } | null | undefined;
   const value = candidate?.value;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1) {
-    return { scorer: name, status: 'error', error: `score() must return { value: number in 0..1, passed: boolean }, got value ${String(value)}` };
+    return {
+      scorer: name,
+      status: 'error',
+      error: `score() must return { value: number in 0..1, passed: boolean }, got value ${String(value)}`,
+    };
   }
   if (typeof candidate?.passed !== 'boolean') {
     return { scorer: name, status: 'error', error: 'score() must return { value, passed: boolean }; passed is missing' };

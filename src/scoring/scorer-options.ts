@@ -18,7 +18,8 @@ export function parseScorerOptions<T>(schema: z.ZodType<T>, options: unknown, pa
   if (result.success) return result.data;
   throw new ConfigError(
     result.error.issues.flatMap((issue) => {
-      if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${path}.${key}: ${unknownOptionMessage(key, knownOptions(schema))}`);
+      if (issue.code === 'unrecognized_keys')
+        return issue.keys.map((key) => `${path}.${key}: ${unknownOptionMessage(key, knownOptions(schema))}`);
       const where = issue.path.length === 0 ? path : `${path}.${formatPath(issue.path)}`;
       return [`${where}: ${issue.message}, got ${describeValue((issue as { input?: unknown }).input)}`];
     }),

@@ -8,7 +8,11 @@ import { answerTokens } from './normalize-answer.ts';
 import { parseScorerOptions, requireExpected, type ScorerPath } from './scorer-options.ts';
 
 const optionsSchema = z.strictObject({
-  threshold: z.number({ error: 'expected a number between 0 and 1' }).min(0, { error: 'expected a number between 0 and 1' }).max(1, { error: 'expected a number between 0 and 1' }).optional(),
+  threshold: z
+    .number({ error: 'expected a number between 0 and 1' })
+    .min(0, { error: 'expected a number between 0 and 1' })
+    .max(1, { error: 'expected a number between 0 and 1' })
+    .optional(),
 });
 
 /** SQuAD F1 of two token lists; two empty lists agree (1), one empty list scores 0. */

@@ -5,7 +5,10 @@ describe('S10: the CLI end to end', () => {
   it('runs batchbench eval as a child process against an emulator process and reports its peak RSS and cells/s', async () => {
     const lines: string[] = [];
     const report = await s10Cli({ rows: [60, 120], stream: true, log: (line) => lines.push(line) });
-    expect(report.points.map((p) => [p.rows, p.cells, p.exit_code])).toEqual([[60, 180, 0], [120, 360, 0]]);
+    expect(report.points.map((p) => [p.rows, p.cells, p.exit_code])).toEqual([
+      [60, 180, 0],
+      [120, 360, 0],
+    ]);
     for (const point of report.points) {
       // The sampler ran inside the CLI: a Node process with the SDK loaded is far above 40 MB.
       expect(point.peak_rss_mb).toBeGreaterThan(40);

@@ -25,13 +25,25 @@ const ROWS = 40;
 
 let dir: string;
 
-interface Captured { io: CliIo; out: string[]; err: string[] }
+interface Captured {
+  io: CliIo;
+  out: string[];
+  err: string[];
+}
 
 function captureIo(): Captured {
   const out: string[] = [];
   const err: string[] = [];
   const interrupt = (): Interrupt => ({ signal: new AbortController().signal, hardSignal: new AbortController().signal, dispose() {} });
-  const io: CliIo = { cwd: dir, env: {}, isTTY: false, datasetsDir: join(dir, 'datasets'), stdout: (t) => void out.push(t), stderr: (t) => void err.push(t), interrupt };
+  const io: CliIo = {
+    cwd: dir,
+    env: {},
+    isTTY: false,
+    datasetsDir: join(dir, 'datasets'),
+    stdout: (t) => void out.push(t),
+    stderr: (t) => void err.push(t),
+    interrupt,
+  };
   return { io, out, err };
 }
 
@@ -70,7 +82,10 @@ async function evalRun(config: string, out: string): Promise<number> {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'bb-compare-'));
-  const rows = Array.from({ length: ROWS }, (_, i) => `q${String(i + 1).padStart(3, '0')},What is the code word number ${i + 1}?,word${i * 7 + 3}`);
+  const rows = Array.from(
+    { length: ROWS },
+    (_, i) => `q${String(i + 1).padStart(3, '0')},What is the code word number ${i + 1}?,word${i * 7 + 3}`,
+  );
   await writeFile(join(dir, 'qa.csv'), `id,question,answer\n${rows.join('\n')}\n`);
   await writeFile(join(dir, 'same.config.ts'), configText(false));
   await writeFile(join(dir, 'worse.config.ts'), configText(true));
@@ -125,7 +140,9 @@ describe('batchbench compare against the emulator', () => {
 
   test('an unknown baseline is a one-line usage error', async () => {
     const { io } = captureIo();
-    await expect(compareCommand({ baseline: 'nightly', run: 'run-same' }, io)).rejects.toThrow('baseline nightly: no baseline named "nightly" (looked in reports/baselines/nightly.json); known: main');
+    await expect(compareCommand({ baseline: 'nightly', run: 'run-same' }, io)).rejects.toThrow(
+      'baseline nightly: no baseline named "nightly" (looked in reports/baselines/nightly.json); known: main',
+    );
   });
 });
 
@@ -137,17 +154,25 @@ describe('eval --baseline / --save-baseline helpers', () => {
 
   test('an unknown --baseline fails before the run, naming the flag', async () => {
     const { io } = captureIo();
-    await expect(openBaselineTracking({ baseline: 'nope' }, await resolved('same.config.ts'), io)).rejects.toThrow(/^--baseline nope: no baseline named "nope"/);
+    await expect(openBaselineTracking({ baseline: 'nope' }, await resolved('same.config.ts'), io)).rejects.toThrow(
+      /^--baseline nope: no baseline named "nope"/,
+    );
   });
 
   test('a bad --save-baseline name fails before the run', async () => {
     const { io } = captureIo();
-    await expect(openBaselineTracking({ saveBaseline: '../x' }, await resolved('same.config.ts'), io)).rejects.toThrow(/--save-baseline \.\.\/x: expected a name/);
+    await expect(openBaselineTracking({ saveBaseline: '../x' }, await resolved('same.config.ts'), io)).rejects.toThrow(
+      /--save-baseline \.\.\/x: expected a name/,
+    );
   });
 
   test('the tracker fed by the worse run reports the regression and saves that run as a new baseline', async () => {
     const { io, err, out } = captureIo();
-    const tracking = (await openBaselineTracking({ baseline: 'run-base', saveBaseline: 'candidate' }, await resolved('worse.config.ts'), io))!;
+    const tracking = (await openBaselineTracking(
+      { baseline: 'run-base', saveBaseline: 'candidate' },
+      await resolved('worse.config.ts'),
+      io,
+    ))!;
     await replayJournal(readJournal(join(dir, 'run-worse', 'journal.jsonl')), [tracking.tracker], join(dir, 'replay'));
     const { regressed } = await closeBaselineTracking(tracking, true, io);
     expect(regressed).toBe(true);

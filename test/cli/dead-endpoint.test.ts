@@ -43,13 +43,20 @@ test('a run against a closed port exits 3 within 30 s; every cell names the depl
 
   // every cell says why: the deployment, the attempts and the OS error; the run-start record maps the
   // deployment to its URL (how the summary line is worded is the CLI's business, not tested here)
-  const journal = (await readFile(join(result.runDir as string, 'journal.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  const journal = (await readFile(join(result.runDir as string, 'journal.jsonl'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
   expect(JSON.stringify(journal[0])).toContain(`"baseURL":"${baseURL}/"`);
   const results = journal.filter((record) => record.kind === 'result');
   expect(results).toHaveLength(30);
   for (const record of results) {
     expect(record).toMatchObject({ status: 'failed', error: { category: 'connection', code: 'ECONNREFUSED' } });
-    expect((record.error as { message: string }).message).toMatch(new RegExp(`deployment eastus unreachable after 3 connection attempts: connection failed: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}`));
+    expect((record.error as { message: string }).message).toMatch(
+      new RegExp(
+        `deployment eastus unreachable after 3 connection attempts: connection failed: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}`,
+      ),
+    );
   }
   expect(results.some((record) => record.deploymentId === 'eastus')).toBe(true); // the cells that were sent
   const attempts = results.reduce((sum, record) => sum + Number(record.attempts ?? 0), 0);

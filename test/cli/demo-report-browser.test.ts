@@ -29,7 +29,16 @@ describe.skipIf(!hasChromium())('demo run report in a real browser', () => {
     const rows = [qa[0]!, ...qa.slice(1, 41), ...PAYLOADS.map((cells) => cells.map(csvCell).join(','))];
     await project.write('qa-payloads.csv', `${rows.join('\n')}\n`);
 
-    const run = await project.run(['eval', '--config', join(REPO, 'eval.config.ts'), '--dataset', 'qa-payloads.csv', '--out', 'run', '--quiet']);
+    const run = await project.run([
+      'eval',
+      '--config',
+      join(REPO, 'eval.config.ts'),
+      '--dataset',
+      'qa-payloads.csv',
+      '--out',
+      'run',
+      '--quiet',
+    ]);
     expect(run.stderr).not.toMatch(/^error/m);
     expect([0, 1]).toContain(run.code); // 1 only if the demo's own error-rate threshold tripped
     const runDir = join(project.dir, 'run');
@@ -55,7 +64,9 @@ describe.skipIf(!hasChromium())('demo run report in a real browser', () => {
     // Reading aids on a real run: labelled chart points, each target's settings, a row's drill-down.
     expect(findings.chartDetails.pareto?.pointLabels).toHaveLength(3);
     expect(findings.settings.map((row) => row[0])).toHaveLength(3);
-    expect(findings.settingsColumns).toEqual(expect.arrayContaining(['API', 'Deployment(s)', 'System prompt', 'Temperature', 'Token limit', 'Reasoning effort']));
+    expect(findings.settingsColumns).toEqual(
+      expect.arrayContaining(['API', 'Deployment(s)', 'System prompt', 'Temperature', 'Token limit', 'Reasoning effort']),
+    );
     expect(findings.rows.drillDown?.scorers.length).toBeGreaterThan(0);
     expect(Object.values(findings.rows.drillDown?.targets ?? {}).join('\n')).toMatch(/Finish reason/);
 

@@ -24,8 +24,16 @@ afterEach(async () => {
 });
 
 /** Starts the real CLI's emulator command; resolves with its base URL once it printed the key line. */
-async function startEmulator(cwd: string, args: readonly string[], env: Record<string, string> = {}): Promise<{ baseURL: string; key: string; output: string[] }> {
-  const child = spawn(process.execPath, [join(REPO, 'src/cli/main.ts'), 'emulator', '--port', '0', ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+async function startEmulator(
+  cwd: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<{ baseURL: string; key: string; output: string[] }> {
+  const child = spawn(process.execPath, [join(REPO, 'src/cli/main.ts'), 'emulator', '--port', '0', ...args], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   const output: string[] = [];
   let stderr = '';
@@ -36,8 +44,14 @@ async function startEmulator(cwd: string, args: readonly string[], env: Record<s
     output.push(line);
     if (line.startsWith('admin:')) break;
   }
-  const baseURL = output.find((line) => line.startsWith('base URL:'))?.slice('base URL:'.length).trim();
-  const key = output.find((line) => line.startsWith('api key:'))?.slice('api key:'.length).trim();
+  const baseURL = output
+    .find((line) => line.startsWith('base URL:'))
+    ?.slice('base URL:'.length)
+    .trim();
+  const key = output
+    .find((line) => line.startsWith('api key:'))
+    ?.slice('api key:'.length)
+    .trim();
   if (!baseURL || !key) throw new Error(`emulator did not start: ${output.join('\n')}\n${stderr}`);
   return { baseURL, key, output };
 }
@@ -52,8 +66,19 @@ const QUESTIONS = [
 async function project(): Promise<TempProject> {
   const p = await tempProject('bb-emu-answers-');
   await p.write('my.csv', `id,question,answer\n${QUESTIONS.map((row) => row.join(',')).join('\n')}\n`);
-  await p.write('emulator.json', JSON.stringify({ seed: 3, latencyScale: 0, deployments: [{ name: 'my-gpt', model: 'gpt-4.1-mini', capacity: 100, accuracy: 1 }] }));
-  await p.write('emulator-with-answers.json', JSON.stringify({ seed: 3, latencyScale: 0, answers: 'my.csv', deployments: [{ name: 'my-gpt', model: 'gpt-4.1-mini', capacity: 100, accuracy: 1 }] }));
+  await p.write(
+    'emulator.json',
+    JSON.stringify({ seed: 3, latencyScale: 0, deployments: [{ name: 'my-gpt', model: 'gpt-4.1-mini', capacity: 100, accuracy: 1 }] }),
+  );
+  await p.write(
+    'emulator-with-answers.json',
+    JSON.stringify({
+      seed: 3,
+      latencyScale: 0,
+      answers: 'my.csv',
+      deployments: [{ name: 'my-gpt', model: 'gpt-4.1-mini', capacity: 100, accuracy: 1 }],
+    }),
+  );
   return p;
 }
 

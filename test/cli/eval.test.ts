@@ -35,7 +35,10 @@ const TWO_TARGETS = `[
 ]`;
 
 async function readJsonl(path: string): Promise<Array<Record<string, unknown>>> {
-  return (await readFile(path, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  return (await readFile(path, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 describe('batchbench eval', () => {
@@ -49,7 +52,9 @@ describe('batchbench eval', () => {
     expect(result.code).toBe(0);
     expect(result.runDir).toBeDefined();
     const files = await readdir(result.runDir!);
-    expect(files).toEqual(expect.arrayContaining(['journal.jsonl', 'results.csv', 'report.html', 'summary.md', 'junit.xml', 'report.json', 'manifest.json']));
+    expect(files).toEqual(
+      expect.arrayContaining(['journal.jsonl', 'results.csv', 'report.html', 'summary.md', 'junit.xml', 'report.json', 'manifest.json']),
+    );
 
     const journal = await readJsonl(join(result.runDir!, 'journal.jsonl'));
     const results = journal.filter((r) => r.kind === 'result');
@@ -118,7 +123,9 @@ describe('batchbench eval', () => {
     const project = await tempProject();
     await project.write(
       'eval.config.ts',
-      configSource(`{ repeats: 0, targets: [{ name: 'x', temperature: 7, deployments: [{ baseURL: 'https://x.openai.azure.com/', deployment: 'd', auth: { apiKeyEnv: 'K' } }] }] }`),
+      configSource(
+        `{ repeats: 0, targets: [{ name: 'x', temperature: 7, deployments: [{ baseURL: 'https://x.openai.azure.com/', deployment: 'd', auth: { apiKeyEnv: 'K' } }] }] }`,
+      ),
     );
     await project.write('qa.csv', qaCsv(3));
     const result = await project.run(['eval', '--dataset', 'qa.csv'], { env: { K: 'k' } });

@@ -25,7 +25,9 @@ const MINI = `{ name: 'mini', api: 'responses', maxOutputTokens: 32, deployments
 const R1 = `{ name: 'r1', api: 'chat', maxOutputTokens: 512, tokenLimitField: 'max_tokens', deployments: [{ baseURL: 'emulator', deployment: 'r1', maxConcurrency: 2 }] }`;
 
 function config(targets: string[], scorers = `['exact-match']`): string {
-  return configSource(`{ system: 'Answer with only the number.', scorers: ${scorers}, emulator: ${EMULATOR}, targets: [${targets.join(', ')}] }`);
+  return configSource(
+    `{ system: 'Answer with only the number.', scorers: ${scorers}, emulator: ${EMULATOR}, targets: [${targets.join(', ')}] }`,
+  );
 }
 
 async function project(targets = [MINI, R1], rows = ROWS, scorers?: string): Promise<TempProject> {
@@ -49,7 +51,11 @@ async function expectTrue(p: TempProject, runDir: string | undefined, cells: num
   expect(report.attempts).toBe(fold.attempts);
   // results.csv's pass column: a verdict for scored cells only, empty for failed and unscored ones
   const pass = await csvPassColumn(runDir!);
-  expect(Object.fromEntries(pass)).toEqual(Object.fromEntries([...fold.targets].map(([name, t]) => [name, { true: t.passed, false: t.scored - t.passed, empty: t.results - t.scored }])));
+  expect(Object.fromEntries(pass)).toEqual(
+    Object.fromEntries(
+      [...fold.targets].map(([name, t]) => [name, { true: t.passed, false: t.scored - t.passed, empty: t.results - t.scored }]),
+    ),
+  );
   expect(await rerenderDiffers(p.dir, runDir!)).toEqual([]);
   return fold;
 }
@@ -72,7 +78,11 @@ function interruptAt(journal: string, results: number, hard = false): () => Inte
 }
 
 async function journalResults(runDir: string): Promise<Array<{ key: string; status: string }>> {
-  return (await readFile(join(runDir, 'journal.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { kind: string; key: string; status: string }).filter((r) => r.kind === 'result');
+  return (await readFile(join(runDir, 'journal.jsonl'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { kind: string; key: string; status: string })
+    .filter((r) => r.kind === 'result');
 }
 
 describe('every path: outputs re-render byte for byte and match an independent fold of the journal', () => {
@@ -93,7 +103,10 @@ describe('every path: outputs re-render byte for byte and match an independent f
     const run = await runPath(p.dir, ['eval', '--dataset', 'qa.csv'], { tty: true });
     expect(run.code).toBe(0);
     const fold = await expectTrue(p, run.runDir, 2 * ROWS);
-    const bar = run.stderr.split(/\r\x1b\[2K/).filter((s) => s.startsWith('[')).at(-1)!;
+    const bar = run.stderr
+      .split(/\r\x1b\[2K/)
+      .filter((s) => s.startsWith('['))
+      .at(-1)!;
     expect(bar).toContain(`${2 * ROWS}/${2 * ROWS} (100%)`);
     expect(bar).toContain(`attempts ${fold.attempts}`);
     // each target's done/total, on a TTY only
@@ -111,7 +124,21 @@ describe('every path: outputs re-render byte for byte and match an independent f
     const p = await project();
     const run = await runPath(p.dir, ['eval', '--dataset', 'qa.csv', '--json']);
     expect(run.code).toBe(0);
-    const doc = JSON.parse(run.stdout) as { runDir: string; regression: unknown; targets: Array<Record<string, unknown> & { target: string; results: number; tokens: { prompt: number }; accuracy: { ci: unknown }; latencyMs: { p50: number; p95: number }; ttftMs: unknown; errorsByCategory: object }> };
+    const doc = JSON.parse(run.stdout) as {
+      runDir: string;
+      regression: unknown;
+      targets: Array<
+        Record<string, unknown> & {
+          target: string;
+          results: number;
+          tokens: { prompt: number };
+          accuracy: { ci: unknown };
+          latencyMs: { p50: number; p95: number };
+          ttftMs: unknown;
+          errorsByCategory: object;
+        }
+      >;
+    };
     expect(run.stderr).toContain(`run directory: ${doc.runDir}`);
     const fold = await expectTrue(p, doc.runDir, 2 * ROWS);
     for (const t of doc.targets) {
@@ -134,22 +161,40 @@ describe('every path: outputs re-render byte for byte and match an independent f
 
   test('a wrong-key target', async () => {
     const p = await tempProject('bb-path-');
-    await p.write('eval.config.ts', config([MINI, `{ name: 'locked', api: 'responses', maxOutputTokens: 32, deployments: [{ baseURL: 'emulator', deployment: 'mini', id: 'locked', auth: { apiKeyEnv: 'WRONG_KEY' } }] }`]));
+    await p.write(
+      'eval.config.ts',
+      config([
+        MINI,
+        `{ name: 'locked', api: 'responses', maxOutputTokens: 32, deployments: [{ baseURL: 'emulator', deployment: 'mini', id: 'locked', auth: { apiKeyEnv: 'WRONG_KEY' } }] }`,
+      ]),
+    );
     await p.write('qa.csv', qaCsv(ROWS));
     const run = await runPath(p.dir, ['eval', '--dataset', 'qa.csv'], { env: { WRONG_KEY: 'not-the-key', CI: 'true' } });
     expect(run.code).toBe(3);
     const fold = await expectTrue(p, run.runDir, 2 * ROWS);
     expect(fold.targets.get('locked')!.failed).toBe(ROWS);
     // The progress line's 429s and errors (failed attempts) are the summary's.
-    const report = JSON.parse(await readFile(join(run.runDir!, 'report.json'), 'utf8')) as { targets: Array<{ retries: { quota429: number; capacity429: number; otherErrors: number } }> };
-    const sum = (f: (r: { quota429: number; capacity429: number; otherErrors: number }) => number) => report.targets.reduce((a, t) => a + f(t.retries), 0);
+    const report = JSON.parse(await readFile(join(run.runDir!, 'report.json'), 'utf8')) as {
+      targets: Array<{ retries: { quota429: number; capacity429: number; otherErrors: number } }>;
+    };
+    const sum = (f: (r: { quota429: number; capacity429: number; otherErrors: number }) => number) =>
+      report.targets.reduce((a, t) => a + f(t.retries), 0);
     expect(sum((r) => r.otherErrors)).toBeGreaterThan(0);
-    const last = run.stderr.split('\n').filter((l) => l.startsWith('progress:')).at(-1);
-    expect(last).toContain(`429s ${sum((r) => r.quota429 + r.capacity429)} · errors ${sum((r) => r.otherErrors)} · attempts ${fold.attempts}`);
+    const last = run.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('progress:'))
+      .at(-1);
+    expect(last).toContain(
+      `429s ${sum((r) => r.quota429 + r.capacity429)} · errors ${sum((r) => r.otherErrors)} · attempts ${fold.attempts}`,
+    );
   });
 
   test('an llm-judge config: judge attempts are not the candidate’s', async () => {
-    const p = await project([MINI, `{ name: 'judge', api: 'chat', maxOutputTokens: 64, deployments: [{ baseURL: 'emulator', deployment: 'grader' }] }`], ROWS, `['exact-match', ['llm-judge', { target: 'judge' }]]`);
+    const p = await project(
+      [MINI, `{ name: 'judge', api: 'chat', maxOutputTokens: 64, deployments: [{ baseURL: 'emulator', deployment: 'grader' }] }`],
+      ROWS,
+      `['exact-match', ['llm-judge', { target: 'judge' }]]`,
+    );
     const run = await runPath(p.dir, ['eval', '--dataset', 'qa.csv', '--targets', 'mini'], { env: { CI: 'true' } });
     expect(run.code).toBe(0);
     await expectTrue(p, run.runDir, ROWS);
@@ -158,7 +203,10 @@ describe('every path: outputs re-render byte for byte and match an independent f
   test('Ctrl-C then --resume: the attempts line covers the whole run', async () => {
     const p = await project([MINI], 24);
     const journal = join(p.dir, 'run', 'journal.jsonl');
-    const first = await runPath(p.dir, ['eval', '--dataset', 'qa.csv', '--out', 'run'], { interrupt: interruptAt(journal, 4), env: { CI: 'true' } });
+    const first = await runPath(p.dir, ['eval', '--dataset', 'qa.csv', '--out', 'run'], {
+      interrupt: interruptAt(journal, 4),
+      env: { CI: 'true' },
+    });
     expect(first.code).toBe(130);
     expect(first.stderr).toContain(`batchbench eval --resume ${join(p.dir, 'run')}`);
     await expectTrue(p, first.runDir, (await journalResults(first.runDir!)).length);
@@ -166,13 +214,20 @@ describe('every path: outputs re-render byte for byte and match an independent f
     expect(resumed.code).toBe(0);
     const fold = await expectTrue(p, resumed.runDir, 24);
     expect(resumed.stdout).toContain(`${fold.attempts} attempts`);
-    expect(resumed.stderr.split('\n').filter((l) => l.startsWith('progress:')).at(-1)).toContain(`24/24 (100%)`);
+    expect(
+      resumed.stderr
+        .split('\n')
+        .filter((l) => l.startsWith('progress:'))
+        .at(-1),
+    ).toContain(`24/24 (100%)`);
   });
 
   test('a double Ctrl-C abandons requests in flight without final records; --resume ends with every cell ok', async () => {
     const p = await project([MINI], 24);
     const journal = join(p.dir, 'run', 'journal.jsonl');
-    const first = await runPath(p.dir, ['eval', '--dataset', 'qa.csv', '--out', 'run', '--quiet'], { interrupt: interruptAt(journal, 3, true) });
+    const first = await runPath(p.dir, ['eval', '--dataset', 'qa.csv', '--out', 'run', '--quiet'], {
+      interrupt: interruptAt(journal, 3, true),
+    });
     expect(first.code).toBe(130);
     expect((await journalResults(first.runDir!)).every((r) => r.status === 'ok')).toBe(true);
     const resumed = await runPath(p.dir, ['eval', '--resume', 'run', '--quiet']);
@@ -198,7 +253,13 @@ describe('every path: outputs re-render byte for byte and match an independent f
 
   test('--retry-errors re-runs the failed cells into a new directory', async () => {
     const p = await tempProject('bb-path-');
-    await p.write('eval.config.ts', config([MINI, `{ name: 'keyed', api: 'responses', maxOutputTokens: 32, deployments: [{ baseURL: 'emulator', deployment: 'mini', id: 'keyed', auth: { apiKeyEnv: 'K' } }] }`]));
+    await p.write(
+      'eval.config.ts',
+      config([
+        MINI,
+        `{ name: 'keyed', api: 'responses', maxOutputTokens: 32, deployments: [{ baseURL: 'emulator', deployment: 'mini', id: 'keyed', auth: { apiKeyEnv: 'K' } }] }`,
+      ]),
+    );
     await p.write('qa.csv', qaCsv(ROWS));
     const failing = await runPath(p.dir, ['eval', '--dataset', 'qa.csv', '--quiet'], { env: { K: 'wrong' } });
     expect(failing.code).toBe(3);
@@ -237,7 +298,16 @@ describe('every path: outputs re-render byte for byte and match an independent f
   test('shards + merge', async () => {
     const p = await project();
     for (const shard of ['1/2', '2/2']) {
-      const run = await runPath(p.dir, ['eval', '--dataset', 'qa.csv', '--shard', shard, '--out', `shards/${shard.replace('/', '-')}`, '--quiet']);
+      const run = await runPath(p.dir, [
+        'eval',
+        '--dataset',
+        'qa.csv',
+        '--shard',
+        shard,
+        '--out',
+        `shards/${shard.replace('/', '-')}`,
+        '--quiet',
+      ]);
       expect(run.code).toBe(0);
       await expectTrue(p, run.runDir, (await journalResults(run.runDir!)).length);
     }
@@ -249,7 +319,10 @@ describe('every path: outputs re-render byte for byte and match an independent f
   test('npm run: printed resume hints use `npm run <script> --`', async () => {
     const p = await project([MINI], 24);
     const journal = join(p.dir, 'run', 'journal.jsonl');
-    const run = await runPath(p.dir, ['eval', '--dataset', 'qa.csv', '--out', 'run', '--quiet'], { interrupt: interruptAt(journal, 2), env: { npm_lifecycle_event: 'eval', npm_command: 'run-script' } });
+    const run = await runPath(p.dir, ['eval', '--dataset', 'qa.csv', '--out', 'run', '--quiet'], {
+      interrupt: interruptAt(journal, 2),
+      env: { npm_lifecycle_event: 'eval', npm_command: 'run-script' },
+    });
     expect(run.code).toBe(130);
     expect(run.stderr).toContain(`Resume with: npm run eval -- --resume ${join(p.dir, 'run')}`);
   });

@@ -15,7 +15,11 @@ describe('unknownFlagMessage', () => {
     ['Unknown argument: save-basline', ['--save-basline', 'n'], '--save-basline: unknown flag (did you mean --save-baseline?)'],
     ['Unknown argument: frobnicate', ['--frobnicate'], '--frobnicate: unknown flag; see --help for the flags this command takes'],
     ['Unknown argument: qa.csv', ['qa.csv'], 'unexpected argument "qa.csv"; see --help for what this command takes'],
-    ['Unknown arguments: datset, quite', ['--datset', 'x', '--quite'], '--datset: unknown flag (did you mean --dataset?)\n--quite: unknown flag (did you mean --quiet?)'],
+    [
+      'Unknown arguments: datset, quite',
+      ['--datset', 'x', '--quite'],
+      '--datset: unknown flag (did you mean --dataset?)\n--quite: unknown flag (did you mean --quiet?)',
+    ],
   ])('%s', (message, argv, expected) => {
     expect(unknownFlagMessage(message, OPTIONS, argv)).toBe(expected);
   });
@@ -25,7 +29,9 @@ describe('unknownFlagMessage', () => {
   });
 
   test('missing positional arguments name the command and point at its help', () => {
-    expect(missingArgumentsMessage('Not enough non-option arguments: got 1, need at least 2', ['batch', 'status'])).toBe('batch: expected 2 arguments, got 1; batchbench batch --help shows them with examples');
+    expect(missingArgumentsMessage('Not enough non-option arguments: got 1, need at least 2', ['batch', 'status'])).toBe(
+      'batch: expected 2 arguments, got 1; batchbench batch --help shows them with examples',
+    );
     expect(missingArgumentsMessage('Unknown argument: x', ['batch'])).toBeUndefined();
   });
 

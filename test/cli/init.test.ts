@@ -40,7 +40,9 @@ describe('batchbench init', () => {
     await p.write('eval.config.mjs', 'export default {};\n');
     const result = await p.run(['init']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe('error: init: eval.config.mjs already exists; init never overwrites a file (move it away, or edit it instead)\n');
+    expect(result.stderr).toBe(
+      'error: init: eval.config.mjs already exists; init never overwrites a file (move it away, or edit it instead)\n',
+    );
     expect(existsSync(join(p.dir, 'datasets'))).toBe(false);
 
     const q = await tempProject('bb-init-');

@@ -87,13 +87,20 @@ describe('interrupt and resume', () => {
     await project.write('eval.config.ts', config('FLAKY_KEY'));
     await project.write('qa.csv', qaCsv(10));
     // The embedded emulator accepts the key in BATCHBENCH_EMULATOR_KEY; "flaky" first has a wrong one.
-    const first = await project.run(['eval', '--dataset', 'qa.csv', '--quiet'], { env: { BATCHBENCH_EMULATOR_KEY: 'right', FLAKY_KEY: 'wrong' } });
+    const first = await project.run(['eval', '--dataset', 'qa.csv', '--quiet'], {
+      env: { BATCHBENCH_EMULATOR_KEY: 'right', FLAKY_KEY: 'wrong' },
+    });
     expect(first.code).toBe(3);
-    const retry = await project.run(['eval', '--retry-errors', first.runDir!, '--quiet'], { env: { BATCHBENCH_EMULATOR_KEY: 'right', FLAKY_KEY: 'right' } });
+    const retry = await project.run(['eval', '--retry-errors', first.runDir!, '--quiet'], {
+      env: { BATCHBENCH_EMULATOR_KEY: 'right', FLAKY_KEY: 'right' },
+    });
     expect(retry.stderr).toBe('');
     expect(retry.code).toBe(0);
     expect(retry.runDir).not.toBe(first.runDir);
-    const journal = (await readFile(join(retry.runDir!, 'journal.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { kind: string; target: string; status: string });
+    const journal = (await readFile(join(retry.runDir!, 'journal.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string; target: string; status: string });
     const okResults = journal.filter((r) => r.kind === 'result' && r.target === 'ok');
     expect(okResults).toHaveLength(10); // copied, not re-sent
     expect(journal.filter((r) => r.kind === 'attempt' && r.target === 'ok')).toHaveLength(10);

@@ -31,10 +31,25 @@ function config(options: { judgeKeyEnv?: string; pass?: string } = {}): string {
   }`);
 }
 
-interface Record_ { kind: string; key: string; role?: string; target: string; status?: string; outcome?: string; cached?: boolean; passed?: boolean; scoring?: string; scores?: { scorer: string; status: string; passed?: boolean; error?: string }[]; usage?: { promptTokens: number; completionTokens: number } }
+interface Record_ {
+  kind: string;
+  key: string;
+  role?: string;
+  target: string;
+  status?: string;
+  outcome?: string;
+  cached?: boolean;
+  passed?: boolean;
+  scoring?: string;
+  scores?: { scorer: string; status: string; passed?: boolean; error?: string }[];
+  usage?: { promptTokens: number; completionTokens: number };
+}
 
 async function journal(runDir: string): Promise<Record_[]> {
-  return (await readFile(join(runDir, 'journal.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record_);
+  return (await readFile(join(runDir, 'journal.jsonl'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record_);
 }
 
 /**
@@ -77,7 +92,12 @@ describe('judge paths', () => {
     // The candidate's figures are a fold over its own records only.
     expect(candidate.retries.attempts).toBe(candidateAttempts.length);
     const sum = (rs: Record_[], k: 'promptTokens' | 'completionTokens') => rs.reduce((a, r) => a + (r.usage?.[k] ?? 0), 0);
-    expect(candidate.tokens.total.prompt).toBe(sum(records.filter((r) => r.kind === 'result'), 'promptTokens'));
+    expect(candidate.tokens.total.prompt).toBe(
+      sum(
+        records.filter((r) => r.kind === 'result'),
+        'promptTokens',
+      ),
+    );
     const judgeOk = judgeAttempts.filter((r) => r.outcome === 'ok');
     expect(report.judging.tokens.prompt).toBe(sum(judgeOk, 'promptTokens'));
     expect(report.judging.attempts).toBe(judgeAttempts.length);
@@ -106,7 +126,9 @@ describe('judge paths', () => {
 
   test('a judge that errors leaves cells unscored, not failed: accuracy is over scored cells', async () => {
     const project = await setup({ judgeKeyEnv: 'JUDGE_KEY' });
-    const run = await project.run(['eval', '--dataset', 'qa.csv', '--targets', 'candidate', '--quiet'], { env: { BATCHBENCH_EMULATOR_KEY: 'right', JUDGE_KEY: 'wrong' } });
+    const run = await project.run(['eval', '--dataset', 'qa.csv', '--targets', 'candidate', '--quiet'], {
+      env: { BATCHBENCH_EMULATOR_KEY: 'right', JUDGE_KEY: 'wrong' },
+    });
     const results = (await journal(run.runDir!)).filter((r) => r.kind === 'result');
     expect(results).toHaveLength(ROWS);
     // Wrong answers are still known failures under 'all' (exact-match decided); the rest have no verdict.
@@ -136,7 +158,9 @@ describe('judge paths', () => {
 
     const project = await setup();
     const journalPath = join(project.dir, 'run', 'journal.jsonl');
-    const interrupted = await project.run(['eval', '--dataset', 'qa.csv', '--targets', 'candidate', '--out', 'run', '--quiet'], { interrupt: interruptAfterJudgeAttempts(journalPath, 3) });
+    const interrupted = await project.run(['eval', '--dataset', 'qa.csv', '--targets', 'candidate', '--out', 'run', '--quiet'], {
+      interrupt: interruptAfterJudgeAttempts(journalPath, 3),
+    });
     expect(interrupted.code).toBe(130);
     const partial = await journal(interrupted.runDir!);
     const finals = partial.filter((r) => r.kind === 'result');

@@ -45,18 +45,24 @@ afterAll(async () => {
 const JOURNAL = () => join(project.dir, 'run', 'journal.jsonl');
 const MAX_IN_FLIGHT = 3; // the config's maxConcurrency: at most this many requests can be cut by a kill
 
-interface Line { kind: string; key?: string; role?: string }
+interface Line {
+  kind: string;
+  key?: string;
+  role?: string;
+}
 
 /** The journal's whole lines (a torn last line, if any, is not a record). */
 function journalLines(): Line[] {
   if (!existsSync(JOURNAL())) return [];
-  return readFileSync(JOURNAL(), 'utf8').split('\n').flatMap((line) => {
-    try {
-      return line.trim() === '' ? [] : [JSON.parse(line) as Line];
-    } catch {
-      return [];
-    }
-  });
+  return readFileSync(JOURNAL(), 'utf8')
+    .split('\n')
+    .flatMap((line) => {
+      try {
+        return line.trim() === '' ? [] : [JSON.parse(line) as Line];
+      } catch {
+        return [];
+      }
+    });
 }
 
 const resultCount = () => (existsSync(JOURNAL()) ? readFileSync(JOURNAL(), 'utf8').split('"kind":"result"').length - 1 : 0);
@@ -67,11 +73,15 @@ const resultCount = () => (existsSync(JOURNAL()) ? readFileSync(JOURNAL(), 'utf8
  */
 function runChild(args: string[], killAtResults?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(REPO, 'src/cli/main.ts'), 'eval', '--config', join(project.dir, 'eval.config.ts'), '--quiet', ...args], {
-      cwd: project.dir,
-      env: { PATH: process.env.PATH, BB_URL: emulator.baseURL, BB_KEY: 'test-key', CI: 'true' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [join(REPO, 'src/cli/main.ts'), 'eval', '--config', join(project.dir, 'eval.config.ts'), '--quiet', ...args],
+      {
+        cwd: project.dir,
+        env: { PATH: process.env.PATH, BB_URL: emulator.baseURL, BB_KEY: 'test-key', CI: 'true' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += String(chunk)));
     const poll =

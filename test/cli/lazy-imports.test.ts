@@ -19,12 +19,15 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'bb-lazy-'));
   hook = join(dir, 'record-imports.mjs');
   // Records every module the process resolves and prints the list at exit.
-  await writeFile(hook, [
-    "import { registerHooks } from 'node:module';",
-    'const seen = [];',
-    'registerHooks({ resolve(specifier, context, next) { const result = next(specifier, context); seen.push(result.url); return result; } });',
-    "process.on('exit', () => process.stdout.write(JSON.stringify(seen)));",
-  ].join('\n'));
+  await writeFile(
+    hook,
+    [
+      "import { registerHooks } from 'node:module';",
+      'const seen = [];',
+      'registerHooks({ resolve(specifier, context, next) { const result = next(specifier, context); seen.push(result.url); return result; } });',
+      "process.on('exit', () => process.stdout.write(JSON.stringify(seen)));",
+    ].join('\n'),
+  );
 });
 afterAll(async () => rm(dir, { recursive: true, force: true }));
 
@@ -39,6 +42,8 @@ describe('the eval path loads only what eval needs', () => {
   it('importing the CLI, the orchestrator and the providers loads neither the emulator, a tokenizer nor @azure/identity', async () => {
     const loaded = await modulesLoadedBy(['cli/main.ts', 'cli/commands/eval.ts', 'run/run-eval.ts', 'providers/registry.ts']);
     expect(loaded.some((url) => url.endsWith('/src/run/run-eval.ts'))).toBe(true); // the hook saw the imports
-    expect(loaded.filter((url) => /\/src\/emulator\/server\.ts|\/src\/emulator\/tokens\.ts|gpt-tokenizer|@azure\/identity/.test(url))).toEqual([]);
+    expect(
+      loaded.filter((url) => /\/src\/emulator\/server\.ts|\/src\/emulator\/tokens\.ts|gpt-tokenizer|@azure\/identity/.test(url)),
+    ).toEqual([]);
   });
 });

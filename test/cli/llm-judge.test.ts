@@ -30,7 +30,10 @@ describe('llm-judge scorer', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
 
-    const journal = (await readFile(join(result.runDir!, 'journal.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const journal = (await readFile(join(result.runDir!, 'journal.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const results = journal.filter((r: { kind: string }) => r.kind === 'result');
     expect(results).toHaveLength(20); // the judge is not itself a compared target
     for (const record of results) {
@@ -64,7 +67,10 @@ describe('llm-judge scorer', () => {
     );
     const result = await project.run(['eval', '--dataset', 'qa.csv', '--targets', 'candidate', '--quiet']);
     expect(result.code).toBe(0);
-    const journal = (await readFile(join(result.runDir!, 'journal.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const journal = (await readFile(join(result.runDir!, 'journal.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     for (const record of journal.filter((r: { kind: string }) => r.kind === 'result')) {
       const by = (name: string) => record.scores.find((s: { scorer: string }) => s.scorer === name);
       expect(by('judge-reliable').passed).toBe(by('exact-match').passed);
@@ -72,4 +78,3 @@ describe('llm-judge scorer', () => {
     }
   });
 });
-

@@ -25,7 +25,16 @@ beforeAll(async () => {
   await project.write('eval.config.ts', CONFIG);
   await project.write('qa.csv', qaCsv(ROWS));
   for (const shard of ['1/2', '2/2']) {
-    const result = await project.run(['eval', '--dataset', 'qa.csv', '--shard', shard, '--out', `shards/${shard.replace('/', '-of-')}`, '--quiet']);
+    const result = await project.run([
+      'eval',
+      '--dataset',
+      'qa.csv',
+      '--shard',
+      shard,
+      '--out',
+      `shards/${shard.replace('/', '-of-')}`,
+      '--quiet',
+    ]);
     expect([result.code, result.stderr]).toEqual([0, '']);
   }
 }, 120_000);
@@ -61,7 +70,11 @@ async function merge(dirs: readonly string[], out: string, quiet = false): Promi
 describe('batchbench merge', () => {
   test('merges real shard runs and names the merged run directory', async () => {
     const result = await merge(['shards/2-of-2', 'shards/1-of-2'], 'merged', true);
-    expect(result).toEqual({ code: 0, stderr: '', stdout: `merged 2 runs (${ROWS} rows, ${ROWS} results)\nrun directory: ${join(project.dir, 'merged')}\n` });
+    expect(result).toEqual({
+      code: 0,
+      stderr: '',
+      stdout: `merged 2 runs (${ROWS} rows, ${ROWS} results)\nrun directory: ${join(project.dir, 'merged')}\n`,
+    });
   });
 
   test('prints the console summary of the merged run unless quiet', async () => {

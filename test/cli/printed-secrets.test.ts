@@ -57,7 +57,15 @@ describe('the "not set" message of an API-key variable', () => {
 describe('printed failures', () => {
   test('a config error masks a key inside a quoted URL, and keeps a secret-named config path readable', () => {
     const url = `https://res.openai.azure.com/openai/v1/?api-key=${KEY32}`;
-    const { code, text } = describeFailure(new ConfigError([`targets[0].deployments[0].baseURL: Azure v1 endpoints end in /openai/v1/, got ${JSON.stringify(url)}`, 'targets[0].deployments[0].auth.apiKey: secrets do not belong in the config (value not shown)'], { file: '/p/eval.config.ts' }));
+    const { code, text } = describeFailure(
+      new ConfigError(
+        [
+          `targets[0].deployments[0].baseURL: Azure v1 endpoints end in /openai/v1/, got ${JSON.stringify(url)}`,
+          'targets[0].deployments[0].auth.apiKey: secrets do not belong in the config (value not shown)',
+        ],
+        { file: '/p/eval.config.ts' },
+      ),
+    );
     expect(code).toBe(2);
     expect(text).not.toContain(KEY32);
     expect(text).toContain('?api-key=[redacted]');
@@ -65,14 +73,18 @@ describe('printed failures', () => {
   });
 
   test('a run-time error and a bug’s stack are masked whole', () => {
-    expect(describeFailure(new BenchError('E_X', `the service said: Authorization: Bearer ${KEY32}`)).text).toBe('error: the service said: Authorization: Bearer [redacted]');
+    expect(describeFailure(new BenchError('E_X', `the service said: Authorization: Bearer ${KEY32}`)).text).toBe(
+      'error: the service said: Authorization: Bearer [redacted]',
+    );
     const bug = describeFailure(new Error(`boom api-key: ${SHORT_KEY}`));
     expect(bug.code).toBe(70);
     expect(bug.text).not.toContain(SHORT_KEY);
   });
 
   test('redactUrls touches only the URLs of a text', () => {
-    expect(redactUrls(`apiKey: secrets here; see http://h/v1?api-key=${SHORT_KEY}&x=1 now`)).toBe('apiKey: secrets here; see http://h/v1?api-key=[redacted]&x=1 now');
+    expect(redactUrls(`apiKey: secrets here; see http://h/v1?api-key=${SHORT_KEY}&x=1 now`)).toBe(
+      'apiKey: secrets here; see http://h/v1?api-key=[redacted]&x=1 now',
+    );
   });
 });
 
@@ -80,14 +92,35 @@ describe('the "could not be completed" line', () => {
   test('masks a key in the deployment URL and in the quoted service message, and hides a key-shaped apiKeyEnv', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'bb-printed-'));
     const result = {
-      v: 1, kind: 'result', key: 'r1|t|0', rowId: 'r1', rowIndex: 0, target: 't', repeat: 0, deploymentId: 't/dep', attempts: 1, durationMs: 5, prompt: 'p',
-      status: 'failed', reason: 'fatal', error: { name: 'ProviderError', code: '401', category: 'auth', status: 401, retryable: false, message: `401 auth (401): invalid key; got header api-key: ${SHORT_KEY}` },
+      v: 1,
+      kind: 'result',
+      key: 'r1|t|0',
+      rowId: 'r1',
+      rowIndex: 0,
+      target: 't',
+      repeat: 0,
+      deploymentId: 't/dep',
+      attempts: 1,
+      durationMs: 5,
+      prompt: 'p',
+      status: 'failed',
+      reason: 'fatal',
+      error: {
+        name: 'ProviderError',
+        code: '401',
+        category: 'auth',
+        status: 401,
+        retryable: false,
+        message: `401 auth (401): invalid key; got header api-key: ${SHORT_KEY}`,
+      },
     };
     await writeFile(join(dir, 'journal.jsonl'), `${JSON.stringify(result)}\n`);
     const dep = deployment(SHORT_KEY, `https://res.openai.azure.com/openai/v1/?api-key=${KEY32}`);
     const target = { name: 't', deployments: [dep] } as unknown as Parameters<typeof blockedTargetLines>[1]['targets'][number];
     const [line] = await blockedTargetLines(dir, { targets: [target], judgeTargets: [] }, new Map([['t', new Set(['fatal'])]]));
-    expect(line).toMatch(/^target t could not be completed: t\/dep at https:\/\/res\.openai\.azure\.com\/openai\/v1\/\?api-key=\[redacted\] answered HTTP 401 \(auth\): "invalid key; got header api-key: \[redacted\]"; the key came from the environment variable named in auth\.apiKeyEnv \(17 characters, not shown/);
+    expect(line).toMatch(
+      /^target t could not be completed: t\/dep at https:\/\/res\.openai\.azure\.com\/openai\/v1\/\?api-key=\[redacted\] answered HTTP 401 \(auth\): "invalid key; got header api-key: \[redacted\]"; the key came from the environment variable named in auth\.apiKeyEnv \(17 characters, not shown/,
+    );
     expect(line).not.toContain(KEY32);
     expect(line).not.toContain(SHORT_KEY);
   });

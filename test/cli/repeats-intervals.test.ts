@@ -10,17 +10,23 @@ import { expect, test } from 'vitest';
 import { wilsonInterval } from '../../src/report/stats/wilson.ts';
 import { configSource, qaCsv, tempProject } from '../support/cli-harness.ts';
 
-test('--repeats 3: accuracy intervals are wider than the naive Wilson interval, because a row\'s repeats agree', async () => {
+test("--repeats 3: accuracy intervals are wider than the naive Wilson interval, because a row's repeats agree", async () => {
   const project = await tempProject('bb-repeats-');
   await project.write('qa.csv', qaCsv(30));
-  await project.write('eval.config.ts', configSource(`{
+  await project.write(
+    'eval.config.ts',
+    configSource(`{
     scorers: ['exact-match'],
     emulator: { seed: 11, latencyScale: 0.01, deployments: [{ name: 'm', model: 'gpt-4.1-mini', capacity: 1000, accuracy: 0.6, heavyTail: false }] },
     targets: [{ name: 'm', api: 'responses', maxOutputTokens: 16, deployments: [{ baseURL: 'emulator', deployment: 'm' }] }],
-  }`));
+  }`),
+  );
   const run = await project.run(['eval', '--dataset', 'qa.csv', '--repeats', '3', '--quiet']);
   expect(run.code).toBe(0);
-  const records = (await readFile(join(run.runDir!, 'journal.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { kind: string; rowId: string; passed: boolean });
+  const records = (await readFile(join(run.runDir!, 'journal.jsonl'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { kind: string; rowId: string; passed: boolean });
   const byRow = new Map<string, boolean[]>();
   for (const r of records.filter((x) => x.kind === 'result')) byRow.set(r.rowId, [...(byRow.get(r.rowId) ?? []), r.passed]);
   // Why the interval widens: every row's three verdicts agree.

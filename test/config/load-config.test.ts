@@ -12,7 +12,10 @@ const temp = mkdtempSync(join(tmpdir(), 'batchbench-load-config-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
 async function loadError(options: { cwd: string; file?: string }): Promise<ConfigError> {
-  const error: unknown = await loadConfig(options).then(() => undefined, (thrown: unknown) => thrown);
+  const error: unknown = await loadConfig(options).then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
   if (!(error instanceof ConfigError)) throw new Error(`expected a ConfigError, got ${String(error)}`);
   return error;
 }
@@ -31,7 +34,11 @@ describe('loadConfig', () => {
 
   test('a loaded fixture resolves end to end', async () => {
     const { config, file } = await loadConfig({ cwd: fixtures, file: 'basic.config.ts' });
-    const resolved = resolveConfig(config, {}, { file, env: { AZURE_OPENAI_API_KEY: 'x', BATCHBENCH_EMULATOR_KEY: 'y' }, emulatorBaseURL: 'http://127.0.0.1:1/openai/v1/' });
+    const resolved = resolveConfig(
+      config,
+      {},
+      { file, env: { AZURE_OPENAI_API_KEY: 'x', BATCHBENCH_EMULATOR_KEY: 'y' }, emulatorBaseURL: 'http://127.0.0.1:1/openai/v1/' },
+    );
     expect(resolved.targets.map((target) => target.deployments[0]?.baseURL)).toEqual([
       'https://contoso.openai.azure.com/openai/v1/',
       'http://127.0.0.1:1/openai/v1/',
@@ -54,7 +61,9 @@ describe('loadConfig', () => {
   test('a missing config names where it looked', async () => {
     const dir = mkdtempSync(join(temp, 'empty-'));
     const error = await loadError({ cwd: dir });
-    expect(error.message).toBe(`no config file found in ${dir} (looked for eval.config.ts, eval.config.mts, eval.config.js, eval.config.mjs); create eval.config.ts or pass --config <file>`);
+    expect(error.message).toBe(
+      `no config file found in ${dir} (looked for eval.config.ts, eval.config.mts, eval.config.js, eval.config.mjs); create eval.config.ts or pass --config <file>`,
+    );
   });
 
   test('a missing explicit file names its path', async () => {
@@ -68,7 +77,11 @@ describe('loadConfig', () => {
     if (result.ok) throw new Error('expected a failure');
     expect(result.name).toBe('ConfigError');
     expect(result.issues).toHaveLength(1);
-    expect(result.message).toMatch(new RegExp(`^${join(fixtures, 'enum.config.ts')}:4:1: TypeScript enum is not supported in strip-only mode; .*replace enums with \`as const\` objects`));
+    expect(result.message).toMatch(
+      new RegExp(
+        `^${join(fixtures, 'enum.config.ts')}:4:1: TypeScript enum is not supported in strip-only mode; .*replace enums with \`as const\` objects`,
+      ),
+    );
   });
 
   test('a TypeScript syntax error names line:column', () => {
@@ -94,7 +107,9 @@ describe('loadConfig', () => {
 
   test('a module without a default export says what to write', async () => {
     const error = await loadError({ cwd: fixtures, file: 'no-default.config.mjs' });
-    expect(error.message).toBe(`${join(fixtures, 'no-default.config.mjs')}: has no default export; write export default defineConfig({ … })`);
+    expect(error.message).toBe(
+      `${join(fixtures, 'no-default.config.mjs')}: has no default export; write export default defineConfig({ … })`,
+    );
   });
 
   test('a config function that throws is reported with its message', async () => {

@@ -27,7 +27,13 @@ function issuesOf(regression: unknown): readonly string[] {
 describe('regression limits', () => {
   test('default to 2 pp (significant), +25% p95 latency and TTFT, +10% cost, +5 pp failures, new failure categories', () => {
     expect(resolveConfig(config(), {}, context).regression).toEqual({
-      maxAccuracyDropPts: 2, requireSignificant: true, maxP95LatencyIncreasePct: 25, maxTtftIncreasePct: 25, maxCostIncreasePct: 10, maxFailureRateIncreasePts: 5, failOnNewErrorCategories: true,
+      maxAccuracyDropPts: 2,
+      requireSignificant: true,
+      maxP95LatencyIncreasePct: 25,
+      maxTtftIncreasePct: 25,
+      maxCostIncreasePct: 10,
+      maxFailureRateIncreasePts: 5,
+      failOnNewErrorCategories: true,
     });
   });
 
@@ -50,7 +56,9 @@ describe('regression limits', () => {
   });
 
   test('an unknown key suggests the closest known one', () => {
-    expect(issuesOf({ maxLatencyIncreasePct: 10 })).toEqual(['regression.maxLatencyIncreasePct: unknown option (did you mean "maxP95LatencyIncreasePct"?)']);
+    expect(issuesOf({ maxLatencyIncreasePct: 10 })).toEqual([
+      'regression.maxLatencyIncreasePct: unknown option (did you mean "maxP95LatencyIncreasePct"?)',
+    ]);
   });
 
   test('limits do not change the config hash (they judge results, they do not change them)', () => {

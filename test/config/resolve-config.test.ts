@@ -77,7 +77,9 @@ describe('resolveConfig: defaults', () => {
   });
 
   test('adds the trailing slash a base URL needs', () => {
-    const config = minimal({ targets: [{ name: 'm', deployments: [{ baseURL: 'https://contoso.openai.azure.com/openai/v1', deployment: 'd' }] }] });
+    const config = minimal({
+      targets: [{ name: 'm', deployments: [{ baseURL: 'https://contoso.openai.azure.com/openai/v1', deployment: 'd' }] }],
+    });
     expect(resolveConfig(config, {}, context).targets[0]?.deployments[0]?.baseURL).toBe(AZURE);
   });
 
@@ -85,7 +87,10 @@ describe('resolveConfig: defaults', () => {
     const config = minimal({
       targets: [
         { name: 'a', deployments: [{ baseURL: AZURE, deployment: 'd', auth: { entra: {} } }] },
-        { name: 'b', deployments: [{ baseURL: 'https://x.services.ai.azure.com/api/projects/p1/openai/v1/', deployment: 'd', auth: { entra: {} } }] },
+        {
+          name: 'b',
+          deployments: [{ baseURL: 'https://x.services.ai.azure.com/api/projects/p1/openai/v1/', deployment: 'd', auth: { entra: {} } }],
+        },
       ],
     });
     const [a, b] = resolveConfig(config, {}, context).targets;
@@ -114,7 +119,11 @@ describe('resolveConfig: defaults', () => {
 
 describe('resolveConfig: overrides', () => {
   test('CLI overrides win over the file', () => {
-    const resolved = resolveConfig(minimal({ repeats: 2, outDir: 'out', dataset: { path: 'a.csv' } }), { repeats: 3, outDir: 'o2', dataset: 'b.csv', limit: 10, concurrency: 8 }, context);
+    const resolved = resolveConfig(
+      minimal({ repeats: 2, outDir: 'out', dataset: { path: 'a.csv' } }),
+      { repeats: 3, outDir: 'o2', dataset: 'b.csv', limit: 10, concurrency: 8 },
+      context,
+    );
     expect(resolved).toMatchObject({ repeats: 3, outDir: 'o2', datasetPath: 'b.csv', limit: 10, concurrency: 8 });
   });
 
@@ -125,7 +134,9 @@ describe('resolveConfig: overrides', () => {
   });
 
   test('an unknown --targets name lists the known ones with a suggestion', () => {
-    expect(issuesOf(minimal(), { targets: ['minu'] })).toEqual(['--targets: unknown target "minu" (did you mean "mini"?); known targets are mini']);
+    expect(issuesOf(minimal(), { targets: ['minu'] })).toEqual([
+      '--targets: unknown target "minu" (did you mean "mini"?); known targets are mini',
+    ]);
   });
 
   test('rejects non-positive numeric overrides', () => {
@@ -155,7 +166,9 @@ describe('resolveConfig: errors', () => {
   });
 
   test('a prompt of the wrong type says what a prompt may be', () => {
-    expect(issuesOf({ ...minimal(), prompt: 42 })).toEqual(['prompt: expected a template string or a function (row) => string | PromptInput, got 42 (number)']);
+    expect(issuesOf({ ...minimal(), prompt: 42 })).toEqual([
+      'prompt: expected a template string or a function (row) => string | PromptInput, got 42 (number)',
+    ]);
   });
 
   test('an unknown api names the two choices', () => {
@@ -172,8 +185,12 @@ describe('resolveConfig: errors', () => {
   });
 
   test('an Azure URL without /openai/v1 gets the v1 URL suggested', () => {
-    const config = minimal({ targets: [{ name: 'm', deployments: [{ baseURL: 'https://x.openai.azure.com/openai/deployments/gpt-4o', deployment: 'd' }] }] });
-    expect(issuesOf(config)).toEqual(['targets[0].deployments[0].baseURL: Azure v1 endpoints end in /openai/v1/ (did you mean https://x.openai.azure.com/openai/v1/?)']);
+    const config = minimal({
+      targets: [{ name: 'm', deployments: [{ baseURL: 'https://x.openai.azure.com/openai/deployments/gpt-4o', deployment: 'd' }] }],
+    });
+    expect(issuesOf(config)).toEqual([
+      'targets[0].deployments[0].baseURL: Azure v1 endpoints end in /openai/v1/ (did you mean https://x.openai.azure.com/openai/v1/?)',
+    ]);
   });
 
   test('an invalid URL is named with its value', () => {
@@ -184,7 +201,9 @@ describe('resolveConfig: errors', () => {
   test('"emulator" without a running emulator says how to start one', () => {
     const config = minimal({ targets: [{ name: 'e', deployments: [{ baseURL: 'emulator', deployment: 'd' }] }] });
     const { emulatorBaseURL: _omit, ...withoutEmulator } = context;
-    expect(issuesOf(config, {}, withoutEmulator)[0]).toMatch(/^targets\[0\]\.deployments\[0\]\.baseURL: "emulator" needs the embedded emulator.*--emulator$/);
+    expect(issuesOf(config, {}, withoutEmulator)[0]).toMatch(
+      /^targets\[0\]\.deployments\[0\]\.baseURL: "emulator" needs the embedded emulator.*--emulator$/,
+    );
   });
 
   test('one problem repeated across many deployments is reported once with a count', () => {
@@ -203,7 +222,15 @@ describe('resolveConfig: errors', () => {
 
   test('duplicate deployment ids point at the first use', () => {
     const config = minimal({
-      targets: [{ name: 'pool', deployments: [{ baseURL: AZURE, deployment: 'd' }, { baseURL: 'https://eu.openai.azure.com/openai/v1/', deployment: 'd' }] }],
+      targets: [
+        {
+          name: 'pool',
+          deployments: [
+            { baseURL: AZURE, deployment: 'd' },
+            { baseURL: 'https://eu.openai.azure.com/openai/v1/', deployment: 'd' },
+          ],
+        },
+      ],
     });
     expect(issuesOf(config)).toEqual([
       'targets[0].deployments[1].id: duplicate deployment id "pool/d" (first used by targets[0].deployments[0]); give one of them an explicit id',
@@ -221,14 +248,18 @@ describe('resolveConfig: errors', () => {
 
   test('a key pasted into apiKeyEnv is refused without echoing it', () => {
     const secret = 'sk-proj-0123456789abcdefghijklmnop';
-    const issues = issuesOf(minimal({ targets: [{ name: 'm', deployments: [{ baseURL: AZURE, deployment: 'd', auth: { apiKeyEnv: secret } }] }] }));
+    const issues = issuesOf(
+      minimal({ targets: [{ name: 'm', deployments: [{ baseURL: AZURE, deployment: 'd', auth: { apiKeyEnv: secret } }] }] }),
+    );
     expect(issues[0]).toMatch(/^targets\[0\]\.deployments\[0\]\.auth\.apiKeyEnv: expected the NAME of an environment variable/);
     expect(issues.join('\n')).not.toContain(secret);
   });
 
   test('an empty auth object says what it may contain', () => {
     const issues = issuesOf(minimal({ targets: [{ name: 'm', deployments: [{ baseURL: AZURE, deployment: 'd', auth: {} as never }] }] }));
-    expect(issues).toEqual(['targets[0].deployments[0].auth: expected { apiKeyEnv: "VAR_NAME" } or { entra: {} }, got an empty object (leave auth out for the default key variable)']);
+    expect(issues).toEqual([
+      'targets[0].deployments[0].auth: expected { apiKeyEnv: "VAR_NAME" } or { entra: {} }, got an empty object (leave auth out for the default key variable)',
+    ]);
   });
 
   test('a credential header is refused', () => {
@@ -242,13 +273,19 @@ describe('resolveConfig: errors', () => {
   });
 
   test('a missing key variable is named, its (absent) value never shown', () => {
-    const issues = issuesOf(minimal({ targets: [{ name: 'm', deployments: [{ baseURL: AZURE, deployment: 'd', auth: { apiKeyEnv: 'MY_KEY' } }] }] }));
-    expect(issues).toEqual(['targets[0].deployments[0].auth.apiKeyEnv: environment variable MY_KEY is not set; export it, or use auth: { entra: {} } for Microsoft Entra ID']);
+    const issues = issuesOf(
+      minimal({ targets: [{ name: 'm', deployments: [{ baseURL: AZURE, deployment: 'd', auth: { apiKeyEnv: 'MY_KEY' } }] }] }),
+    );
+    expect(issues).toEqual([
+      'targets[0].deployments[0].auth.apiKeyEnv: environment variable MY_KEY is not set; export it, or use auth: { entra: {} } for Microsoft Entra ID',
+    ]);
   });
 
   test('a missing default key variable names it and the alternatives', () => {
     const issues = issuesOf(minimal(), {}, { ...context, env: {} });
-    expect(issues[0]).toMatch(/^targets\[0\]\.deployments\[0\]\.auth: no auth given, so the API key is read from AZURE_OPENAI_API_KEY, which is not set/);
+    expect(issues[0]).toMatch(
+      /^targets\[0\]\.deployments\[0\]\.auth: no auth given, so the API key is read from AZURE_OPENAI_API_KEY, which is not set/,
+    );
   });
 
   test('checkEnv: false skips the key variable check', () => {
@@ -260,7 +297,9 @@ describe('resolveConfig: errors', () => {
   });
 
   test('an unknown scorer name suggests the closest builtin', () => {
-    expect(issuesOf(minimal({ scorers: ['exact'] }))[0]).toMatch(/^scorers\[0\]: unknown scorer "exact" \(did you mean "exact-match"\?\); builtin scorers are /);
+    expect(issuesOf(minimal({ scorers: ['exact'] }))[0]).toMatch(
+      /^scorers\[0\]: unknown scorer "exact" \(did you mean "exact-match"\?\); builtin scorers are /,
+    );
   });
 
   test('an llm-judge scorer must name a configured target', () => {
@@ -292,7 +331,7 @@ describe('resolveConfig: result', () => {
     expect(Object.isFrozen(resolved.thresholds.perTarget?.['mini'])).toBe(true);
   });
 
-  test('never writes into the caller\'s object', () => {
+  test("never writes into the caller's object", () => {
     const config = minimal();
     const before = structuredClone(config);
     resolveConfig(config, { repeats: 4 }, context);
@@ -300,8 +339,15 @@ describe('resolveConfig: result', () => {
     expect(Object.isFrozen(config)).toBe(false);
   });
 
-  test('neither freezes nor copies the user\'s own scorer objects or emulator hooks', () => {
-    const custom = { name: 'counter', calls: 0, score() { this.calls++; return { value: 1, passed: true }; } };
+  test("neither freezes nor copies the user's own scorer objects or emulator hooks", () => {
+    const custom = {
+      name: 'counter',
+      calls: 0,
+      score() {
+        this.calls++;
+        return { value: 1, passed: true };
+      },
+    };
     const acceptBearer = (token: string) => token.startsWith('tok-');
     const deployments = [{ name: 'm' }];
     const resolved = resolveConfig(minimal({ scorers: [custom], emulator: { deployments, acceptBearer } }), {}, context);
@@ -341,7 +387,11 @@ describe('resolveConfig: hash', () => {
 
   test('changes when a request parameter changes', () => {
     const a = resolveConfig(minimal(), {}, context).hash;
-    const b = resolveConfig(minimal({ targets: [{ name: 'mini', temperature: 0.5, deployments: [{ baseURL: AZURE, deployment: 'gpt-4.1-mini' }] }] }), {}, context).hash;
+    const b = resolveConfig(
+      minimal({ targets: [{ name: 'mini', temperature: 0.5, deployments: [{ baseURL: AZURE, deployment: 'gpt-4.1-mini' }] }] }),
+      {},
+      context,
+    ).hash;
     expect(a).not.toBe(b);
   });
 
@@ -349,10 +399,14 @@ describe('resolveConfig: hash', () => {
     expect(resolveConfig(minimal({ outDir: 'a' }), {}, context).hash).toBe(resolveConfig(minimal(), { outDir: 'b' }, context).hash);
   });
 
-  test('ignores the emulator\'s ephemeral port and the config file location', () => {
+  test("ignores the emulator's ephemeral port and the config file location", () => {
     const config = minimal({ targets: [{ name: 'e', deployments: [{ baseURL: 'emulator', deployment: 'd' }] }] });
     const a = resolveConfig(config, {}, context).hash;
-    const b = resolveConfig(config, {}, { ...context, file: '/elsewhere/eval.config.ts', emulatorBaseURL: 'http://127.0.0.1:5999/openai/v1/' }).hash;
+    const b = resolveConfig(
+      config,
+      {},
+      { ...context, file: '/elsewhere/eval.config.ts', emulatorBaseURL: 'http://127.0.0.1:5999/openai/v1/' },
+    ).hash;
     expect(a).toBe(b);
   });
 });

@@ -34,26 +34,35 @@ describe('redactText', () => {
 
 describe('redactConfig', () => {
   const config = {
-    targets: [{
-      name: 'mini',
-      params: {
-        system: 'Answer briefly.',
-        headers: { 'x-trace': 'Bearer abcdefgh12345678', 'x-custom-auth': KEY32, 'x-ms-feature': 'preview', 'x-session-token': 'short1' },
-        extraBody: { metadata: { note: 'sk-proj-Abcdefghij0123456789', list: [JWT, 'plain'] }, thinking: { type: 'enabled' } },
+    targets: [
+      {
+        name: 'mini',
+        params: {
+          system: 'Answer briefly.',
+          headers: { 'x-trace': 'Bearer abcdefgh12345678', 'x-custom-auth': KEY32, 'x-ms-feature': 'preview', 'x-session-token': 'short1' },
+          extraBody: { metadata: { note: 'sk-proj-Abcdefghij0123456789', list: [JWT, 'plain'] }, thinking: { type: 'enabled' } },
+        },
       },
-    }],
+    ],
   };
 
   test('masks credential-shaped values anywhere in headers and bodies, keeps the rest', () => {
     expect(redactConfig(config)).toEqual({
-      targets: [{
-        name: 'mini',
-        params: {
-          system: 'Answer briefly.',
-          headers: { 'x-trace': 'Bearer [redacted]', 'x-custom-auth': '[redacted]', 'x-ms-feature': 'preview', 'x-session-token': '[redacted]' },
-          extraBody: { metadata: { note: '[redacted]', list: ['[redacted]', 'plain'] }, thinking: { type: 'enabled' } },
+      targets: [
+        {
+          name: 'mini',
+          params: {
+            system: 'Answer briefly.',
+            headers: {
+              'x-trace': 'Bearer [redacted]',
+              'x-custom-auth': '[redacted]',
+              'x-ms-feature': 'preview',
+              'x-session-token': '[redacted]',
+            },
+            extraBody: { metadata: { note: '[redacted]', list: ['[redacted]', 'plain'] }, thinking: { type: 'enabled' } },
+          },
         },
-      }],
+      ],
     });
   });
 
@@ -67,7 +76,15 @@ describe('apiKeyEnv', () => {
   const context: ResolveContext = { file: '/p/eval.config.ts', env: {}, scorerNames: ['exact-match'] };
   function issues(apiKeyEnv: string): readonly string[] {
     try {
-      resolveConfig({ targets: [{ name: 'm', deployments: [{ baseURL: 'https://c.openai.azure.com/openai/v1/', deployment: 'd', auth: { apiKeyEnv } }] }] }, {}, context);
+      resolveConfig(
+        {
+          targets: [
+            { name: 'm', deployments: [{ baseURL: 'https://c.openai.azure.com/openai/v1/', deployment: 'd', auth: { apiKeyEnv } }] },
+          ],
+        },
+        {},
+        context,
+      );
     } catch (error) {
       if (error instanceof ConfigError) return error.issues;
       throw error;

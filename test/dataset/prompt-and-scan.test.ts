@@ -44,7 +44,9 @@ describe('createPromptBuilder', () => {
   });
 
   test('a template column missing from the header fails before any row is read', async () => {
-    await expect(open('bom-crlf.csv').then((dataset) => createPromptBuilder('{{qestion}}', dataset))).rejects.toThrow('(did you mean {{question}}?)');
+    await expect(open('bom-crlf.csv').then((dataset) => createPromptBuilder('{{qestion}}', dataset))).rejects.toThrow(
+      '(did you mean {{question}}?)',
+    );
   });
 });
 
@@ -75,12 +77,18 @@ describe('scanDataset', () => {
   test('finds JSONL rows that lack both the template columns and messages', async () => {
     const dataset = await open('mixed.jsonl');
     const scan = await collectDatasetProblems(dataset, createPromptBuilder(undefined, dataset));
-    expect(scan.problems.map((problem) => problem.message)).toEqual(['mixed.jsonl:3: expected "question" (string) or "messages" (array of {role, content})']);
+    expect(scan.problems.map((problem) => problem.message)).toEqual([
+      'mixed.jsonl:3: expected "question" (string) or "messages" (array of {role, content})',
+    ]);
   });
 
   test('reports duplicate ids and an unclosed quote', async () => {
-    expect((await collectDatasetProblems(await open('duplicates.csv'))).problems[0]?.message).toBe('duplicates.csv:4: duplicate id "q1" (first at line 2)');
-    expect((await collectDatasetProblems(await open('unclosed.csv'))).problems[0]?.message).toMatch(/^unclosed\.csv:3:2: unclosed quoted field/);
+    expect((await collectDatasetProblems(await open('duplicates.csv'))).problems[0]?.message).toBe(
+      'duplicates.csv:4: duplicate id "q1" (first at line 2)',
+    );
+    expect((await collectDatasetProblems(await open('unclosed.csv'))).problems[0]?.message).toMatch(
+      /^unclosed\.csv:3:2: unclosed quoted field/,
+    );
   });
 });
 
@@ -94,7 +102,9 @@ describe('resolveDatasetPath', () => {
   });
 
   test('a missing dataset lists what was tried', () => {
-    expect(() => resolveDatasetPath('nope.csv', temp, fixtures)).toThrow(`nope.csv: dataset not found (tried ${join(temp, 'nope.csv')}, ${join(fixtures, 'nope.csv')}, also with .csv/.jsonl/.tsv/.ndjson)`);
+    expect(() => resolveDatasetPath('nope.csv', temp, fixtures)).toThrow(
+      `nope.csv: dataset not found (tried ${join(temp, 'nope.csv')}, ${join(fixtures, 'nope.csv')}, also with .csv/.jsonl/.tsv/.ndjson)`,
+    );
   });
 });
 

@@ -17,7 +17,10 @@ async function collect(dataset: Dataset): Promise<Row[]> {
 }
 
 async function firstError(dataset: Dataset): Promise<DatasetError> {
-  const error: unknown = await collect(dataset).then(() => undefined, (thrown: unknown) => thrown);
+  const error: unknown = await collect(dataset).then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
   if (!(error instanceof DatasetError)) throw new Error(`expected a DatasetError, got ${String(error)}`);
   return error;
 }
@@ -37,7 +40,11 @@ describe('CSV', () => {
 
   test('numbers rows by the line they start on, across quoted newlines and blank lines', async () => {
     const rows = await collect(await open('bom-crlf.csv'));
-    expect(rows.map((row) => [row.index, row.line])).toEqual([[0, 2], [1, 3], [2, 6]]);
+    expect(rows.map((row) => [row.index, row.line])).toEqual([
+      [0, 2],
+      [1, 3],
+      [2, 6],
+    ]);
   });
 
   test('a ragged row names its line and both field counts', async () => {
@@ -74,7 +81,9 @@ describe('CSV', () => {
   test('an explicit expected column wins; a missing one is an error', async () => {
     const rows = await collect(await open('bom-crlf.csv', { expectedColumn: 'question' }));
     expect(rows[0]?.expected).toBe('What is 2+2, in words?');
-    await expect(open('bom-crlf.csv', { expectedColumn: 'gold' })).rejects.toThrow('bom-crlf.csv:1: expected-answer column "gold" not found; columns are id, question, answer');
+    await expect(open('bom-crlf.csv', { expectedColumn: 'gold' })).rejects.toThrow(
+      'bom-crlf.csv:1: expected-answer column "gold" not found; columns are id, question, answer',
+    );
   });
 
   test('with onError, ragged rows are reported in order and the good rows still arrive', async () => {
@@ -119,7 +128,15 @@ describe('JSONL', () => {
   test('reads messages rows, CRLF and blank lines; numbers become strings', async () => {
     const rows = await collect(await open('chat.jsonl'));
     expect(rows).toHaveLength(2);
-    expect(rows[0]).toMatchObject({ id: 'c1', line: 1, expected: 'Lima', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Capital of Peru?' }] });
+    expect(rows[0]).toMatchObject({
+      id: 'c1',
+      line: 1,
+      expected: 'Lima',
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Capital of Peru?' },
+      ],
+    });
     expect(rows[1]).toMatchObject({ id: 'c2', line: 3, expected: '5' });
   });
 
@@ -167,11 +184,15 @@ describe('reading', () => {
   });
 
   test('an unknown extension is refused with the supported ones', async () => {
-    await expect(openDataset(resolve(fixtures, 'data.xlsx'), { idColumn: 'id' })).rejects.toThrow('data.xlsx: unsupported dataset format ".xlsx"; use .csv, .tsv, .jsonl, .ndjson');
+    await expect(openDataset(resolve(fixtures, 'data.xlsx'), { idColumn: 'id' })).rejects.toThrow(
+      'data.xlsx: unsupported dataset format ".xlsx"; use .csv, .tsv, .jsonl, .ndjson',
+    );
   });
 
   test('a missing file is a DatasetError naming the path', async () => {
-    await expect(openDataset(resolve(fixtures, 'missing.csv'), { idColumn: 'id' })).rejects.toThrow(/^missing\.csv: cannot read file .*missing\.csv/);
+    await expect(openDataset(resolve(fixtures, 'missing.csv'), { idColumn: 'id' })).rejects.toThrow(
+      /^missing\.csv: cannot read file .*missing\.csv/,
+    );
   });
 });
 

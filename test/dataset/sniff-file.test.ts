@@ -11,7 +11,11 @@ describe('classify', () => {
     ['xls (OLE)', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1]), /\.xls workbook/],
     ['PDF', Buffer.from('%PDF-1.7\n'), /PDF/],
     ['gzip', Buffer.from([0x1f, 0x8b, 0x08, 0x00]), /gzip/],
-    ['UTF-16LE with BOM', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('id,q\n', 'utf16le')]), /UTF-16 text \(with a byte-order mark\)/],
+    [
+      'UTF-16LE with BOM',
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('id,q\n', 'utf16le')]),
+      /UTF-16 text \(with a byte-order mark\)/,
+    ],
     ['UTF-16LE without BOM', Buffer.from('id,question,answer\r\n', 'utf16le'), /^UTF-16LE text without a byte-order mark$/],
     ['UTF-16BE without BOM', Buffer.from('id,question,answer\n', 'utf16le').swap16(), /^UTF-16BE text without a byte-order mark$/],
     ['an executable', Buffer.concat([Buffer.from('\x7fELF\x02\x01\x01'), Buffer.alloc(32, 0), Buffer.from('text')]), /^a binary file$/],

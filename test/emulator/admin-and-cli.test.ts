@@ -7,21 +7,40 @@ describe('admin API (/_emulator)', () => {
   it('stats, config GET/PATCH, clock, reset', async () => {
     const { h, client } = await start();
     try {
-      await client.chat.completions.create({ model: 'mini', messages: [{ role: 'user', content: 'What is 6 times 7?' }], max_completion_tokens: 10 });
+      await client.chat.completions.create({
+        model: 'mini',
+        messages: [{ role: 'user', content: 'What is 6 times 7?' }],
+        max_completion_tokens: 10,
+      });
       const stats = await raw(h, '/_emulator/stats', { method: 'GET' });
-      expect(stats.json.deployments.mini).toMatchObject({ received: 1, admitted: 1, completed: 1, statuses: { '200': 1 }, inFlight: 0, peakInFlight: 1 });
+      expect(stats.json.deployments.mini).toMatchObject({
+        received: 1,
+        admitted: 1,
+        completed: 1,
+        statuses: { '200': 1 },
+        inFlight: 0,
+        peakInFlight: 1,
+      });
       expect(stats.json.deployments.mini.tokensEstimated).toBe(Math.ceil('What is 6 times 7?'.length / 4) + 10);
       expect(stats.json.deployments.mini.completionTokensUsed).toBeGreaterThan(0);
       const withLog = await raw(h, '/_emulator/stats?deployment=mini&log=1', { method: 'GET' });
       expect(withLog.json.admissionLog).toHaveLength(1);
       expect(withLog.json.completions.requestIds).toHaveLength(1);
 
-      const patched = await raw(h, '/_emulator/config', { method: 'PATCH', body: JSON.stringify({ deployments: [{ name: 'mini', capacity: 2 }] }) });
+      const patched = await raw(h, '/_emulator/config', {
+        method: 'PATCH',
+        body: JSON.stringify({ deployments: [{ name: 'mini', capacity: 2 }] }),
+      });
       expect(patched.status).toBe(200);
       expect(patched.json.deployments[0].capacity).toBe(2);
-      const { response } = await client.chat.completions.create({ model: 'mini', messages: [{ role: 'user', content: 'x' }], max_completion_tokens: 10 }).withResponse();
+      const { response } = await client.chat.completions
+        .create({ model: 'mini', messages: [{ role: 'user', content: 'x' }], max_completion_tokens: 10 })
+        .withResponse();
       expect(response.headers.get('x-ratelimit-limit-tokens')).toBe('2000');
-      const badPatch = await raw(h, '/_emulator/config', { method: 'PATCH', body: JSON.stringify({ deployments: [{ name: 'zz', model: 'gpt-9', capacity: 1 }] }) });
+      const badPatch = await raw(h, '/_emulator/config', {
+        method: 'PATCH',
+        body: JSON.stringify({ deployments: [{ name: 'zz', model: 'gpt-9', capacity: 1 }] }),
+      });
       expect(badPatch.status).toBe(400);
       expect(badPatch.json.error.issues[0]).toMatch(/^deployments\[3\]\.model: unknown model profile "gpt-9"/);
 
@@ -43,7 +62,9 @@ describe('admin API (/_emulator)', () => {
   it('gateway timeout: a non-streaming request longer than gatewayTimeoutMs gets 408', async () => {
     const { h, client } = await start({ deployments: [{ name: 'slow', model: 'o3', capacity: 100, gatewayTimeoutMs: 1 }] });
     try {
-      const err = await client.chat.completions.create({ model: 'slow', messages: [{ role: 'user', content: 'think hard' }] }).catch((e: unknown) => e);
+      const err = await client.chat.completions
+        .create({ model: 'slow', messages: [{ role: 'user', content: 'think hard' }] })
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(OpenAI.APIError);
       expect((err as { status: number }).status).toBe(408);
       expect((err as { code: string }).code).toBe('Timeout');
@@ -56,13 +77,17 @@ describe('admin API (/_emulator)', () => {
     const { h, client } = await start();
     try {
       h.addFault({ kind: 'streamError', afterEvents: 2, maxCount: 1 });
-      const frames = parseSse((await raw(h, '/openai/v1/responses', { body: JSON.stringify({ model: 'mini', input: 'x', stream: true }) })).text);
+      const frames = parseSse(
+        (await raw(h, '/openai/v1/responses', { body: JSON.stringify({ model: 'mini', input: 'x', stream: true }) })).text,
+      );
       expect(frames).toHaveLength(3);
       expect(frames[2]?.event).toBe('error');
       h.addFault({ kind: 'streamError', afterEvents: 3, maxCount: 1 });
       const stream = await client.chat.completions.create({ model: 'mini', stream: true, messages: [{ role: 'user', content: 'x' }] });
       const err = await (async () => {
-        for await (const _ of stream) { /* consume */ }
+        for await (const _ of stream) {
+          /* consume */
+        }
       })().catch((e: unknown) => e);
       expect(err).toBeInstanceOf(OpenAI.APIError);
     } finally {
@@ -96,7 +121,9 @@ describe('CLI command', () => {
     const dir = await mkdtemp(join(tmpdir(), 'emu-'));
     const file = join(dir, 'bad.json');
     await writeFile(file, JSON.stringify({ deployments: [{ name: 'a', model: 'gpt-9', capacity: 1 }] }));
-    await expect(runEmulatorCommand({ config: file, print: () => {}, signal: AbortSignal.abort() })).rejects.toThrow(/^\S*bad\.json: deployments\[0\]\.model: unknown model profile "gpt-9"/);
+    await expect(runEmulatorCommand({ config: file, print: () => {}, signal: AbortSignal.abort() })).rejects.toThrow(
+      /^\S*bad\.json: deployments\[0\]\.model: unknown model profile "gpt-9"/,
+    );
     const good = join(dir, 'good.json');
     await writeFile(good, JSON.stringify({ apiKeys: ['abc'], deployments: [{ name: 'a', model: 'gpt-4o', capacity: 1 }] }));
     const lines: string[] = [];

@@ -7,11 +7,17 @@ import { PtuBucket } from '../../src/emulator/ptu.ts';
 const settingsArb = fc.record({
   tokenWindowMs: fc.integer({ min: 100, max: 60_000 }),
   tokenLimit: fc.integer({ min: 50, max: 5_000 }),
-  requestWindows: fc.array(fc.record({ ms: fc.integer({ min: 50, max: 20_000 }), limit: fc.integer({ min: 1, max: 20 }) }), { minLength: 0, maxLength: 3 }),
+  requestWindows: fc.array(fc.record({ ms: fc.integer({ min: 50, max: 20_000 }), limit: fc.integer({ min: 1, max: 20 }) }), {
+    minLength: 0,
+    maxLength: 3,
+  }),
   countRejected: fc.constant(false),
 }) as fc.Arbitrary<LimiterSettings>;
 
-const traceArb = fc.array(fc.record({ gap: fc.integer({ min: 0, max: 3_000 }), cost: fc.integer({ min: 1, max: 1_500 }) }), { minLength: 1, maxLength: 120 });
+const traceArb = fc.array(fc.record({ gap: fc.integer({ min: 0, max: 3_000 }), cost: fc.integer({ min: 1, max: 1_500 }) }), {
+  minLength: 1,
+  maxLength: 120,
+});
 
 describe('sliding-window admission (§12.4)', () => {
   it('admitted cost and count never exceed any window budget, in any window', () => {
@@ -58,7 +64,12 @@ describe('sliding-window admission (§12.4)', () => {
 
   it('reports the request reason and the wait from the oldest entry, and never-fitting costs', () => {
     const limiter = new SlidingWindowLimiter();
-    const s: LimiterSettings = { tokenWindowMs: 60_000, tokenLimit: 1_000, requestWindows: [{ ms: 10_000, limit: 2 }], countRejected: false };
+    const s: LimiterSettings = {
+      tokenWindowMs: 60_000,
+      tokenLimit: 1_000,
+      requestWindows: [{ ms: 10_000, limit: 2 }],
+      countRejected: false,
+    };
     expect(limiter.decide(0, 10, s).admitted).toBe(true);
     const second = limiter.decide(1_000, 10, s);
     expect(second).toMatchObject({ admitted: true, remainingRequests: 0, remainingTokens: 980 });

@@ -11,10 +11,26 @@ const key = Array.from({ length: 200 }, (_, i) =>
 );
 
 async function runAll(accuracy: number, seed: number) {
-  const h = await startEmulator({ apiKeys: ['k'], seed, zeroLatency: true, answerKey: key, deployments: [{ name: 'd', model: 'gpt-4.1-mini', capacity: 100_000, accuracy }] });
+  const h = await startEmulator({
+    apiKeys: ['k'],
+    seed,
+    zeroLatency: true,
+    answerKey: key,
+    deployments: [{ name: 'd', model: 'gpt-4.1-mini', capacity: 100_000, accuracy }],
+  });
   const client = new OpenAI({ baseURL: h.baseURL, apiKey: 'k', maxRetries: 0 });
   try {
-    const out = await Promise.all(key.map((k) => client.chat.completions.create({ model: 'd', messages: [{ role: 'system', content: 'You are terse.' }, { role: 'user', content: `Answer briefly.\nQuestion: ${k.question}\nAnswer:` }] })));
+    const out = await Promise.all(
+      key.map((k) =>
+        client.chat.completions.create({
+          model: 'd',
+          messages: [
+            { role: 'system', content: 'You are terse.' },
+            { role: 'user', content: `Answer briefly.\nQuestion: ${k.question}\nAnswer:` },
+          ],
+        }),
+      ),
+    );
     return out;
   } finally {
     await h.close();
@@ -50,7 +66,10 @@ describe('simulated answers', () => {
   });
 
   it('finds the question inside templates, and falls back to a substring scan', () => {
-    const book = new AnswerBook([{ question: 'What is the capital of France?', answer: 'Paris' }, { question: 'What is 2+2?', answer: '4' }]);
+    const book = new AnswerBook([
+      { question: 'What is the capital of France?', answer: 'Paris' },
+      { question: 'What is 2+2?', answer: '4' },
+    ]);
     expect(book.find('What is the capital of France?')).toBe(0);
     expect(book.find('Context: geography\nQuestion:   what is the CAPITAL of france?\nAnswer:')).toBe(0);
     expect(book.find('Please answer: What is 2+2? Thanks.')).toBe(1);
@@ -58,7 +77,15 @@ describe('simulated answers', () => {
   });
 
   it('unknown prompts get a deterministic generic answer; accuracy 0 and 1 are exact', async () => {
-    const h = await startEmulator({ apiKeys: ['k'], zeroLatency: true, answerKey: key.slice(0, 20), deployments: [{ name: 'good', model: 'gpt-4o', capacity: 1_000, accuracy: 1 }, { name: 'bad', model: 'gpt-4o', capacity: 1_000, accuracy: 0 }] });
+    const h = await startEmulator({
+      apiKeys: ['k'],
+      zeroLatency: true,
+      answerKey: key.slice(0, 20),
+      deployments: [
+        { name: 'good', model: 'gpt-4o', capacity: 1_000, accuracy: 1 },
+        { name: 'bad', model: 'gpt-4o', capacity: 1_000, accuracy: 0 },
+      ],
+    });
     const client = new OpenAI({ baseURL: h.baseURL, apiKey: 'k', maxRetries: 0 });
     try {
       for (const k of key.slice(0, 20)) {

@@ -9,26 +9,39 @@ export const QA = [
   { question: 'What is 6 times 7?', answer: '42' },
 ];
 
-export async function startBatchEmulator(over: Partial<EmulatorConfig> = {}): Promise<{ h: EmulatorHandle; client: OpenAI; clock: VirtualClock }> {
+export async function startBatchEmulator(
+  over: Partial<EmulatorConfig> = {},
+): Promise<{ h: EmulatorHandle; client: OpenAI; clock: VirtualClock }> {
   const clock = new VirtualClock(1_800_000_000_000);
-  const h = await startEmulator({
-    apiKeys: ['k'], seed: 7, zeroLatency: true, answerKey: QA,
-    deployments: [
-      { name: 'mini-batch', model: 'gpt-4o-mini', capacity: 100, sku: 'globalBatch' },
-      { name: 'mini', model: 'gpt-4o-mini', capacity: 100, sku: 'globalStandard' },
-    ],
-    ...over,
-  }, { clock });
+  const h = await startEmulator(
+    {
+      apiKeys: ['k'],
+      seed: 7,
+      zeroLatency: true,
+      answerKey: QA,
+      deployments: [
+        { name: 'mini-batch', model: 'gpt-4o-mini', capacity: 100, sku: 'globalBatch' },
+        { name: 'mini', model: 'gpt-4o-mini', capacity: 100, sku: 'globalStandard' },
+      ],
+      ...over,
+    },
+    { clock },
+  );
   return { h, client: new OpenAI({ baseURL: h.baseURL, apiKey: 'k', maxRetries: 0 }), clock };
 }
 
 export const chatLine = (id: string, content: string, model = 'mini-batch', url = '/v1/chat/completions') =>
   JSON.stringify({ custom_id: id, method: 'POST', url, body: { model, messages: [{ role: 'user', content }], max_tokens: 20 } });
 
-export const lines = (n: number, model = 'mini-batch') => `${Array.from({ length: n }, (_, i) => chatLine(`c${i}`, QA[i % 2]?.question ?? '', model)).join('\n')}\n`;
+export const lines = (n: number, model = 'mini-batch') =>
+  `${Array.from({ length: n }, (_, i) => chatLine(`c${i}`, QA[i % 2]?.question ?? '', model)).join('\n')}\n`;
 
 export async function upload(client: OpenAI, text: string | Buffer, purpose: 'batch' | 'user_data' = 'batch') {
-  return client.files.create({ file: await toFile(typeof text === 'string' ? Buffer.from(text) : text, 'in.jsonl'), purpose, expires_after: { anchor: 'created_at', seconds: 1_209_600 } });
+  return client.files.create({
+    file: await toFile(typeof text === 'string' ? Buffer.from(text) : text, 'in.jsonl'),
+    purpose,
+    expires_after: { anchor: 'created_at', seconds: 1_209_600 },
+  });
 }
 
 export async function submit(client: OpenAI, text: string | Buffer) {
@@ -40,5 +53,8 @@ export async function submit(client: OpenAI, text: string | Buffer) {
 export async function content(client: OpenAI, id: string | null | undefined): Promise<Array<Record<string, any>>> {
   if (!id) return [];
   const text = await (await client.files.content(id)).text();
-  return text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l));
+  return text
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l));
 }

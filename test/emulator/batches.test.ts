@@ -37,7 +37,13 @@ describe('Files API', () => {
   it('rejects a bad expiry and enforces the file-count limit', async () => {
     const { client } = await boot({ batch: { maxFiles: 2, maxFilesWithExpiry: 3 } });
     const { toFile } = await import('openai');
-    await expect(client.files.create({ file: await toFile(Buffer.from('x'), 'a.jsonl'), purpose: 'batch', expires_after: { anchor: 'created_at', seconds: 3600 } })).rejects.toMatchObject({ status: 400 });
+    await expect(
+      client.files.create({
+        file: await toFile(Buffer.from('x'), 'a.jsonl'),
+        purpose: 'batch',
+        expires_after: { anchor: 'created_at', seconds: 3600 },
+      }),
+    ).rejects.toMatchObject({ status: 400 });
     for (let i = 0; i < 3; i++) await upload(client, lines(1));
     await expect(upload(client, lines(1))).rejects.toMatchObject({ status: 400, message: expect.stringContaining('limit of 3') });
   });
@@ -74,7 +80,12 @@ describe('batch lifecycle', () => {
 
   it('Responses lines answer with body.model = the deployment name', async () => {
     const { client, h } = await boot();
-    const line = JSON.stringify({ custom_id: 'r1', method: 'POST', url: '/v1/responses', body: { model: 'mini-batch', input: 'What is 6 times 7?', max_output_tokens: 20 } });
+    const line = JSON.stringify({
+      custom_id: 'r1',
+      method: 'POST',
+      url: '/v1/responses',
+      body: { model: 'mini-batch', input: 'What is 6 times 7?', max_output_tokens: 20 },
+    });
     const b = await submit(client, `${line}\n`);
     h.clock.advance(2 * MIN);
     const done = await client.batches.retrieve(b.id);
@@ -83,7 +94,9 @@ describe('batch lifecycle', () => {
   });
 
   it('per-line failure injection sends lines to the error file with their status', async () => {
-    const { client, h } = await boot({ deployments: [{ name: 'mini-batch', model: 'gpt-4o-mini', capacity: 1, sku: 'globalBatch', batchLineFailureRate: 0.5 }] });
+    const { client, h } = await boot({
+      deployments: [{ name: 'mini-batch', model: 'gpt-4o-mini', capacity: 1, sku: 'globalBatch', batchLineFailureRate: 0.5 }],
+    });
     const b = await submit(client, lines(60));
     h.clock.advance(3 * MIN);
     const done = await client.batches.retrieve(b.id);
@@ -98,7 +111,9 @@ describe('batch lifecycle', () => {
 
   it('cancel: cancelling, then cancelled with partial output and batch_cancelled lines', async () => {
     // 40 lines at ≈ 30 tokens each; 300 tokens/minute runs ≈ 10 lines per emulated minute.
-    const { client, h } = await boot({ deployments: [{ name: 'mini-batch', model: 'gpt-4o-mini', capacity: 1, sku: 'globalBatch', batchTokensPerMinute: 300 }] });
+    const { client, h } = await boot({
+      deployments: [{ name: 'mini-batch', model: 'gpt-4o-mini', capacity: 1, sku: 'globalBatch', batchTokensPerMinute: 300 }],
+    });
     const b = await submit(client, lines(40));
     h.clock.advance(30_000 + MIN);
     const c = await client.batches.cancel(b.id);
@@ -115,7 +130,9 @@ describe('batch lifecycle', () => {
   });
 
   it('expiry: a job still running after 24 h is expired, unprocessed lines get batch_expired', async () => {
-    const { client, h } = await boot({ deployments: [{ name: 'mini-batch', model: 'gpt-4o-mini', capacity: 1, sku: 'globalBatch', batchTokensPerMinute: 0.02 }] });
+    const { client, h } = await boot({
+      deployments: [{ name: 'mini-batch', model: 'gpt-4o-mini', capacity: 1, sku: 'globalBatch', batchTokensPerMinute: 0.02 }],
+    });
     const b = await submit(client, lines(5));
     h.clock.advance(25 * 3600 * 1000);
     const done = await client.batches.retrieve(b.id);
@@ -139,7 +156,12 @@ describe('validation errors, in the documented order with line numbers', () => {
     ['model mismatch', `${chatLine('a', 'x')}\n${chatLine('b', 'y', 'other')}\n`, 'model_mismatch', 2],
     ['unknown deployment', `${chatLine('a', 'x', 'nope')}\n`, 'model_not_found', 1],
     ['non-batch SKU', `${chatLine('a', 'x', 'mini')}\n`, 'invalid_request', null],
-    ['duplicate before url mismatch', `${chatLine('a', 'x')}\n${chatLine('a', 'y', 'mini-batch', '/v1/responses')}\n`, 'duplicate_custom_id', 2],
+    [
+      'duplicate before url mismatch',
+      `${chatLine('a', 'x')}\n${chatLine('a', 'y', 'mini-batch', '/v1/responses')}\n`,
+      'duplicate_custom_id',
+      2,
+    ],
   ];
   it.each(cases)('%s → %s', async (_name, text, code, line) => {
     const { client, h } = await boot();
@@ -163,24 +185,34 @@ describe('validation errors, in the documented order with line numbers', () => {
   it('a non-24h completion window is refused at create', async () => {
     const { client } = await boot();
     const f = await upload(client, lines(1));
-    await expect(client.batches.create({ input_file_id: f.id, endpoint: '/v1/chat/completions', completion_window: '48h' as '24h' })).rejects.toMatchObject({ status: 400 });
+    await expect(
+      client.batches.create({ input_file_id: f.id, endpoint: '/v1/chat/completions', completion_window: '48h' as '24h' }),
+    ).rejects.toMatchObject({ status: 400 });
   });
 });
 
 describe('enqueued-token quota', () => {
-  it('fail-fast: a job that would pass the limit gets 400 token_limit_exceeded with Azure\'s message; room returns when a job ends', async () => {
-    const { client, h } = await boot({ deployments: [{ name: 'mini-batch', model: 'gpt-4o-mini', capacity: 1, sku: 'globalBatch', enqueuedTokens: 1000 }] });
+  it("fail-fast: a job that would pass the limit gets 400 token_limit_exceeded with Azure's message; room returns when a job ends", async () => {
+    const { client, h } = await boot({
+      deployments: [{ name: 'mini-batch', model: 'gpt-4o-mini', capacity: 1, sku: 'globalBatch', enqueuedTokens: 1000 }],
+    });
     await submit(client, lines(20)); // ≈ 20 × 29 tokens
-    const err = await submit(client, lines(20)).catch((e: unknown) => e) as { status: number; code: string; message: string };
+    const err = (await submit(client, lines(20)).catch((e: unknown) => e)) as { status: number; code: string; message: string };
     expect(err.status).toBe(400);
     expect(err.code).toBe('token_limit_exceeded');
-    expect(err.message).toContain("The number of enqueued tokens has surpassed the configured limit of 1K for the deployment 'mini-batch'. Please either increase the limit or try again once the current jobs have finished.");
+    expect(err.message).toContain(
+      "The number of enqueued tokens has surpassed the configured limit of 1K for the deployment 'mini-batch'. Please either increase the limit or try again once the current jobs have finished.",
+    );
     h.clock.advance(5 * MIN);
     expect((await submit(client, lines(20))).status).toBe('validating');
   });
 
   it('slow-fail: the job validates, then fails with token_limit_exceeded', async () => {
-    const { client, h } = await boot({ deployments: [{ name: 'mini-batch', model: 'gpt-4o-mini', capacity: 1, sku: 'globalBatch', enqueuedTokens: 1000, batchFailFast: false }] });
+    const { client, h } = await boot({
+      deployments: [
+        { name: 'mini-batch', model: 'gpt-4o-mini', capacity: 1, sku: 'globalBatch', enqueuedTokens: 1000, batchFailFast: false },
+      ],
+    });
     await submit(client, lines(20));
     const second = await submit(client, lines(20));
     expect(second.status).toBe('validating');

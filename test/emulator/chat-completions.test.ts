@@ -13,7 +13,11 @@ afterAll(() => h.close());
 describe('chat completions (non-streaming)', () => {
   it('returns a spec-conformant body with Azure annotations, usage and headers', async () => {
     const { data, response } = await client.chat.completions
-      .create({ model: 'mini', messages: [{ role: 'user', content: 'Answer briefly: What is the capital of France?' }], max_completion_tokens: 50 })
+      .create({
+        model: 'mini',
+        messages: [{ role: 'user', content: 'Answer briefly: What is the capital of France?' }],
+        max_completion_tokens: 50,
+      })
       .withResponse();
     expect(check('CreateChatCompletionResponse', data)).toEqual([]);
     expect(data.object).toBe('chat.completion');
@@ -33,14 +37,23 @@ describe('chat completions (non-streaming)', () => {
   });
 
   it('finishes with length at max_tokens and counts the truncated text', async () => {
-    const data = await client.chat.completions.create({ model: 'mini', messages: [{ role: 'user', content: 'Tell me a long story about nothing.' }], max_tokens: 5 });
+    const data = await client.chat.completions.create({
+      model: 'mini',
+      messages: [{ role: 'user', content: 'Tell me a long story about nothing.' }],
+      max_tokens: 5,
+    });
     expect(data.choices[0]?.finish_reason).toBe('length');
     expect(data.usage?.completion_tokens).toBe(5);
     expect(countTokens(data.choices[0]?.message.content ?? '')).toBe(5);
   });
 
   it('o-series reports hidden reasoning tokens inside completion_tokens', async () => {
-    const data = await client.chat.completions.create({ model: 'o4', messages: [{ role: 'user', content: 'What is 6 times 7?' }], max_completion_tokens: 20_000, reasoning_effort: 'low' });
+    const data = await client.chat.completions.create({
+      model: 'o4',
+      messages: [{ role: 'user', content: 'What is 6 times 7?' }],
+      max_completion_tokens: 20_000,
+      reasoning_effort: 'low',
+    });
     const reasoning = data.usage?.completion_tokens_details?.reasoning_tokens ?? 0;
     expect(reasoning).toBeGreaterThan(0);
     expect(data.usage?.completion_tokens).toBe(reasoning + countTokens(data.choices[0]?.message.content ?? ''));
@@ -48,7 +61,11 @@ describe('chat completions (non-streaming)', () => {
   });
 
   it('DeepSeek-R1 puts <think> before the answer in content', async () => {
-    const data = await client.chat.completions.create({ model: 'r1', messages: [{ role: 'user', content: 'What is 6 times 7?' }], max_tokens: 4000 });
+    const data = await client.chat.completions.create({
+      model: 'r1',
+      messages: [{ role: 'user', content: 'What is 6 times 7?' }],
+      max_tokens: 4000,
+    });
     const content = data.choices[0]?.message.content ?? '';
     expect(content.startsWith('<think>\n')).toBe(true);
     expect(content).toContain('</think>');
@@ -61,10 +78,14 @@ describe('chat completions (non-streaming)', () => {
   });
 
   it('serves the legacy deployments route with api-version, and GET /models', async () => {
-    const res = await raw(h, '/openai/deployments/mini/chat/completions?api-version=2024-10-21', { body: JSON.stringify({ messages: [{ role: 'user', content: 'hello' }] }) });
+    const res = await raw(h, '/openai/deployments/mini/chat/completions?api-version=2024-10-21', {
+      body: JSON.stringify({ messages: [{ role: 'user', content: 'hello' }] }),
+    });
     expect(res.status).toBe(200);
     expect(res.json.object).toBe('chat.completion');
-    const v1 = await raw(h, '/openai/v1/chat/completions?api-version=preview', { body: JSON.stringify({ model: 'mini', messages: [{ role: 'user', content: 'hello' }] }) });
+    const v1 = await raw(h, '/openai/v1/chat/completions?api-version=preview', {
+      body: JSON.stringify({ model: 'mini', messages: [{ role: 'user', content: 'hello' }] }),
+    });
     expect(v1.status).toBe(200);
     const models = await client.models.list();
     expect(models.data.map((m) => m.id)).toEqual(['mini', 'o4', 'r1']);
@@ -75,7 +96,13 @@ describe('chat completions (non-streaming)', () => {
     expect(viaHeader.status).toBe(200);
     const bad = await raw(h, '/openai/v1/models', { method: 'GET', key: 'nope' });
     expect(bad.status).toBe(401);
-    expect(bad.json).toEqual({ error: { code: '401', message: 'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.' } });
+    expect(bad.json).toEqual({
+      error: {
+        code: '401',
+        message:
+          'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.',
+      },
+    });
     const s = await start({ acceptBearer: (t) => t === 'entra-token' });
     try {
       const entra = new OpenAI({ baseURL: s.h.baseURL, apiKey: 'entra-token', maxRetries: 0 });
@@ -99,7 +126,13 @@ describe('chat completions (non-streaming)', () => {
 describe('chat completions (streaming)', () => {
   it('sends the annotation chunk first, then role, content, finish, usage, [DONE]', async () => {
     const res = await raw(h, '/openai/v1/chat/completions', {
-      body: JSON.stringify({ model: 'mini', stream: true, stream_options: { include_usage: true }, max_tokens: 80, messages: [{ role: 'user', content: 'Write something long please.' }] }),
+      body: JSON.stringify({
+        model: 'mini',
+        stream: true,
+        stream_options: { include_usage: true },
+        max_tokens: 80,
+        messages: [{ role: 'user', content: 'Write something long please.' }],
+      }),
     });
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const frames = parseSse(res.text);
@@ -114,7 +147,10 @@ describe('chat completions (streaming)', () => {
     const finish = chunks.at(-2);
     expect(finish.choices[0].delta).toEqual({});
     expect(['stop', 'length']).toContain(finish.choices[0].finish_reason);
-    const content = chunks.slice(2, -2).map((c) => c.choices[0].delta.content).join('');
+    const content = chunks
+      .slice(2, -2)
+      .map((c) => c.choices[0].delta.content)
+      .join('');
     expect(usageChunk.usage.completion_tokens).toBe(countTokens(content));
     for (const c of chunks.slice(1)) {
       expect(check('CreateChatCompletionStreamResponse', c)).toEqual([]);
@@ -124,7 +160,12 @@ describe('chat completions (streaming)', () => {
   });
 
   it('works through the SDK iterator; no usage chunk without include_usage', async () => {
-    const stream = await client.chat.completions.create({ model: 'mini', stream: true, max_tokens: 30, messages: [{ role: 'user', content: 'What is the capital of France?' }] });
+    const stream = await client.chat.completions.create({
+      model: 'mini',
+      stream: true,
+      max_tokens: 30,
+      messages: [{ role: 'user', content: 'What is the capital of France?' }],
+    });
     let text = '';
     let sawUsage = false;
     let first = true;
@@ -141,10 +182,22 @@ describe('chat completions (streaming)', () => {
   it('filterMode off has no annotation chunk; async adds offset annotations', async () => {
     h.patch({ deployments: [{ name: 'mini', filterMode: 'off' }] });
     try {
-      const off = parseSse((await raw(h, '/openai/v1/chat/completions', { body: JSON.stringify({ model: 'mini', stream: true, messages: [{ role: 'user', content: 'x' }] }) })).text);
+      const off = parseSse(
+        (
+          await raw(h, '/openai/v1/chat/completions', {
+            body: JSON.stringify({ model: 'mini', stream: true, messages: [{ role: 'user', content: 'x' }] }),
+          })
+        ).text,
+      );
       expect(JSON.parse(off[0]?.data ?? '{}').object).toBe('chat.completion.chunk');
       h.patch({ deployments: [{ name: 'mini', filterMode: 'async', outputTokens: { median: 600, sigma: 0 } }] });
-      const asyncFrames = parseSse((await raw(h, '/openai/v1/chat/completions', { body: JSON.stringify({ model: 'mini', stream: true, messages: [{ role: 'user', content: 'y' }] }) })).text);
+      const asyncFrames = parseSse(
+        (
+          await raw(h, '/openai/v1/chat/completions', {
+            body: JSON.stringify({ model: 'mini', stream: true, messages: [{ role: 'user', content: 'y' }] }),
+          })
+        ).text,
+      );
       const offsets = asyncFrames.filter((f) => f.data.includes('content_filter_offsets'));
       expect(offsets.length).toBeGreaterThan(0);
     } finally {
@@ -155,8 +208,23 @@ describe('chat completions (streaming)', () => {
   it('DeepSeek reasoning_content style streams reasoning deltas before content', async () => {
     h.patch({ deployments: [{ name: 'r1', reasoningStyle: 'reasoning_content' }] });
     try {
-      const frames = parseSse((await raw(h, '/openai/v1/chat/completions', { body: JSON.stringify({ model: 'r1', stream: true, max_tokens: 5000, messages: [{ role: 'user', content: 'What is 6 times 7?' }] }) })).text);
-      const deltas = frames.slice(0, -1).map((f) => JSON.parse(f.data)).filter((c) => c.choices?.[0]?.delta).map((c) => c.choices[0].delta);
+      const frames = parseSse(
+        (
+          await raw(h, '/openai/v1/chat/completions', {
+            body: JSON.stringify({
+              model: 'r1',
+              stream: true,
+              max_tokens: 5000,
+              messages: [{ role: 'user', content: 'What is 6 times 7?' }],
+            }),
+          })
+        ).text,
+      );
+      const deltas = frames
+        .slice(0, -1)
+        .map((f) => JSON.parse(f.data))
+        .filter((c) => c.choices?.[0]?.delta)
+        .map((c) => c.choices[0].delta);
       const firstReasoning = deltas.findIndex((d) => d.reasoning_content);
       const firstContent = deltas.findIndex((d) => d.content);
       expect(firstReasoning).toBeGreaterThan(0);
@@ -192,7 +260,9 @@ describe('more chat shapes', () => {
       body: JSON.stringify({ stream: true, n: 2, max_tokens: 20, messages: [{ role: 'user', content: 'hello' }] }),
     });
     expect(res.headers.get('x-ms-client-request-id')).toBe('abc-123');
-    const chunks = parseSse(res.text).slice(0, -1).map((f) => JSON.parse(f.data));
+    const chunks = parseSse(res.text)
+      .slice(0, -1)
+      .map((f) => JSON.parse(f.data));
     const finishes = chunks.filter((c) => c.choices[0]?.finish_reason).map((c) => c.choices[0].index);
     expect(finishes).toEqual([0, 1]);
   });

@@ -3,16 +3,23 @@ import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../src/internal/clock.ts';
 import { startEmulator } from '../../src/emulator/server.ts';
 
-const ask = (client: OpenAI) => client.chat.completions.create({ model: 'd', messages: [{ role: 'user', content: 'hi' }], max_completion_tokens: 600 });
+const ask = (client: OpenAI) =>
+  client.chat.completions.create({ model: 'd', messages: [{ role: 'user', content: 'hi' }], max_completion_tokens: 600 });
 
 describe('emulated time', () => {
   it('an injected VirtualClock drives the windows (zero latency)', async () => {
     const clock = new VirtualClock(1_000_000);
-    const h = await startEmulator({ apiKeys: ['k'], zeroLatency: true, deployments: [{ name: 'd', model: 'gpt-4o-mini', capacity: 1 }] }, { clock });
+    const h = await startEmulator(
+      { apiKeys: ['k'], zeroLatency: true, deployments: [{ name: 'd', model: 'gpt-4o-mini', capacity: 1 }] },
+      { clock },
+    );
     const client = new OpenAI({ baseURL: h.baseURL, apiKey: 'k', maxRetries: 0 });
     try {
       await ask(client);
-      const err = (await ask(client).then(() => undefined, (e: unknown) => e)) as InstanceType<typeof OpenAI.RateLimitError>;
+      const err = (await ask(client).then(
+        () => undefined,
+        (e: unknown) => e,
+      )) as InstanceType<typeof OpenAI.RateLimitError>;
       expect(err).toBeInstanceOf(OpenAI.RateLimitError);
       expect(err.headers?.get('retry-after-ms')).toBe('60000'); // nothing moved: the token entry leaves after exactly 60 s
       await clock.advance(59_999);
@@ -28,11 +35,17 @@ describe('emulated time', () => {
   it('timeScale compresses windows: 60 emulated seconds pass in 100 inner ms at 600×', async () => {
     // The inner (real-time) clock is injected, so no scheduling delay of a busy machine can move the window.
     const inner = new VirtualClock(1_000_000);
-    const h = await startEmulator({ apiKeys: ['k'], zeroLatency: true, timeScale: 600, deployments: [{ name: 'd', model: 'gpt-4o-mini', capacity: 1 }] }, { clock: inner });
+    const h = await startEmulator(
+      { apiKeys: ['k'], zeroLatency: true, timeScale: 600, deployments: [{ name: 'd', model: 'gpt-4o-mini', capacity: 1 }] },
+      { clock: inner },
+    );
     const client = new OpenAI({ baseURL: h.baseURL, apiKey: 'k', maxRetries: 0 });
     try {
       await ask(client);
-      const err = (await ask(client).then(() => undefined, (e: unknown) => e)) as InstanceType<typeof OpenAI.RateLimitError>;
+      const err = (await ask(client).then(
+        () => undefined,
+        (e: unknown) => e,
+      )) as InstanceType<typeof OpenAI.RateLimitError>;
       expect(err).toBeInstanceOf(OpenAI.RateLimitError);
       expect(err.headers?.get('retry-after-ms')).toBe('60000'); // reported in emulated ms
       await inner.advance(99); // 59.4 emulated seconds

@@ -10,9 +10,17 @@ import { check } from './openapi-check.ts';
 
 type RateLimitError = InstanceType<typeof OpenAI.RateLimitError>;
 
-async function withEmulator(deployment: DeploymentConfig, fn: (client: OpenAI, h: EmulatorHandle, clock: VirtualClock) => Promise<void>, zeroLatency = true, seed = 7) {
+async function withEmulator(
+  deployment: DeploymentConfig,
+  fn: (client: OpenAI, h: EmulatorHandle, clock: VirtualClock) => Promise<void>,
+  zeroLatency = true,
+  seed = 7,
+) {
   const clock = new VirtualClock(1_000_000);
-  const h = await startEmulator({ apiKeys: ['k'], seed, ...(zeroLatency ? { zeroLatency: true } : {}), deployments: [deployment] }, { clock });
+  const h = await startEmulator(
+    { apiKeys: ['k'], seed, ...(zeroLatency ? { zeroLatency: true } : {}), deployments: [deployment] },
+    { clock },
+  );
   const client = new OpenAI({ baseURL: h.baseURL, apiKey: 'k', maxRetries: 0 });
   try {
     await fn(client, h, clock);
@@ -24,7 +32,10 @@ async function withEmulator(deployment: DeploymentConfig, fn: (client: OpenAI, h
 const ask = (client: OpenAI, max = 100, content = 'hi') =>
   client.chat.completions.create({ model: 'd', messages: [{ role: 'user', content }], max_completion_tokens: max }).withResponse();
 const refused = async (p: Promise<unknown>): Promise<RateLimitError> => {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(OpenAI.RateLimitError);
   return err as RateLimitError;
 };
@@ -62,8 +73,11 @@ describe('openai dialect: per-minute token buckets, duration resets, whole-secon
       expect(err.headers?.get('x-ratelimit-remaining-requests')).toBe('0');
       expect(err.headers?.get('x-ratelimit-reset-requests')).toBe('1m0s');
       expect(err.error).toEqual({
-        message: 'Rate limit reached for gpt-4o-mini in organization org-emulator on requests per min (RPM): Limit 6, Used 6, Requested 1. Please try again in 10s. Visit https://platform.openai.com/account/rate-limits to learn more.',
-        type: 'requests', param: null, code: 'rate_limit_exceeded',
+        message:
+          'Rate limit reached for gpt-4o-mini in organization org-emulator on requests per min (RPM): Limit 6, Used 6, Requested 1. Please try again in 10s. Visit https://platform.openai.com/account/rate-limits to learn more.',
+        type: 'requests',
+        param: null,
+        code: 'rate_limit_exceeded',
       });
       expect(check('ErrorResponse', { error: err.error })).toEqual([]);
       await clock.advance(9_999);
@@ -82,50 +96,83 @@ describe('openai dialect: per-minute token buckets, duration resets, whole-secon
       expect(err.headers?.get('x-ratelimit-remaining-tokens')).toBe('92');
       expect(err.headers?.get('x-ratelimit-reset-tokens')).toBe('54.48s');
       expect((err.error as { type: string; message: string }).type).toBe('tokens');
-      expect((err.error as { message: string }).message).toContain('on tokens per min (TPM): Limit 1000, Used 908, Requested 908. Please try again in 48.96s.');
+      expect((err.error as { message: string }).message).toContain(
+        'on tokens per min (TPM): Limit 1000, Used 908, Requested 908. Please try again in 48.96s.',
+      );
     });
   });
 
   it('formats durations like Go', () => {
-    expect([0, 20, 999.2, 1_000, 1_500, 59_999, 60_000, 360_000, 3_600_000, 3_723_500].map(formatDuration))
-      .toEqual(['0s', '20ms', '1s', '1s', '1.5s', '59.999s', '1m0s', '6m0s', '1h0m0s', '1h2m3.5s']);
+    expect([0, 20, 999.2, 1_000, 1_500, 59_999, 60_000, 360_000, 3_600_000, 3_723_500].map(formatDuration)).toEqual([
+      '0s',
+      '20ms',
+      '1s',
+      '1s',
+      '1.5s',
+      '59.999s',
+      '1m0s',
+      '6m0s',
+      '1h0m0s',
+      '1h2m3.5s',
+    ]);
   });
 });
 
 describe('bare dialect: no rate headers, a hard in-flight cap answered with a plain 429', () => {
   it('no quota and no hints; the request over the cap is refused without any header', async () => {
-    const bare: DeploymentConfig = { name: 'd', model: 'gpt-4o-mini', capacity: 1, dialect: 'bare', maxInFlight: 2, jitter: false, heavyTail: false };
-    await withEmulator(bare, async (client, h, clock) => {
-      const running = [ask(client, 2_000), ask(client, 2_000)]; // 4,000 tokens against a 1,000 TPM: no quota here
-      while ((h.stats().deployments.d?.inFlight ?? 0) < 2) await new Promise((r) => setTimeout(r, 2));
-      const err = await refused(ask(client));
-      expect(rateHeaderNames(err.headers as Headers)).toEqual([]);
-      expect(err.error).toEqual({ message: 'Too Many Requests', type: 'rate_limit_error', param: null, code: null });
-      expect(check('ErrorResponse', { error: err.error })).toEqual([]);
-      await clock.advance(600_000);
-      const done = await Promise.all(running);
-      for (const r of done) expect(rateHeaderNames(r.response.headers)).toEqual([]);
-      expect(check('CreateChatCompletionResponse', done[0]?.data)).toEqual([]);
-      const stats = h.stats().deployments.d;
-      expect(stats?.rejected429.overload).toBe(1);
-      expect(stats?.admitted).toBe(2);
-      expect(stats?.peakInFlight).toBe(2);
-    }, false);
+    const bare: DeploymentConfig = {
+      name: 'd',
+      model: 'gpt-4o-mini',
+      capacity: 1,
+      dialect: 'bare',
+      maxInFlight: 2,
+      jitter: false,
+      heavyTail: false,
+    };
+    await withEmulator(
+      bare,
+      async (client, h, clock) => {
+        const running = [ask(client, 2_000), ask(client, 2_000)]; // 4,000 tokens against a 1,000 TPM: no quota here
+        while ((h.stats().deployments.d?.inFlight ?? 0) < 2) await new Promise((r) => setTimeout(r, 2));
+        const err = await refused(ask(client));
+        expect(rateHeaderNames(err.headers as Headers)).toEqual([]);
+        expect(err.error).toEqual({ message: 'Too Many Requests', type: 'rate_limit_error', param: null, code: null });
+        expect(check('ErrorResponse', { error: err.error })).toEqual([]);
+        await clock.advance(600_000);
+        const done = await Promise.all(running);
+        for (const r of done) expect(rateHeaderNames(r.response.headers)).toEqual([]);
+        expect(check('CreateChatCompletionResponse', done[0]?.data)).toEqual([]);
+        const stats = h.stats().deployments.d;
+        expect(stats?.rejected429.overload).toBe(1);
+        expect(stats?.admitted).toBe(2);
+        expect(stats?.peakInFlight).toBe(2);
+      },
+      false,
+    );
   });
 
   it('defaults to 8 in flight', async () => {
-    await withEmulator({ name: 'd', model: 'gpt-4o-mini', capacity: 1, dialect: 'bare', jitter: false }, async (client, h, clock) => {
-      const running = Array.from({ length: 8 }, () => ask(client));
-      while ((h.stats().deployments.d?.inFlight ?? 0) < 8) await new Promise((r) => setTimeout(r, 2));
-      await refused(ask(client));
-      await clock.advance(600_000);
-      await Promise.all(running);
-    }, false);
+    await withEmulator(
+      { name: 'd', model: 'gpt-4o-mini', capacity: 1, dialect: 'bare', jitter: false },
+      async (client, h, clock) => {
+        const running = Array.from({ length: 8 }, () => ask(client));
+        while ((h.stats().deployments.d?.inFlight ?? 0) < 8) await new Promise((r) => setTimeout(r, 2));
+        await refused(ask(client));
+        await clock.advance(600_000);
+        await Promise.all(running);
+      },
+      false,
+    );
   });
 });
 
 describe('realism profile on the Azure dialect (seeded)', () => {
-  const azure = (realism: DeploymentConfig['realism'], capacity = 10): DeploymentConfig => ({ name: 'd', model: 'gpt-4o-mini', capacity, realism });
+  const azure = (realism: DeploymentConfig['realism'], capacity = 10): DeploymentConfig => ({
+    name: 'd',
+    model: 'gpt-4o-mini',
+    capacity,
+    realism,
+  });
 
   it('exact (default) charges the client estimate; a bias charges more', async () => {
     await withEmulator(azure(undefined), async (client, h) => {
@@ -174,7 +221,11 @@ describe('realism profile on the Azure dialect (seeded)', () => {
     });
     const lag = new RemainingLag();
     for (let i = 0; i < 5; i++) lag.record(100 - i, 10 - i, 2);
-    expect([lag.at(0), lag.at(2), lag.at(5)]).toEqual([{ tokens: 96, requests: 6 }, { tokens: 98, requests: 8 }, { tokens: 98, requests: 8 }]);
+    expect([lag.at(0), lag.at(2), lag.at(5)]).toEqual([
+      { tokens: 96, requests: 6 },
+      { tokens: 98, requests: 8 },
+      { tokens: 98, requests: 8 },
+    ]);
   });
 
   it('header spellings: no limit-*; the 2023 429 (x-rate-limit-reset-tokens, policy-id, no retry-after)', async () => {
@@ -196,7 +247,10 @@ describe('realism profile on the Azure dialect (seeded)', () => {
   });
 
   it('retry-after-ms rounded up to whole seconds, or absent with retry-after kept', async () => {
-    for (const [realism, ms] of [[{ retryAfterMsRounded: 1 }, '59000'], [{ retryAfterMsAbsent: 1 }, null]] as const) {
+    for (const [realism, ms] of [
+      [{ retryAfterMsRounded: 1 }, '59000'],
+      [{ retryAfterMsAbsent: 1 }, null],
+    ] as const) {
       await withEmulator(azure(realism, 1), async (client, _h, clock) => {
         await ask(client, 600);
         await clock.advance(1_500); // exact wait 58.5 s
@@ -224,12 +278,25 @@ describe('realism profile on the Azure dialect (seeded)', () => {
     expect(resolveRealism('exact')).toBeUndefined();
     const trace = async (seed: number): Promise<string[]> => {
       const out: string[] = [];
-      await withEmulator(azure('realistic', 20), async (client) => {
-        for (let i = 0; i < 40; i++) {
-          const r = await ask(client, 300, `q${i}`).then((x) => x.response.headers, (e: RateLimitError) => e.headers as Headers);
-          out.push(rateHeaderNames(r).sort().map((k) => `${k}=${r.get(k)}`).join(','));
-        }
-      }, true, seed);
+      await withEmulator(
+        azure('realistic', 20),
+        async (client) => {
+          for (let i = 0; i < 40; i++) {
+            const r = await ask(client, 300, `q${i}`).then(
+              (x) => x.response.headers,
+              (e: RateLimitError) => e.headers as Headers,
+            );
+            out.push(
+              rateHeaderNames(r)
+                .sort()
+                .map((k) => `${k}=${r.get(k)}`)
+                .join(','),
+            );
+          }
+        },
+        true,
+        seed,
+      );
       return out;
     };
     const a = await trace(3);
@@ -238,11 +305,14 @@ describe('realism profile on the Azure dialect (seeded)', () => {
   });
 
   it('config errors name the field', () => {
-    const bad = (over: Partial<DeploymentConfig>) => () => validateEmulatorConfig({ deployments: [{ name: 'd', model: 'gpt-4o-mini', capacity: 1, ...over }] });
+    const bad = (over: Partial<DeploymentConfig>) => () =>
+      validateEmulatorConfig({ deployments: [{ name: 'd', model: 'gpt-4o-mini', capacity: 1, ...over }] });
     expect(bad({ dialect: 'vllm' as never })).toThrow('deployments[0].dialect: expected one of azure, openai, bare, got "vllm"');
     expect(bad({ realism: { estimateNoise: 2 } })).toThrow('deployments[0].realism.estimateNoise: expected a number in [0, 1), got 2');
     expect(bad({ realism: { noise: 0.1 } as never })).toThrow('deployments[0].realism.noise: unknown setting');
-    expect(bad({ realism: 'real' as never })).toThrow(`deployments[0].realism: expected 'exact', 'realistic' or an object of settings, got "real"`);
+    expect(bad({ realism: 'real' as never })).toThrow(
+      `deployments[0].realism: expected 'exact', 'realistic' or an object of settings, got "real"`,
+    );
     expect(bad({ maxInFlight: 0 })).toThrow('deployments[0].maxInFlight: expected an integer >= 1, got 0');
   });
 });

@@ -5,7 +5,9 @@ import { KEY, parseSse, raw, start } from './helpers.ts';
 
 let h: EmulatorHandle;
 let client: OpenAI;
-beforeAll(async () => ({ h, client } = await start({ contentFilter: { promptTriggers: ['FORBIDDEN-PROMPT'], completionTriggers: ['FILTER-ME'] } })));
+beforeAll(
+  async () => ({ h, client } = await start({ contentFilter: { promptTriggers: ['FORBIDDEN-PROMPT'], completionTriggers: ['FILTER-ME'] } })),
+);
 afterAll(() => h.close());
 afterEach(() => h.clearFaults());
 
@@ -13,7 +15,10 @@ const ask = (model = 'mini', extra: Record<string, unknown> = {}) =>
   client.chat.completions.create({ model, messages: [{ role: 'user', content: 'hello there' }], max_completion_tokens: 20, ...extra });
 
 async function failure(p: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(OpenAI.APIError);
   return err as InstanceType<typeof OpenAI.APIError>;
 }
@@ -38,7 +43,11 @@ describe('request errors (§6)', () => {
     const err = await failure(ask('nope'));
     expect(err).toBeInstanceOf(OpenAI.NotFoundError);
     expect(err.code).toBe('DeploymentNotFound');
-    expect(err.error).toEqual({ code: 'DeploymentNotFound', message: 'The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.' });
+    expect(err.error).toEqual({
+      code: 'DeploymentNotFound',
+      message:
+        'The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.',
+    });
     expectAzureErrorHeaders(err.headers as Headers);
   });
 
@@ -48,15 +57,30 @@ describe('request errors (§6)', () => {
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
     expect(err.code).toBe('context_length_exceeded');
     expect(err.param).toBe('messages');
-    expect(err.error).toMatchObject({ message: "This model's maximum context length is 128000 tokens. However, your messages resulted in 130000 tokens. Please reduce the length of the messages.", type: 'invalid_request_error' });
-    const withMax = await failure(client.chat.completions.create({ model: 'mini', messages: [{ role: 'user', content: long }], max_tokens: 100 }));
-    expect((withMax.error as { message: string }).message).toContain('you requested 130100 tokens (130000 in the messages, 100 in the completion)');
+    expect(err.error).toMatchObject({
+      message:
+        "This model's maximum context length is 128000 tokens. However, your messages resulted in 130000 tokens. Please reduce the length of the messages.",
+      type: 'invalid_request_error',
+    });
+    const withMax = await failure(
+      client.chat.completions.create({ model: 'mini', messages: [{ role: 'user', content: long }], max_tokens: 100 }),
+    );
+    expect((withMax.error as { message: string }).message).toContain(
+      'you requested 130100 tokens (130000 in the messages, 100 in the completion)',
+    );
   });
 
   it('400 unsupported_parameter for max_tokens and temperature on reasoning profiles', async () => {
     const err = await failure(client.chat.completions.create({ model: 'o4', messages: [{ role: 'user', content: 'x' }], max_tokens: 10 }));
-    expect(err.error).toEqual({ message: "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", type: 'invalid_request_error', param: 'max_tokens', code: 'unsupported_parameter' });
-    const temp = await failure(client.chat.completions.create({ model: 'o4', messages: [{ role: 'user', content: 'x' }], temperature: 0.2 }));
+    expect(err.error).toEqual({
+      message: "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+      type: 'invalid_request_error',
+      param: 'max_tokens',
+      code: 'unsupported_parameter',
+    });
+    const temp = await failure(
+      client.chat.completions.create({ model: 'o4', messages: [{ role: 'user', content: 'x' }], temperature: 0.2 }),
+    );
     expect(temp.param).toBe('temperature');
     expect(temp.code).toBe('unsupported_parameter');
     // DeepSeek-R1 (partner model) accepts max_tokens
@@ -64,14 +88,25 @@ describe('request errors (§6)', () => {
   });
 
   it('400 content_filter for a prompt trigger; 200 finish_reason content_filter for a completion trigger', async () => {
-    const err = await failure(client.chat.completions.create({ model: 'mini', messages: [{ role: 'user', content: 'please FORBIDDEN-PROMPT' }] }));
+    const err = await failure(
+      client.chat.completions.create({ model: 'mini', messages: [{ role: 'user', content: 'please FORBIDDEN-PROMPT' }] }),
+    );
     expect(err.code).toBe('content_filter');
     expect(err.param).toBe('prompt');
     expect((err.error as { innererror: { code: string } }).innererror.code).toBe('ResponsibleAIPolicyViolation');
     const ok = await client.chat.completions.create({ model: 'mini', messages: [{ role: 'user', content: 'say FILTER-ME' }] });
     expect(ok.choices[0]?.finish_reason).toBe('content_filter');
-    expect((ok.choices[0] as unknown as { content_filter_results: { violence: unknown } }).content_filter_results.violence).toEqual({ filtered: true, severity: 'high' });
-    const stream = parseSse((await raw(h, '/openai/v1/chat/completions', { body: JSON.stringify({ model: 'mini', stream: true, messages: [{ role: 'user', content: 'FILTER-ME' }] }) })).text);
+    expect((ok.choices[0] as unknown as { content_filter_results: { violence: unknown } }).content_filter_results.violence).toEqual({
+      filtered: true,
+      severity: 'high',
+    });
+    const stream = parseSse(
+      (
+        await raw(h, '/openai/v1/chat/completions', {
+          body: JSON.stringify({ model: 'mini', stream: true, messages: [{ role: 'user', content: 'FILTER-ME' }] }),
+        })
+      ).text,
+    );
     expect(stream.at(-2)?.data).toContain('"finish_reason":"content_filter"');
   });
 });
@@ -81,7 +116,9 @@ describe('fault injection (§13.4)', () => {
     h.addFault({ kind: 'server500', deployment: 'mini', maxCount: 1 });
     const e500 = await failure(ask());
     expect(e500).toBeInstanceOf(OpenAI.InternalServerError);
-    expect((e500.error as { message: string }).message).toContain(`(Please include the request ID ${e500.headers?.get('apim-request-id')} in your message.)`);
+    expect((e500.error as { message: string }).message).toContain(
+      `(Please include the request ID ${e500.headers?.get('apim-request-id')} in your message.)`,
+    );
     expect(e500.error).toMatchObject({ type: 'server_error', param: null, code: null });
     h.addFault({ kind: 'timeout408', maxCount: 1 });
     const e408 = await failure(ask());
@@ -118,14 +155,18 @@ describe('fault injection (§13.4)', () => {
     const reset = await ask().catch((e: unknown) => e);
     expect(reset).toBeInstanceOf(OpenAI.APIConnectionError);
     h.addFault({ kind: 'hang', maxCount: 1 });
-    const hung = await client.chat.completions.create({ model: 'mini', messages: [{ role: 'user', content: 'x' }] }, { timeout: 200 }).catch((e: unknown) => e);
+    const hung = await client.chat.completions
+      .create({ model: 'mini', messages: [{ role: 'user', content: 'x' }] }, { timeout: 200 })
+      .catch((e: unknown) => e);
     expect(hung).toBeInstanceOf(OpenAI.APIConnectionTimeoutError);
   });
 
   it('a hung request does not block close()', async () => {
     const s = await start();
     s.h.addFault({ kind: 'hang' });
-    const pending = s.client.chat.completions.create({ model: 'mini', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
+    const pending = s.client.chat.completions
+      .create({ model: 'mini', messages: [{ role: 'user', content: 'x' }] })
+      .catch((e: unknown) => e);
     await new Promise((r) => setTimeout(r, 50));
     await s.h.close();
     expect(await pending).toBeInstanceOf(OpenAI.APIConnectionError);
@@ -133,11 +174,17 @@ describe('fault injection (§13.4)', () => {
 
   it('malformed JSON body and mid-stream close', async () => {
     h.addFault({ kind: 'malformedJson', maxCount: 1 });
-    const broken = await raw(h, '/openai/v1/chat/completions', { body: JSON.stringify({ model: 'mini', messages: [{ role: 'user', content: 'x' }] }) });
+    const broken = await raw(h, '/openai/v1/chat/completions', {
+      body: JSON.stringify({ model: 'mini', messages: [{ role: 'user', content: 'x' }] }),
+    });
     expect(broken.status).toBe(200);
     expect(broken.json).toBeUndefined();
     h.addFault({ kind: 'midStreamClose', afterEvents: 3, maxCount: 1 });
-    const stream = await client.chat.completions.create({ model: 'mini', stream: true, messages: [{ role: 'user', content: 'write a long text' }] });
+    const stream = await client.chat.completions.create({
+      model: 'mini',
+      stream: true,
+      messages: [{ role: 'user', content: 'write a long text' }],
+    });
     let chunks = 0;
     const err = await (async () => {
       for await (const _ of stream) chunks++;
@@ -161,7 +208,13 @@ describe('fault injection (§13.4)', () => {
       const received = () => s.h.stats().deployments.mini?.received ?? 0;
       s.h.setFaults([{ kind: 'server500', deployment: 'mini', afterRequests: 2 }]);
       const results = [];
-      for (let i = 0; i < 4; i++) results.push(await s.client.chat.completions.create({ model: 'mini', messages: [{ role: 'user', content: `q${i}` }] }).then(() => 200, (e: { status: number }) => e.status));
+      for (let i = 0; i < 4; i++)
+        results.push(
+          await s.client.chat.completions.create({ model: 'mini', messages: [{ role: 'user', content: `q${i}` }] }).then(
+            () => 200,
+            (e: { status: number }) => e.status,
+          ),
+        );
       expect(results).toEqual([200, 200, 500, 500]);
       expect(received()).toBe(4);
       const added = await raw(s.h, '/_emulator/faults', { body: JSON.stringify({ kind: 'server500', probability: 0.5 }) });
@@ -170,7 +223,13 @@ describe('fault injection (§13.4)', () => {
       expect(list.json).toHaveLength(2);
       await raw(s.h, `/_emulator/faults?id=${list.json[0].id}`, { method: 'DELETE' });
       const statuses: number[] = [];
-      for (let i = 0; i < 40; i++) statuses.push(await s.client.chat.completions.create({ model: 'o4', messages: [{ role: 'user', content: `p${i}` }] }).then(() => 200, (e: { status: number }) => e.status));
+      for (let i = 0; i < 40; i++)
+        statuses.push(
+          await s.client.chat.completions.create({ model: 'o4', messages: [{ role: 'user', content: `p${i}` }] }).then(
+            () => 200,
+            (e: { status: number }) => e.status,
+          ),
+        );
       expect(statuses.filter((x) => x === 500).length).toBeGreaterThan(5);
       expect(statuses.filter((x) => x === 200).length).toBeGreaterThan(5);
       const badFault = await raw(s.h, '/_emulator/faults', { body: JSON.stringify({ kind: 'explode' }) });

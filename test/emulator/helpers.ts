@@ -28,10 +28,18 @@ export async function start(over: Partial<EmulatorConfig> = {}): Promise<{ h: Em
 }
 
 /** Raw HTTP helper for bodies the SDK would not send. */
-export async function raw(h: EmulatorHandle, path: string, init: { method?: string; body?: string; key?: string | null; headers?: Record<string, string> } = {}) {
+export async function raw(
+  h: EmulatorHandle,
+  path: string,
+  init: { method?: string; body?: string; key?: string | null; headers?: Record<string, string> } = {},
+) {
   const headers: Record<string, string> = { 'content-type': 'application/json', ...(init.headers ?? {}) };
   if (init.key !== null) headers['api-key'] = init.key ?? KEY;
-  const res = await fetch(`${h.url}${path}`, { method: init.method ?? 'POST', headers, ...(init.body !== undefined ? { body: init.body } : {}) });
+  const res = await fetch(`${h.url}${path}`, {
+    method: init.method ?? 'POST',
+    headers,
+    ...(init.body !== undefined ? { body: init.body } : {}),
+  });
   const text = await res.text();
   let json: unknown;
   try {
@@ -44,12 +52,15 @@ export async function raw(h: EmulatorHandle, path: string, init: { method?: stri
 
 /** Reads an SSE response into [{event?, data}] frames. */
 export function parseSse(text: string): Array<{ event?: string; data: string }> {
-  return text.split('\n\n').filter((b) => b.trim() !== '').map((block) => {
-    const frame: { event?: string; data: string } = { data: '' };
-    for (const line of block.split('\n')) {
-      if (line.startsWith('event: ')) frame.event = line.slice(7);
-      else if (line.startsWith('data: ')) frame.data += line.slice(6);
-    }
-    return frame;
-  });
+  return text
+    .split('\n\n')
+    .filter((b) => b.trim() !== '')
+    .map((block) => {
+      const frame: { event?: string; data: string } = { data: '' };
+      for (const line of block.split('\n')) {
+        if (line.startsWith('event: ')) frame.event = line.slice(7);
+        else if (line.startsWith('data: ')) frame.data += line.slice(6);
+      }
+      return frame;
+    });
 }

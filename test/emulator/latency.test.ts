@@ -6,7 +6,18 @@ import { modelProfiles } from '../../src/emulator/profiles.ts';
 
 const gpt4o = modelProfiles.get('gpt-4o')!;
 const o4 = modelProfiles.get('o4-mini')!;
-const base: LatencyInputs = { profile: gpt4o, promptTokens: 1_000, reasoningTokens: 0, inFlight: 0, knee: 32, alpha: 0.5, heavyTail: true, jitter: true, busy: 1, scale: 1 };
+const base: LatencyInputs = {
+  profile: gpt4o,
+  promptTokens: 1_000,
+  reasoningTokens: 0,
+  inFlight: 0,
+  knee: 32,
+  alpha: 0.5,
+  heavyTail: true,
+  jitter: true,
+  busy: 1,
+  scale: 1,
+};
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 describe('latency model (§10.2–10.4)', () => {
@@ -36,14 +47,20 @@ describe('latency model (§10.2–10.4)', () => {
   });
 
   it('heavy tail: p99 TTFT well above p50 with the tail, close without it', () => {
-    const ttfts = (tail: boolean) => Array.from({ length: 4_000 }, (_, i) => planLatency({ ...base, heavyTail: tail }, createRng(i + 1)).firstTokenMs).sort((a, b) => a - b);
+    const ttfts = (tail: boolean) =>
+      Array.from({ length: 4_000 }, (_, i) => planLatency({ ...base, heavyTail: tail }, createRng(i + 1)).firstTokenMs).sort(
+        (a, b) => a - b,
+      );
     const withTail = ttfts(true);
     const without = ttfts(false);
-    expect((withTail[3_960] as number) / (withTail[2_000] as number)).toBeGreaterThan((without[3_960] as number) / (without[2_000] as number));
+    expect((withTail[3_960] as number) / (withTail[2_000] as number)).toBeGreaterThan(
+      (without[3_960] as number) / (without[2_000] as number),
+    );
   });
 
   it('reasoning tokens scale with effort; non-reasoning profiles have none', () => {
-    const draw = (effort: 'low' | 'medium' | 'high') => median(Array.from({ length: 501 }, (_, i) => drawReasoningTokens(o4, effort, createRng(i + 1))));
+    const draw = (effort: 'low' | 'medium' | 'high') =>
+      median(Array.from({ length: 501 }, (_, i) => drawReasoningTokens(o4, effort, createRng(i + 1))));
     expect(draw('low')).toBeLessThan(draw('medium'));
     expect(draw('medium')).toBeLessThan(draw('high'));
     expect(draw('medium')).toBeGreaterThan(1_200);

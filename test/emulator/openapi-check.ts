@@ -6,7 +6,9 @@
 import { readFileSync } from 'node:fs';
 
 type Schema = Record<string, unknown>;
-const spec = JSON.parse(readFileSync('/work/shared/specs/openai-openapi.json', 'utf8')) as { components: { schemas: Record<string, Schema> } };
+const spec = JSON.parse(readFileSync('/work/shared/specs/openai-openapi.json', 'utf8')) as {
+  components: { schemas: Record<string, Schema> };
+};
 const schemas = spec.components.schemas;
 
 function resolve(s: Schema): Schema {
@@ -22,13 +24,20 @@ function resolve(s: Schema): Schema {
 function typeOk(type: unknown, v: unknown): boolean {
   if (v === null) return type === 'null';
   switch (type) {
-    case 'string': return typeof v === 'string';
-    case 'integer': return Number.isInteger(v);
-    case 'number': return typeof v === 'number';
-    case 'boolean': return typeof v === 'boolean';
-    case 'array': return Array.isArray(v);
-    case 'object': return typeof v === 'object' && !Array.isArray(v);
-    default: return true;
+    case 'string':
+      return typeof v === 'string';
+    case 'integer':
+      return Number.isInteger(v);
+    case 'number':
+      return typeof v === 'number';
+    case 'boolean':
+      return typeof v === 'boolean';
+    case 'array':
+      return Array.isArray(v);
+    case 'object':
+      return typeof v === 'object' && !Array.isArray(v);
+    default:
+      return true;
   }
 }
 
@@ -56,15 +65,18 @@ export function check(schemaOrName: Schema | string, value: unknown, path = '$',
   }
   if (s.type !== undefined) {
     const types = Array.isArray(s.type) ? s.type : [s.type];
-    if (!types.some((t) => typeOk(t, value))) errors.push(`${path}: expected ${types.join('|')}, got ${JSON.stringify(value)?.slice(0, 60)}`);
+    if (!types.some((t) => typeOk(t, value)))
+      errors.push(`${path}: expected ${types.join('|')}, got ${JSON.stringify(value)?.slice(0, 60)}`);
   }
-  if (Array.isArray(s.enum) && !s.enum.includes(value)) errors.push(`${path}: ${JSON.stringify(value)} not in enum ${JSON.stringify(s.enum).slice(0, 120)}`);
+  if (Array.isArray(s.enum) && !s.enum.includes(value))
+    errors.push(`${path}: ${JSON.stringify(value)} not in enum ${JSON.stringify(s.enum).slice(0, 120)}`);
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const obj = value as Record<string, unknown>;
     for (const key of (s.required as string[] | undefined) ?? []) if (!(key in obj)) errors.push(`${path}.${key}: required`);
     const props = (s.properties ?? {}) as Record<string, Schema>;
     for (const [key, sub] of Object.entries(props)) if (key in obj) errors.push(...check(sub, obj[key], `${path}.${key}`, depth + 1));
   }
-  if (Array.isArray(value) && s.items) for (const [i, item] of value.entries()) errors.push(...check(s.items as Schema, item, `${path}[${i}]`, depth + 1));
+  if (Array.isArray(value) && s.items)
+    for (const [i, item] of value.entries()) errors.push(...check(s.items as Schema, item, `${path}[${i}]`, depth + 1));
   return errors;
 }

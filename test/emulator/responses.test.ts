@@ -27,7 +27,9 @@ const collapse = (types: string[]) => types.filter((t, i) => t !== types[i - 1])
 
 describe('responses API', () => {
   it('non-streaming: spec-conformant, SDK output_text, usage matches text', async () => {
-    const { data, response } = await client.responses.create({ model: 'mini', input: 'What is the capital of France?', max_output_tokens: 100 }).withResponse();
+    const { data, response } = await client.responses
+      .create({ model: 'mini', input: 'What is the capital of France?', max_output_tokens: 100 })
+      .withResponse();
     expect(check('Response', data)).toEqual([]);
     expect(data.status).toBe('completed');
     expect(data.model).toBe('gpt-4o-mini-2024-07-18');
@@ -37,7 +39,12 @@ describe('responses API', () => {
   });
 
   it('reasoning models add a reasoning item first and report reasoning tokens', async () => {
-    const data = await client.responses.create({ model: 'o4', input: [{ role: 'user', content: 'What is 6 times 7?' }], instructions: 'Be brief.', reasoning: { effort: 'low' } });
+    const data = await client.responses.create({
+      model: 'o4',
+      input: [{ role: 'user', content: 'What is 6 times 7?' }],
+      instructions: 'Be brief.',
+      reasoning: { effort: 'low' },
+    });
     expect(check('Response', data)).toEqual([]);
     expect(data.output[0]?.type).toBe('reasoning');
     expect(data.output[1]?.type).toBe('message');
@@ -63,7 +70,10 @@ describe('responses API', () => {
     for (const [i, e] of events.entries()) expect(e.sequence_number).toBe(i);
     expect(collapse(events.map((e) => e.type))).toEqual(EXPECTED_ORDER);
     for (const e of events) expect(check('ResponseStreamEvent', e)).toEqual([]);
-    const text = events.filter((e) => e.type === 'response.output_text.delta').map((e) => e.delta).join('');
+    const text = events
+      .filter((e) => e.type === 'response.output_text.delta')
+      .map((e) => e.delta)
+      .join('');
     const done = events.at(-1);
     expect(done.response.output[0].content[0].text).toBe(text);
     expect(done.response.usage.output_tokens).toBe(countTokens(text));
@@ -79,13 +89,18 @@ describe('responses API', () => {
       types.push(e.type);
     }
     expect(collapse(types)).toEqual([
-      'response.created', 'response.in_progress', 'response.output_item.added', 'response.output_item.done',
+      'response.created',
+      'response.in_progress',
+      'response.output_item.added',
+      'response.output_item.done',
       ...EXPECTED_ORDER.slice(2),
     ]);
   });
 
   it('streaming incomplete ends with response.incomplete', async () => {
-    const res = await raw(h, '/openai/v1/responses', { body: JSON.stringify({ model: 'mini', input: 'long story', stream: true, max_output_tokens: 2 }) });
+    const res = await raw(h, '/openai/v1/responses', {
+      body: JSON.stringify({ model: 'mini', input: 'long story', stream: true, max_output_tokens: 2 }),
+    });
     const last = parseSse(res.text).at(-1);
     expect(last?.event).toBe('response.incomplete');
     expect(JSON.parse(last?.data ?? '{}').response.incomplete_details).toEqual({ reason: 'max_output_tokens' });
@@ -100,16 +115,27 @@ describe('responses API', () => {
 
 describe('reasoning summaries', () => {
   it('stream summary part/text events inside the reasoning item, and fill summary in the final response', async () => {
-    const res = await raw(h, '/openai/v1/responses', { body: JSON.stringify({ model: 'o4', input: 'What is 6 times 7?', stream: true, reasoning: { effort: 'low', summary: 'auto' } }) });
+    const res = await raw(h, '/openai/v1/responses', {
+      body: JSON.stringify({ model: 'o4', input: 'What is 6 times 7?', stream: true, reasoning: { effort: 'low', summary: 'auto' } }),
+    });
     const events = parseSse(res.text).map((f) => JSON.parse(f.data));
     for (const [i, e] of events.entries()) expect(e.sequence_number).toBe(i);
     for (const e of events) expect(check('ResponseStreamEvent', e)).toEqual([]);
     expect(collapse(events.map((e) => e.type)).slice(0, 9)).toEqual([
-      'response.created', 'response.in_progress', 'response.output_item.added', 'response.reasoning_summary_part.added',
-      'response.reasoning_summary_text.delta', 'response.reasoning_summary_text.done', 'response.reasoning_summary_part.done',
-      'response.output_item.done', 'response.output_item.added',
+      'response.created',
+      'response.in_progress',
+      'response.output_item.added',
+      'response.reasoning_summary_part.added',
+      'response.reasoning_summary_text.delta',
+      'response.reasoning_summary_text.done',
+      'response.reasoning_summary_part.done',
+      'response.output_item.done',
+      'response.output_item.added',
     ]);
-    const summary = events.filter((e) => e.type === 'response.reasoning_summary_text.delta').map((e) => e.delta).join('');
+    const summary = events
+      .filter((e) => e.type === 'response.reasoning_summary_text.delta')
+      .map((e) => e.delta)
+      .join('');
     expect(events.at(-1).response.output[0].summary).toEqual([{ type: 'summary_text', text: summary }]);
     const plain = await client.responses.create({ model: 'o4', input: 'What is 6 times 7?', reasoning: { summary: 'concise' } });
     expect(check('Response', plain)).toEqual([]);

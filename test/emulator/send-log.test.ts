@@ -33,8 +33,12 @@ describe('GET /_emulator/sends', () => {
 
   test('records received → first content → end, under the request id the client sees', async () => {
     const client = new OpenAI({ baseURL: emulator.baseURL, apiKey: emulator.apiKey, maxRetries: 0 });
-    const { data: stream, response } = await client.chat.completions.create({ model: 'mini', messages: [{ role: 'user', content: 'Say hello' }], stream: true }).withResponse();
-    for await (const _chunk of stream) { /* drain */ }
+    const { data: stream, response } = await client.chat.completions
+      .create({ model: 'mini', messages: [{ role: 'user', content: 'Say hello' }], stream: true })
+      .withResponse();
+    for await (const _chunk of stream) {
+      /* drain */
+    }
     const plain = await client.chat.completions.create({ model: 'mini', messages: [{ role: 'user', content: 'Say hi' }] }).withResponse();
     const res = await fetch(`${emulator.url}/_emulator/sends?deployment=mini`, { headers: { 'api-key': emulator.apiKey } });
     const sends = (await res.json()) as Array<{ id: string; status: number; receivedAt: number; firstContentAt?: number; endAt: number }>;

@@ -30,26 +30,67 @@ const TOLERANCE_MS = 2;
 let emulator: RemoteEmulatorHandle;
 beforeAll(async () => {
   // ≈ 2 s per response (no slowdown knee), so 100 req/s keeps ≈ 200 in flight at a modest client load.
-  emulator = await startEmulatorInWorker({ seed: 1, latencyScale: 3.5, deployments: [{ name: 'mini', model: 'gpt-4.1-mini', capacity: 1_000_000, heavyTail: false, concurrencyKnee: 10_000, outputTokens: { median: 400, sigma: 0 } }] });
+  emulator = await startEmulatorInWorker({
+    seed: 1,
+    latencyScale: 3.5,
+    deployments: [
+      {
+        name: 'mini',
+        model: 'gpt-4.1-mini',
+        capacity: 1_000_000,
+        heavyTail: false,
+        concurrencyKnee: 10_000,
+        outputTokens: { median: 400, sigma: 0 },
+      },
+    ],
+  });
 });
 afterAll(() => emulator.close());
 
-interface ServerSend { id: string; receivedAt: number; firstContentAt?: number; endAt: number }
+interface ServerSend {
+  id: string;
+  receivedAt: number;
+  firstContentAt?: number;
+  endAt: number;
+}
 
 describe('client vs server truth', () => {
-  test('with 200 in flight, client TTFT and e2e are within 2 ms of the emulator\'s at p50 (or the step is flagged client-bound)', async () => {
+  test("with 200 in flight, client TTFT and e2e are within 2 ms of the emulator's at p50 (or the step is flagged client-bound)", async () => {
     const target: ResolvedTarget = {
-      name: 'mini', api: 'chat',
+      name: 'mini',
+      api: 'chat',
       params: { tokenLimitField: 'max_completion_tokens', stream: true, maxOutputTokens: 20 },
-      deployments: [{ id: 'mini', baseURL: emulator.baseURL, deployment: 'mini', auth: { kind: 'api-key', apiKeyEnv: 'KEY' }, limits: {}, maxConcurrency: 1000, timeoutMs: 60_000 }],
+      deployments: [
+        {
+          id: 'mini',
+          baseURL: emulator.baseURL,
+          deployment: 'mini',
+          auth: { kind: 'api-key', apiKeyEnv: 'KEY' },
+          limits: {},
+          maxConcurrency: 1000,
+          timeoutMs: 60_000,
+        },
+      ],
     };
     const runDir = join(await mkdtemp(join(tmpdir(), 'bb-truth-')), 'run');
     const loadAtStart = loadavg()[0]!;
     const { summary } = await runLoad({
       // Step 0 opens the connections; step 1 is measured on warm ones.
-      targets: [target], profile: { kind: 'rate', rates: [100, 100] }, profileText: 'rate 100,100', arrivals: 'constant',
-      durationMs: 4000, maxRequests: 100_000, saturationConcurrency: 1, workload: syntheticWorkload({ inputTokens: 100, outputTokens: 20, seed: 1 }),
-      runDir, runId: 'truth', env: { KEY: emulator.apiKey }, signal: new AbortController().signal, workers: 0, allow429: false, seed: '1',
+      targets: [target],
+      profile: { kind: 'rate', rates: [100, 100] },
+      profileText: 'rate 100,100',
+      arrivals: 'constant',
+      durationMs: 4000,
+      maxRequests: 100_000,
+      saturationConcurrency: 1,
+      workload: syntheticWorkload({ inputTokens: 100, outputTokens: 20, seed: 1 }),
+      runDir,
+      runId: 'truth',
+      env: { KEY: emulator.apiKey },
+      signal: new AbortController().signal,
+      workers: 0,
+      allow429: false,
+      seed: '1',
     });
     const step = summary.targets[0]!.steps[1]!;
     expect(step.requests).toBe(400);
@@ -60,18 +101,35 @@ describe('client vs server truth', () => {
 
     const res = await fetch(`${emulator.url}/_emulator/sends?deployment=mini`, { headers: { 'api-key': emulator.apiKey } });
     const sends = new Map(((await res.json()) as ServerSend[]).map((s) => [s.id, s]));
-    const requests = (await readFile(join(runDir, 'journal.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l))
+    const requests = (await readFile(join(runDir, 'journal.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
       .filter((r) => r.kind === 'load-request' && r.step === 1 && r.outcome === 'ok');
     const pairs = requests.map((r) => ({ client: r, server: sends.get(r.requestId)! }));
     expect(pairs.every((p) => p.server?.firstContentAt !== undefined)).toBe(true);
-    const ttftGap = percentile(pairs.map((p) => p.client.ttftMs - (p.server.firstContentAt! - p.server.receivedAt)), 0.5);
-    const e2eGap = percentile(pairs.map((p) => p.client.e2eMs - (p.server.endAt - p.server.receivedAt)), 0.5);
+    const ttftGap = percentile(
+      pairs.map((p) => p.client.ttftMs - (p.server.firstContentAt! - p.server.receivedAt)),
+      0.5,
+    );
+    const e2eGap = percentile(
+      pairs.map((p) => p.client.e2eMs - (p.server.endAt - p.server.receivedAt)),
+      0.5,
+    );
     // The client can only see later than the server sent: a negative gap would mean a broken clock pairing.
     expect(ttftGap).toBeGreaterThan(0);
     const where = {
-      ttftGap, e2eGap, loadAverage: [loadAtStart, loadavg()[0]],
-      requestDeliveryP50: percentile(pairs.map((p) => p.server.receivedAt - p.client.sentAt), 0.5),
-      firstContentDeliveryP50: percentile(pairs.map((p) => p.client.sentAt + p.client.ttftMs - p.server.firstContentAt!), 0.5),
+      ttftGap,
+      e2eGap,
+      loadAverage: [loadAtStart, loadavg()[0]],
+      requestDeliveryP50: percentile(
+        pairs.map((p) => p.server.receivedAt - p.client.sentAt),
+        0.5,
+      ),
+      firstContentDeliveryP50: percentile(
+        pairs.map((p) => p.client.sentAt + p.client.ttftMs - p.server.firstContentAt!),
+        0.5,
+      ),
       client: step.client,
     };
     // A starved client may drift only because the report flags the step as client-bound; a machine

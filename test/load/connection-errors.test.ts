@@ -21,18 +21,28 @@ import type { ResolvedTarget } from '../../src/types.ts';
 let emulator: RemoteEmulatorHandle;
 beforeAll(async () => {
   emulator = await startEmulatorInWorker({
-    seed: 4, latencyScale: 0.02,
+    seed: 4,
+    latencyScale: 0.02,
     deployments: [
       { name: 'mini', model: 'gpt-4.1-mini', capacity: 100_000_000, heavyTail: false },
       // A third of the requests cut before any answer, a fifth cut mid-stream.
-      { name: 'flaky', model: 'gpt-4.1-mini', capacity: 100_000_000, heavyTail: false, faults: [{ kind: 'connectionReset', probability: 0.3 }, { kind: 'midStreamClose', probability: 0.2, afterEvents: 2 }] },
+      {
+        name: 'flaky',
+        model: 'gpt-4.1-mini',
+        capacity: 100_000_000,
+        heavyTail: false,
+        faults: [
+          { kind: 'connectionReset', probability: 0.3 },
+          { kind: 'midStreamClose', probability: 0.2, afterEvents: 2 },
+        ],
+      },
     ],
   });
 });
 afterAll(() => emulator.close());
 
 describe('connection errors under load', () => {
-  test('an idle keep-alive socket is dropped 3 s before the server\'s Keep-Alive timeout, so it is never reused as the server closes it', async () => {
+  test("an idle keep-alive socket is dropped 3 s before the server's Keep-Alive timeout, so it is never reused as the server closes it", async () => {
     // The emulator announces `Keep-Alive: timeout=5` and closes idle sockets after that. Node's agent
     // alone ignored the hint (idle timeout 0: the socket kept until the server's close, and a burst on a
     // stalled client raced it into ECONNRESETs); the load agents time idle sockets out at 5 − 3 = 2 s.
@@ -40,10 +50,14 @@ describe('connection errors under load', () => {
     const freed: Socket[] = [];
     agent.on('free', (socket: Socket) => freed.push(socket));
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request(`${emulator.baseURL}chat/completions`, { method: 'POST', agent, headers: { 'api-key': emulator.apiKey, 'content-type': 'application/json' } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      });
+      const req = request(
+        `${emulator.baseURL}chat/completions`,
+        { method: 'POST', agent, headers: { 'api-key': emulator.apiKey, 'content-type': 'application/json' } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
       req.on('error', reject);
       req.end(JSON.stringify({ model: 'mini', messages: [{ role: 'user', content: 'hi' }], max_completion_tokens: 5 }));
     });
@@ -82,20 +96,47 @@ describe('connection errors under load', () => {
 
   test('connections cut during a step are counted as connection errors in the journal and reports; the run completes', async () => {
     const target: ResolvedTarget = {
-      name: 'flaky', api: 'chat', params: { tokenLimitField: 'max_completion_tokens', stream: true, maxOutputTokens: 16 },
-      deployments: [{ id: 'flaky', baseURL: emulator.baseURL, deployment: 'flaky', auth: { kind: 'api-key', apiKeyEnv: 'KEY' }, limits: {}, maxConcurrency: 1000, timeoutMs: 60_000 }],
+      name: 'flaky',
+      api: 'chat',
+      params: { tokenLimitField: 'max_completion_tokens', stream: true, maxOutputTokens: 16 },
+      deployments: [
+        {
+          id: 'flaky',
+          baseURL: emulator.baseURL,
+          deployment: 'flaky',
+          auth: { kind: 'api-key', apiKeyEnv: 'KEY' },
+          limits: {},
+          maxConcurrency: 1000,
+          timeoutMs: 60_000,
+        },
+      ],
     };
     const runDir = join(await mkdtemp(join(tmpdir(), 'bb-connerr-')), 'run');
     const before = (await emulator.stats()).deployments.flaky!;
     const { summary } = await runLoad({
-      targets: [target], profile: { kind: 'rate', rates: [100] }, profileText: 'rate 100', arrivals: 'constant', durationMs: 1000, maxRequests: 100_000,
-      saturationConcurrency: 1, workload: syntheticWorkload({ inputTokens: 50, outputTokens: 16, seed: 1 }), runDir, runId: 'connerr',
-      env: { KEY: emulator.apiKey }, signal: new AbortController().signal, workers: 0, allow429: false, seed: '1',
+      targets: [target],
+      profile: { kind: 'rate', rates: [100] },
+      profileText: 'rate 100',
+      arrivals: 'constant',
+      durationMs: 1000,
+      maxRequests: 100_000,
+      saturationConcurrency: 1,
+      workload: syntheticWorkload({ inputTokens: 50, outputTokens: 16, seed: 1 }),
+      runDir,
+      runId: 'connerr',
+      env: { KEY: emulator.apiKey },
+      signal: new AbortController().signal,
+      workers: 0,
+      allow429: false,
+      seed: '1',
     });
     const after = (await emulator.stats()).deployments.flaky!;
     const step = summary.targets[0]!.steps[0]!;
     expect(step.requests).toBe(100);
-    const journal = (await readFile(join(runDir, 'journal.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const journal = (await readFile(join(runDir, 'journal.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(journal.at(-1)).toMatchObject({ kind: 'load-end', reason: 'completed' });
     const requests = journal.filter((r) => r.kind === 'load-request');
     const cut = requests.filter((r) => r.outcome === 'connection');

@@ -25,17 +25,43 @@ const GRID_STEP = 2.5;
 describe('goodput search on a known latency model', () => {
   test('lands within one grid step of the analytic answer', async () => {
     const project = await tempProject('bb-goodput-');
-    await project.write('eval.config.ts', configSource(`{
+    await project.write(
+      'eval.config.ts',
+      configSource(`{
       emulator: { seed: 5, latencyScale: ${SCALE}, deployments: [{ name: 'mini', model: 'gpt-4.1-mini', capacity: 1000000, jitter: false, heavyTail: false, concurrencyKnee: ${KNEE}, slowdownAlpha: ${ALPHA} }] },
       targets: [{ name: 'mini', api: 'chat', deployments: [{ baseURL: 'emulator', deployment: 'mini' }] }],
-    }`));
-    const result = await project.run(['load', '--profile', 'goodput', '--slo', `e2e=${SLO_E2E_MS}ms,p=95`, '--rate-range', '0:25', '--steps', String(25 / GRID_STEP), '--duration', '5s', '--input-tokens', '100', '--output-tokens', String(OUTPUT_TOKENS), '--out', 'run', '--quiet']);
+    }`),
+    );
+    const result = await project.run([
+      'load',
+      '--profile',
+      'goodput',
+      '--slo',
+      `e2e=${SLO_E2E_MS}ms,p=95`,
+      '--rate-range',
+      '0:25',
+      '--steps',
+      String(25 / GRID_STEP),
+      '--duration',
+      '5s',
+      '--input-tokens',
+      '100',
+      '--output-tokens',
+      String(OUTPUT_TOKENS),
+      '--out',
+      'run',
+      '--quiet',
+    ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
 
     const report = JSON.parse(await readFile(join(project.dir, 'run', 'report.json'), 'utf8'));
     const target = report.targets[0];
-    const requests = (await readFile(join(project.dir, 'run', 'journal.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l)).filter((r) => r.kind === 'load-request' && r.outcome === 'ok');
+    const requests = (await readFile(join(project.dir, 'run', 'journal.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .filter((r) => r.kind === 'load-request' && r.outcome === 'ok');
     expect(requests.every((r) => r.outputTokens === OUTPUT_TOKENS)).toBe(true); // max_tokens pinned the output
     const promptTokens = requests[0].promptTokens as number; // the emulator's own count, for the prefill term
 

@@ -15,11 +15,21 @@ import { startEmulatorInWorker, type RemoteEmulatorHandle } from '../../src/emul
 import { rateOfTimes } from '../../src/report/load/step-stats.ts';
 import { configSource, tempProject } from '../support/cli-harness.ts';
 
-const PROMPTS = ['What is the capital of France?', 'Name a primary colour.', 'How many legs has a spider?', 'What is 7 times 6?', 'Which planet is largest?'];
+const PROMPTS = [
+  'What is the capital of France?',
+  'Name a primary colour.',
+  'How many legs has a spider?',
+  'What is 7 times 6?',
+  'Which planet is largest?',
+];
 
 let emulator: RemoteEmulatorHandle;
 beforeAll(async () => {
-  emulator = await startEmulatorInWorker({ seed: 5, latencyScale: 0.05, deployments: [{ name: 'mini', model: 'gpt-4.1-mini', capacity: 1_000_000, heavyTail: false }] });
+  emulator = await startEmulatorInWorker({
+    seed: 5,
+    latencyScale: 0.05,
+    deployments: [{ name: 'mini', model: 'gpt-4.1-mini', capacity: 1_000_000, heavyTail: false }],
+  });
 });
 afterAll(() => emulator.close());
 
@@ -30,28 +40,42 @@ async function emulatorGet<T>(path: string): Promise<T> {
 }
 
 describe('batchbench load --dataset', () => {
-  test('a dataset workload cycles its prompts; results.csv and report.json agree with the emulator\'s logs; report DIR re-renders byte for byte', async () => {
+  test("a dataset workload cycles its prompts; results.csv and report.json agree with the emulator's logs; report DIR re-renders byte for byte", async () => {
     const project = await tempProject('bb-load-ds-');
-    await project.write('eval.config.ts', configSource(`{
+    await project.write(
+      'eval.config.ts',
+      configSource(`{
       targets: [{ name: 'mini', api: 'chat', maxOutputTokens: 32, deployments: [{ baseURL: ${JSON.stringify(emulator.baseURL)}, deployment: 'mini', auth: { apiKeyEnv: 'EMU_KEY' } }] }],
-    }`));
+    }`),
+    );
     await project.write('prompts.csv', `id,question\n${PROMPTS.map((q, i) => `p${i},${q}`).join('\n')}\n`);
-    const result = await project.run(['load', '--dataset', 'prompts.csv', '--profile', 'rate 10,20', '--duration', '2s', '--out', 'run', '--quiet'], { env: { EMU_KEY: emulator.apiKey } });
+    const result = await project.run(
+      ['load', '--dataset', 'prompts.csv', '--profile', 'rate 10,20', '--duration', '2s', '--out', 'run', '--quiet'],
+      { env: { EMU_KEY: emulator.apiKey } },
+    );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const dir = join(project.dir, 'run');
 
-    const journal = (await readFile(join(dir, 'journal.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+    const journal = (await readFile(join(dir, 'journal.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, any>);
     expect(journal[0]).toMatchObject({ kind: 'load-start', emulator: false, workload: { source: expect.stringContaining('prompts.csv') } });
     const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'));
     const steps = report.targets[0].steps as Array<Record<string, any>>;
-    expect(steps.map((s) => [s.offeredRate, s.requests, s.ok])).toEqual([[10, 20, 20], [20, 40, 40]]);
+    expect(steps.map((s) => [s.offeredRate, s.requests, s.ok])).toEqual([
+      [10, 20, 20],
+      [20, 40, 40],
+    ]);
 
     // results.csv: one row per request, all answered, and exactly the requests the emulator completed.
     const rows = parse(await readFile(join(dir, 'results.csv'), 'utf8'), { columns: true }) as Array<Record<string, string>>;
     expect(rows).toHaveLength(60);
     expect(rows.every((r) => r.outcome === 'ok' && r.status === '200' && r.scheduled_at !== '' && Number(r.output_tokens) > 0)).toBe(true);
-    const completions = await emulatorGet<{ requestIds: string[]; byFingerprint: Record<string, number> }>('/_emulator/stats?deployment=mini&log=1').then((s: any) => s.completions as { requestIds: string[]; byFingerprint: Record<string, number> });
+    const completions = await emulatorGet<{ requestIds: string[]; byFingerprint: Record<string, number> }>(
+      '/_emulator/stats?deployment=mini&log=1',
+    ).then((s: any) => s.completions as { requestIds: string[]; byFingerprint: Record<string, number> });
     expect(rows.map((r) => r.request_id).sort()).toEqual([...completions.requestIds].sort());
     // The prompts were cycled: 60 requests over 5 prompts, each request body completed exactly 12 times.
     expect(Object.values(completions.byFingerprint)).toEqual([12, 12, 12, 12, 12]);

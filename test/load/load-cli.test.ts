@@ -15,18 +15,41 @@ const CONFIG = configSource(`{
 }`);
 
 async function readJsonl(path: string): Promise<Array<Record<string, unknown>>> {
-  return (await readFile(path, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  return (await readFile(path, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 describe('batchbench load', () => {
   test('a sweep writes every report with its steps, a saturation point and rates the emulator confirms', async () => {
     const project = await tempProject('bb-load-');
     await project.write('eval.config.ts', CONFIG);
-    const result = await project.run(['load', '--profile', 'sweep', '--steps', '3', '--duration', '3s', '--warmup', '500ms', '--input-tokens', '200', '--output-tokens', '40', '--saturation-concurrency', '8', '--out', 'run']);
+    const result = await project.run([
+      'load',
+      '--profile',
+      'sweep',
+      '--steps',
+      '3',
+      '--duration',
+      '3s',
+      '--warmup',
+      '500ms',
+      '--input-tokens',
+      '200',
+      '--output-tokens',
+      '40',
+      '--saturation-concurrency',
+      '8',
+      '--out',
+      'run',
+    ]);
     expect(result.stderr).not.toMatch(/^error/m);
     expect(result.code).toBe(0);
     const dir = join(project.dir, 'run');
-    expect(await readdir(dir)).toEqual(expect.arrayContaining(['journal.jsonl', 'results.csv', 'steps.csv', 'report.json', 'summary.md', 'report.html']));
+    expect(await readdir(dir)).toEqual(
+      expect.arrayContaining(['journal.jsonl', 'results.csv', 'steps.csv', 'report.json', 'summary.md', 'report.html']),
+    );
 
     const journal = await readJsonl(join(dir, 'journal.jsonl'));
     expect(journal[0]).toMatchObject({ kind: 'load-start', emulator: true, retryPolicy: 'none' });
@@ -62,10 +85,14 @@ describe('batchbench load', () => {
     expect(md).toContain('Pacing accuracy');
 
     // Re-rendering from the journal reproduces every file byte for byte.
-    const before = await Promise.all(['results.csv', 'steps.csv', 'report.json', 'summary.md', 'report.html'].map((f) => readFile(join(dir, f), 'utf8')));
+    const before = await Promise.all(
+      ['results.csv', 'steps.csv', 'report.json', 'summary.md', 'report.html'].map((f) => readFile(join(dir, f), 'utf8')),
+    );
     const again = await project.run(['report', 'run']);
     expect(again.code).toBe(0);
-    const after = await Promise.all(['results.csv', 'steps.csv', 'report.json', 'summary.md', 'report.html'].map((f) => readFile(join(dir, f), 'utf8')));
+    const after = await Promise.all(
+      ['results.csv', 'steps.csv', 'report.json', 'summary.md', 'report.html'].map((f) => readFile(join(dir, f), 'utf8')),
+    );
     expect(after).toEqual(before);
   });
 
@@ -74,7 +101,9 @@ describe('batchbench load', () => {
     await project.write('eval.config.ts', CONFIG);
     const refused = await project.run(['load', '--profile', 'rate 200', '--duration', '1s', '--out', 'run']);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toBe("error: --profile rate 200: target mini: 12000 requests/min exceeds the deployment's 6000 RPM; lower the rate or pass --allow-429 to measure the 429s\n");
+    expect(refused.stderr).toBe(
+      "error: --profile rate 200: target mini: 12000 requests/min exceeds the deployment's 6000 RPM; lower the rate or pass --allow-429 to measure the 429s\n",
+    );
     await expect(readdir(join(project.dir, 'run'))).rejects.toThrow();
   });
 

@@ -14,7 +14,9 @@ describe('open loop', () => {
     const clock = new VirtualClock(1000);
     const sends: Array<{ seq: number; at: number; scheduledAt: number }> = [];
     const done = runOpenLoop({
-      clock, startAt: 1000, signal: new AbortController().signal,
+      clock,
+      startAt: 1000,
+      signal: new AbortController().signal,
       offsetsMs: arrivalOffsets('constant', 10, 1000, 1000, Math.random),
       // The "request" never resolves: an open loop must not care.
       send: (seq, scheduledAt) => void sends.push({ seq, at: clock.now(), scheduledAt }),
@@ -33,29 +35,58 @@ describe('open loop', () => {
       now: () => now,
       setTimer: (fn: () => void) => {
         pending = fn;
-        return { cancel: () => { pending = undefined; } };
+        return {
+          cancel: () => {
+            pending = undefined;
+          },
+        };
       },
     };
     const sends: Array<{ at: number; scheduledAt: number }> = [];
-    const done = runOpenLoop({ clock: lateClock, startAt: 100, signal: new AbortController().signal, offsetsMs: [0, 10, 20, 30], send: (_s, scheduledAt) => void sends.push({ at: now, scheduledAt }) });
+    const done = runOpenLoop({
+      clock: lateClock,
+      startAt: 100,
+      signal: new AbortController().signal,
+      offsetsMs: [0, 10, 20, 30],
+      send: (_s, scheduledAt) => void sends.push({ at: now, scheduledAt }),
+    });
     now = 125;
     pending!();
     now = 131;
     pending!();
     expect(await done).toBe(4);
-    expect(sends).toEqual([{ at: 125, scheduledAt: 100 }, { at: 125, scheduledAt: 110 }, { at: 125, scheduledAt: 120 }, { at: 131, scheduledAt: 130 }]);
+    expect(sends).toEqual([
+      { at: 125, scheduledAt: 100 },
+      { at: 125, scheduledAt: 110 },
+      { at: 125, scheduledAt: 120 },
+      { at: 131, scheduledAt: 130 },
+    ]);
   });
 
   test('an arrival due while the thread is busy goes out at the next checkpoint, not when the timer gets its turn', async () => {
     // A clock whose timers only fire when the test says so, as on a loop busy reading responses.
     let now = 0;
     const timers: Array<{ fn: () => void; delay: number; cancelled: boolean }> = [];
-    const clock = { now: () => now, setTimer: (fn: () => void, delay: number) => { const t = { fn, delay, cancelled: false }; timers.push(t); return { cancel: () => { t.cancelled = true; } }; } };
+    const clock = {
+      now: () => now,
+      setTimer: (fn: () => void, delay: number) => {
+        const t = { fn, delay, cancelled: false };
+        timers.push(t);
+        return {
+          cancel: () => {
+            t.cancelled = true;
+          },
+        };
+      },
+    };
     let poll: (() => void) | undefined;
     let unsubscribed = false;
     const sends: Array<{ seq: number; at: number; scheduledAt: number }> = [];
     const done = runOpenLoop({
-      clock, startAt: 100, signal: new AbortController().signal, offsetsMs: [0, 20],
+      clock,
+      startAt: 100,
+      signal: new AbortController().signal,
+      offsetsMs: [0, 20],
       send: (seq, scheduledAt) => void sends.push({ seq, at: now, scheduledAt }),
       checkpoint: (p) => {
         poll = p;
@@ -86,14 +117,23 @@ describe('open loop', () => {
       now: () => now,
       setTimer: (fn: () => void, delay: number) => {
         timer = { fn, delay };
-        return { cancel: () => { timer = undefined; } };
+        return {
+          cancel: () => {
+            timer = undefined;
+          },
+        };
       },
     };
     const yields: Array<() => void> = [];
     const sends: number[] = [];
     const done = runOpenLoop({
-      clock, startAt: 10, signal: new AbortController().signal, offsetsMs: [0], earlyMs: 2,
-      yieldTo: (fn) => void yields.push(fn), send: () => void sends.push(now),
+      clock,
+      startAt: 10,
+      signal: new AbortController().signal,
+      offsetsMs: [0],
+      earlyMs: 2,
+      yieldTo: (fn) => void yields.push(fn),
+      send: () => void sends.push(now),
     });
     expect(timer!.delay).toBe(8); // 10 − 2 − 0
     now = 8.3;
@@ -115,7 +155,13 @@ describe('open loop', () => {
     const clock = new VirtualClock(0);
     const abort = new AbortController();
     let sent = 0;
-    const done = runOpenLoop({ clock, startAt: 0, signal: abort.signal, offsetsMs: arrivalOffsets('constant', 100, 10_000, 10_000, Math.random), send: () => void sent++ });
+    const done = runOpenLoop({
+      clock,
+      startAt: 0,
+      signal: abort.signal,
+      offsetsMs: arrivalOffsets('constant', 100, 10_000, 10_000, Math.random),
+      send: () => void sent++,
+    });
     await clock.advance(95);
     abort.abort();
     expect(await done).toBe(10);
@@ -148,10 +194,19 @@ describe('closed loop', () => {
     let inFlight = 0;
     let peak = 0;
     const done = runClosedLoop({
-      clock, concurrency: 3, endAt: 1000, maxRequests: 1e9, signal: new AbortController().signal,
+      clock,
+      concurrency: 3,
+      endAt: 1000,
+      maxRequests: 1e9,
+      signal: new AbortController().signal,
       send: () => {
         peak = Math.max(peak, ++inFlight);
-        return new Promise((resolve) => clock.setTimer(() => { inFlight--; resolve({}); }, 100));
+        return new Promise((resolve) =>
+          clock.setTimer(() => {
+            inFlight--;
+            resolve({});
+          }, 100),
+        );
       },
     });
     await clock.runUntilIdle();
@@ -163,7 +218,11 @@ describe('closed loop', () => {
     const clock = new VirtualClock(0);
     const sendTimes: number[] = [];
     const done = runClosedLoop({
-      clock, concurrency: 3, endAt: 1000, maxRequests: 1e9, signal: new AbortController().signal,
+      clock,
+      concurrency: 3,
+      endAt: 1000,
+      maxRequests: 1e9,
+      signal: new AbortController().signal,
       // Slot requests take 10 ms; the first answer is a 429 with a 300 ms retry-after, then all succeed.
       send: () => {
         sendTimes.push(clock.now());
@@ -181,7 +240,14 @@ describe('closed loop', () => {
 
   test('stops at the request budget', async () => {
     const clock = new VirtualClock(0);
-    const done = runClosedLoop({ clock, concurrency: 4, endAt: 1e9, maxRequests: 7, signal: new AbortController().signal, send: () => new Promise((r) => clock.setTimer(() => r({}), 5)) });
+    const done = runClosedLoop({
+      clock,
+      concurrency: 4,
+      endAt: 1e9,
+      maxRequests: 7,
+      signal: new AbortController().signal,
+      send: () => new Promise((r) => clock.setTimer(() => r({}), 5)),
+    });
     await clock.runUntilIdle();
     expect(await done).toBe(7);
   });

@@ -24,7 +24,9 @@ describe('flag grammars', () => {
     expect(parseProfile('concurrency:8', { steps: 6 })).toEqual({ kind: 'concurrency', levels: [8] });
     expect(() => parseProfile('concurrency 2.5', { steps: 6 })).toThrow('expected whole numbers ≥ 1');
     expect(() => parseProfile('goodput', { steps: 6 })).toThrow('--profile goodput needs --slo');
-    expect(() => parseProfile('burst', { steps: 6 })).toThrow('--profile: expected synchronous, concurrency N, rate R, sweep or goodput, got "burst"');
+    expect(() => parseProfile('burst', { steps: 6 })).toThrow(
+      '--profile: expected synchronous, concurrency N, rate R, sweep or goodput, got "burst"',
+    );
     const sweep = parseProfile('sweep', { steps: 6 });
     expect(initialSteps(sweep, { arrivals: 'constant', saturationConcurrency: 64 }).map((s) => s.role)).toEqual(['floor', 'saturation']);
   });
@@ -37,8 +39,10 @@ describe('flag grammars', () => {
 
 describe('quota check', () => {
   test('flags a rate above the RPM or the TPM, and caps the sustainable rate at 90 %', () => {
-    expect(quotaProblem(2, 100, { rpm: 100 })).toBe('120 requests/min exceeds the deployment\'s 100 RPM');
-    expect(quotaProblem(1, 2000, { tpm: 100_000 })).toBe('120000 tokens/min (estimated 2000 per request) exceeds the deployment\'s 100000 TPM');
+    expect(quotaProblem(2, 100, { rpm: 100 })).toBe("120 requests/min exceeds the deployment's 100 RPM");
+    expect(quotaProblem(1, 2000, { tpm: 100_000 })).toBe(
+      "120000 tokens/min (estimated 2000 per request) exceeds the deployment's 100000 TPM",
+    );
     expect(quotaProblem(1, 1000, { rpm: 100, tpm: 100_000 })).toBeUndefined();
     expect(sustainableRate({ rpm: 600, tpm: 60_000 }, 100)).toBeCloseTo(9); // min(10, 10) × 0.9
     expect(sustainableRate({}, 100)).toBeUndefined();

@@ -3,10 +3,38 @@ import { describe, expect, test } from 'vitest';
 import type { LoadRequestRecord, LoadStepEndRecord, LoadStepRecord } from '../../src/report/load/load-records.ts';
 import { stepStats } from '../../src/report/load/step-stats.ts';
 
-const STEP: LoadStepRecord = { v: 1, kind: 'load-step', target: 't', step: 1, label: 'rate 10 req/s', mode: 'rate', role: 'sweep', rate: 10, arrivals: 'constant', durationMs: 1000, maxRequests: 100, startedAt: 0 };
+const STEP: LoadStepRecord = {
+  v: 1,
+  kind: 'load-step',
+  target: 't',
+  step: 1,
+  label: 'rate 10 req/s',
+  mode: 'rate',
+  role: 'sweep',
+  rate: 10,
+  arrivals: 'constant',
+  durationMs: 1000,
+  maxRequests: 100,
+  startedAt: 0,
+};
 
 function request(seq: number, extra: Partial<LoadRequestRecord> = {}): LoadRequestRecord {
-  return { v: 1, kind: 'load-request', target: 't', step: 1, seq, deploymentId: 't/d', scheduledAt: seq * 100, sentAt: seq * 100 + 1, outcome: 'ok', ttftMs: 100, e2eMs: 300, promptTokens: 10, outputTokens: 11, ...extra };
+  return {
+    v: 1,
+    kind: 'load-request',
+    target: 't',
+    step: 1,
+    seq,
+    deploymentId: 't/d',
+    scheduledAt: seq * 100,
+    sentAt: seq * 100 + 1,
+    outcome: 'ok',
+    ttftMs: 100,
+    e2eMs: 300,
+    promptTokens: 10,
+    outputTokens: 11,
+    ...extra,
+  };
 }
 
 function end(client: LoadStepEndRecord['client']): LoadStepEndRecord {
@@ -15,7 +43,10 @@ function end(client: LoadStepEndRecord['client']): LoadStepEndRecord {
 
 describe('step statistics', () => {
   test('ITL = (e2e − TTFT) / (output − 1), TPOT = e2e / output; rates, jitter and 429s by kind', () => {
-    const requests = [...Array.from({ length: 10 }, (_, i) => request(i)), request(10, { outcome: 'quota', e2eMs: 5, ttftMs: undefined, outputTokens: undefined })];
+    const requests = [
+      ...Array.from({ length: 10 }, (_, i) => request(i)),
+      request(10, { outcome: 'quota', e2eMs: 5, ttftMs: undefined, outputTokens: undefined }),
+    ];
     const s = stepStats(STEP, requests, end([]), undefined);
     expect(s.latency.itl!.percentiles.p50.value).toBeCloseTo(20); // (300 − 100) / 10
     expect(s.latency.tpot!.percentiles.p50.value).toBeCloseTo(300 / 11);
@@ -26,14 +57,24 @@ describe('step statistics', () => {
     expect(s.ok).toBe(10);
   });
 
-  test('server agreement compares the emulator\'s admissions with the sends it admitted: 429s are refusals, not admissions', () => {
+  test("server agreement compares the emulator's admissions with the sends it admitted: 429s are refusals, not admissions", () => {
     // A throttled closed loop: 20 sends at 20/s, every other one a quota 429; the server admitted 10 at 10/s.
     const requests = Array.from({ length: 20 }, (_, i) => request(i, { sentAt: i * 50, ...(i % 2 ? { outcome: 'quota', e2eMs: 2 } : {}) }));
-    const s = stepStats({ ...STEP, mode: 'concurrency', rate: undefined }, requests, { ...end([]), server: { admissions: 10, rate: 10 } }, undefined);
+    const s = stepStats(
+      { ...STEP, mode: 'concurrency', rate: undefined },
+      requests,
+      { ...end([]), server: { admissions: 10, rate: 10 } },
+      undefined,
+    );
     expect(s.achievedRate).toBeCloseTo(20);
     expect(s.server!.agreement).toBeCloseTo(0, 9);
     // Without 429s the comparison is with every send.
-    const clean = stepStats(STEP, Array.from({ length: 10 }, (_, i) => request(i)), { ...end([]), server: { admissions: 10, rate: 10.1 } }, undefined);
+    const clean = stepStats(
+      STEP,
+      Array.from({ length: 10 }, (_, i) => request(i)),
+      { ...end([]), server: { admissions: 10, rate: 10.1 } },
+      undefined,
+    );
     expect(clean.server!.agreement).toBeCloseTo(0.01, 9);
   });
 
@@ -58,7 +99,12 @@ describe('PTU utilisation', () => {
     expect(parseRateHeaders({ 'azure-openai-deployment-utilization': '42.5%' }).utilizationPct).toBe(42.5);
     expect(parseRateHeaders({ 'Azure-OpenAI-Deployment-Utilization': '7' }).utilizationPct).toBe(7);
     expect(parseRateHeaders({ 'azure-openai-deployment-utilization': 'n/a' }).utilizationPct).toBeUndefined();
-    const s = stepStats(STEP, [request(0, { utilizationPct: 40 }), request(1, { utilizationPct: 95.5 }), request(2, { utilizationPct: 60 })], end([]), undefined);
+    const s = stepStats(
+      STEP,
+      [request(0, { utilizationPct: 40 }), request(1, { utilizationPct: 95.5 }), request(2, { utilizationPct: 60 })],
+      end([]),
+      undefined,
+    );
     expect(s.utilizationPct).toEqual({ max: 95.5, last: 60 });
   });
 });

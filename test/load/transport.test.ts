@@ -19,25 +19,55 @@ import type { ResolvedTarget } from '../../src/types.ts';
 
 let emulator: RemoteEmulatorHandle;
 beforeAll(async () => {
-  emulator = await startEmulatorInWorker({ seed: 2, latencyScale: 0.02, deployments: [
-    { name: 'mini', model: 'gpt-4.1-mini', capacity: 1_000_000 }, { name: 'stuck', model: 'gpt-4.1-mini', capacity: 1_000_000, faults: [{ kind: 'hang' }] },
-    { name: 'tight', model: 'gpt-4.1-mini', capacity: 1_000_000, requestWindows: [{ ms: 1000, limit: 5 }] },
-  ] });
+  emulator = await startEmulatorInWorker({
+    seed: 2,
+    latencyScale: 0.02,
+    deployments: [
+      { name: 'mini', model: 'gpt-4.1-mini', capacity: 1_000_000 },
+      { name: 'stuck', model: 'gpt-4.1-mini', capacity: 1_000_000, faults: [{ kind: 'hang' }] },
+      { name: 'tight', model: 'gpt-4.1-mini', capacity: 1_000_000, requestWindows: [{ ms: 1000, limit: 5 }] },
+    ],
+  });
 });
 afterAll(() => emulator.close());
 
 function target(deployment: string): ResolvedTarget {
   return {
-    name: deployment, api: 'chat', params: { tokenLimitField: 'max_completion_tokens', stream: true, maxOutputTokens: 16 },
-    deployments: [{ id: deployment, baseURL: emulator.baseURL, deployment, auth: { kind: 'api-key', apiKeyEnv: 'KEY' }, limits: {}, maxConcurrency: 100, timeoutMs: 60_000 }],
+    name: deployment,
+    api: 'chat',
+    params: { tokenLimitField: 'max_completion_tokens', stream: true, maxOutputTokens: 16 },
+    deployments: [
+      {
+        id: deployment,
+        baseURL: emulator.baseURL,
+        deployment,
+        auth: { kind: 'api-key', apiKeyEnv: 'KEY' },
+        limits: {},
+        maxConcurrency: 100,
+        timeoutMs: 60_000,
+      },
+    ],
   };
 }
 
 async function options(t: ResolvedTarget, extra: Partial<RunLoadOptions>): Promise<RunLoadOptions> {
   return {
-    targets: [t], profile: { kind: 'concurrency', levels: [4] }, profileText: 'concurrency 4', arrivals: 'constant', durationMs: 500, maxRequests: 1000,
-    saturationConcurrency: 4, workload: syntheticWorkload({ inputTokens: 50, outputTokens: 16, seed: 1 }), runDir: join(await mkdtemp(join(tmpdir(), 'bb-transport-')), 'run'),
-    runId: 't', env: { KEY: emulator.apiKey }, signal: new AbortController().signal, workers: 0, allow429: false, seed: '1', ...extra,
+    targets: [t],
+    profile: { kind: 'concurrency', levels: [4] },
+    profileText: 'concurrency 4',
+    arrivals: 'constant',
+    durationMs: 500,
+    maxRequests: 1000,
+    saturationConcurrency: 4,
+    workload: syntheticWorkload({ inputTokens: 50, outputTokens: 16, seed: 1 }),
+    runDir: join(await mkdtemp(join(tmpdir(), 'bb-transport-')), 'run'),
+    runId: 't',
+    env: { KEY: emulator.apiKey },
+    signal: new AbortController().signal,
+    workers: 0,
+    allow429: false,
+    seed: '1',
+    ...extra,
   };
 }
 
@@ -65,10 +95,17 @@ describe('load transports', () => {
     await transport.close();
   });
 
-  test('a step that ended throttled is followed only after its last 429\'s retry-after: the next step measures its own load', async () => {
-    const opts = await options(target('tight'), { profile: { kind: 'concurrency', levels: [16, 1] }, profileText: 'concurrency 16,1', durationMs: 800 });
+  test("a step that ended throttled is followed only after its last 429's retry-after: the next step measures its own load", async () => {
+    const opts = await options(target('tight'), {
+      profile: { kind: 'concurrency', levels: [16, 1] },
+      profileText: 'concurrency 16,1',
+      durationMs: 800,
+    });
     await runLoad(opts);
-    const journal = (await readFile(join(opts.runDir, 'journal.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const journal = (await readFile(join(opts.runDir, 'journal.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const first = journal.filter((r) => r.kind === 'load-request' && r.step === 0);
     const second = journal.filter((r) => r.kind === 'load-request' && r.step === 1).sort((a, b) => a.sentAt - b.sentAt);
     expect(first.filter((r) => r.outcome === 'quota').length).toBeGreaterThan(0);
@@ -82,15 +119,28 @@ describe('load transports', () => {
     // The SDK is shown the end of the body 50 ms after the transport saw it (client work after the last
     // byte, exaggerated): that time must not be in e2e.
     let response: Response | undefined;
-    const stamping = stampingFetch(systemClock, (input, init) => createHttpFetch()(input, init).then((r) => {
-      response = r;
-      return r;
-    }));
-    const lateEnd: typeof fetch = (input, init) => stamping(input, init).then((r) =>
-      new Response(r.body!.pipeThrough(new TransformStream({ flush: () => new Promise<void>((resolve) => setTimeout(resolve, 50)) })), r));
+    const stamping = stampingFetch(systemClock, (input, init) =>
+      createHttpFetch()(input, init).then((r) => {
+        response = r;
+        return r;
+      }),
+    );
+    const lateEnd: typeof fetch = (input, init) =>
+      stamping(input, init).then(
+        (r) =>
+          new Response(
+            r.body!.pipeThrough(new TransformStream({ flush: () => new Promise<void>((resolve) => setTimeout(resolve, 50)) })),
+            r,
+          ),
+      );
     const t = target('mini');
     const provider = createProvider(t, t.deployments[0]!, { env: { KEY: emulator.apiKey }, fetch: lateEnd });
-    const o = await executeLoadRequest(provider, { messages: [{ role: 'user', content: 'hi' }] }, new AbortController().signal, systemClock);
+    const o = await executeLoadRequest(
+      provider,
+      { messages: [{ role: 'user', content: 'hi' }] },
+      new AbortController().signal,
+      systemClock,
+    );
     const returnedAt = systemClock.now();
     expect(o.outcome).toBe('ok');
     const bodyEnd = bodyEndTimes.get(response!)!;
@@ -109,13 +159,20 @@ describe('load transports', () => {
     const step = summary.targets[0]!.steps[0]!;
     expect(step.requests).toBe(4); // four slots, each stuck on its first request
     expect(step.failures).toEqual({ aborted: 4 });
-    const journal = (await readFile(join(opts.runDir, 'journal.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const journal = (await readFile(join(opts.runDir, 'journal.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(journal.at(-1)).toMatchObject({ kind: 'load-end', reason: 'completed' });
   });
 
   test('several targets are measured one after another and reported side by side', async () => {
     const second = { ...target('mini'), name: 'mini-again' };
-    const opts = await options(target('mini'), { targets: [target('mini'), second], profile: { kind: 'rate', rates: [8] }, profileText: 'rate 8' });
+    const opts = await options(target('mini'), {
+      targets: [target('mini'), second],
+      profile: { kind: 'rate', rates: [8] },
+      profileText: 'rate 8',
+    });
     const { summary } = await runLoad(opts);
     expect(summary.targets.map((t) => t.name)).toEqual(['mini', 'mini-again']);
     const first = summary.targets[0]!.steps[0]!;
@@ -123,7 +180,10 @@ describe('load transports', () => {
     expect(first.ok).toBe(first.requests);
     expect(other.ok).toBe(other.requests);
     // One after the other: the second target's first request goes out after the first target's step ended.
-    const journal = (await readFile(join(opts.runDir, 'journal.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const journal = (await readFile(join(opts.runDir, 'journal.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const firstEnd = journal.find((r) => r.kind === 'load-step-end' && r.target === 'mini').endedAt;
     const secondSends = journal.filter((r) => r.kind === 'load-request' && r.target === 'mini-again').map((r) => r.sentAt);
     expect(Math.min(...secondSends)).toBeGreaterThan(firstEnd);

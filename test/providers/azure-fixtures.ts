@@ -28,7 +28,12 @@ export function targetFor(api: 'chat' | 'responses', deployment: ResolvedDeploym
   return {
     name: 'target',
     api,
-    params: { tokenLimitField: api === 'chat' ? 'max_completion_tokens' : 'max_output_tokens', stream: true, maxOutputTokens: 100, ...params },
+    params: {
+      tokenLimitField: api === 'chat' ? 'max_completion_tokens' : 'max_output_tokens',
+      stream: true,
+      maxOutputTokens: 100,
+      ...params,
+    },
     deployments: [deployment],
   };
 }
@@ -100,36 +105,79 @@ export interface ChatStreamOptions {
 export function azureChatStream(options: ChatStreamOptions = {}): SseStep[] {
   const usage = options.usage === undefined ? chatUsageJson() : options.usage;
   return [
-    { data: { id: '', object: '', created: 0, model: '', choices: [], prompt_filter_results: [{ prompt_index: 0, content_filter_results: FILTER_RESULTS }] } },
+    {
+      data: {
+        id: '',
+        object: '',
+        created: 0,
+        model: '',
+        choices: [],
+        prompt_filter_results: [{ prompt_index: 0, content_filter_results: FILTER_RESULTS }],
+      },
+    },
     { pauseMs: options.pauseMs ?? 0 },
     { data: chunk({ role: 'assistant', content: '' }) },
     ...(options.reasoning ?? []).map((text) => ({ data: chunk({ reasoning_content: text }) })),
     ...(options.content ?? ['Hel', 'lo']).map((text) => ({ data: chunk({ content: text }) })),
     { data: chunk({}, options.finishReason ?? 'stop') },
-    { data: { id: '', object: '', created: 0, model: '', choices: [{ index: 0, finish_reason: null, delta: {}, content_filter_offsets: { check_offset: 5, start_offset: 0, end_offset: 5 } }] } },
+    {
+      data: {
+        id: '',
+        object: '',
+        created: 0,
+        model: '',
+        choices: [
+          { index: 0, finish_reason: null, delta: {}, content_filter_offsets: { check_offset: 5, start_offset: 0, end_offset: 5 } },
+        ],
+      },
+    },
     ...(usage ? [{ data: { ...chunk({}), choices: [], usage } }] : []),
     { data: '[DONE]' },
   ];
 }
 
 export function chatUsageJson(): Record<string, unknown> {
-  return { prompt_tokens: 12, completion_tokens: 7, total_tokens: 19, prompt_tokens_details: { cached_tokens: 4 }, completion_tokens_details: { reasoning_tokens: 3 } };
+  return {
+    prompt_tokens: 12,
+    completion_tokens: 7,
+    total_tokens: 19,
+    prompt_tokens_details: { cached_tokens: 4 },
+    completion_tokens_details: { reasoning_tokens: 3 },
+  };
 }
 
-export function chatCompletionJson(content: string | null, finishReason = 'stop', message: Record<string, unknown> = {}): Record<string, unknown> {
+export function chatCompletionJson(
+  content: string | null,
+  finishReason = 'stop',
+  message: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     id: 'chatcmpl-abc',
     object: 'chat.completion',
     created: 1_700_000_000,
     model: 'gpt-4.1-mini-2025-04-14',
-    choices: [{ index: 0, finish_reason: finishReason, logprobs: null, message: { role: 'assistant', content, refusal: null, ...message }, content_filter_results: FILTER_RESULTS }],
+    choices: [
+      {
+        index: 0,
+        finish_reason: finishReason,
+        logprobs: null,
+        message: { role: 'assistant', content, refusal: null, ...message },
+        content_filter_results: FILTER_RESULTS,
+      },
+    ],
     usage: chatUsageJson(),
     prompt_filter_results: [{ prompt_index: 0, content_filter_results: FILTER_RESULTS }],
   };
 }
 
 export function responsesUsageJson(): Record<string, unknown> {
-  return { input_tokens: 20, input_tokens_details: { cached_tokens: 5 }, output_tokens: 9, output_tokens_details: { reasoning_tokens: 6 }, total_tokens: 29 };
+  return {
+    input_tokens: 20,
+    input_tokens_details: { cached_tokens: 5 },
+    output_tokens: 9,
+    output_tokens_details: { reasoning_tokens: 6 },
+    total_tokens: 29,
+  };
 }
 
 export function responseJson(status: string, output: unknown[], extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -148,7 +196,13 @@ export function responseJson(status: string, output: unknown[], extra: Record<st
 }
 
 export function messageItem(text: string): Record<string, unknown> {
-  return { type: 'message', id: 'msg_1', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text, annotations: [] }] };
+  return {
+    type: 'message',
+    id: 'msg_1',
+    role: 'assistant',
+    status: 'completed',
+    content: [{ type: 'output_text', text, annotations: [] }],
+  };
 }
 
 export function reasoningItem(summary: string): Record<string, unknown> {
@@ -173,17 +227,39 @@ export function responsesStream(options: ResponsesStreamOptions = {}): SseStep[]
   ];
   if (options.summary) {
     events.push({ type: 'response.output_item.added', output_index: 0, item: { type: 'reasoning', id: 'rs_1', summary: [] } });
-    for (const delta of options.summary) events.push({ type: 'response.reasoning_summary_text.delta', item_id: 'rs_1', output_index: 0, summary_index: 0, delta });
+    for (const delta of options.summary)
+      events.push({ type: 'response.reasoning_summary_text.delta', item_id: 'rs_1', output_index: 0, summary_index: 0, delta });
     events.push({ type: 'response.output_item.done', output_index: 0, item: reasoningItem(options.summary.join('')) });
   }
   events.push(
-    { type: 'response.output_item.added', output_index: 1, item: { type: 'message', id: 'msg_1', role: 'assistant', status: 'in_progress', content: [] } },
-    { type: 'response.content_part.added', item_id: 'msg_1', output_index: 1, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } },
-    ...deltas.map((delta) => ({ type: 'response.output_text.delta', item_id: 'msg_1', output_index: 1, content_index: 0, delta, logprobs: [], obfuscation: 'x' })),
+    {
+      type: 'response.output_item.added',
+      output_index: 1,
+      item: { type: 'message', id: 'msg_1', role: 'assistant', status: 'in_progress', content: [] },
+    },
+    {
+      type: 'response.content_part.added',
+      item_id: 'msg_1',
+      output_index: 1,
+      content_index: 0,
+      part: { type: 'output_text', text: '', annotations: [] },
+    },
+    ...deltas.map((delta) => ({
+      type: 'response.output_text.delta',
+      item_id: 'msg_1',
+      output_index: 1,
+      content_index: 0,
+      delta,
+      logprobs: [],
+      obfuscation: 'x',
+    })),
     { type: 'response.output_text.done', item_id: 'msg_1', output_index: 1, content_index: 0, text },
     { type: 'response.output_item.done', output_index: 1, item: messageItem(text) },
   );
-  const terminal = options.terminal === undefined ? { type: 'response.completed', response: responseJson('completed', [messageItem(text)]) } : options.terminal;
+  const terminal =
+    options.terminal === undefined
+      ? { type: 'response.completed', response: responseJson('completed', [messageItem(text)]) }
+      : options.terminal;
   if (terminal) events.push(terminal);
   return events.map((event, index) => ({ event: String(event['type']), data: { ...event, sequence_number: index } }));
 }

@@ -41,13 +41,26 @@ afterAll(async () => {
   await emulator.close();
 });
 
-function provider(api: ApiKind, name: string, params: Partial<ModelParams> = {}, deps: Partial<ProviderDeps> = {}, deployment: Partial<ResolvedDeployment> = {}): Provider {
+function provider(
+  api: ApiKind,
+  name: string,
+  params: Partial<ModelParams> = {},
+  deps: Partial<ProviderDeps> = {},
+  deployment: Partial<ResolvedDeployment> = {},
+): Provider {
   const resolved = deploymentFor(emulator.baseURL, { id: `t/${name}`, deployment: name, ...deployment });
-  return createProvider(targetFor(api, resolved, params), resolved, { env: { [TEST_KEY_ENV]: emulator.apiKey }, clock: tickClock(), ...deps });
+  return createProvider(targetFor(api, resolved, params), resolved, {
+    env: { [TEST_KEY_ENV]: emulator.apiKey },
+    clock: tickClock(),
+    ...deps,
+  });
 }
 
 async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(() => undefined, (thrown: unknown) => thrown);
+  const error = await promise.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
   expect(error).toBeInstanceOf(ProviderError);
   return error as ProviderError;
 }
@@ -102,7 +115,10 @@ describe('reasoning styles against the emulator', () => {
   });
 
   it('reads reasoning_content deltas', async () => {
-    const completion = await provider('chat', 'r1-fields', { tokenLimitField: 'max_tokens', maxOutputTokens: 4000 }).complete(QUESTION, signal());
+    const completion = await provider('chat', 'r1-fields', { tokenLimitField: 'max_tokens', maxOutputTokens: 4000 }).complete(
+      QUESTION,
+      signal(),
+    );
     expect(completion.reasoning).toBeDefined();
     expect(completion.timing.firstReasoningMs).toBeLessThan(completion.timing.firstTokenMs ?? -Infinity);
   });

@@ -1,13 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { countTokens } from '../../src/providers/count-tokens.ts';
-import { DEFAULT_RESERVATION, defaultReservation, estimateAdmissionCost, REASONING_RESERVATION } from '../../src/providers/estimate-cost.ts';
+import {
+  DEFAULT_RESERVATION,
+  defaultReservation,
+  estimateAdmissionCost,
+  REASONING_RESERVATION,
+} from '../../src/providers/estimate-cost.ts';
 import type { ModelParams } from '../../src/types.ts';
 
 const params = (over: Partial<ModelParams> = {}): ModelParams => ({ tokenLimitField: 'max_completion_tokens', stream: true, ...over });
 
 describe('estimateAdmissionCost', () => {
   it('is ceil(all prompt characters / 4) plus the cap', () => {
-    const input = { messages: [{ role: 'user' as const, content: 'abcde' }, { role: 'assistant' as const, content: 'fg' }] };
+    const input = {
+      messages: [
+        { role: 'user' as const, content: 'abcde' },
+        { role: 'assistant' as const, content: 'fg' },
+      ],
+    };
     expect(estimateAdmissionCost(input, params({ maxOutputTokens: 2000, system: 'xyz' }))).toBe(Math.ceil(10 / 4) + 2000);
   });
 

@@ -35,9 +35,12 @@ async function mapped(reply: ScriptedReply): Promise<ProviderError> {
   return mapError(await sdkError(reply), { now: NOW });
 }
 
-const TPM_CLASSIC = 'Requests to the ChatCompletions_Create Operation under Azure OpenAI API version 2024-02-15-preview have exceeded token rate limit of your current OpenAI S0 pricing tier. Please retry after 33 seconds. Please go here: https://aka.ms/oai/quotaincrease if you would like to further increase the default rate limit.';
-const TPM_NEW = 'Your requests to gpt-4.1-nano for gpt-4.1-nano in Sweden Central have exceeded the token rate limit for your current AIServices S0 pricing tier. This request was for ChatCompletions_Create under Azure OpenAI API version 2023-05-15. Please retry after 45 seconds.';
-const CAPACITY = 'The system is currently experiencing high demand and cannot process your request. Your request exceeds the maximum usage size allowed during peak load. Please retry after 20 seconds. For improved latency reliability, consider switching to Provisioned Throughput.';
+const TPM_CLASSIC =
+  'Requests to the ChatCompletions_Create Operation under Azure OpenAI API version 2024-02-15-preview have exceeded token rate limit of your current OpenAI S0 pricing tier. Please retry after 33 seconds. Please go here: https://aka.ms/oai/quotaincrease if you would like to further increase the default rate limit.';
+const TPM_NEW =
+  'Your requests to gpt-4.1-nano for gpt-4.1-nano in Sweden Central have exceeded the token rate limit for your current AIServices S0 pricing tier. This request was for ChatCompletions_Create under Azure OpenAI API version 2023-05-15. Please retry after 45 seconds.';
+const CAPACITY =
+  'The system is currently experiencing high demand and cannot process your request. Your request exceeds the maximum usage size allowed during peak load. Please retry after 20 seconds. For improved latency reliability, consider switching to Provisioned Throughput.';
 const FILTER_BODY = {
   error: {
     message: "The response was filtered due to the prompt triggering Azure OpenAI's content management policy.",
@@ -51,7 +54,11 @@ const FILTER_BODY = {
 
 describe('mapError: 429', () => {
   it('classic TPM body with retry-after-ms is quota with the header hint', async () => {
-    const error = await mapped({ status: 429, json: { error: { code: '429', message: TPM_CLASSIC } }, headers: { 'retry-after-ms': '32500', 'retry-after': '33', 'x-ratelimit-remaining-tokens': '0' } });
+    const error = await mapped({
+      status: 429,
+      json: { error: { code: '429', message: TPM_CLASSIC } },
+      headers: { 'retry-after-ms': '32500', 'retry-after': '33', 'x-ratelimit-remaining-tokens': '0' },
+    });
     expect(error).toMatchObject({ category: 'quota', retryable: true, status: 429, retryAfterMs: 32500, errorCode: '429' });
   });
 
@@ -61,54 +68,90 @@ describe('mapError: 429', () => {
   });
 
   it('gateway "Rate limit is exceeded" is quota', async () => {
-    const error = await mapped({ status: 429, json: { error: { code: '429', message: 'Rate limit is exceeded. Try again in 2 seconds.' } } });
+    const error = await mapped({
+      status: 429,
+      json: { error: { code: '429', message: 'Rate limit is exceeded. Try again in 2 seconds.' } },
+    });
     expect(error).toMatchObject({ category: 'quota', retryAfterMs: 2000 });
   });
 
   it('high-demand text is capacity', async () => {
-    const error = await mapped({ status: 429, json: { error: { code: '429', message: CAPACITY } }, headers: { 'retry-after-ms': '20000' } });
+    const error = await mapped({
+      status: 429,
+      json: { error: { code: '429', message: CAPACITY } },
+      headers: { 'retry-after-ms': '20000' },
+    });
     expect(error).toMatchObject({ category: 'capacity', retryable: true, retryAfterMs: 20_000 });
   });
 
   it('"temporarily unable" text is capacity', async () => {
-    const error = await mapped({ status: 429, json: { error: { code: '429', message: 'The service is temporarily unable to process your request.' } } });
+    const error = await mapped({
+      status: 429,
+      json: { error: { code: '429', message: 'The service is temporarily unable to process your request.' } },
+    });
     expect(error.category).toBe('capacity');
   });
 
   it('EngineOverloaded without a hint is capacity with no retryAfterMs', async () => {
-    const error = await mapped({ status: 429, json: { error: { code: 'EngineOverloaded', message: 'The engine is currently overloaded, please try again later' } } });
+    const error = await mapped({
+      status: 429,
+      json: { error: { code: 'EngineOverloaded', message: 'The engine is currently overloaded, please try again later' } },
+    });
     expect(error).toMatchObject({ category: 'capacity', retryAfterMs: undefined });
   });
 
   it('a bare 429 whose remaining headers show room is capacity', async () => {
-    const error = await mapped({ status: 429, json: { error: { code: '429', message: 'Too busy' } }, headers: { 'x-ratelimit-remaining-tokens': '5000', 'x-ratelimit-remaining-requests': '4' } });
+    const error = await mapped({
+      status: 429,
+      json: { error: { code: '429', message: 'Too busy' } },
+      headers: { 'x-ratelimit-remaining-tokens': '5000', 'x-ratelimit-remaining-requests': '4' },
+    });
     expect(error.category).toBe('capacity');
   });
 
   it('a bare 429 with remaining-requests 0 is quota and waits for the request window reset', async () => {
-    const error = await mapped({ status: 429, json: { error: { code: '429', message: 'Too busy' } }, headers: { 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '7' } });
+    const error = await mapped({
+      status: 429,
+      json: { error: { code: '429', message: 'Too busy' } },
+      headers: { 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '7' },
+    });
     expect(error).toMatchObject({ category: 'quota', retryAfterMs: 7000 });
   });
 
   it('the 2023 hyphenated reset header supplies the hint when retry-after is absent', async () => {
-    const error = await mapped({ status: 429, json: { error: { code: '429', message: 'Too busy' } }, headers: { 'x-rate-limit-reset-tokens': '12', 'x-rate-limit-remaining-tokens': '0', 'policy-id': 'DeploymentRatelimit-Token' } });
+    const error = await mapped({
+      status: 429,
+      json: { error: { code: '429', message: 'Too busy' } },
+      headers: { 'x-rate-limit-reset-tokens': '12', 'x-rate-limit-remaining-tokens': '0', 'policy-id': 'DeploymentRatelimit-Token' },
+    });
     expect(error).toMatchObject({ category: 'quota', retryAfterMs: 12_000 });
   });
 
   it('retry-after as an HTTP date is relative to now', async () => {
-    const error = await mapped({ status: 429, json: { error: { code: '429', message: 'Rate limit' } }, headers: { 'retry-after': new Date(NOW + 3000).toUTCString() } });
+    const error = await mapped({
+      status: 429,
+      json: { error: { code: '429', message: 'Rate limit' } },
+      headers: { 'retry-after': new Date(NOW + 3000).toUTCString() },
+    });
     expect(error.retryAfterMs).toBe(3000);
   });
 
   it('keeps the parsed rate info on the error', async () => {
-    const error = await mapped({ status: 429, json: { error: { code: '429', message: 'Rate limit' } }, headers: { 'x-ratelimit-limit-tokens': '8000', 'x-ratelimit-remaining-tokens': '0' } });
+    const error = await mapped({
+      status: 429,
+      json: { error: { code: '429', message: 'Rate limit' } },
+      headers: { 'x-ratelimit-limit-tokens': '8000', 'x-ratelimit-remaining-tokens': '0' },
+    });
     expect(error.rate).toMatchObject({ limitTokens: 8000, remainingTokens: 0 });
   });
 });
 
 describe('mapError: other statuses', () => {
   it('401 is auth and not retryable', async () => {
-    const error = await mapped({ status: 401, json: { error: { code: '401', message: 'Access denied due to invalid subscription key or wrong API endpoint.' } } });
+    const error = await mapped({
+      status: 401,
+      json: { error: { code: '401', message: 'Access denied due to invalid subscription key or wrong API endpoint.' } },
+    });
     expect(error).toMatchObject({ category: 'auth', retryable: false, status: 401 });
   });
 
@@ -117,7 +160,10 @@ describe('mapError: other statuses', () => {
   });
 
   it('404 DeploymentNotFound is not_found and not retryable', async () => {
-    const error = await mapped({ status: 404, json: { error: { code: 'DeploymentNotFound', message: 'The API deployment for this resource does not exist.' } } });
+    const error = await mapped({
+      status: 404,
+      json: { error: { code: 'DeploymentNotFound', message: 'The API deployment for this resource does not exist.' } },
+    });
     expect(error).toMatchObject({ category: 'not_found', retryable: false, errorCode: 'DeploymentNotFound' });
   });
 
@@ -127,7 +173,17 @@ describe('mapError: other statuses', () => {
   });
 
   it('400 context_length_exceeded is bad_request and keeps the code', async () => {
-    const error = await mapped({ status: 400, json: { error: { message: "This model's maximum context length is 128000 tokens.", type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } } });
+    const error = await mapped({
+      status: 400,
+      json: {
+        error: {
+          message: "This model's maximum context length is 128000 tokens.",
+          type: 'invalid_request_error',
+          param: 'messages',
+          code: 'context_length_exceeded',
+        },
+      },
+    });
     expect(error).toMatchObject({ category: 'bad_request', retryable: false, errorCode: 'context_length_exceeded' });
   });
 
@@ -141,7 +197,10 @@ describe('mapError: other statuses', () => {
   });
 
   it('500 server_error is server and retryable', async () => {
-    const error = await mapped({ status: 500, json: { error: { message: 'The server had an error while processing your request.', type: 'server_error', param: null, code: null } } });
+    const error = await mapped({
+      status: 500,
+      json: { error: { message: 'The server had an error while processing your request.', type: 'server_error', param: null, code: null } },
+    });
     expect(error).toMatchObject({ category: 'server', retryable: true, status: 500 });
   });
 
@@ -151,7 +210,11 @@ describe('mapError: other statuses', () => {
   });
 
   it('503 with retry-after is server with the hint', async () => {
-    const error = await mapped({ status: 503, json: { error: { code: 'ServiceUnavailable', message: 'The service is temporarily unable to process your request.' } }, headers: { 'retry-after': '4' } });
+    const error = await mapped({
+      status: 503,
+      json: { error: { code: 'ServiceUnavailable', message: 'The service is temporarily unable to process your request.' } },
+      headers: { 'retry-after': '4' },
+    });
     expect(error).toMatchObject({ category: 'server', retryable: true, retryAfterMs: 4000 });
   });
 
@@ -166,7 +229,11 @@ describe('mapError: other statuses', () => {
   });
 
   it('never copies headers or keys into the message', async () => {
-    const error = await mapped({ status: 401, json: { error: { code: '401', message: 'Access denied' } }, headers: { 'x-secret-echo': 'sk-should-not-appear' } });
+    const error = await mapped({
+      status: 401,
+      json: { error: { code: '401', message: 'Access denied' } },
+      headers: { 'x-secret-echo': 'sk-should-not-appear' },
+    });
     expect(error.message).not.toContain('sk-should-not-appear');
     expect(error.message).not.toContain('Bearer');
   });
@@ -199,19 +266,32 @@ describe('mapError: transport and local failures', () => {
   });
 
   it('an abort caused by the watchdog is timeout', () => {
-    expect(mapError(new APIUserAbortError(), { signal: new AbortController().signal, watchdogFired: true, now: NOW })).toMatchObject({ category: 'timeout', retryable: true });
+    expect(mapError(new APIUserAbortError(), { signal: new AbortController().signal, watchdogFired: true, now: NOW })).toMatchObject({
+      category: 'timeout',
+      retryable: true,
+    });
   });
 
-  it("a failing token function is auth", async () => {
+  it('a failing token function is auth', async () => {
     server.setHandler(() => ({ json: {} }));
-    const client = new OpenAI({ baseURL: server.baseURL, apiKey: async () => { throw new Error('AADSTS700016: app not found'); }, maxRetries: 0 });
+    const client = new OpenAI({
+      baseURL: server.baseURL,
+      apiKey: async () => {
+        throw new Error('AADSTS700016: app not found');
+      },
+      maxRetries: 0,
+    });
     const thrown = await client.models.list().catch((error: unknown) => error);
     expect(thrown).toBeInstanceOf(OpenAIError);
     expect(mapError(thrown, { now: NOW })).toMatchObject({ category: 'auth', retryable: false });
   });
 
   it('a response.failed stream failure is server and retryable', () => {
-    expect(mapError(new StreamFailureError('boom', 'server_error'), { now: NOW })).toMatchObject({ category: 'server', retryable: true, errorCode: 'server_error' });
+    expect(mapError(new StreamFailureError('boom', 'server_error'), { now: NOW })).toMatchObject({
+      category: 'server',
+      retryable: true,
+      errorCode: 'server_error',
+    });
   });
 
   it('a truncated stream is connection and retryable', () => {

@@ -15,7 +15,10 @@ import { chatCompletionJson, deploymentFor, targetFor, TEST_KEY, TEST_KEY_ENV } 
 
 const INPUT: PromptInput = { messages: [{ role: 'user', content: 'hi' }] };
 const SCOPE = 'https://cognitiveservices.azure.com/.default';
-const UNAUTHORIZED = { status: 401, json: { error: { code: '401', message: 'Access denied due to invalid subscription key or wrong API endpoint.' } } };
+const UNAUTHORIZED = {
+  status: 401,
+  json: { error: { code: '401', message: 'Access denied due to invalid subscription key or wrong API endpoint.' } },
+};
 let server: LoopbackServer;
 let accept: (token: string) => boolean = () => false;
 
@@ -41,7 +44,10 @@ function chat(deployment: ResolvedDeployment, deps: Partial<ProviderDeps>) {
 }
 
 async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(() => undefined, (thrown: unknown) => thrown);
+  const error = await promise.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
   expect(error).toBeInstanceOf(ProviderError);
   return error as ProviderError;
 }
@@ -58,7 +64,9 @@ describe('api-key clients', () => {
 
   it('makes exactly one HTTP attempt on a retryable failure (SDK retries off)', async () => {
     const before = server.requests.length;
-    const error = await failure(chat(deploymentFor(server.baseURL), { env: { [TEST_KEY_ENV]: 'wrong' } }).complete(INPUT, new AbortController().signal));
+    const error = await failure(
+      chat(deploymentFor(server.baseURL), { env: { [TEST_KEY_ENV]: 'wrong' } }).complete(INPUT, new AbortController().signal),
+    );
     expect(error.category).toBe('auth');
     expect(server.requests.length - before).toBe(1);
   });
@@ -83,7 +91,10 @@ describe('Entra clients', () => {
   it('authenticates with a token from the credential for the configured scope', async () => {
     const credential = new FakeCredential({ lifetimeMs: 600_000 });
     accept = (token) => credential.isValid(token);
-    const completion = await chat(entraDeployment('a'), { credential, tokenProviders: new TokenProviderCache() }).complete(INPUT, new AbortController().signal);
+    const completion = await chat(entraDeployment('a'), { credential, tokenProviders: new TokenProviderCache() }).complete(
+      INPUT,
+      new AbortController().signal,
+    );
     expect(completion.text).toBe('ok');
     expect(credential.scopes[0]).toEqual([SCOPE]);
   });
@@ -124,14 +135,18 @@ describe('Entra clients', () => {
   it('a token the server does not accept is an auth failure', async () => {
     const credential = new FakeCredential({ lifetimeMs: 600_000 });
     accept = () => false;
-    const error = await failure(chat(entraDeployment('a'), { credential, tokenProviders: new TokenProviderCache() }).complete(INPUT, new AbortController().signal));
+    const error = await failure(
+      chat(entraDeployment('a'), { credential, tokenProviders: new TokenProviderCache() }).complete(INPUT, new AbortController().signal),
+    );
     expect(error).toMatchObject({ category: 'auth', retryable: false, status: 401 });
   });
 
   it('a credential that cannot produce a token is an auth failure without a request', async () => {
     const credential = new FakeCredential({ lifetimeMs: 600_000, failWith: 'ManagedIdentityCredential: no identity endpoint' });
     const before = server.requests.length;
-    const error = await failure(chat(entraDeployment('a'), { credential, tokenProviders: new TokenProviderCache() }).complete(INPUT, new AbortController().signal));
+    const error = await failure(
+      chat(entraDeployment('a'), { credential, tokenProviders: new TokenProviderCache() }).complete(INPUT, new AbortController().signal),
+    );
     expect(error).toMatchObject({ category: 'auth', retryable: false });
     expect(server.requests.length).toBe(before);
   });

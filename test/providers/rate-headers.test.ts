@@ -5,14 +5,46 @@ const NOW = Date.parse('2026-11-22T02:00:00Z');
 
 describe('parseRateHeaders', () => {
   it.each([
-    ['documented 2026 set', { 'x-ratelimit-limit-requests': '60', 'x-ratelimit-limit-tokens': '150000', 'x-ratelimit-remaining-requests': '59', 'x-ratelimit-remaining-tokens': '149984', 'x-ratelimit-reset-requests': '10', 'x-ratelimit-reset-tokens': '300' },
-      { limitRequests: 60, limitTokens: 150000, remainingRequests: 59, remainingTokens: 149984, resetRequestsMs: 10_000, resetTokensMs: 300_000, resetFormat: 'seconds' }],
-    ['2024: remaining only', { 'x-ratelimit-remaining-requests': '9', 'x-ratelimit-remaining-tokens': '9000', 'x-ms-region': 'North Central US' },
-      { remainingRequests: 9, remainingTokens: 9000 }],
-    ['2023 hyphenated spelling', { 'x-rate-limit-reset-tokens': '12', 'x-rate-limit-remaining-tokens': '0', 'policy-id': 'DeploymentRatelimit-Token' },
-      { resetTokensMs: 12_000, remainingTokens: 0, resetFormat: 'seconds' }],
-    ['current spelling wins over 2023 spelling', { 'x-ratelimit-remaining-tokens': '5', 'x-rate-limit-remaining-tokens': '7' }, { remainingTokens: 5 }],
-    ['Responses -1 values are unknown', { 'x-ratelimit-limit-tokens': '-1', 'x-ratelimit-remaining-tokens': '-1', 'x-ratelimit-reset-tokens': '0' }, { resetTokensMs: 0, resetFormat: 'seconds' }],
+    [
+      'documented 2026 set',
+      {
+        'x-ratelimit-limit-requests': '60',
+        'x-ratelimit-limit-tokens': '150000',
+        'x-ratelimit-remaining-requests': '59',
+        'x-ratelimit-remaining-tokens': '149984',
+        'x-ratelimit-reset-requests': '10',
+        'x-ratelimit-reset-tokens': '300',
+      },
+      {
+        limitRequests: 60,
+        limitTokens: 150000,
+        remainingRequests: 59,
+        remainingTokens: 149984,
+        resetRequestsMs: 10_000,
+        resetTokensMs: 300_000,
+        resetFormat: 'seconds',
+      },
+    ],
+    [
+      '2024: remaining only',
+      { 'x-ratelimit-remaining-requests': '9', 'x-ratelimit-remaining-tokens': '9000', 'x-ms-region': 'North Central US' },
+      { remainingRequests: 9, remainingTokens: 9000 },
+    ],
+    [
+      '2023 hyphenated spelling',
+      { 'x-rate-limit-reset-tokens': '12', 'x-rate-limit-remaining-tokens': '0', 'policy-id': 'DeploymentRatelimit-Token' },
+      { resetTokensMs: 12_000, remainingTokens: 0, resetFormat: 'seconds' },
+    ],
+    [
+      'current spelling wins over 2023 spelling',
+      { 'x-ratelimit-remaining-tokens': '5', 'x-rate-limit-remaining-tokens': '7' },
+      { remainingTokens: 5 },
+    ],
+    [
+      'Responses -1 values are unknown',
+      { 'x-ratelimit-limit-tokens': '-1', 'x-ratelimit-remaining-tokens': '-1', 'x-ratelimit-reset-tokens': '0' },
+      { resetTokensMs: 0, resetFormat: 'seconds' },
+    ],
     ['no headers at all', {}, {}],
     ['garbage values are omitted', { 'x-ratelimit-limit-tokens': 'lots', 'x-ratelimit-reset-tokens': 'soon', 'retry-after': 'later' }, {}],
     ['retry-after-ms (float ms)', { 'retry-after-ms': '1234.5', 'retry-after': '2' }, { retryAfterMs: 1234.5 }],
@@ -26,8 +58,16 @@ describe('parseRateHeaders', () => {
     ['x-should-retry true', { 'x-should-retry': 'true' }, { shouldRetry: true }],
     ['x-should-retry false', { 'x-should-retry': 'FALSE' }, { shouldRetry: false }],
     ['x-should-retry other', { 'x-should-retry': 'maybe' }, {}],
-    ['upper-case names in a record', { 'X-RateLimit-Remaining-Requests': '3', 'Retry-After-Ms': '10' }, { remainingRequests: 3, retryAfterMs: 10 }],
-    ['Go durations for resets', { 'x-ratelimit-reset-requests': '1s', 'x-ratelimit-reset-tokens': '6m0s' }, { resetRequestsMs: 1000, resetTokensMs: 360_000, resetFormat: 'duration' }],
+    [
+      'upper-case names in a record',
+      { 'X-RateLimit-Remaining-Requests': '3', 'Retry-After-Ms': '10' },
+      { remainingRequests: 3, retryAfterMs: 10 },
+    ],
+    [
+      'Go durations for resets',
+      { 'x-ratelimit-reset-requests': '1s', 'x-ratelimit-reset-tokens': '6m0s' },
+      { resetRequestsMs: 1000, resetTokensMs: 360_000, resetFormat: 'duration' },
+    ],
   ])('%s', (_name, headers, expected) => {
     expect(parseRateHeaders(headers, NOW)).toEqual(expected);
   });

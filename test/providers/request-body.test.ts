@@ -7,16 +7,28 @@ const input = (...messages: PromptInput['messages']): PromptInput => ({ messages
 
 describe('buildChatBody', () => {
   it('omits every unset optional field', () => {
-    expect(buildChatBody('d', params({ stream: false }), input({ role: 'user', content: 'q' }))).toEqual({ model: 'd', messages: [{ role: 'user', content: 'q' }], stream: false });
+    expect(buildChatBody('d', params({ stream: false }), input({ role: 'user', content: 'q' }))).toEqual({
+      model: 'd',
+      messages: [{ role: 'user', content: 'q' }],
+      stream: false,
+    });
   });
 
   it('keeps include_usage even when extraBody sets other stream options', () => {
-    const body = buildChatBody('d', params({ extraBody: { stream_options: { include_obfuscation: false, include_usage: false } } }), input());
+    const body = buildChatBody(
+      'd',
+      params({ extraBody: { stream_options: { include_obfuscation: false, include_usage: false } } }),
+      input(),
+    );
     expect(body['stream_options']).toEqual({ include_obfuscation: false, include_usage: true });
   });
 
   it('does not let extraBody replace model, messages or stream', () => {
-    const body = buildChatBody('d', params({ extraBody: { model: 'x', messages: [], stream: false, seed: 7 } }), input({ role: 'user', content: 'q' }));
+    const body = buildChatBody(
+      'd',
+      params({ extraBody: { model: 'x', messages: [], stream: false, seed: 7 } }),
+      input({ role: 'user', content: 'q' }),
+    );
     expect(body).toMatchObject({ model: 'd', messages: [{ role: 'user', content: 'q' }], stream: true, seed: 7 });
   });
 
@@ -32,13 +44,21 @@ describe('buildResponsesBody', () => {
   });
 
   it('keeps several system messages in input', () => {
-    const body = buildResponsesBody('d', params(), input({ role: 'system', content: 'a' }, { role: 'user', content: 'q' }, { role: 'system', content: 'b' }));
+    const body = buildResponsesBody(
+      'd',
+      params(),
+      input({ role: 'system', content: 'a' }, { role: 'user', content: 'q' }, { role: 'system', content: 'b' }),
+    );
     expect(body).not.toHaveProperty('instructions');
     expect(body['input']).toHaveLength(3);
   });
 
   it('uses the configured system prompt as instructions and keeps every message', () => {
-    const body = buildResponsesBody('d', params({ system: 'sys' }), input({ role: 'system', content: 'a' }, { role: 'user', content: 'q' }));
+    const body = buildResponsesBody(
+      'd',
+      params({ system: 'sys' }),
+      input({ role: 'system', content: 'a' }, { role: 'user', content: 'q' }),
+    );
     expect(body).toMatchObject({ instructions: 'sys' });
     expect(body['input']).toHaveLength(2);
   });

@@ -15,7 +15,8 @@ describe('console reporter', () => {
 
   test('prints the overview with accuracy, CI, latency, TTFT, tokens, cost and errors', () => {
     const header = rendered.lines.find((l) => l.includes('Target'))!;
-    for (const label of ['Accuracy', '95% CI', 'p50 latency', 'p95 latency', 'p50 TTFT', 'Tokens in / out', 'Cost', 'Errors']) expect(header).toContain(label);
+    for (const label of ['Accuracy', '95% CI', 'p50 latency', 'p95 latency', 'p50 TTFT', 'Tokens in / out', 'Cost', 'Errors'])
+      expect(header).toContain(label);
     expect(rendered.lines.filter((l) => /^ {2}(gpt-4o|gpt-4o-mini|o4-mini) /.test(l))).toHaveLength(3);
   });
 
@@ -49,8 +50,12 @@ test('renders a hand-built two-target run as plain text', () => {
   const builder = createSummaryBuilder({ resamples: 100 });
   const records = [
     runStart([target('alpha', { input: 1, output: 2 }), target('beta')]),
-    ...['r1', 'r2', 'r3', 'r4'].map((row, i) => ok({ target: 'alpha', row, passed: i < 3, e2e: 100 * (i + 1), ttft: 50, startedAt: T0 + i * 1000 })),
-    ...['r1', 'r2', 'r3', 'r4'].map((row, i) => ok({ target: 'beta', row, passed: i < 1, e2e: 200 * (i + 1), ttft: 80, startedAt: T0 + i * 1000 })),
+    ...['r1', 'r2', 'r3', 'r4'].map((row, i) =>
+      ok({ target: 'alpha', row, passed: i < 3, e2e: 100 * (i + 1), ttft: 50, startedAt: T0 + i * 1000 }),
+    ),
+    ...['r1', 'r2', 'r3', 'r4'].map((row, i) =>
+      ok({ target: 'beta', row, passed: i < 1, e2e: 200 * (i + 1), ttft: 80, startedAt: T0 + i * 1000 }),
+    ),
     runEnd(),
   ];
   for (const r of records) builder.add(r);

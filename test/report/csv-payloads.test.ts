@@ -14,7 +14,7 @@ import { ok, runEnd, runStart, target } from './records.ts';
 /** [row id, model output, what the output cell must read as] */
 const CORPUS: readonly (readonly [string, string, string])[] = [
   ['=x16', '=1+1', "'=1+1"],
-  ['r-plus', '+cmd|\' /C calc\'!A0', "'+cmd|' /C calc'!A0"],
+  ['r-plus', "+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"],
   ['-5', '-5', '-5'],
   ['r-float', '+3.2', '+3.2'],
   ['r-exp', '1e5', '1e5'],
@@ -31,13 +31,18 @@ const CORPUS: readonly (readonly [string, string, string])[] = [
   ['r-empty', '', ''],
 ];
 
-const PYTHON_READER = 'import csv, json, sys\nwith open(sys.argv[1], newline="", encoding="utf-8") as f:\n    json.dump(list(csv.reader(f)), sys.stdout)\n';
+const PYTHON_READER =
+  'import csv, json, sys\nwith open(sys.argv[1], newline="", encoding="utf-8") as f:\n    json.dump(list(csv.reader(f)), sys.stdout)\n';
 const python = spawnSync('python3', ['-c', 'print(1)'], { encoding: 'utf8' });
 const hasPython = python.status === 0;
 if (!hasPython) console.warn('python3 not found: the Python csv reader check of results.csv is skipped');
 
 describe('results.csv payload corpus', () => {
-  const results: ResultRecord[] = CORPUS.map(([id, output], index) => ({ ...ok({ target: 'm', row: id, output }), rowIndex: index, prompt: `prompt ${output}` }));
+  const results: ResultRecord[] = CORPUS.map(([id, output], index) => ({
+    ...ok({ target: 'm', row: id, output }),
+    rowIndex: index,
+    prompt: `prompt ${output}`,
+  }));
   let rendered: Rendered;
   let text: string;
 

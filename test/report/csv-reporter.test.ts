@@ -21,7 +21,9 @@ describe('results.csv', () => {
 
   test('has one line per (row, target, repeat), sorted by row order, then target order, then repeat', () => {
     const order = FIXTURE_TARGETS.map((t) => t.info.name);
-    const sorted = [...results].sort((a, b) => a.rowIndex - b.rowIndex || order.indexOf(a.target) - order.indexOf(b.target) || a.repeat - b.repeat);
+    const sorted = [...results].sort(
+      (a, b) => a.rowIndex - b.rowIndex || order.indexOf(a.target) - order.indexOf(b.target) || a.repeat - b.repeat,
+    );
     expect(rows).toHaveLength(results.length);
     // The journal is in completion order, so sorting is not a no-op.
     expect(sorted.map((r) => r.key)).not.toEqual(results.map((r) => r.key));
@@ -30,10 +32,36 @@ describe('results.csv', () => {
 
   test('has the documented columns, one score column per scorer', () => {
     expect(Object.keys(rows[0]!)).toEqual([
-      'id', 'raw_id', 'target', 'repeat', 'deployment', 'api', 'prompt', 'output', 'expected', 'score_contains', 'score_exact-match',
-      'pass', 'latency_ms', 'logical_latency_ms', 'ttft_ms', 'itl_ms', 'tpot_ms',
-      'prompt_tokens', 'completion_tokens', 'reasoning_tokens', 'cached_tokens', 'cost',
-      'attempts', 'cached', 'status', 'reason', 'error_code', 'error', 'finish_reason', 'truncated',
+      'id',
+      'raw_id',
+      'target',
+      'repeat',
+      'deployment',
+      'api',
+      'prompt',
+      'output',
+      'expected',
+      'score_contains',
+      'score_exact-match',
+      'pass',
+      'latency_ms',
+      'logical_latency_ms',
+      'ttft_ms',
+      'itl_ms',
+      'tpot_ms',
+      'prompt_tokens',
+      'completion_tokens',
+      'reasoning_tokens',
+      'cached_tokens',
+      'cost',
+      'attempts',
+      'cached',
+      'status',
+      'reason',
+      'error_code',
+      'error',
+      'finish_reason',
+      'truncated',
     ]);
   });
 
@@ -53,7 +81,11 @@ describe('results.csv', () => {
   test('fills latency (rounded to 0.1 ms), tokens and status for a successful cell', () => {
     const first = results.find((r) => r.status === 'ok' && !r.cached)!;
     const row = rows.find((r) => r.raw_id === first.rowId && r.target === first.target && r.repeat === String(first.repeat))!;
-    expect(row).toMatchObject({ status: 'ok', latency_ms: String(first.status === 'ok' && first.timing.endMs), completion_tokens: String(first.status === 'ok' && first.usage.completionTokens) });
+    expect(row).toMatchObject({
+      status: 'ok',
+      latency_ms: String(first.status === 'ok' && first.timing.endMs),
+      completion_tokens: String(first.status === 'ok' && first.usage.completionTokens),
+    });
     for (const column of ['latency_ms', 'logical_latency_ms', 'ttft_ms', 'itl_ms', 'tpot_ms']) {
       for (const r of rows) if (r[column]) expect(r[column], column).toMatch(/^\d+(\.\d)?$/);
     }

@@ -16,7 +16,8 @@ const BEARER = `Bearer ${['tk', 'Zx81Qw2', 'Er5Ty7Ui9'].join('')}`;
 const SK = ['sk-proj-', 'Ab12Cd34Ef56Gh78Ij90'].join('');
 const JWT = ['eyJhbGciOiJSUzI1NiJ9', 'eyJzdWIiOiJ1c2VyMTIzIn0', 'c2lnbmF0dXJlMTIzNDU2'].join('.');
 const LEAKS = [AZURE_KEY, BEARER.slice(7), SK, JWT];
-const PYTHON_READER = 'import csv, json, sys\nwith open(sys.argv[1], newline="", encoding="utf-8") as f:\n    json.dump(list(csv.reader(f)), sys.stdout)\n';
+const PYTHON_READER =
+  'import csv, json, sys\nwith open(sys.argv[1], newline="", encoding="utf-8") as f:\n    json.dump(list(csv.reader(f)), sys.stdout)\n';
 
 const CORPUS_CSV = [
   'id,question,answer',
@@ -31,7 +32,9 @@ const CORPUS_CSV = [
 describe('secrets in headers and bodies', () => {
   test('never reach any artifact of the run, the console or a message', async () => {
     const project = await tempProject('bb-secrets-');
-    await project.write('eval.config.ts', configSource(`{
+    await project.write(
+      'eval.config.ts',
+      configSource(`{
       scorers: ['exact-match'],
       emulator: { seed: 3, latencyScale: 0.01, deployments: [{ name: 'mini', model: 'gpt-4.1-mini', capacity: 1000, accuracy: 0.9 }] },
       targets: [{
@@ -40,13 +43,16 @@ describe('secrets in headers and bodies', () => {
         extraBody: { metadata: { note: ${JSON.stringify(SK)}, session: ${JSON.stringify(JWT)} } },
         deployments: [{ baseURL: 'emulator', deployment: 'mini' }],
       }],
-    }`));
+    }`),
+    );
     await project.write('corpus.csv', `${CORPUS_CSV}\n`);
     const run = await project.run(['eval', '--dataset', 'corpus.csv', '--out', 'run']);
     expect(run.stderr).not.toMatch(/^error/m);
     const runDir = join(project.dir, 'run');
     const files = await readdir(runDir);
-    expect(files).toEqual(expect.arrayContaining(['manifest.json', 'journal.jsonl', 'results.csv', 'report.html', 'junit.xml', 'report.json', 'summary.md']));
+    expect(files).toEqual(
+      expect.arrayContaining(['manifest.json', 'journal.jsonl', 'results.csv', 'report.html', 'junit.xml', 'report.json', 'summary.md']),
+    );
 
     for (const name of files) {
       const text = await readFile(join(runDir, name), 'utf8');

@@ -22,7 +22,9 @@ test('yields every record in key order, ties in arrival order, multi-byte and la
     expect(spool.size).toBe(3000);
     const out: string[] = [];
     for await (const record of spool.sorted()) out.push(record.text);
-    const expected = [...added].sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1] || a.key[2] - b.key[2] || a.seq - b.seq).map((r) => r.text);
+    const expected = [...added]
+      .sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1] || a.key[2] - b.key[2] || a.seq - b.seq)
+      .map((r) => r.text);
     expect(out).toEqual(expected);
     expect((await readFile(join(dir, 'spool'), 'utf8')).startsWith('header\n0 café')).toBe(true);
   } finally {
@@ -34,7 +36,14 @@ test('keys that are not 32-bit integers (fractions, beyond 2^31) sort exactly', 
   const dir = await mkdtemp(join(tmpdir(), 'bb-spool-'));
   try {
     const spool = await openSortedSpool(join(dir, 'spool'));
-    const keys: SpoolKey[] = [[3, 0, 0], [2 ** 33, 0, 0], [2.5, 1, 0], [2.5, 0.5, 0], [0, 0, 0], [2 ** 32, 0, 0]];
+    const keys: SpoolKey[] = [
+      [3, 0, 0],
+      [2 ** 33, 0, 0],
+      [2.5, 1, 0],
+      [2.5, 0.5, 0],
+      [0, 0, 0],
+      [2 ** 32, 0, 0],
+    ];
     for (const [i, key] of keys.entries()) await spool.add(key, `${i}\n`);
     const out: string[] = [];
     for await (const record of spool.sorted()) out.push(record.text.trim());

@@ -17,7 +17,10 @@ test('a run with no results still writes every output', async () => {
 });
 
 test('a run where every request failed reports errors and no statistics', async () => {
-  const r = await renderJournal([runStart([target('a')]), failed('a', 'r1', 'timeout'), failed('a', 'r2', 'timeout'), runEnd()], ['json', 'markdown', 'junit']);
+  const r = await renderJournal(
+    [runStart([target('a')]), failed('a', 'r1', 'timeout'), failed('a', 'r2', 'timeout'), runEnd()],
+    ['json', 'markdown', 'junit'],
+  );
   rendered.push(r);
   expect(r.failures).toEqual([]);
   const json = JSON.parse(await readFile(join(r.dir, 'report.json'), 'utf8'));

@@ -22,18 +22,43 @@ function journal(): { records: JournalRecord[]; batchTarget: string; submittedAt
   const batchTarget = start.targets.at(-1)!.name;
   const submittedAt = Date.parse(start.startedAt) + 1000;
   const createdAt = Math.floor(submittedAt / 1000) * 1000;
-  const times = { created: createdAt, in_progress: createdAt + 60_000, finalizing: createdAt + 3_600_000, completed: createdAt + 3_660_000 };
+  const times = {
+    created: createdAt,
+    in_progress: createdAt + 60_000,
+    finalizing: createdAt + 3_600_000,
+    completed: createdAt + 3_660_000,
+  };
   const batch = [
     { v: 1, kind: 'batch-job', target: batchTarget, deploymentId: `${batchTarget}/0`, fileId: 'file-1', jobId: JOB, submittedAt },
-    { v: 1, kind: 'batch-status', target: batchTarget, jobId: JOB, status: 'in_progress', counts: { total: 30, completed: 3, failed: 0 }, times: { created: createdAt, in_progress: times.in_progress }, at: submittedAt + 61_000 },
-    { v: 1, kind: 'batch-status', target: batchTarget, jobId: JOB, status: 'completed', counts: { total: 30, completed: 28, failed: 2 }, times, at: submittedAt + 3_700_000 },
+    {
+      v: 1,
+      kind: 'batch-status',
+      target: batchTarget,
+      jobId: JOB,
+      status: 'in_progress',
+      counts: { total: 30, completed: 3, failed: 0 },
+      times: { created: createdAt, in_progress: times.in_progress },
+      at: submittedAt + 61_000,
+    },
+    {
+      v: 1,
+      kind: 'batch-status',
+      target: batchTarget,
+      jobId: JOB,
+      status: 'completed',
+      counts: { total: 30, completed: 28, failed: 2 },
+      times,
+      at: submittedAt + 3_700_000,
+    },
     { v: 1, kind: 'batch-collected', target: batchTarget, jobId: JOB, at: submittedAt + 3_700_000 },
   ] as unknown as JournalRecord[];
   const records = base
     .filter((r) => !(r.kind === 'attempt' && r.target === batchTarget))
     .map((r): JournalRecord => {
-      if (r.kind === 'run-start') return { ...r, targets: r.targets.map((t) => (t.name === batchTarget ? { ...t, mode: 'batch' as const } : t)) };
-      if (r.kind === 'result' && r.target === batchTarget) return { ...r, timing: { startedAt: submittedAt, endMs: 3_700_000 } } as JournalRecord;
+      if (r.kind === 'run-start')
+        return { ...r, targets: r.targets.map((t) => (t.name === batchTarget ? { ...t, mode: 'batch' as const } : t)) };
+      if (r.kind === 'result' && r.target === batchTarget)
+        return { ...r, timing: { startedAt: submittedAt, endMs: 3_700_000 } } as JournalRecord;
       return r;
     });
   return { records: [...records.slice(0, -1), ...batch, records.at(-1)!], batchTarget, submittedAt };
@@ -58,14 +83,23 @@ describe.skipIf(!hasChromium())('report.html with a Global Batch target', () => 
     const rendered = await renderJournal(j.records, ['html'], { outDir });
     expect(rendered.failures).toEqual([]);
     findings = await checkReportInBrowser(`${outDir}report.html`);
-    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu'],
+    });
     try {
       const page = await browser.newPage();
       await page.goto(pathToFileURL(`${outDir}report.html`).href);
       await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
-      cells = await page.$$eval('table', (list) => Object.fromEntries(list.map((t) => [
-        t.id, [...t.querySelectorAll('tr')].map((tr) => [...tr.querySelectorAll('th, td')].map((c) => c.textContent ?? '')),
-      ])));
+      cells = await page.$$eval('table', (list) =>
+        Object.fromEntries(
+          list.map((t) => [
+            t.id,
+            [...t.querySelectorAll('tr')].map((tr) => [...tr.querySelectorAll('th, td')].map((c) => c.textContent ?? '')),
+          ]),
+        ),
+      );
     } finally {
       await browser.close();
     }
@@ -78,7 +112,7 @@ describe.skipIf(!hasChromium())('report.html with a Global Batch target', () => 
     expect(findings.xssMarker).toBeUndefined();
   });
 
-  test('the overview shows the batch target\'s turnaround instead of latency and TTFT', () => {
+  test("the overview shows the batch target's turnaround instead of latency and TTFT", () => {
     const [header, ...rows] = cells['table-overview']!;
     const row = rows.find((r) => r[0] === batchTarget)!;
     const at = (label: string) => row[header!.indexOf(label)];
@@ -92,12 +126,24 @@ describe.skipIf(!hasChromium())('report.html with a Global Batch target', () => 
     }
     // The latency table lists the online targets only.
     expect(cells['table-latency']!.slice(1).some((r) => r[0] === batchTarget)).toBe(false);
-    expect(cells['table-turnaround']!.slice(1)).toEqual([[batchTarget, String(okCells), '1 h 2 min', '1 h 2 min', '1 h 2 min', '1 h 2 min']]);
+    expect(cells['table-turnaround']!.slice(1)).toEqual([
+      [batchTarget, String(okCells), '1 h 2 min', '1 h 2 min', '1 h 2 min', '1 h 2 min'],
+    ]);
   });
 
-  test('the job timeline: submitted, lifecycle offsets from the service\'s creation time, counts, collection', () => {
-    expect(cells['table-batch-jobs']!.slice(1)).toEqual([[
-      batchTarget, JOB, new Date(submittedAt).toISOString(), '+1.0 min', '+1 h 0 min', 'completed +1 h 1 min', '30 / 30 (2)', '+1 h 2 min', '—',
-    ]]);
+  test("the job timeline: submitted, lifecycle offsets from the service's creation time, counts, collection", () => {
+    expect(cells['table-batch-jobs']!.slice(1)).toEqual([
+      [
+        batchTarget,
+        JOB,
+        new Date(submittedAt).toISOString(),
+        '+1.0 min',
+        '+1 h 0 min',
+        'completed +1 h 1 min',
+        '30 / 30 (2)',
+        '+1 h 2 min',
+        '—',
+      ],
+    ]);
   });
 });

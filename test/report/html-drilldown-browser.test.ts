@@ -20,10 +20,20 @@ const DESCRIPTIONS = ['geography', 'arithmetic', 'markup <img src=x onerror="win
 function journal(): JournalRecord[] {
   return createJournalFixture({ rows: 40, repeats: 1 }).map((record): JournalRecord => {
     if (record.kind === 'run-start') {
-      return { ...record, targets: record.targets.map((t, i) => ({
-        ...t, maxOutputTokens: 256,
-        settings: { system: i === 0 ? 'Answer briefly. <script>window.__xss="system"</script>' : 'Answer with the item only.', temperature: 0.2 * i, tokenLimitField: 'max_completion_tokens', stream: true, ...(t.name === SLOW ? { reasoningEffort: 'high' } : {}) },
-      })) };
+      return {
+        ...record,
+        targets: record.targets.map((t, i) => ({
+          ...t,
+          maxOutputTokens: 256,
+          settings: {
+            system: i === 0 ? 'Answer briefly. <script>window.__xss="system"</script>' : 'Answer with the item only.',
+            temperature: 0.2 * i,
+            tokenLimitField: 'max_completion_tokens',
+            stream: true,
+            ...(t.name === SLOW ? { reasoningEffort: 'high' } : {}),
+          },
+        })),
+      };
     }
     const slow = record.kind !== 'run-end' && record.target === SLOW;
     if (record.kind === 'attempt') return slow ? { ...record, timing: { ...record.timing, endMs: record.timing.endMs * 25 } } : record;
@@ -41,8 +51,14 @@ function journal(): JournalRecord[] {
     if (result.status !== 'ok') return result;
     return {
       ...result,
-      timing: slow ? { ...result.timing, endMs: result.timing.endMs * 25, firstTokenMs: (result.timing.firstTokenMs ?? 0) * 25 } : result.timing,
-      scores: result.scores.map((s) => (s.scorer === 'contains' && s.status === 'ok' ? { ...s, reason: `Judge: ${s.passed ? 'matches' : 'differs from'} the reference <script>window.__xss="reason"</script>` } : s)),
+      timing: slow
+        ? { ...result.timing, endMs: result.timing.endMs * 25, firstTokenMs: (result.timing.firstTokenMs ?? 0) * 25 }
+        : result.timing,
+      scores: result.scores.map((s) =>
+        s.scorer === 'contains' && s.status === 'ok'
+          ? { ...s, reason: `Judge: ${s.passed ? 'matches' : 'differs from'} the reference <script>window.__xss="reason"</script>` }
+          : s,
+      ),
     };
   });
 }
@@ -81,10 +97,27 @@ describe.skipIf(!hasChromium())('report.html reading aids in Chromium', () => {
   });
 
   test('shows each target’s settings', () => {
-    expect(findings.settingsColumns).toEqual(['Target', 'API', 'Deployment(s)', 'System prompt', 'Temperature', 'Top p', 'Token limit', 'Reasoning effort', 'Streaming', 'Price in / out per 1M']);
+    expect(findings.settingsColumns).toEqual([
+      'Target',
+      'API',
+      'Deployment(s)',
+      'System prompt',
+      'Temperature',
+      'Top p',
+      'Token limit',
+      'Reasoning effort',
+      'Streaming',
+      'Price in / out per 1M',
+    ]);
     expect(findings.settings).toHaveLength(3);
     const [gpt4o, mini, o4] = findings.settings;
-    expect(gpt4o!.slice(0, 5)).toEqual(['gpt-4o', 'chat', 'gpt-4o (gpt-4o/eastus) at http://127.0.0.1:1/openai/v1/', 'Answer briefly. <script>window.__xss="system"</script>', '0']);
+    expect(gpt4o!.slice(0, 5)).toEqual([
+      'gpt-4o',
+      'chat',
+      'gpt-4o (gpt-4o/eastus) at http://127.0.0.1:1/openai/v1/',
+      'Answer briefly. <script>window.__xss="system"</script>',
+      '0',
+    ]);
     expect(mini![4]).toBe('0.2');
     expect(o4!.slice(6, 8)).toEqual(['256 (max_completion_tokens)', 'high']);
   });
@@ -107,7 +140,9 @@ describe.skipIf(!hasChromium())('report.html reading aids in Chromium', () => {
     const gpt4o = drill!.targets['gpt-4o']!;
     expect(gpt4o).toContain('Finish reason');
     expect(gpt4o).toMatch(/Finish reason(stop|none reported)|request failed/);
-    expect(Object.values(drill!.targets).some((text) => text.includes('Judge: ') && text.includes('<script>window.__xss="reason"</script>'))).toBe(true);
+    expect(
+      Object.values(drill!.targets).some((text) => text.includes('Judge: ') && text.includes('<script>window.__xss="reason"</script>')),
+    ).toBe(true);
     expect(drill!.conversation).toHaveLength(4);
     expect(drill!.conversation[1]).toBe('userEarlier question <img src=x onerror="window.__xss=\'chat\'">');
   });

@@ -21,16 +21,24 @@ test('keeps failures and disagreements first, then rows every target got wrong, 
 test('a cell keeps every scorer’s verdict and reason, its finish reason, and a redacted error', () => {
   const sampler = createRowSampler();
   const answered = ok({ target: 'a', row: 'r1' });
-  sampler.add({ ...answered, status: 'ok', finishReason: 'length', scores: [
-    { scorer: 'judge', status: 'ok', value: 0.4, passed: false, reason: 'misses the second half' },
-    { scorer: 'regex', status: 'error', error: 'bad pattern' },
-  ] } as ResultRecord);
+  sampler.add({
+    ...answered,
+    status: 'ok',
+    finishReason: 'length',
+    scores: [
+      { scorer: 'judge', status: 'ok', value: 0.4, passed: false, reason: 'misses the second half' },
+      { scorer: 'regex', status: 'error', error: 'bad pattern' },
+    ],
+  } as ResultRecord);
   const broken = failed('b', 'r1');
   sampler.add({ ...broken, error: { ...broken.error, message: 'denied for Bearer abcdefgh12345678' } });
   const [row] = sampler.rows();
-  expect(row!.cells.a).toMatchObject({ finishReason: 'length', scoreDetails: [
-    { scorer: 'judge', value: 0.4, passed: false, note: 'misses the second half' },
-    { scorer: 'regex', value: null, passed: null, note: 'bad pattern' },
-  ] });
+  expect(row!.cells.a).toMatchObject({
+    finishReason: 'length',
+    scoreDetails: [
+      { scorer: 'judge', value: 0.4, passed: false, note: 'misses the second half' },
+      { scorer: 'regex', value: null, passed: null, note: 'bad pattern' },
+    ],
+  });
   expect(row!.cells.b!.error).toBe('exhausted: denied for Bearer [redacted]');
 });

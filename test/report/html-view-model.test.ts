@@ -17,8 +17,11 @@ function model(records: readonly JournalRecord[]) {
   return buildViewModel(builder.finish(), builder.rows(), builder.cellsSeen(), undefined, extras.finish());
 }
 
-const cellText = (table: { columns: readonly { key: string }[]; rows: readonly (readonly { text: string }[])[] }, row: number, key: string) =>
-  table.rows[row]![table.columns.findIndex((c) => c.key === key)]!.text;
+const cellText = (
+  table: { columns: readonly { key: string }[]; rows: readonly (readonly { text: string }[])[] },
+  row: number,
+  key: string,
+) => table.rows[row]![table.columns.findIndex((c) => c.key === key)]!.text;
 
 describe('overview denominators', () => {
   test('a dead target with one right answer never reads 100% without its denominator', () => {
@@ -29,13 +32,24 @@ describe('overview denominators', () => {
     expect(cellText(view.overview, 0, 'accuracy')).toBe('100.0% (1/1)');
     expect(cellText(view.overview, 0, 'errors')).toBe('298 (99.7%)');
     // Errors sit right beside the accuracy they qualify, not scrolled out of view.
-    expect(view.overview.columns.slice(0, 6).map((c) => c.key)).toEqual(['target', 'results', 'accuracyAll', 'accuracy', 'accuracyCi', 'errors']);
+    expect(view.overview.columns.slice(0, 6).map((c) => c.key)).toEqual([
+      'target',
+      'results',
+      'accuracyAll',
+      'accuracy',
+      'accuracyCi',
+      'errors',
+    ]);
   });
 });
 
 describe('settings table', () => {
   test('shows API, deployments, system prompt, temperature, token limit and reasoning effort per target', () => {
-    const info: TargetInfo = { ...target('r1'), maxOutputTokens: 512, settings: { system: 'Be brief.', temperature: 0.3, reasoningEffort: 'high', tokenLimitField: 'max_tokens', stream: true } };
+    const info: TargetInfo = {
+      ...target('r1'),
+      maxOutputTokens: 512,
+      settings: { system: 'Be brief.', temperature: 0.3, reasoningEffort: 'high', tokenLimitField: 'max_tokens', stream: true },
+    };
     const view = model([runStart([info, target('plain')]), ok({ target: 'r1', row: 'r1' }), ok({ target: 'plain', row: 'r1' }), runEnd()]);
     expect(view.settings.rows.map((r) => r.map((c) => c.text))).toEqual([
       ['r1', 'chat', 'r1 (r1/d) at http://127.0.0.1:1/', 'Be brief.', '0.3', 'default', '512 (max_tokens)', 'high', 'yes', 'no price'],
@@ -66,7 +80,11 @@ describe('accuracy by description', () => {
   });
 
   test('groups by a label column when rows have one, ahead of the description', () => {
-    const labelled = (result: ResultRecord, label: string): ResultRecord => ({ ...result, label, description: `free text ${result.rowId}` });
+    const labelled = (result: ResultRecord, label: string): ResultRecord => ({
+      ...result,
+      label,
+      description: `free text ${result.rowId}`,
+    });
     const view = model([
       runStart([target('a')]),
       labelled(ok({ target: 'a', row: 'r1', passed: true }), 'easy'),
@@ -76,7 +94,10 @@ describe('accuracy by description', () => {
     ]);
     const labels = view.details.find((t) => t.id === 'labels')!;
     expect(labels.title).toBe('Accuracy by label (answered cells)');
-    expect(labels.rows.map((r) => r.map((c) => c.text))).toEqual([['easy', '100.0% (1/1)'], ['hard', '50.0% (1/2)']]);
+    expect(labels.rows.map((r) => r.map((c) => c.text))).toEqual([
+      ['easy', '100.0% (1/1)'],
+      ['hard', '50.0% (1/2)'],
+    ]);
   });
 
   test('is left out when descriptions are per-row text (more than MAX_LABELS distinct)', () => {

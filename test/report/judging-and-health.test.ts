@@ -24,31 +24,63 @@ const judgeUsage = { promptTokens: 1000, completionTokens: 10, reasoningTokens: 
 describe('judging', () => {
   const records: JournalRecord[] = [
     runStart([target('cand', PRICE)], { judges: [target('judge', { input: 10, output: 20 })], pass: 'any' }),
-    attempt('cand', 'ok', T0, 100, { key: 'r1|cand|0', usage: { promptTokens: 10, completionTokens: 5, reasoningTokens: 0, cachedTokens: 0 } }),
+    attempt('cand', 'ok', T0, 100, {
+      key: 'r1|cand|0',
+      usage: { promptTokens: 10, completionTokens: 5, reasoningTokens: 0, cachedTokens: 0 },
+    }),
     attempt('judge', 'server', T0 + 100, 50, { key: 'judge|judge|r1|cand|0', role: 'judge', judged: 'r1|cand|0' }),
-    attempt('judge', 'ok', T0 + 200, 50, { key: 'judge|judge|r1|cand|0', role: 'judge', judged: 'r1|cand|0', attempt: 2, usage: judgeUsage }),
-    attempt('judge', 'ok', T0 + 300, 0, { key: 'judge|judge|r2|cand|0', role: 'judge', judged: 'r2|cand|0', usage: judgeUsage, cached: true }),
+    attempt('judge', 'ok', T0 + 200, 50, {
+      key: 'judge|judge|r1|cand|0',
+      role: 'judge',
+      judged: 'r1|cand|0',
+      attempt: 2,
+      usage: judgeUsage,
+    }),
+    attempt('judge', 'ok', T0 + 300, 0, {
+      key: 'judge|judge|r2|cand|0',
+      role: 'judge',
+      judged: 'r2|cand|0',
+      usage: judgeUsage,
+      cached: true,
+    }),
     ok({ target: 'cand', row: 'r1' }),
     runEnd(),
   ];
   const summary = summarize(records);
 
-  test('judge attempts, tokens and cost are reported apart and never as the candidate\'s', () => {
+  test("judge attempts, tokens and cost are reported apart and never as the candidate's", () => {
     expect(summary.targets.map((t) => t.target)).toEqual(['cand']); // the judge is not a compared target
     const cand = summary.targets[0]!;
     expect(cand.retries.attempts).toBe(1);
     expect(cand.tokens.total).toEqual({ prompt: 10, completion: 5, reasoning: 0, cached: 0 });
     expect(cand.cost!.total).toBeCloseTo((10 * 1 + 5 * 2) / 1e6, 15);
     expect(summary.judging).toEqual({
-      targets: [{ target: 'judge', attempts: 2, ok: 1, failed: 1, cached: 1, tokens: { prompt: 1000, completion: 10, reasoning: 0, cached: 0 }, cost: (1000 * 10 + 10 * 20) / 1e6 }],
-      attempts: 2, cached: 1, tokens: { prompt: 1000, completion: 10, reasoning: 0, cached: 0 }, cost: (1000 * 10 + 10 * 20) / 1e6,
+      targets: [
+        {
+          target: 'judge',
+          attempts: 2,
+          ok: 1,
+          failed: 1,
+          cached: 1,
+          tokens: { prompt: 1000, completion: 10, reasoning: 0, cached: 0 },
+          cost: (1000 * 10 + 10 * 20) / 1e6,
+        },
+      ],
+      attempts: 2,
+      cached: 1,
+      tokens: { prompt: 1000, completion: 10, reasoning: 0, cached: 0 },
+      cost: (1000 * 10 + 10 * 20) / 1e6,
     });
     expect(summary.totalCost).toBeCloseTo(cand.cost!.total + summary.judging!.cost!, 15);
     expect(summary.warnings).toEqual([]); // the failed judge attempt was retried: nothing is unscored
   });
 
   test('judge failures that left cells unscored are named', () => {
-    const unscoredCell: ResultOk = { ...ok({ target: 'cand', row: 'r2', passed: false }), scores: [{ scorer: 'llm-judge', status: 'error', error: 'judge call failed (fatal): 401' }], scoring: 'unscored' };
+    const unscoredCell: ResultOk = {
+      ...ok({ target: 'cand', row: 'r2', passed: false }),
+      scores: [{ scorer: 'llm-judge', status: 'error', error: 'judge call failed (fatal): 401' }],
+      scoring: 'unscored',
+    };
     const withUnscored = summarize([...records.slice(0, -1), unscoredCell, runEnd()]);
     expect(withUnscored.warnings).toEqual([
       "judge judge: 1 of 2 attempts failed; a cell whose grading failed is unscored, not failed (see the journal's judge attempts for the cause).",
@@ -83,7 +115,14 @@ describe('unscored answers', () => {
   });
 
   test('are neither passes nor failures: accuracy is over scored cells, the count is beside it', () => {
-    const summary = summarize([runStart([target('a')]), ok({ target: 'a', row: 'r1' }), ok({ target: 'a', row: 'r2', passed: false }), unscored('r3'), unscored('r4'), runEnd()]);
+    const summary = summarize([
+      runStart([target('a')]),
+      ok({ target: 'a', row: 'r1' }),
+      ok({ target: 'a', row: 'r2', passed: false }),
+      unscored('r3'),
+      unscored('r4'),
+      runEnd(),
+    ]);
     const a = summary.targets[0]!;
     expect(a.accuracy).toMatchObject({ passed: 1, scored: 2, rate: 0.5 });
     expect(a.unscored).toBe(2);
@@ -103,8 +142,13 @@ describe('cut-off and empty answers', () => {
     for (let i = 47; i < 50; i++) records.push(ok({ target: 'b', row: `r${i}` }));
     records.push(runEnd());
     const summary = summarize(records);
-    expect(summary.targets.map((t) => [t.target, t.truncated, t.empty])).toEqual([['a', 1, 1], ['b', 0, 0]]);
-    expect(summary.warnings).toEqual(['a: 2 of 50 answers (4.0%) were cut off by the token limit (1) or empty (1); try a larger maxOutputTokens (now 16).']);
+    expect(summary.targets.map((t) => [t.target, t.truncated, t.empty])).toEqual([
+      ['a', 1, 1],
+      ['b', 0, 0],
+    ]);
+    expect(summary.warnings).toEqual([
+      'a: 2 of 50 answers (4.0%) were cut off by the token limit (1) or empty (1); try a larger maxOutputTokens (now 16).',
+    ]);
   });
 
   test('at 2% or less there is no warning', () => {
@@ -137,8 +181,15 @@ describe('waits and pauses', () => {
     expect(a.byDeployment[0]!.pausedMs).toBe(1000);
   });
 
-  test('pauses are per deployment; a target counts the union of its deployments\' overlapping pauses', () => {
-    const info = { name: 'p', api: 'chat' as const, deployments: [{ id: 'p/east', baseURL: 'http://127.0.0.1:1/', deployment: 'p' }, { id: 'p/west', baseURL: 'http://127.0.0.1:1/', deployment: 'p' }] };
+  test("pauses are per deployment; a target counts the union of its deployments' overlapping pauses", () => {
+    const info = {
+      name: 'p',
+      api: 'chat' as const,
+      deployments: [
+        { id: 'p/east', baseURL: 'http://127.0.0.1:1/', deployment: 'p' },
+        { id: 'p/west', baseURL: 'http://127.0.0.1:1/', deployment: 'p' },
+      ],
+    };
     const summary = summarize([
       runStart([info, target('q')]),
       // east: [T0+100, T0+1100] and [T0+600, T0+1600] overlap → 1500 ms; west: [T0+1000, T0+1500] inside east's.
@@ -150,7 +201,10 @@ describe('waits and pauses', () => {
       runEnd(),
     ]);
     const [p, q] = summary.targets;
-    expect(p!.byDeployment.map((d) => [d.id, d.pausedMs])).toEqual([['p/east', 1500], ['p/west', 500]]);
+    expect(p!.byDeployment.map((d) => [d.id, d.pausedMs])).toEqual([
+      ['p/east', 1500],
+      ['p/west', 500],
+    ]);
     expect(p!.pausedMs).toBe(1500);
     expect(q!.pausedMs).toBe(0);
     expect(renderConsole(summary).join('\n')).toContain('(p 1.50 s, q 0.00 ms)');

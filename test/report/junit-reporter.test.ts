@@ -38,7 +38,9 @@ describe('junit.xml', () => {
 
   test('a failure carries the expected answer and the output', () => {
     const wrong = results.find((r) => r.status === 'ok' && !r.passed && !r.output.includes('<'))!;
-    const testcase = xml.split('<testcase ').find((c) => c.includes(`name="${wrong.rowId} #0"`) && c.includes(`classname="${wrong.target}"`))!;
+    const testcase = xml
+      .split('<testcase ')
+      .find((c) => c.includes(`name="${wrong.rowId} #0"`) && c.includes(`classname="${wrong.target}"`))!;
     expect(testcase).toContain(`expected:\n${wrong.expected}`);
     expect(testcase).toContain(`output:\n${wrong.status === 'ok' ? wrong.output : ''}`);
   });
@@ -47,7 +49,10 @@ describe('junit.xml', () => {
     const suites = [...xml.matchAll(/<testsuite name="([^"]+)"/g)].map((m) => m[1]);
     expect(suites).toEqual(['gpt-4o', 'gpt-4o-mini', 'o4-mini']);
     const names = [...xml.matchAll(/<testcase classname="gpt-4o" name="([^"]+) #0"/g)].map((m) => m[1]);
-    const expected = results.filter((r) => r.target === 'gpt-4o').sort((a, b) => a.rowIndex - b.rowIndex).map((r) => r.rowId);
+    const expected = results
+      .filter((r) => r.target === 'gpt-4o')
+      .sort((a, b) => a.rowIndex - b.rowIndex)
+      .map((r) => r.rowId);
     expect(expected).not.toEqual(results.filter((r) => r.target === 'gpt-4o').map((r) => r.rowId)); // arrival order differs
     expect(names).toEqual(expected);
   });
@@ -60,7 +65,10 @@ describe('junit.xml', () => {
 describe('junit.xml escaping', () => {
   test('writes CR, tabs and line breaks as references where an XML parser would normalise them', async () => {
     const output = 'a\r\nb\tc\rd';
-    const rendered = await renderJournal([runStart([target('m')]), ok({ target: 'm', row: 'r\t1\nx', output, passed: false }), runEnd()], ['junit']);
+    const rendered = await renderJournal(
+      [runStart([target('m')]), ok({ target: 'm', row: 'r\t1\nx', output, passed: false }), runEnd()],
+      ['junit'],
+    );
     const xml = await readFile(join(rendered.dir, 'junit.xml'), 'utf8');
     await rendered.cleanup();
     expect(xmlProblems(xml)).toEqual([]);

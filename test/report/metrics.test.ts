@@ -35,11 +35,13 @@ describe('costOf', () => {
 });
 
 test('resultScore averages successful scorers and ignores failed ones', () => {
-  expect(resultScore([
-    { scorer: 'a', status: 'ok', value: 1, passed: true },
-    { scorer: 'b', status: 'ok', value: 0.5, passed: false },
-    { scorer: 'c', status: 'error', error: 'x' },
-  ])).toBe(0.75);
+  expect(
+    resultScore([
+      { scorer: 'a', status: 'ok', value: 1, passed: true },
+      { scorer: 'b', status: 'ok', value: 0.5, passed: false },
+      { scorer: 'c', status: 'error', error: 'x' },
+    ]),
+  ).toBe(0.75);
 });
 
 describe('meetsSlo', () => {

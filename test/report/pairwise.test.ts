@@ -62,9 +62,12 @@ describe('comparePair', () => {
   test('with repeats the verdict comes from a sign-flip test over rows, not from McNemar', () => {
     // Two rows, each repeated 5 times; A passes every repeat of both, B none: 10 discordant pairs but
     // only 2 independent rows, so the row permutation p is 2/4 = 0.5 while McNemar says 0.002.
-    const entries = (passed: boolean) => new Map<string, PairEntry>(
-      ['r0', 'r1'].flatMap((row) => Array.from({ length: 5 }, (_, k) => [`${row}|${k}`, { rowId: row, passed, score: Number(passed) }] as const)),
-    );
+    const entries = (passed: boolean) =>
+      new Map<string, PairEntry>(
+        ['r0', 'r1'].flatMap((row) =>
+          Array.from({ length: 5 }, (_, k) => [`${row}|${k}`, { rowId: row, passed, score: Number(passed) }] as const),
+        ),
+      );
     const result = comparePair({ target: 'A', pairs: entries(true) }, { target: 'B', pairs: entries(false) }, 200);
     expect(result.accuracy).toMatchObject({ test: 'row-sign-flip', pValue: 0.5, verdict: 'no-difference' });
     expect(result.accuracy!.mcnemarP).toBeCloseTo(2 / 1024, 12);
@@ -93,7 +96,8 @@ describe('comparePair on scores', () => {
   });
 
   test('a consistent score gain on every row of 12 is better (p = 2/4096)', () => {
-    const pairsOf = (scores: number[]) => new Map<string, PairEntry>(scores.map((s, i) => [`r${i}|0`, { rowId: `r${i}`, passed: null, score: s }]));
+    const pairsOf = (scores: number[]) =>
+      new Map<string, PairEntry>(scores.map((s, i) => [`r${i}|0`, { rowId: `r${i}`, passed: null, score: s }]));
     const a = { target: 'A', pairs: pairsOf(Array.from({ length: 12 }, (_, i) => 0.6 + i * 0.01)) };
     const b = { target: 'B', pairs: pairsOf(Array.from({ length: 12 }, (_, i) => 0.5 + i * 0.01)) };
     const result = comparePair(a, b, 500);

@@ -15,14 +15,20 @@ describe('createReporters', () => {
   });
 
   test('rejects an unknown name and lists the known ones', async () => {
-    await expect(createReporters(['pdf'], { outDir: '/x' })).rejects.toThrow('unknown reporter "pdf"; known reporters: console, csv, json, markdown, junit, html');
+    await expect(createReporters(['pdf'], { outDir: '/x' })).rejects.toThrow(
+      'unknown reporter "pdf"; known reporters: console, csv, json, markdown, junit, html',
+    );
   });
 });
 
 describe('runReporters', () => {
   test('calls the hook for the record kind on every reporter, in order', async () => {
     const calls: string[] = [];
-    const make = (name: string): Reporter => ({ name, onRunStart: () => void calls.push(`${name}:start`), onRunEnd: (_e, dir) => void calls.push(`${name}:end:${dir}`) });
+    const make = (name: string): Reporter => ({
+      name,
+      onRunStart: () => void calls.push(`${name}:start`),
+      onRunEnd: (_e, dir) => void calls.push(`${name}:end:${dir}`),
+    });
     const reporters = [make('a'), make('b')];
     await runReporters(reporters, runStart([target('x')]), '/out');
     await runReporters(reporters, runEnd(), '/out');
@@ -33,7 +39,12 @@ describe('runReporters', () => {
     const calls: string[] = [];
     const boom = new Error('boom');
     const reporters: Reporter[] = [
-      { name: 'bad', onRunStart: () => { throw boom; } },
+      {
+        name: 'bad',
+        onRunStart: () => {
+          throw boom;
+        },
+      },
       { name: 'good', onRunStart: () => void calls.push('good') },
     ];
     const failures = await runReporters(reporters, runStart([target('x')]), '/out');
@@ -53,7 +64,11 @@ describe('replayJournal', () => {
   test('dispatches only the last run-end, after every other record (a resumed journal is one run)', async () => {
     const calls: string[] = [];
     const first = { ...runEnd(), reason: 'aborted' as const };
-    await replayJournal([runStart([target('x')]), ok({ target: 'x', row: 'r1' }), first, runStart([target('x')]), ok({ target: 'x', row: 'r2' }), runEnd()], [names(calls)], '/out');
+    await replayJournal(
+      [runStart([target('x')]), ok({ target: 'x', row: 'r1' }), first, runStart([target('x')]), ok({ target: 'x', row: 'r2' }), runEnd()],
+      [names(calls)],
+      '/out',
+    );
     expect(calls).toEqual(['start', 'result', 'start', 'result', 'end:completed']);
   });
 

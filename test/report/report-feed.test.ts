@@ -39,9 +39,18 @@ describe('report feed', () => {
       seen.set(name, got);
       return {
         name,
-        onRunStart: async (r) => { await jitter(delay); got.push(r); },
-        onAttempt: async (r) => { await jitter(delay + 1); got.push(r); },
-        onResult: async (r) => { await jitter(delay + 2); got.push(r); },
+        onRunStart: async (r) => {
+          await jitter(delay);
+          got.push(r);
+        },
+        onAttempt: async (r) => {
+          await jitter(delay + 1);
+          got.push(r);
+        },
+        onResult: async (r) => {
+          await jitter(delay + 2);
+          got.push(r);
+        },
       };
     };
     const dir = await mkdtemp(join(tmpdir(), 'bb-feed-'));

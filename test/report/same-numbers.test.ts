@@ -18,7 +18,10 @@ test('the terminal summary shows the same numbers as summary.md', () => {
   expect(consoleRows).toHaveLength(3);
   for (const line of consoleRows) {
     const [name, ...cells] = line.trim().split(/ {2,}/);
-    const mdRow = markdown.split('\n').find((l) => l.startsWith(`| ${name} |`))!.replace(/\\(.)/g, '$1'); // as rendered
+    const mdRow = markdown
+      .split('\n')
+      .find((l) => l.startsWith(`| ${name} |`))!
+      .replace(/\\(.)/g, '$1'); // as rendered
     for (const cell of cells) expect(mdRow, `${name}: ${cell}`).toContain(cell);
   }
 });

@@ -40,7 +40,16 @@ describe('createSummaryBuilder on a hand-worked journal', () => {
   });
 
   test('accuracy is passed / scored (failures excluded) with a Wilson interval: 3 / 4; over all 5 cells 3 / 5', () => {
-    expect(a.accuracy).toEqual({ passed: 3, scored: 4, rate: 0.75, ci: wilsonInterval(3, 4), method: 'wilson', designEffect: null, cells: 5, rateOverAllCells: 0.6 });
+    expect(a.accuracy).toEqual({
+      passed: 3,
+      scored: 4,
+      rate: 0.75,
+      ci: wilsonInterval(3, 4),
+      method: 'wilson',
+      designEffect: null,
+      cells: 5,
+      rateOverAllCells: 0.6,
+    });
   });
 
   test('latency excludes cached results: e2e p50 of 100, 200, 300 is 200 and p90 is 280', () => {
@@ -98,8 +107,32 @@ test('a pool is broken down by deployment: counts, 429s and median latency each'
     runEnd(),
   ]).finish();
   expect(summary.targets[0]!.byDeployment).toEqual([
-    { id: 'P/east', results: 2, ok: 2, failed: 0, attempts: 0, quota429: 0, capacity429: 0, e2eP50Ms: 200, e2eP95Ms: 290, ttftP50Ms: null, pausedMs: 0 },
-    { id: 'P/west', results: 1, ok: 1, failed: 0, attempts: 1, quota429: 1, capacity429: 0, e2eP50Ms: 900, e2eP95Ms: 900, ttftP50Ms: null, pausedMs: 0 },
+    {
+      id: 'P/east',
+      results: 2,
+      ok: 2,
+      failed: 0,
+      attempts: 0,
+      quota429: 0,
+      capacity429: 0,
+      e2eP50Ms: 200,
+      e2eP95Ms: 290,
+      ttftP50Ms: null,
+      pausedMs: 0,
+    },
+    {
+      id: 'P/west',
+      results: 1,
+      ok: 1,
+      failed: 0,
+      attempts: 1,
+      quota429: 1,
+      capacity429: 0,
+      e2eP50Ms: 900,
+      e2eP95Ms: 900,
+      ttftP50Ms: null,
+      pausedMs: 0,
+    },
   ]);
 });
 

@@ -63,7 +63,14 @@ describe('unscored cells', () => {
   });
 
   test('a failed request alone never makes the all-cells accuracy look perfect', () => {
-    const accuracy = summarize([runStart([target('a')]), ok({ target: 'a', row: 'r1' }), failed('a', 'r2'), failed('a', 'r3'), failed('a', 'r4'), runEnd()]).targets[0]!.accuracy!;
+    const accuracy = summarize([
+      runStart([target('a')]),
+      ok({ target: 'a', row: 'r1' }),
+      failed('a', 'r2'),
+      failed('a', 'r3'),
+      failed('a', 'r4'),
+      runEnd(),
+    ]).targets[0]!.accuracy!;
     expect(accuracy.rate).toBe(1);
     expect(accuracy.rateOverAllCells).toBe(0.25);
   });

@@ -18,14 +18,22 @@ afterEach(async () => {
 });
 
 const target = (baseURL: string, batch: Partial<NonNullable<ResolvedTarget['batch']>> = {}): ResolvedTarget => ({
-  name: 't', api: 'chat', params: { tokenLimitField: 'max_completion_tokens', maxOutputTokens: 16, stream: true }, mode: 'batch',
+  name: 't',
+  api: 'chat',
+  params: { tokenLimitField: 'max_completion_tokens', maxOutputTokens: 16, stream: true },
+  mode: 'batch',
   batch: { enqueuedTokens: 1_000_000, pollIntervalMs: 10, maxLinesPerFile: 100_000, ...batch },
-  deployments: [{ id: 't/b', baseURL, deployment: 'b', auth: { kind: 'api-key', apiKeyEnv: 'K' }, limits: {}, maxConcurrency: 1, timeoutMs: 10_000 }],
+  deployments: [
+    { id: 't/b', baseURL, deployment: 'b', auth: { kind: 'api-key', apiKeyEnv: 'K' }, limits: {}, maxConcurrency: 1, timeoutMs: 10_000 },
+  ],
 });
 
 function items(n: number): WorkItem[] {
   return Array.from({ length: n }, (_, i) => ({
-    key: `r${i}|t|0`, target: 't', repeat: 0, cost: 20,
+    key: `r${i}|t|0`,
+    target: 't',
+    repeat: 0,
+    cost: 20,
     row: { id: `r${i}`, index: i, line: i + 2, fields: {} },
     input: { messages: [{ role: 'user' as const, content: `What is ${i} plus ${i}?` }] },
   }));
@@ -36,22 +44,44 @@ async function* iterate<T>(list: T[]): AsyncGenerator<T> {
 }
 
 async function run(over: Partial<EmulatorConfig>, t: (url: string) => ResolvedTarget, n: number, clock = systemClock) {
-  emulator = await startEmulator({ apiKeys: ['k'], zeroLatency: true, seed: 1, batch: { validationMs: 20, finalizingMs: 20 }, deployments: [{ name: 'b', model: 'gpt-4.1-mini', capacity: 1, sku: 'globalBatch' }], ...over }, clock === systemClock ? {} : { clock });
+  emulator = await startEmulator(
+    {
+      apiKeys: ['k'],
+      zeroLatency: true,
+      seed: 1,
+      batch: { validationMs: 20, finalizingMs: 20 },
+      deployments: [{ name: 'b', model: 'gpt-4.1-mini', capacity: 1, sku: 'globalBatch' }],
+      ...over,
+    },
+    clock === systemClock ? {} : { clock },
+  );
   const settled = new Map<string, Outcome>();
   const journal: BatchRecord[] = [];
   const progress: string[] = [];
   const resolved = t(emulator.baseURL);
   const done = runBatchLane({
-    target: resolved, client: createBatchClient(resolved.deployments[0]!, { env: { K: 'k' } }), items: iterate(items(n)), clock: systemClock,
-    signal: new AbortController().signal, backoffBaseMs: 10,
-    settle: async (item, outcome) => void settled.set(item.key, outcome), journal: async (r) => void journal.push(r), progress: (l) => void progress.push(l),
+    target: resolved,
+    client: createBatchClient(resolved.deployments[0]!, { env: { K: 'k' } }),
+    items: iterate(items(n)),
+    clock: systemClock,
+    signal: new AbortController().signal,
+    backoffBaseMs: 10,
+    settle: async (item, outcome) => void settled.set(item.key, outcome),
+    journal: async (r) => void journal.push(r),
+    progress: (l) => void progress.push(l),
   });
   return { done, settled, journal, progress };
 }
 
 describe('batch lane', () => {
   test('a download that breaks part way: the cells already streamed stay settled, the next poll collects only the rest', async () => {
-    emulator = await startEmulator({ apiKeys: ['k'], zeroLatency: true, seed: 1, batch: { validationMs: 20, finalizingMs: 20 }, deployments: [{ name: 'b', model: 'gpt-4.1-mini', capacity: 1, sku: 'globalBatch' }] });
+    emulator = await startEmulator({
+      apiKeys: ['k'],
+      zeroLatency: true,
+      seed: 1,
+      batch: { validationMs: 20, finalizingMs: 20 },
+      deployments: [{ name: 'b', model: 'gpt-4.1-mini', capacity: 1, sku: 'globalBatch' }],
+    });
     const resolved = target(emulator.baseURL);
     const real = createBatchClient(resolved.deployments[0]!, { env: { K: 'k' } });
     let breaks = 1;
@@ -74,12 +104,18 @@ describe('batch lane', () => {
     const journal: BatchRecord[] = [];
     const progress: string[] = [];
     await runBatchLane({
-      target: resolved, client, items: iterate(items(10)), clock: systemClock, signal: new AbortController().signal, backoffBaseMs: 10,
+      target: resolved,
+      client,
+      items: iterate(items(10)),
+      clock: systemClock,
+      signal: new AbortController().signal,
+      backoffBaseMs: 10,
       settle: async (item, outcome) => {
         expect(outcome.status).toBe('ok');
         settles.set(item.key, (settles.get(item.key) ?? 0) + 1);
       },
-      journal: async (r) => void journal.push(r), progress: (l) => void progress.push(l),
+      journal: async (r) => void journal.push(r),
+      progress: (l) => void progress.push(l),
     });
     expect(breaks).toBe(0);
     expect(progress.some((l) => l.includes('collecting results failed (socket hang up); retrying'))).toBe(true);
@@ -102,7 +138,11 @@ describe('batch lane', () => {
     // create until the first job ends. Each file ≈ 5 × (≈ 7 + 16) tokens.
     const dep = { name: 'b', model: 'gpt-4.1-mini', capacity: 1, sku: 'globalBatch' as const, enqueuedTokens: 150 };
     // A long validation keeps the first job (and its quota) alive while the second file is submitted.
-    const { done, settled, journal, progress } = await run({ deployments: [dep], batch: { validationMs: 400, finalizingMs: 20 } }, (url) => target(url, { maxLinesPerFile: 5 }), 15);
+    const { done, settled, journal, progress } = await run(
+      { deployments: [dep], batch: { validationMs: 400, finalizingMs: 20 } },
+      (url) => target(url, { maxLinesPerFile: 5 }),
+      15,
+    );
     await done;
     expect(progress.some((l) => l.includes('token_limit_exceeded'))).toBe(true);
     expect(settled.size).toBe(15);
@@ -110,10 +150,14 @@ describe('batch lane', () => {
     expect(emulator!.stats().batch).toMatchObject({ uploads: 3, batchesCreated: 3 });
   });
 
-  test('slow-fail token_limit_exceeded: the failed job\'s file is resubmitted as is (no new upload)', async () => {
+  test("slow-fail token_limit_exceeded: the failed job's file is resubmitted as is (no new upload)", async () => {
     const dep = { name: 'b', model: 'gpt-4.1-mini', capacity: 1, sku: 'globalBatch' as const, enqueuedTokens: 150, batchFailFast: false };
     // A long finalizing keeps the first job's quota held while the second one validates.
-    const { done, settled, journal } = await run({ deployments: [dep], batch: { validationMs: 20, finalizingMs: 1_500 } }, (url) => target(url, { maxLinesPerFile: 5 }), 10);
+    const { done, settled, journal } = await run(
+      { deployments: [dep], batch: { validationMs: 20, finalizingMs: 1_500 } },
+      (url) => target(url, { maxLinesPerFile: 5 }),
+      10,
+    );
     await done;
     expect(settled.size).toBe(10);
     expect([...settled.values()].every((o) => o.status === 'ok')).toBe(true);
@@ -141,14 +185,24 @@ describe('batch lane', () => {
   });
 
   test('an abort (Ctrl-C) stops polling and leaves the job running: never cancelled, reported as left running', async () => {
-    emulator = await startEmulator({ apiKeys: ['k'], zeroLatency: true, batch: { validationMs: 3_600_000 }, deployments: [{ name: 'b', model: 'gpt-4.1-mini', capacity: 1, sku: 'globalBatch' }] });
+    emulator = await startEmulator({
+      apiKeys: ['k'],
+      zeroLatency: true,
+      batch: { validationMs: 3_600_000 },
+      deployments: [{ name: 'b', model: 'gpt-4.1-mini', capacity: 1, sku: 'globalBatch' }],
+    });
     const resolved = target(emulator.baseURL);
     const stop = new AbortController();
     const journal: BatchRecord[] = [];
     const settled: string[] = [];
     const done = runBatchLane({
-      target: resolved, client: createBatchClient(resolved.deployments[0]!, { env: { K: 'k' } }), items: iterate(items(3)), clock: systemClock, signal: stop.signal,
-      settle: async (item) => void settled.push(item.key), journal: async (r) => {
+      target: resolved,
+      client: createBatchClient(resolved.deployments[0]!, { env: { K: 'k' } }),
+      items: iterate(items(3)),
+      clock: systemClock,
+      signal: stop.signal,
+      settle: async (item) => void settled.push(item.key),
+      journal: async (r) => {
         journal.push(r);
         if (r.kind === 'batch-job') stop.abort();
       },

@@ -12,7 +12,15 @@ describe('file packing', () => {
   test('a file closes before it would pass the line, byte or token limit', () => {
     const packer = new FilePacker({ maxLines: 3, maxBytes: 100, maxTokens: 50 });
     const files = [];
-    for (const [i, [b, t]] of [[10, 10], [10, 10], [10, 10], [10, 10], [91, 1], [5, 45], [5, 10]].entries()) {
+    for (const [i, [b, t]] of [
+      [10, 10],
+      [10, 10],
+      [10, 10],
+      [10, 10],
+      [91, 1],
+      [5, 45],
+      [5, 10],
+    ].entries()) {
       const f = packer.add(line(`k${i}`, b!, t!));
       if (f) files.push(f.keys);
     }
@@ -22,10 +30,26 @@ describe('file packing', () => {
   });
 
   test('a line is the online request body without streaming, custom_id = the cell key', () => {
-    const target = { name: 't', api: 'responses', params: { tokenLimitField: 'max_output_tokens', maxOutputTokens: 16, stream: true, temperature: 0, system: 'Be brief.' }, deployments: [] } as unknown as ResolvedTarget;
+    const target = {
+      name: 't',
+      api: 'responses',
+      params: { tokenLimitField: 'max_output_tokens', maxOutputTokens: 16, stream: true, temperature: 0, system: 'Be brief.' },
+      deployments: [],
+    } as unknown as ResolvedTarget;
     const item = { key: 'r1|t|0', cost: 21, input: { messages: [{ role: 'user', content: 'Hi?' }] } } as unknown as WorkItem;
     const planned = planLine(item, target, 'dep-batch');
-    expect(JSON.parse(planned.json)).toEqual({ custom_id: 'r1|t|0', method: 'POST', url: '/v1/responses', body: { model: 'dep-batch', instructions: 'Be brief.', max_output_tokens: 16, temperature: 0, input: [{ type: 'message', role: 'user', content: 'Hi?' }] } });
+    expect(JSON.parse(planned.json)).toEqual({
+      custom_id: 'r1|t|0',
+      method: 'POST',
+      url: '/v1/responses',
+      body: {
+        model: 'dep-batch',
+        instructions: 'Be brief.',
+        max_output_tokens: 16,
+        temperature: 0,
+        input: [{ type: 'message', role: 'user', content: 'Hi?' }],
+      },
+    });
     expect(planned.tokens).toBe(21);
     expect(planned.bytes).toBe(Buffer.byteLength(planned.json) + 1);
   });
@@ -47,24 +71,75 @@ describe('file packing', () => {
 
 describe('tolerant parsing', () => {
   test('capitalised statuses, ISO or numeric timestamps, "" file ids, null request_counts', () => {
-    const job = parseJob({ id: 'batch_1', status: 'Validating', created_at: '2025-03-31T05:15:47Z', expires_at: 1743484547, output_file_id: '', error_file_id: '', request_counts: null });
+    const job = parseJob({
+      id: 'batch_1',
+      status: 'Validating',
+      created_at: '2025-03-31T05:15:47Z',
+      expires_at: 1743484547,
+      output_file_id: '',
+      error_file_id: '',
+      request_counts: null,
+    });
     expect(job).toMatchObject({ status: 'validating', outputFileId: null, errorFileId: null, counts: null });
     expect(job.times['created']).toBe(Date.parse('2025-03-31T05:15:47Z'));
     expect(job.times['expires']).toBe(1743484547_000);
     expect(parseJob({ status: 'Canceled' }).status).toBe('cancelled');
-    expect(parseJob({ status: 'Completed', request_counts: { total: 3, completed: null, failed: 1 } }).counts).toEqual({ total: 3, completed: 0, failed: 1 });
+    expect(parseJob({ status: 'Completed', request_counts: { total: 3, completed: null, failed: 1 } }).counts).toEqual({
+      total: 3,
+      completed: 0,
+      failed: 1,
+    });
     expect(parseTime('not a date')).toBeUndefined();
   });
 
   test('Responses output: body.model is the deployment name and is not taken as the model', () => {
-    const r = parseBatchLine(JSON.stringify({ custom_id: 'k', response: { status_code: 200, request_id: 'r', body: { object: 'response', model: 'gpt-4.1-batch', status: 'completed', output: [{ type: 'message', content: [{ type: 'output_text', text: 'Paris' }] }], usage: { input_tokens: 5, output_tokens: 1 } } }, error: null }), 'responses', { submittedAt: 1000, resultAt: 61_000 });
-    expect(r).toMatchObject({ ok: true, completion: { text: 'Paris', model: null, finishReason: 'stop', usage: { promptTokens: 5, completionTokens: 1 }, timing: { startedAt: 1000, endMs: 60_000 } } });
+    const r = parseBatchLine(
+      JSON.stringify({
+        custom_id: 'k',
+        response: {
+          status_code: 200,
+          request_id: 'r',
+          body: {
+            object: 'response',
+            model: 'gpt-4.1-batch',
+            status: 'completed',
+            output: [{ type: 'message', content: [{ type: 'output_text', text: 'Paris' }] }],
+            usage: { input_tokens: 5, output_tokens: 1 },
+          },
+        },
+        error: null,
+      }),
+      'responses',
+      { submittedAt: 1000, resultAt: 61_000 },
+    );
+    expect(r).toMatchObject({
+      ok: true,
+      completion: {
+        text: 'Paris',
+        model: null,
+        finishReason: 'stop',
+        usage: { promptTokens: 5, completionTokens: 1 },
+        timing: { startedAt: 1000, endMs: 60_000 },
+      },
+    });
   });
 
   test('error lines keep their code; never-run lines are resumable', () => {
-    const http = parseBatchLine(JSON.stringify({ custom_id: 'k', response: { status_code: 400, body: { error: { code: 'content_filter', message: 'filtered' } } }, error: null }), 'chat', { submittedAt: 0, resultAt: 1 });
+    const http = parseBatchLine(
+      JSON.stringify({
+        custom_id: 'k',
+        response: { status_code: 400, body: { error: { code: 'content_filter', message: 'filtered' } } },
+        error: null,
+      }),
+      'chat',
+      { submittedAt: 0, resultAt: 1 },
+    );
     expect(http).toMatchObject({ ok: false, code: 'content_filter', status: 400, category: 'content_filter', resumable: false });
-    const expired = parseBatchLine(JSON.stringify({ custom_id: 'k', response: null, error: { code: 'batch_expired', message: 'x' } }), 'chat', { submittedAt: 0, resultAt: 1 });
+    const expired = parseBatchLine(
+      JSON.stringify({ custom_id: 'k', response: null, error: { code: 'batch_expired', message: 'x' } }),
+      'chat',
+      { submittedAt: 0, resultAt: 1 },
+    );
     expect(expired).toMatchObject({ ok: false, code: 'batch_expired', resumable: true });
   });
 });

@@ -19,17 +19,25 @@ let project: TempProject;
 beforeAll(async () => {
   // A virtual clock: the job stays `validating` until the test moves time, so the kill always lands
   // after the submit and before any result.
-  emulator = await startEmulator({
-    seed: 5, apiKeys: ['k'], zeroLatency: true,
-    deployments: [{ name: 'mini-batch', model: 'gpt-4.1-mini', capacity: 1000, sku: 'globalBatch' }],
-  }, { clock: new VirtualClock(1_800_000_000_000) });
+  emulator = await startEmulator(
+    {
+      seed: 5,
+      apiKeys: ['k'],
+      zeroLatency: true,
+      deployments: [{ name: 'mini-batch', model: 'gpt-4.1-mini', capacity: 1000, sku: 'globalBatch' }],
+    },
+    { clock: new VirtualClock(1_800_000_000_000) },
+  );
   project = await tempProject('bb-batch-resume-');
   await project.write('qa.csv', qaCsv(ROWS));
-  await project.write('eval.config.ts', configSource(`{
+  await project.write(
+    'eval.config.ts',
+    configSource(`{
     scorers: ['exact-match'],
     targets: [{ name: 'offline', api: 'responses', maxOutputTokens: 16, mode: 'batch', batch: { pollIntervalMs: 20 },
       deployments: [{ baseURL: '${emulator.baseURL}', deployment: 'mini-batch', auth: { apiKeyEnv: 'BB_KEY' } }] }],
-  }`));
+  }`),
+  );
 });
 
 afterAll(async () => {
@@ -38,13 +46,32 @@ afterAll(async () => {
 
 async function journal(dir: string): Promise<Array<Record<string, any>>> {
   if (!existsSync(join(dir, 'journal.jsonl'))) return [];
-  return (await readFile(join(dir, 'journal.jsonl'), 'utf8')).split('\n').filter((l) => l.trim().startsWith('{') && l.trim().endsWith('}')).map((l) => JSON.parse(l));
+  return (await readFile(join(dir, 'journal.jsonl'), 'utf8'))
+    .split('\n')
+    .filter((l) => l.trim().startsWith('{') && l.trim().endsWith('}'))
+    .map((l) => JSON.parse(l));
 }
 
 function startChild(out: string) {
-  const child = spawn(process.execPath, [join(REPO, 'src/cli/main.ts'), 'eval', '--config', join(project.dir, 'eval.config.ts'), '--dataset', join(project.dir, 'qa.csv'), '--out', out, '--quiet'], {
-    cwd: project.dir, env: { PATH: process.env.PATH, BB_KEY: 'k', CI: 'true' }, stdio: 'ignore',
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      join(REPO, 'src/cli/main.ts'),
+      'eval',
+      '--config',
+      join(project.dir, 'eval.config.ts'),
+      '--dataset',
+      join(project.dir, 'qa.csv'),
+      '--out',
+      out,
+      '--quiet',
+    ],
+    {
+      cwd: project.dir,
+      env: { PATH: process.env.PATH, BB_KEY: 'k', CI: 'true' },
+      stdio: 'ignore',
+    },
+  );
   return { child, exited: new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal))) };
 }
 
@@ -88,7 +115,9 @@ test('batch cancel, then --resume collects the cancelled job (its lines stay unr
   expect(collected.stderr).toMatch(/10 cell\(s\) not run \(cancelled\); --resume sends only them again/);
   // Unrecorded cells: the run does not claim completion (exit 3 like other incomplete runs) and says how to go on.
   expect(collected.code).toBe(3);
-  expect(collected.stderr).toContain(`incomplete: 10 batch cell(s) of expired or cancelled jobs were not run; resume with: batchbench eval --resume ${out}`);
+  expect(collected.stderr).toContain(
+    `incomplete: 10 batch cell(s) of expired or cancelled jobs were not run; resume with: batchbench eval --resume ${out}`,
+  );
   expect((await journal(out)).filter((x) => x.kind === 'run-end').at(-1)!.reason).toBe('incomplete');
   expect(await readFile(join(out, 'summary.md'), 'utf8')).toMatch(/ended incomplete/);
   expect((await journal(out)).filter((x) => x.kind === 'result')).toHaveLength(0);

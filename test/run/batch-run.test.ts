@@ -16,13 +16,19 @@ let project: TempProject;
 let lastRun: { runDir: string; stdout: string } | undefined;
 
 async function records(runDir: string): Promise<Array<Record<string, any>>> {
-  return (await readFile(join(runDir, 'journal.jsonl'), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  return (await readFile(join(runDir, 'journal.jsonl'), 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 }
 
 beforeAll(async () => {
   const answerKey = Array.from({ length: ROWS }, (_, i) => ({ question: `What is ${i + 1} plus ${i + 1}?`, answer: String(2 * (i + 1)) }));
   emulator = await startEmulator({
-    seed: 3, apiKeys: ['k'], zeroLatency: true, answerKey,
+    seed: 3,
+    apiKeys: ['k'],
+    zeroLatency: true,
+    answerKey,
     batch: { validationMs: 50, finalizingMs: 50 },
     deployments: [
       { name: 'mini', model: 'gpt-4.1-mini', capacity: 1000, accuracy: 0.9 },
@@ -32,13 +38,16 @@ beforeAll(async () => {
   project = await tempProject('bb-batch-');
   await project.write('qa.csv', qaCsv(ROWS));
   const dep = (name: string) => `{ baseURL: '${emulator.baseURL}', deployment: '${name}', auth: { apiKeyEnv: 'BB_KEY' } }`;
-  await project.write('eval.config.ts', configSource(`{
+  await project.write(
+    'eval.config.ts',
+    configSource(`{
     scorers: ['exact-match'],
     targets: [
       { name: 'online', api: 'chat', maxOutputTokens: 16, price: { input: 1, output: 4 }, deployments: [${dep('mini')}] },
       { name: 'offline', api: 'chat', maxOutputTokens: 16, price: { input: 1, output: 4 }, mode: 'batch', batch: { pollIntervalMs: 20 }, deployments: [${dep('mini-batch')}] },
     ],
-  }`));
+  }`),
+  );
 });
 
 afterAll(async () => {
@@ -47,7 +56,9 @@ afterAll(async () => {
 
 describe('online and batch targets in one run', () => {
   test('one result per cell for both, same scorers, batch at half price with turnaround, failures with their code', async () => {
-    const r = await project.run(['eval', '--config', 'eval.config.ts', '--dataset', 'qa.csv'], { env: { BB_URL: emulator.baseURL, BB_KEY: 'k' } });
+    const r = await project.run(['eval', '--config', 'eval.config.ts', '--dataset', 'qa.csv'], {
+      env: { BB_URL: emulator.baseURL, BB_KEY: 'k' },
+    });
     expect(r.stderr).not.toMatch(/error:/);
     expect(r.stderr).toMatch(/batch offline batch_\S+: completed 12\/12/); // progress shows status and request_counts
     expect(r.code).toBe(0);
@@ -88,7 +99,10 @@ describe('online and batch targets in one run', () => {
     expect(onlineSummary.latency.e2e).not.toBeNull();
     expect(onlineSummary.turnaround).toBeUndefined();
     expect(batchSummary.cost.price).toEqual({ input: 0.5, output: 2 });
-    expect(batchSummary.cost.total).toBeCloseTo(okBatch.reduce((sum, x) => sum + x.cost, 0), 12);
+    expect(batchSummary.cost.total).toBeCloseTo(
+      okBatch.reduce((sum, x) => sum + x.cost, 0),
+      12,
+    );
     // No online attempt records for batch cells: they never went through the scheduler.
     expect(all.some((x) => x.kind === 'attempt' && x.target === 'offline')).toBe(false);
     lastRun = { runDir: r.runDir!, stdout: r.stdout };
@@ -104,7 +118,13 @@ describe('online and batch targets in one run', () => {
     const offline = report.targets.find((t: { target: string }) => t.target === 'offline');
     // The timeline: the service's own lifecycle times, in order, and the collection time on this client's clock.
     const [job] = report.batchJobs;
-    expect(job).toMatchObject({ target: 'offline', jobId, status: 'completed', submittedAt: jobs[0]!.submittedAt, collectedAt: all.find((x) => x.kind === 'batch-collected')!.at });
+    expect(job).toMatchObject({
+      target: 'offline',
+      jobId,
+      status: 'completed',
+      submittedAt: jobs[0]!.submittedAt,
+      collectedAt: all.find((x) => x.kind === 'batch-collected')!.at,
+    });
     expect(job.counts.total).toBe(ROWS);
     expect(job.counts.completed + job.counts.failed).toBe(ROWS);
     expect(job.createdAt).toBeLessThanOrEqual(job.inProgressAt);
@@ -120,17 +140,31 @@ describe('online and batch targets in one run', () => {
     expect(onlineRow).not.toContain(p50);
     // summary.md: the overview's batch row, the turnaround table, the job table; no latency rows for the batch target.
     const md = await readFile(join(runDir, 'summary.md'), 'utf8');
-    const overviewHeader = md.split('\n').find((l) => l.startsWith('| Target | Results'))!.split(' | ');
-    const mdBatchRow = md.split('\n').find((l) => l.startsWith('| offline | '))!.split(' | ');
+    const overviewHeader = md
+      .split('\n')
+      .find((l) => l.startsWith('| Target | Results'))!
+      .split(' | ');
+    const mdBatchRow = md
+      .split('\n')
+      .find((l) => l.startsWith('| offline | '))!
+      .split(' | ');
     const column = (label: string) => overviewHeader.indexOf(label);
     expect(mdBatchRow[column('p50 latency')]).toBe('—');
     expect(mdBatchRow[column('p50 TTFT')]).toBe('—');
     expect(mdBatchRow[column('Turnaround p50/p95')]).toBe(p50);
     expect(md).toContain('### Batch turnaround (submit → results collected)');
-    const jobRow = md.split('\n').find((l) => l.startsWith(`| offline | ${jobId.replace(/_/g, '\\_')} | `))!.split(' | ');
+    const jobRow = md
+      .split('\n')
+      .find((l) => l.startsWith(`| offline | ${jobId.replace(/_/g, '\\_')} | `))!
+      .split(' | ');
     expect(jobRow.slice(2)).toEqual([
-      new Date(job.submittedAt).toISOString(), expect.stringMatching(/^\+/), expect.stringMatching(/^\+/), expect.stringMatching(/^completed \+/),
-      `12 / 12 (${job.counts.failed})`, `+${fmt(job.collectedAt - job.submittedAt)}`, '— |',
+      new Date(job.submittedAt).toISOString(),
+      expect.stringMatching(/^\+/),
+      expect.stringMatching(/^\+/),
+      expect.stringMatching(/^completed \+/),
+      `12 / 12 (${job.counts.failed})`,
+      `+${fmt(job.collectedAt - job.submittedAt)}`,
+      '— |',
     ]);
     // The job's collection time is where its cells' turnaround ends.
     expect(job.collectedAt - job.submittedAt).toBe(offline.turnaround.max);

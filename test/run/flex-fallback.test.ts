@@ -15,7 +15,10 @@ let emulator: EmulatorHandle;
 let project: TempProject;
 
 async function records(runDir: string): Promise<Array<Record<string, any>>> {
-  return (await readFile(join(runDir, 'journal.jsonl'), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  return (await readFile(join(runDir, 'journal.jsonl'), 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 }
 
 const dep = (name: string) => `{ baseURL: '${emulator.baseURL}', deployment: '${name}', auth: { apiKeyEnv: 'BB_KEY' } }`;
@@ -25,7 +28,10 @@ const target = (name: string, deployment: string, extra: string) =>
 beforeAll(async () => {
   const answerKey = Array.from({ length: ROWS }, (_, i) => ({ question: `What is ${i + 1} plus ${i + 1}?`, answer: String(2 * (i + 1)) }));
   emulator = await startEmulator({
-    seed: 11, apiKeys: ['k'], zeroLatency: true, answerKey,
+    seed: 11,
+    apiKeys: ['k'],
+    zeroLatency: true,
+    answerKey,
     deployments: [
       // No Flex capacity at all: every flex request is refused; the standard tier always answers.
       { name: 'flex-dry', model: 'gpt-4.1-mini', capacity: 1000, flexCapacityShortageRate: 1, flexRetryAfterMs: 5 },
@@ -35,14 +41,17 @@ beforeAll(async () => {
   });
   project = await tempProject('bb-flex-');
   await project.write('qa.csv', qaCsv(ROWS));
-  await project.write('eval.config.ts', configSource(`{
+  await project.write(
+    'eval.config.ts',
+    configSource(`{
     scorers: ['exact-match'],
     retry: { maxAttempts: 12, baseDelayMs: 1, maxDelayMs: 20 },
     targets: [
       ${target('fallback', 'flex-dry', "flexFallback: 'standard', flexFallbackAfter: 2,")},
       ${target('flexonly', 'flex-some', '')},
     ],
-  }`));
+  }`),
+  );
 });
 
 afterAll(async () => {
@@ -99,10 +108,19 @@ describe('Flex capacity 429s and flexFallback', () => {
 
     // The report: answers per tier, and each target's cost at the price of the tier that answered.
     const report = JSON.parse(await readFile(join(r.runDir!, 'report.json'), 'utf8'));
-    expect(report.flexTiers).toEqual([{ target: 'fallback', flex: 0, standard: ROWS }, { target: 'flexonly', flex: ROWS, standard: 0 }]);
+    expect(report.flexTiers).toEqual([
+      { target: 'fallback', flex: 0, standard: ROWS },
+      { target: 'flexonly', flex: ROWS, standard: 0 },
+    ]);
     const costOf = (name: string) => report.targets.find((t: { target: string }) => t.target === name).cost.total;
-    expect(costOf('fallback')).toBeCloseTo(fallback.reduce((s, x) => s + x.cost, 0), 9);
-    expect(costOf('flexonly')).toBeCloseTo(flexonly.reduce((s, x) => s + x.cost, 0), 9);
+    expect(costOf('fallback')).toBeCloseTo(
+      fallback.reduce((s, x) => s + x.cost, 0),
+      9,
+    );
+    expect(costOf('flexonly')).toBeCloseTo(
+      flexonly.reduce((s, x) => s + x.cost, 0),
+      9,
+    );
     const md = await readFile(join(r.runDir!, 'summary.md'), 'utf8');
     expect(md).toContain('### Flex tier');
     expect(md).toContain(`| fallback | 0 | ${ROWS} | ${2 * ROWS} |`);
@@ -118,17 +136,22 @@ describe('Flex capacity 429s and flexFallback', () => {
   test('config: flexFallback needs a flex target and room among the attempts', async () => {
     const bad = await tempProject('bb-flex-bad-');
     await bad.write('qa.csv', qaCsv(2));
-    await bad.write('eval.config.ts', configSource(`{
+    await bad.write(
+      'eval.config.ts',
+      configSource(`{
       targets: [
         { name: 'a', flexFallback: 'standard', deployments: [${dep('flex-dry')}] },
         { name: 'b', serviceTier: 'flex', flexFallback: 'standard', flexFallbackAfter: 6, deployments: [${dep('flex-some')}] },
         { name: 'c', serviceTier: 'flex', flexFallbackAfter: 1, deployments: [${dep('flex-some')}] },
       ],
-    }`));
+    }`),
+    );
     const r = await bad.run(['eval', '--config', 'eval.config.ts', '--dataset', 'qa.csv', '--quiet'], { env: { BB_KEY: 'k' } });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("targets[0].flexFallback: needs serviceTier: 'flex'");
-    expect(r.stderr).toContain('targets[1].flexFallbackAfter: 6 flex capacity 429s leave no attempt for the standard tier with retry.maxAttempts 6; expected fewer than 6');
+    expect(r.stderr).toContain(
+      'targets[1].flexFallbackAfter: 6 flex capacity 429s leave no attempt for the standard tier with retry.maxAttempts 6; expected fewer than 6',
+    );
     expect(r.stderr).toContain("targets[2].flexFallbackAfter: only used with flexFallback: 'standard'");
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });

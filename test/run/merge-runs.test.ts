@@ -71,7 +71,10 @@ const merge = (dirs: readonly string[], out = 'merged', env: Record<string, stri
 const mergedJournal = async (out = 'merged') => parseJsonl(await readFile(join(root, out, 'journal.jsonl'), 'utf8'));
 
 async function refusal(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(UsageError);
   const message = (error as Error).message;
   expect(message).not.toContain('\n');
@@ -129,7 +132,9 @@ describe('mergeRuns: happy path', () => {
     const result = await merge(await writeShards(splitIntoShards(fixture(), COUNT)));
     expect(result.reportErrors).toEqual([]);
     const files = await readdir(join(root, 'merged'));
-    expect(files.sort()).toEqual(expect.arrayContaining(['journal.jsonl', 'junit.xml', 'report.html', 'report.json', 'results.csv', 'summary.md']));
+    expect(files.sort()).toEqual(
+      expect.arrayContaining(['journal.jsonl', 'junit.xml', 'report.html', 'report.json', 'results.csv', 'summary.md']),
+    );
     const report = JSON.parse(await readFile(join(root, 'merged', 'report.json'), 'utf8')) as { rows: number; endReason: string };
     expect(report.rows).toBe(ROWS);
     expect(report.endReason).toBe('completed');
@@ -159,7 +164,15 @@ describe('mergeRuns: happy path', () => {
 
   test('the merged manifest is the first shard manifest without its shard override, under the merged run id', async () => {
     const dirs = await writeShards(splitIntoShards(fixture(), COUNT));
-    const manifest = { version: 1, runId: 'run-shard1', configFile: '/p/eval.config.ts', datasetPath: '/p/qa.csv', overrides: { limit: 50, shard: '1/3' }, configHash: 'c0ffee', config: {} };
+    const manifest = {
+      version: 1,
+      runId: 'run-shard1',
+      configFile: '/p/eval.config.ts',
+      datasetPath: '/p/qa.csv',
+      overrides: { limit: 50, shard: '1/3' },
+      configHash: 'c0ffee',
+      config: {},
+    };
     await writeFile(join(root, 'shard-1', 'manifest.json'), JSON.stringify(manifest));
     const result = await merge(dirs);
     const merged = JSON.parse(await readFile(join(root, 'merged', 'manifest.json'), 'utf8')) as typeof manifest;
@@ -188,7 +201,15 @@ describe('mergeRuns: thresholds of the merged run', () => {
     splitIntoShards(fixture(), COUNT).map((shard) => [{ ...(shard[0] as RunStartRecord), thresholds }, ...shard.slice(1)]);
 
   test('the flat thresholds of a journal read back per target, dotted target names included', () => {
-    expect(thresholdsFromJournal({ accuracy: 0.8, maxErrorRate: 0.02, 'gpt-4.1-mini.accuracy': 0.9, 'gpt-4.1-mini.p95LatencyMs': 900, 'o4.p95LatencyMs': 5000 })).toEqual({
+    expect(
+      thresholdsFromJournal({
+        accuracy: 0.8,
+        maxErrorRate: 0.02,
+        'gpt-4.1-mini.accuracy': 0.9,
+        'gpt-4.1-mini.p95LatencyMs': 900,
+        'o4.p95LatencyMs': 5000,
+      }),
+    ).toEqual({
       accuracy: 0.8,
       maxErrorRate: 0.02,
       perTarget: { 'gpt-4.1-mini': { accuracy: 0.9, p95LatencyMs: 900 }, o4: { p95LatencyMs: 5000 } },
@@ -231,13 +252,17 @@ describe('mergeRuns: refusals', () => {
     const shards = splitIntoShards(fixture(), COUNT);
     shards[2]![0] = { ...(shards[2]![0] as RunStartRecord), configHash: 'ffffffffffffffff' };
     const message = await refusal(merge(await writeShards(shards)));
-    expect(message).toMatch(/^config differs between shards: shard 1\/3 \(shard-1\) has c0ffee, shard 3\/3 \(shard-3\) has ffffffffffff; run every shard with the same config$/);
+    expect(message).toMatch(
+      /^config differs between shards: shard 1\/3 \(shard-1\) has c0ffee, shard 3\/3 \(shard-3\) has ffffffffffff; run every shard with the same config$/,
+    );
   });
 
   test('mismatched shard counts are refused', async () => {
     const shards = splitIntoShards(fixture(), COUNT);
     shards[1]![0] = { ...(shards[1]![0] as RunStartRecord), shard: { index: 2, count: 4 } };
-    expect(await refusal(merge(await writeShards(shards)))).toMatch(/^shard count differs between shards: shard 1\/3 \(shard-1\) has 3, shard 2\/4 \(shard-2\) has 4/);
+    expect(await refusal(merge(await writeShards(shards)))).toMatch(
+      /^shard count differs between shards: shard 1\/3 \(shard-1\) has 3, shard 2\/4 \(shard-2\) has 4/,
+    );
   });
 
   test('a changed dataset size between shards is refused', async () => {
@@ -250,7 +275,10 @@ describe('mergeRuns: refusals', () => {
     const shards = splitIntoShards(fixture(), COUNT);
     const shard = shards[1]!;
     const rows = (shard[0] as RunStartRecord).rows!;
-    shard.splice(shard.findIndex((r) => r.kind === 'result'), 1);
+    shard.splice(
+      shard.findIndex((r) => r.kind === 'result'),
+      1,
+    );
     expect(await refusal(merge(await writeShards(shards)))).toBe(
       `shard 2/3 (shard-2) is incomplete: ${rows * 3 - 1} of ${rows * 3} results (${rows} rows × 3 targets × 1 repeat); resume or rerun that shard, then merge`,
     );
@@ -259,7 +287,9 @@ describe('mergeRuns: refusals', () => {
   test('a shard without a run-end is refused as unfinished', async () => {
     const shards = splitIntoShards(fixture(), COUNT);
     shards[0]!.pop();
-    expect(await refusal(merge(await writeShards(shards)))).toBe('shard 1/3 (shard-1) did not finish (no run-end record); resume or rerun that shard, then merge');
+    expect(await refusal(merge(await writeShards(shards)))).toBe(
+      'shard 1/3 (shard-1) did not finish (no run-end record); resume or rerun that shard, then merge',
+    );
   });
 
   test('an unsharded run mixed with shards is refused', async () => {

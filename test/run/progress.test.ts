@@ -37,12 +37,32 @@ function harness(options: Partial<ProgressOptions> = {}) {
     get cancelled() {
       return cancelled;
     },
-    last: () => lines.at(-1)!.replace(/^\r\x1b\[2K/, '').trimEnd(),
+    last: () =>
+      lines
+        .at(-1)!
+        .replace(/^\r\x1b\[2K/, '')
+        .trimEnd(),
   };
 }
 
-function attempt(target: string, deploymentId: string, outcome: AttemptRecord['outcome'], extra: Partial<AttemptRecord> = {}): JournalRecord {
-  return { v: 1, kind: 'attempt', key: `k|${target}`, target, deploymentId, attempt: 1, outcome, waitedBeforeMs: 0, timing: { startedAt: 0, endMs: 5 }, ...extra } as AttemptRecord;
+function attempt(
+  target: string,
+  deploymentId: string,
+  outcome: AttemptRecord['outcome'],
+  extra: Partial<AttemptRecord> = {},
+): JournalRecord {
+  return {
+    v: 1,
+    kind: 'attempt',
+    key: `k|${target}`,
+    target,
+    deploymentId,
+    attempt: 1,
+    outcome,
+    waitedBeforeMs: 0,
+    timing: { startedAt: 0, endMs: 5 },
+    ...extra,
+  } as AttemptRecord;
 }
 
 function result(target: string, status: 'ok' | 'failed'): JournalRecord {
@@ -52,7 +72,19 @@ function result(target: string, status: 'ok' | 'failed'): JournalRecord {
 function gate(id: string, over: Partial<GateSnapshot>): GateSnapshot {
   const mirror = { shape: 'sliding', budget: undefined, used: 0, windowMs: 60_000, skewMs: 0 } as const;
   // Cast: the snapshot grows fields the progress line does not read.
-  return { id, inFlight: 0, cap: 4, beta: 1, pauseUntil: 0, breaker: 'closed', nextProbeAt: 0, answered: true, tokens: mirror, requests: mirror, ...over } as GateSnapshot;
+  return {
+    id,
+    inFlight: 0,
+    cap: 4,
+    beta: 1,
+    pauseUntil: 0,
+    breaker: 'closed',
+    nextProbeAt: 0,
+    answered: true,
+    tokens: mirror,
+    requests: mirror,
+    ...over,
+  } as GateSnapshot;
 }
 
 describe('progress counts', () => {
@@ -78,7 +110,10 @@ describe('progress counts', () => {
   });
 
   test('a TTY shows each target’s done/total; plain lines do not', () => {
-    const targets = [{ name: 'mini', total: 2 }, { name: 'r1', total: 2 }];
+    const targets = [
+      { name: 'mini', total: 2 },
+      { name: 'r1', total: 2 },
+    ];
     const tty = harness({ tty: true, targets });
     tty.progress.observe(result('mini', 'ok'));
     tty.progress.observe(result('mini', 'ok'));
@@ -140,7 +175,12 @@ describe('progress says why nothing moves', () => {
   });
 
   test('a deployment with requests in flight, one whose wait is over, and a finished target are not waiting', () => {
-    const h = harness({ targets: [{ name: 'done', total: 1 }, { name: 'busy', total: 5 }] });
+    const h = harness({
+      targets: [
+        { name: 'done', total: 1 },
+        { name: 'busy', total: 5 },
+      ],
+    });
     h.progress.observe(attempt('done', 'd-done', 'quota'));
     h.progress.observe(result('done', 'ok'));
     h.progress.observe(attempt('busy', 'd-busy', 'quota'));

@@ -46,23 +46,54 @@ describe('window-integral bound', () => {
   });
 
   it('binds on requests when prompts are tiny', () => {
-    const g = groupBound({ name: 'm', deployments: [{ tokenBudget: 1e6, tokenWindowMs: 60_000, requestBudget: 10, requestWindowMs: 10_000 }], requests: 100, admissionCost: 1_000, minLatencyMs: 0 });
+    const g = groupBound({
+      name: 'm',
+      deployments: [{ tokenBudget: 1e6, tokenWindowMs: 60_000, requestBudget: 10, requestWindowMs: 10_000 }],
+      requests: 100,
+      admissionCost: 1_000,
+      minLatencyMs: 0,
+    });
     expect(g).toMatchObject({ binding: 'requests', boundMs: 90_000 });
   });
 
   it('binds on service when the output rate is the limit', () => {
-    const g = groupBound({ name: 'ptu', deployments: [{ outputTokensPerMs: 1 }], requests: 10, admissionCost: 0, outputTokens: 60_000, minLatencyMs: 0 });
+    const g = groupBound({
+      name: 'ptu',
+      deployments: [{ outputTokensPerMs: 1 }],
+      requests: 10,
+      admissionCost: 0,
+      outputTokens: 60_000,
+      minLatencyMs: 0,
+    });
     expect(g).toMatchObject({ binding: 'service', boundMs: 60_000 });
   });
 
   it('shrinks the budget for a foreign tenant’s share', () => {
-    const g = groupBound({ name: 'm', deployments: [{ tokenBudget: 10_000, tokenWindowMs: 60_000, foreignShare: 0.5 }], requests: 1, admissionCost: 20_000, minLatencyMs: 0 });
+    const g = groupBound({
+      name: 'm',
+      deployments: [{ tokenBudget: 10_000, tokenWindowMs: 60_000, foreignShare: 0.5 }],
+      requests: 1,
+      admissionCost: 20_000,
+      minLatencyMs: 0,
+    });
     expect(g.admissionMs.tokens).toBe(180_000);
   });
 
   it('takes the slowest group as the makespan bound', () => {
-    const fast = { name: 'fast', deployments: [{ tokenBudget: 1e6, tokenWindowMs: 60_000 }], requests: 1, admissionCost: 10, minLatencyMs: 100 };
-    const slow = { name: 'slow', deployments: [{ tokenBudget: 1_000, tokenWindowMs: 60_000 }], requests: 1, admissionCost: 5_000, minLatencyMs: 100 };
+    const fast = {
+      name: 'fast',
+      deployments: [{ tokenBudget: 1e6, tokenWindowMs: 60_000 }],
+      requests: 1,
+      admissionCost: 10,
+      minLatencyMs: 100,
+    };
+    const slow = {
+      name: 'slow',
+      deployments: [{ tokenBudget: 1_000, tokenWindowMs: 60_000 }],
+      requests: 1,
+      admissionCost: 5_000,
+      minLatencyMs: 100,
+    };
     const b = makespanBound([fast, slow]);
     expect(b.boundMs).toBe(240_100);
     expect(b.groups.map((g) => g.name)).toEqual(['fast', 'slow']);
@@ -77,7 +108,13 @@ describe('time-varying budgets', () => {
   it('counts each window at the largest factor in effect during it', () => {
     // 10k per minute, but only 50 % during the first two minutes
     const factor = (from: number, to: number) => (to <= 120_000 ? 0.5 : from >= 120_000 ? 1 : 1);
-    const g = groupBound({ name: 'm', deployments: [{ tokenBudget: 10_000, tokenWindowMs: 60_000, tokenFactorMax: factor }], requests: 1, admissionCost: 30_000, minLatencyMs: 0 });
+    const g = groupBound({
+      name: 'm',
+      deployments: [{ tokenBudget: 10_000, tokenWindowMs: 60_000, tokenFactorMax: factor }],
+      requests: 1,
+      admissionCost: 30_000,
+      minLatencyMs: 0,
+    });
     // windows: 5k + 5k + 10k + 10k ≥ 30k → τ = 3 windows
     expect(g.admissionMs.tokens).toBe(180_000);
   });
@@ -98,7 +135,8 @@ describe('time-varying budgets', () => {
 
   it('charges an unseen tenant what it was really admitted, not an assumed share', () => {
     const base = { tokenBudget: 1_000, tokenWindowMs: 60_000 };
-    const group = (deployment: Parameters<typeof groupBound>[0]['deployments'][number]) => groupBound({ name: 'g', deployments: [deployment], requests: 1, admissionCost: 2_500, minLatencyMs: 0 });
+    const group = (deployment: Parameters<typeof groupBound>[0]['deployments'][number]) =>
+      groupBound({ name: 'g', deployments: [deployment], requests: 1, admissionCost: 2_500, minLatencyMs: 0 });
     // 600 tokens admitted to the tenant at 10 s: capacity left is 1400 at τ = 60 s, 2400 at 120 s, 3400 at 180 s
     const used = { tokens: (tau: number) => (tau >= 10_000 ? 600 : 0), requests: (tau: number) => (tau >= 10_000 ? 1 : 0) };
     expect(group({ ...base, foreignUse: used }).admissionMs.tokens).toBe(180_000);
@@ -107,6 +145,8 @@ describe('time-varying budgets', () => {
     expect(group({ ...base, foreignUse: late }).admissionMs.tokens).toBe(120_000);
     // a tenant that took little: the measured bound is below the one that assumed a 30 % cut everywhere
     const little = { tokens: (tau: number) => 100 * Math.floor(tau / 60_000 + 1), requests: () => 0 };
-    expect(group({ ...base, foreignUse: little }).admissionMs.tokens).toBeLessThan(group({ ...base, foreignShare: 0.3 }).admissionMs.tokens);
+    expect(group({ ...base, foreignUse: little }).admissionMs.tokens).toBeLessThan(
+      group({ ...base, foreignShare: 0.3 }).admissionMs.tokens,
+    );
   });
 });

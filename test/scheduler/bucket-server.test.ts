@@ -28,7 +28,13 @@ class BucketServer implements DeploymentHandle {
   readonly tpm: number;
   readonly rpm: number;
   readonly latencyMs: number;
-  constructor(clock: VirtualClock, tpm: number, rpm: number, latencyMs: number, hints: { readonly tpm?: number; readonly rpm?: number } = {}) {
+  constructor(
+    clock: VirtualClock,
+    tpm: number,
+    rpm: number,
+    latencyMs: number,
+    hints: { readonly tpm?: number; readonly rpm?: number } = {},
+  ) {
     this.limits = hints;
     this.clock = clock;
     this.tpm = tpm;
@@ -66,7 +72,16 @@ class BucketServer implements DeploymentHandle {
       this.rejected++;
       const waitMs = Math.max(((item.cost - this.#tokens) / this.tpm) * MINUTE, ((1 - this.#requests) / this.rpm) * MINUTE);
       const rate = this.#rate();
-      return Promise.reject(new ProviderError({ category: 'quota', retryable: true, status: 429, message: 'rate limit', retryAfterMs: Math.ceil(waitMs / 1_000) * 1_000, rate }));
+      return Promise.reject(
+        new ProviderError({
+          category: 'quota',
+          retryable: true,
+          status: 429,
+          message: 'rate limit',
+          retryAfterMs: Math.ceil(waitMs / 1_000) * 1_000,
+          rate,
+        }),
+      );
     }
     this.#tokens -= item.cost;
     this.#requests -= 1;
@@ -80,7 +95,15 @@ async function run(tpm: number, rpm: number, rows: number, cost: number, hints: 
   const server = new BucketServer(clock, tpm, rpm, 1_000, hints);
   const rec = recorder(clock);
   const stats = await drive(clock, createScheduler({ clock, random: createRng(2) }), [lane('t', [server], rows, cost)], rec.hooks);
-  const bound = makespanBound([{ name: 't', requests: rows, admissionCost: rows * cost, minLatencyMs: 1_000, deployments: [{ tokenBudget: tpm, tokenWindowMs: MINUTE, requestBudget: rpm, requestWindowMs: MINUTE, shape: 'bucket' }] }]);
+  const bound = makespanBound([
+    {
+      name: 't',
+      requests: rows,
+      admissionCost: rows * cost,
+      minLatencyMs: 1_000,
+      deployments: [{ tokenBudget: tpm, tokenWindowMs: MINUTE, requestBudget: rpm, requestWindowMs: MINUTE, shape: 'bucket' }],
+    },
+  ]);
   const ok = [...rec.settled.values()].filter((list) => list[0]?.status === 'ok').length;
   const r = { ok, ratio: bound.boundMs / clock.now(), share429: stats.quota429 / stats.attempts, rejected: server.rejected };
   if (process.env['FIG']) console.log('FIG', tpm, rpm, JSON.stringify(hints), JSON.stringify(r));

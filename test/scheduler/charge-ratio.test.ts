@@ -23,7 +23,16 @@ const MINUTE = 60_000;
  * estimate (× 1 ± noise), `remaining` reported 0–2 admissions late, responses fed back in a shuffled
  * order. `foreign` adds a steady unseen tenant's window usage to a sliding log.
  */
-function script(opts: { shape: 'sliding' | 'bucket'; factor: number; noise: number; foreign?: number; n: number; seed: number; skewMs?: number; idle?: readonly [number, number] }): { ratios: number[] } {
+function script(opts: {
+  shape: 'sliding' | 'bucket';
+  factor: number;
+  noise: number;
+  foreign?: number;
+  n: number;
+  seed: number;
+  skewMs?: number;
+  idle?: readonly [number, number];
+}): { ratios: number[] } {
   const random = createRng(opts.seed);
   const budget = 60_000;
   const windowMs = MINUTE;
@@ -95,7 +104,7 @@ describe('charge ratio from remaining-tokens', () => {
     }
   });
 
-  it('sliding log: our entries outliving the server\'s (send vs arrival stamps) and a drained window do not pass for a higher charge', () => {
+  it("sliding log: our entries outliving the server's (send vs arrival stamps) and a drained window do not pass for a higher charge", () => {
     for (const seed of [1, 2, 3, 4]) {
       const { ratios } = script({ shape: 'sliding', factor: 1, noise: 0.05, skewMs: 2_000, idle: [200, 330], n: 500, seed });
       expect(new Set(ratios)).toEqual(new Set([1]));
@@ -148,7 +157,12 @@ class ChargingBucketServer implements DeploymentHandle {
   #rate(): RateInfo {
     this.#history.push(this.#tokens);
     const lagged = this.#history[Math.max(0, this.#history.length - 1 - Math.floor(this.#random() * 3))] as number;
-    return { limitTokens: this.tpm, remainingTokens: Math.max(0, Math.floor(lagged)), resetTokensMs: ((this.tpm - this.#tokens) / this.tpm) * MINUTE, resetFormat: 'duration' };
+    return {
+      limitTokens: this.tpm,
+      remainingTokens: Math.max(0, Math.floor(lagged)),
+      resetTokensMs: ((this.tpm - this.#tokens) / this.tpm) * MINUTE,
+      resetFormat: 'duration',
+    };
   }
 
   execute(item: WorkItem): Promise<Completion> {
@@ -159,7 +173,16 @@ class ChargingBucketServer implements DeploymentHandle {
     if (this.#tokens < charge) {
       this.rejected++;
       const waitMs = ((charge - this.#tokens) / this.tpm) * MINUTE;
-      return Promise.reject(new ProviderError({ category: 'quota', retryable: true, status: 429, message: 'rate limit', retryAfterMs: Math.ceil(waitMs / 1_000) * 1_000, rate: this.#rate() }));
+      return Promise.reject(
+        new ProviderError({
+          category: 'quota',
+          retryable: true,
+          status: 429,
+          message: 'rate limit',
+          retryAfterMs: Math.ceil(waitMs / 1_000) * 1_000,
+          rate: this.#rate(),
+        }),
+      );
     }
     this.#tokens -= charge;
     const rate = this.#rate();
@@ -178,7 +201,15 @@ async function runBucket(factor: number) {
   const stats = await drive(clock, createScheduler({ clock, random: createRng(2) }), [items], rec.hooks);
   let charged = 0;
   for (let i = 0; i < rows; i++) charged += cost(i) * factor;
-  const bound = makespanBound([{ name: 't', requests: rows, admissionCost: charged, minLatencyMs: 1_000, deployments: [{ tokenBudget: tpm, tokenWindowMs: MINUTE, shape: 'bucket' }] }]);
+  const bound = makespanBound([
+    {
+      name: 't',
+      requests: rows,
+      admissionCost: charged,
+      minLatencyMs: 1_000,
+      deployments: [{ tokenBudget: tpm, tokenWindowMs: MINUTE, shape: 'bucket' }],
+    },
+  ]);
   const ok = [...rec.settled.values()].filter((list) => list[0]?.status === 'ok').length;
   return { ok, ratio: bound.boundMs / clock.now(), share429: stats.quota429 / stats.attempts };
 }
@@ -199,10 +230,17 @@ async function runSliding(chargeLearning: boolean) {
   const rec = recorder(clock);
   const rows = 300;
   const cost = (i: number) => 300 + ((i * 37) % 400);
-  const stats = await drive(clock, createScheduler({ clock, random: createRng(3), chargeLearning }), [lane('t', [dep], rows, cost)], rec.hooks);
+  const stats = await drive(
+    clock,
+    createScheduler({ clock, random: createRng(3), chargeLearning }),
+    [lane('t', [dep], rows, cost)],
+    rec.hooks,
+  );
   let charged = 0;
   for (let i = 0; i < rows; i++) charged += cost(i) * 1.23;
-  const bound = makespanBound([{ name: 't', requests: rows, admissionCost: charged, minLatencyMs: 800, deployments: [{ tokenBudget: 20_000, tokenWindowMs: MINUTE }] }]);
+  const bound = makespanBound([
+    { name: 't', requests: rows, admissionCost: charged, minLatencyMs: 800, deployments: [{ tokenBudget: 20_000, tokenWindowMs: MINUTE }] },
+  ]);
   const ok = [...rec.settled.values()].filter((list) => list[0]?.status === 'ok').length;
   return { ok, ratio: bound.boundMs / clock.now(), share429: stats.quota429 / stats.attempts };
 }

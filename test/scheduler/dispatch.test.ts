@@ -5,7 +5,8 @@ import { createScheduler } from '../../src/scheduler/scheduler.ts';
 import { FakeDeployment, providerError } from './support/fake-deployment.ts';
 import { drive, lane, recorder } from './support/harness.ts';
 
-const scheduler = (clock: VirtualClock, extra: Parameters<typeof createScheduler>[0] = {}) => createScheduler({ clock, random: createRng(7), ...extra });
+const scheduler = (clock: VirtualClock, extra: Parameters<typeof createScheduler>[0] = {}) =>
+  createScheduler({ clock, random: createRng(7), ...extra });
 
 describe('dispatch', () => {
   it('settles every item once and stays within the server limits (no quota 429s)', async () => {
@@ -31,7 +32,11 @@ describe('dispatch', () => {
   it('sends nothing to a paused deployment', async () => {
     const clock = new VirtualClock();
     const dep = new FakeDeployment({
-      id: 'a', clock, tpm: 1e6, rpm: 6e4, latencyMs: 200,
+      id: 'a',
+      clock,
+      tpm: 1e6,
+      rpm: 6e4,
+      latencyMs: 200,
       script: ({ n }) => (n === 5 ? providerError('quota', { retryAfterMs: 5_000, status: 429 }) : undefined),
     });
     const rec = recorder(clock);
@@ -59,7 +64,11 @@ describe('dispatch', () => {
   it('moves work to a peer while one member is paused', async () => {
     const clock = new VirtualClock();
     const flaky = new FakeDeployment({
-      id: 'flaky', clock, tpm: 1e6, rpm: 6e4, latencyMs: 100,
+      id: 'flaky',
+      clock,
+      tpm: 1e6,
+      rpm: 6e4,
+      latencyMs: 100,
       script: ({ n }) => (n === 2 ? providerError('quota', { retryAfterMs: 60_000, status: 429 }) : undefined),
     });
     const steady = new FakeDeployment({ id: 'steady', clock, tpm: 1e6, rpm: 6e4, latencyMs: 100 });
@@ -76,10 +85,22 @@ describe('dispatch', () => {
     const soloEnd = solo.now();
 
     const clock = new VirtualClock();
-    const dead = new FakeDeployment({ id: 'x', clock, tpm: 10_000, rpm: 600, latencyMs: 300, script: () => providerError('server', { status: 503 }) });
+    const dead = new FakeDeployment({
+      id: 'x',
+      clock,
+      tpm: 10_000,
+      rpm: 600,
+      latencyMs: 300,
+      script: () => providerError('server', { status: 503 }),
+    });
     const healthy = new FakeDeployment({ id: 'y', clock, tpm: 10_000, rpm: 600, latencyMs: 300 });
     const rec = recorder(clock);
-    await drive(clock, scheduler(clock, { retry: { maxAttempts: 3, baseDelayMs: 1_000 } }), [lane('x', [dead], 100, 500), lane('y', [healthy], 100, 500)], rec.hooks);
+    await drive(
+      clock,
+      scheduler(clock, { retry: { maxAttempts: 3, baseDelayMs: 1_000 } }),
+      [lane('x', [dead], 100, 500), lane('y', [healthy], 100, 500)],
+      rec.hooks,
+    );
     const yEnd = Math.max(...[...rec.settledAt].filter(([key]) => key.includes('|y|')).map(([, t]) => t));
     expect(yEnd).toBeLessThanOrEqual(soloEnd);
   });
@@ -134,7 +155,12 @@ describe('a deployment shared by two targets', () => {
     const clock = new VirtualClock();
     const judge = new FakeDeployment({ id: 'judge', clock, tpm: 5_000, rpm: 600, latencyMs: 300, maxConcurrency: 2 });
     const rec = recorder(clock);
-    await drive(clock, createScheduler({ clock, random: createRng(2) }), [lane('a', [judge], 40, 400), lane('b', [judge], 40, 400)], rec.hooks);
+    await drive(
+      clock,
+      createScheduler({ clock, random: createRng(2) }),
+      [lane('a', [judge], 40, 400), lane('b', [judge], 40, 400)],
+      rec.hooks,
+    );
     expect(rec.settled.size).toBe(80);
     expect(judge.countOf('quota')).toBe(0);
     expect(judge.peakInFlight).toBeLessThanOrEqual(2);

@@ -6,13 +6,19 @@ import type { Outcome } from '../../src/types.ts';
 import { FakeDeployment, providerError } from './support/fake-deployment.ts';
 import { drive, lane, recorder } from './support/harness.ts';
 
-const scheduler = (clock: VirtualClock, extra: Parameters<typeof createScheduler>[0] = {}) => createScheduler({ clock, random: createRng(3), ...extra });
+const scheduler = (clock: VirtualClock, extra: Parameters<typeof createScheduler>[0] = {}) =>
+  createScheduler({ clock, random: createRng(3), ...extra });
 const only = (outcomes: Map<string, Outcome[]>): Outcome => [...outcomes.values()][0]?.[0] as Outcome;
 
 describe('failures', () => {
   it('quota 429s never consume the retry budget', async () => {
     const clock = new VirtualClock();
-    const dep = new FakeDeployment({ id: 'a', clock, latencyMs: 100, script: ({ n }) => (n < 20 ? providerError('quota', { retryAfterMs: 100, status: 429 }) : undefined) });
+    const dep = new FakeDeployment({
+      id: 'a',
+      clock,
+      latencyMs: 100,
+      script: ({ n }) => (n < 20 ? providerError('quota', { retryAfterMs: 100, status: 429 }) : undefined),
+    });
     const rec = recorder(clock);
     const stats = await drive(clock, scheduler(clock, { retry: { maxAttempts: 2 } }), [lane('t', [dep], 1)], rec.hooks);
     expect(only(rec.settled)).toMatchObject({ status: 'ok', attempts: 21 });
@@ -31,7 +37,12 @@ describe('failures', () => {
 
   it('waits between overload retries without holding a slot', async () => {
     const clock = new VirtualClock();
-    const dep = new FakeDeployment({ id: 'a', clock, latencyMs: 10, script: ({ item }) => (item.key.startsWith('r0|') ? providerError('server', { status: 500 }) : undefined) });
+    const dep = new FakeDeployment({
+      id: 'a',
+      clock,
+      latencyMs: 10,
+      script: ({ item }) => (item.key.startsWith('r0|') ? providerError('server', { status: 500 }) : undefined),
+    });
     const rec = recorder(clock);
     await drive(clock, scheduler(clock, { retry: { maxAttempts: 3, baseDelayMs: 10_000 } }), [lane('t', [dep], 50, 10)], rec.hooks);
     const others = [...rec.settledAt].filter(([key]) => !key.startsWith('r0|')).map(([, t]) => t);
@@ -79,7 +90,12 @@ describe('failures', () => {
 
   it('closes the breaker when a recovered member answers its half-open probe', async () => {
     const clock = new VirtualClock();
-    const recovering = new FakeDeployment({ id: 'rec', clock, latencyMs: 1_000, script: ({ now }) => (now < 30_000 ? providerError('not_found', { status: 404 }) : undefined) });
+    const recovering = new FakeDeployment({
+      id: 'rec',
+      clock,
+      latencyMs: 1_000,
+      script: ({ now }) => (now < 30_000 ? providerError('not_found', { status: 404 }) : undefined),
+    });
     const slow = new FakeDeployment({ id: 'slow', clock, latencyMs: 1_000, maxConcurrency: 1 });
     const rec = recorder(clock);
     await drive(clock, scheduler(clock, { maxPerDeployment: 2 }), [lane('t', [recovering, slow], 400, 10)], rec.hooks);
@@ -91,7 +107,12 @@ describe('failures', () => {
     const clock = new VirtualClock();
     const down = new FakeDeployment({ id: 'a', clock, latencyMs: 10, script: () => providerError('server', { status: 503 }) });
     const rec = recorder(clock);
-    await drive(clock, scheduler(clock, { retry: { maxAttempts: 1_000 }, unavailableAfterMs: 120_000 }), [lane('t', [down], 40, 10)], rec.hooks);
+    await drive(
+      clock,
+      scheduler(clock, { retry: { maxAttempts: 1_000 }, unavailableAfterMs: 120_000 }),
+      [lane('t', [down], 40, 10)],
+      rec.hooks,
+    );
     const outcomes = [...rec.settled.values()].map((o) => o[0]);
     expect(outcomes).toHaveLength(40);
     expect(outcomes.every((o) => o?.status === 'failed' && o.reason === 'unavailable')).toBe(true);
@@ -100,7 +121,12 @@ describe('failures', () => {
 
   it('waits for a member that recovers before the grace instead of failing', async () => {
     const clock = new VirtualClock();
-    const flapping = new FakeDeployment({ id: 'a', clock, latencyMs: 10, script: ({ n, now }) => (n >= 3 && now < 60_000 ? providerError('connection') : undefined) });
+    const flapping = new FakeDeployment({
+      id: 'a',
+      clock,
+      latencyMs: 10,
+      script: ({ n, now }) => (n >= 3 && now < 60_000 ? providerError('connection') : undefined),
+    });
     const rec = recorder(clock);
     await drive(clock, scheduler(clock, { retry: { maxAttempts: 1_000 } }), [lane('t', [flapping], 40, 10)], rec.hooks);
     expect([...rec.settled.values()].every((o) => o[0]?.status === 'ok')).toBe(true);

@@ -14,8 +14,15 @@ import { ProviderError } from '../../src/errors.ts';
 import { FakeDeployment, providerError } from './support/fake-deployment.ts';
 import { drive, lane, recorder } from './support/harness.ts';
 
-const scheduler = (clock: VirtualClock, extra: Parameters<typeof createScheduler>[0] = {}) => createScheduler({ clock, random: createRng(5), ...extra });
-const refused = () => new ProviderError({ category: 'connection', retryable: true, message: 'connection failed: connect ECONNREFUSED 127.0.0.1:1', code: 'ECONNREFUSED' });
+const scheduler = (clock: VirtualClock, extra: Parameters<typeof createScheduler>[0] = {}) =>
+  createScheduler({ clock, random: createRng(5), ...extra });
+const refused = () =>
+  new ProviderError({
+    category: 'connection',
+    retryable: true,
+    message: 'connection failed: connect ECONNREFUSED 127.0.0.1:1',
+    code: 'ECONNREFUSED',
+  });
 
 describe('first contact', () => {
   it('stops a target whose deployment never answers after ≤ 3 connection attempts within 15 s, naming the OS error', async () => {
@@ -30,7 +37,8 @@ describe('first contact', () => {
     expect(outcomes).toHaveLength(200);
     for (const outcome of outcomes) {
       expect(outcome).toMatchObject({ status: 'failed', reason: 'unavailable', error: { category: 'connection', code: 'ECONNREFUSED' } });
-      if (outcome?.status === 'failed') expect(outcome.error.message).toMatch(/deployment gpt-4o@eastus unreachable after 3 connection attempts: .*ECONNREFUSED/);
+      if (outcome?.status === 'failed')
+        expect(outcome.error.message).toMatch(/deployment gpt-4o@eastus unreachable after 3 connection attempts: .*ECONNREFUSED/);
     }
   });
 
@@ -43,7 +51,14 @@ describe('first contact', () => {
 
   it('sends a missing (404) deployment exactly one request before its target stops', async () => {
     const clock = new VirtualClock();
-    const missing = new FakeDeployment({ id: 'a', clock, latencyMs: 50, tpm: 1e6, rpm: 6e4, script: () => providerError('not_found', { status: 404 }) });
+    const missing = new FakeDeployment({
+      id: 'a',
+      clock,
+      latencyMs: 50,
+      tpm: 1e6,
+      rpm: 6e4,
+      script: () => providerError('not_found', { status: 404 }),
+    });
     const rec = recorder(clock);
     await drive(clock, scheduler(clock), [lane('t', [missing], 500)], rec.hooks);
     expect(missing.received).toHaveLength(1);
@@ -62,7 +77,12 @@ describe('first contact', () => {
 
   it('retries a deployment that answered before and then drops, never waiting more than 30 s between probes', async () => {
     const clock = new VirtualClock();
-    const dropping = new FakeDeployment({ id: 'a', clock, latencyMs: 10, script: ({ n, now }) => (n >= 5 && now < 200_000 ? refused() : undefined) });
+    const dropping = new FakeDeployment({
+      id: 'a',
+      clock,
+      latencyMs: 10,
+      script: ({ n, now }) => (n >= 5 && now < 200_000 ? refused() : undefined),
+    });
     const rec = recorder(clock);
     await drive(clock, scheduler(clock, { retry: { maxAttempts: 1_000 } }), [lane('t', [dropping], 40, 10)], rec.hooks);
     expect([...rec.settled.values()].every((list) => list[0]?.status === 'ok')).toBe(true);
@@ -81,7 +101,11 @@ describe('first contact in gate snapshots', () => {
     const clock = new VirtualClock();
     const dead = new FakeDeployment({ id: 'a', clock, latencyMs: 5, script: () => refused() });
     const snapshots: { at: number; nextProbeAt: number; answered: boolean }[] = [];
-    const diagnostics = { everyMs: 0, onSnapshot: (gates: readonly { nextProbeAt: number; answered: boolean }[]) => void snapshots.push({ at: clock.now(), ...(gates[0] as { nextProbeAt: number; answered: boolean }) }) };
+    const diagnostics = {
+      everyMs: 0,
+      onSnapshot: (gates: readonly { nextProbeAt: number; answered: boolean }[]) =>
+        void snapshots.push({ at: clock.now(), ...(gates[0] as { nextProbeAt: number; answered: boolean }) }),
+    };
     await drive(clock, scheduler(clock, { diagnostics }), [lane('t', [dead], 5)], recorder(clock).hooks);
     expect(snapshots.some((s) => s.nextProbeAt > s.at && !s.answered)).toBe(true);
   });
@@ -92,7 +116,11 @@ describe('first contact in gate snapshots', () => {
     const clock = new VirtualClock();
     const dead = new FakeDeployment({ id: 'a', clock, latencyMs: 5, script: () => refused() });
     const snapshots: { at: number; nextProbeAt: number; answered: boolean }[] = [];
-    const diagnostics = { everyMs: 3_000, onSnapshot: (gates: readonly { nextProbeAt: number; answered: boolean }[]) => void snapshots.push({ at: clock.now(), ...(gates[0] as { nextProbeAt: number; answered: boolean }) }) };
+    const diagnostics = {
+      everyMs: 3_000,
+      onSnapshot: (gates: readonly { nextProbeAt: number; answered: boolean }[]) =>
+        void snapshots.push({ at: clock.now(), ...(gates[0] as { nextProbeAt: number; answered: boolean }) }),
+    };
     await drive(clock, scheduler(clock, { diagnostics }), [lane('t', [dead], 5)], recorder(clock).hooks);
     const end = clock.now();
     expect(snapshots.some((s) => s.nextProbeAt > s.at && !s.answered)).toBe(true);

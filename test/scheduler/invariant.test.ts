@@ -27,9 +27,31 @@ describe('the no-request-lost invariant under random fault schedules', () => {
       const clock = new VirtualClock();
       const rng = createRng(seed * 7919);
       const outageStart = Math.floor(rng() * 60_000);
-      const a1 = new FakeDeployment({ id: 'a1', clock, tpm: 30_000, rpm: 600, latencyMs: 200 + Math.floor(rng() * 800), script: faults(seed, { from: outageStart, to: outageStart + 120_000 }) });
-      const a2 = new FakeDeployment({ id: 'a2', clock, tpm: 20_000, rpm: 600, latencyMs: 300, foreignTokens: Math.floor(rng() * 6_000), script: faults(seed + 100, undefined) });
-      const b = new FakeDeployment({ id: 'b', clock, tpm: 15_000, rpm: 300, latencyMs: 500, script: faults(seed + 200, rng() < 0.5 ? { from: 10_000, to: 70_000 } : undefined) });
+      const a1 = new FakeDeployment({
+        id: 'a1',
+        clock,
+        tpm: 30_000,
+        rpm: 600,
+        latencyMs: 200 + Math.floor(rng() * 800),
+        script: faults(seed, { from: outageStart, to: outageStart + 120_000 }),
+      });
+      const a2 = new FakeDeployment({
+        id: 'a2',
+        clock,
+        tpm: 20_000,
+        rpm: 600,
+        latencyMs: 300,
+        foreignTokens: Math.floor(rng() * 6_000),
+        script: faults(seed + 100, undefined),
+      });
+      const b = new FakeDeployment({
+        id: 'b',
+        clock,
+        tpm: 15_000,
+        rpm: 300,
+        latencyMs: 500,
+        script: faults(seed + 200, rng() < 0.5 ? { from: 10_000, to: 70_000 } : undefined),
+      });
       const rec = recorder(clock);
       const lanes = [lane('a', [a1, a2], 150, (i) => 100 + ((i * 37) % 900)), lane('b', [b], 120, (i) => 50 + ((i * 53) % 700))];
       const stats = await drive(clock, createScheduler({ clock, random: createRng(seed), retry: { maxAttempts: 40 } }), lanes, rec.hooks);

@@ -5,7 +5,8 @@ import { createScheduler } from '../../src/scheduler/scheduler.ts';
 import { FakeDeployment, providerError } from './support/fake-deployment.ts';
 import { drive, lane, recorder } from './support/harness.ts';
 
-const scheduler = (clock: VirtualClock, extra: Parameters<typeof createScheduler>[0] = {}) => createScheduler({ clock, random: createRng(5), ...extra });
+const scheduler = (clock: VirtualClock, extra: Parameters<typeof createScheduler>[0] = {}) =>
+  createScheduler({ clock, random: createRng(5), ...extra });
 
 describe('deadline', () => {
   it('settles every item, pulled or not, as deadline when retryable failures outlast it', async () => {
@@ -72,7 +73,12 @@ describe('abort', () => {
 describe('hooks', () => {
   it('reports every attempt with its deployment, number and wait', async () => {
     const clock = new VirtualClock();
-    const dep = new FakeDeployment({ id: 'a', clock, latencyMs: 100, script: ({ n }) => (n === 0 ? providerError('capacity', { status: 429, retryAfterMs: 2_000 }) : undefined) });
+    const dep = new FakeDeployment({
+      id: 'a',
+      clock,
+      latencyMs: 100,
+      script: ({ n }) => (n === 0 ? providerError('capacity', { status: 429, retryAfterMs: 2_000 }) : undefined),
+    });
     const rec = recorder(clock);
     await drive(clock, scheduler(clock), [lane('t', [dep], 1)], rec.hooks);
     expect(rec.attempts.map((a) => [a.attempt, a.deploymentId, a.error?.category ?? 'ok'])).toEqual([

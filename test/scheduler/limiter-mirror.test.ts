@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { LimiterMirror } from '../../src/scheduler/limiter-mirror.ts';
 
-const sliding = (budget: number | undefined, windowMs = 60_000, guardMs = 250) => new LimiterMirror({ budget, windowMs, guardMs, conservativeDepthMs: 0 }, 0);
+const sliding = (budget: number | undefined, windowMs = 60_000, guardMs = 250) =>
+  new LimiterMirror({ budget, windowMs, guardMs, conservativeDepthMs: 0 }, 0);
 
 describe('sliding-log mirror', () => {
   it('admits at once while the window has room', () => {
@@ -141,7 +142,8 @@ describe('conservative bucket', () => {
 });
 
 describe('window learning', () => {
-  const tokens = () => new LimiterMirror({ budget: 60_000, windowMs: 60_000, guardMs: 0, conservativeDepthMs: 0, windowDivisors: [6, 60] }, 0);
+  const tokens = () =>
+    new LimiterMirror({ budget: 60_000, windowMs: 60_000, guardMs: 0, conservativeDepthMs: 0, windowDivisors: [6, 60] }, 0);
 
   it('learns a 10 s window when the first limit header is a sixth of the configured budget', () => {
     const m = tokens();
@@ -231,7 +233,11 @@ describe('skew learning from quota 429s', () => {
 
 describe('expiry guard scales with the window', () => {
   // min(configured guard, max(50 ms, 1 % of the window)): 250 ms on 60 s, 100 ms on 10 s, 50 ms on 1 s
-  for (const [windowMs, guard] of [[60_000, 250], [10_000, 100], [1_000, 50]] as const) {
+  for (const [windowMs, guard] of [
+    [60_000, 250],
+    [10_000, 100],
+    [1_000, 50],
+  ] as const) {
     it(`${windowMs} ms window: an entry leaves at send + window + ${guard} ms`, () => {
       const m = sliding(10, windowMs, 250);
       m.record(0, 10);

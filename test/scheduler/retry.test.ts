@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { classifyFailure, clampWait, consumesAttempt, decorrelatedBackoff, type BackoffState, hintWaitMs, overloadRetryDelay } from '../../src/scheduler/retry.ts';
+import {
+  classifyFailure,
+  clampWait,
+  consumesAttempt,
+  decorrelatedBackoff,
+  type BackoffState,
+  hintWaitMs,
+  overloadRetryDelay,
+} from '../../src/scheduler/retry.ts';
 import type { ErrorCategory } from '../../src/types.ts';
 import { providerError } from './support/fake-deployment.ts';
 

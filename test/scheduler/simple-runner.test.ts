@@ -17,7 +17,12 @@ describe('simple runner', () => {
 
   it('retries after the server’s hint', async () => {
     const clock = new VirtualClock();
-    const dep = new FakeDeployment({ id: 'a', clock, latencyMs: 10, script: ({ n }) => (n === 0 ? providerError('quota', { status: 429, retryAfterMs: 7_000 }) : undefined) });
+    const dep = new FakeDeployment({
+      id: 'a',
+      clock,
+      latencyMs: 10,
+      script: ({ n }) => (n === 0 ? providerError('quota', { status: 429, retryAfterMs: 7_000 }) : undefined),
+    });
     const rec = recorder(clock);
     await drive(clock, createSimpleRunner({ clock, random: () => 0 }), [lane('t', [dep], 1)], rec.hooks);
     expect(dep.received[1]?.time).toBe(7_005);
@@ -50,9 +55,19 @@ describe('simple runner', () => {
 
   it('halves its concurrency on 429s in the promptfoo-0.123 variant', async () => {
     const clock = new VirtualClock();
-    const dep = new FakeDeployment({ id: 'a', clock, latencyMs: 1_000, script: ({ n }) => (n < 16 ? providerError('quota', { status: 429, retryAfterMs: 100 }) : undefined) });
+    const dep = new FakeDeployment({
+      id: 'a',
+      clock,
+      latencyMs: 1_000,
+      script: ({ n }) => (n < 16 ? providerError('quota', { status: 429, retryAfterMs: 100 }) : undefined),
+    });
     const rec = recorder(clock);
-    await drive(clock, createSimpleRunner({ clock, concurrencyPerTarget: 16, halveOn429: true, retry: { maxAttempts: 10 } }), [lane('t', [dep], 64)], rec.hooks);
+    await drive(
+      clock,
+      createSimpleRunner({ clock, concurrencyPerTarget: 16, halveOn429: true, retry: { maxAttempts: 10 } }),
+      [lane('t', [dep], 64)],
+      rec.hooks,
+    );
     expect(rec.settled.size).toBe(64);
     const after = dep.received.filter((r) => r.time > 2_000);
     expect(after.length).toBeGreaterThan(0);

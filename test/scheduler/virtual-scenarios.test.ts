@@ -29,32 +29,83 @@ async function sim(id: ScenarioId, seed: number, tune: Record<string, unknown> =
     const params = { maxOutputTokens: scenario.maxOutputTokens, tokenLimitField: 'max_tokens', stream: false, temperature: 0 } as const;
     const deployments: DeploymentHandle[] = t.members.map((m) => {
       const lim = new SlidingWindowLimiter();
-      const settings = { tokenWindowMs: m.server.tokenWindowMs, tokenLimit: m.server.tokenBudget, requestWindows: m.server.requestWindows.map((w) => ({ ms: w.ms, limit: w.limit })), countRejected: false };
+      const settings = {
+        tokenWindowMs: m.server.tokenWindowMs,
+        tokenLimit: m.server.tokenBudget,
+        requestWindows: m.server.requestWindows.map((w) => ({ ms: w.ms, limit: w.limit })),
+        countRejected: false,
+      };
       return {
-        id: `${t.name}/${m.name}`, limits: { tpm: m.tpm, rpm: m.rpm }, maxConcurrency: 256,
-        execute: (item: WorkItem): Promise<Completion> => new Promise((resolve, reject) => {
-          const d = delayMs * (0.5 + rnd());
-          clock.setTimer(() => {
-            const now = clock.now();
-            const dec = lim.decide(now, item.cost, settings);
-            const rate = { limitTokens: m.server.tokenBudget, limitRequests: m.server.requestWindows[0]?.limit, remainingTokens: dec.remainingTokens, remainingRequests: dec.remainingRequests, resetTokensMs: dec.resetTokensMs, resetRequestsMs: dec.resetRequestsMs, resetFormat: 'seconds' as const };
-            if (!dec.admitted) { clock.setTimer(() => reject(new ProviderError({ category: 'quota', retryable: true, status: 429, message: 'quota', retryAfterMs: Math.ceil(dec.waitMs), rate })), d); return; }
-            const lat = 300 + 2_700 * (0.5 + rnd()); // ≈ 3 s, as the bench's gpt-4o profile
-            clock.setTimer(() => { minLat.set(t.name, Math.min(minLat.get(t.name) ?? Infinity, lat + 2 * d)); resolve(completion(now, lat, rate)); }, lat + d);
-          }, d);
-        }),
+        id: `${t.name}/${m.name}`,
+        limits: { tpm: m.tpm, rpm: m.rpm },
+        maxConcurrency: 256,
+        execute: (item: WorkItem): Promise<Completion> =>
+          new Promise((resolve, reject) => {
+            const d = delayMs * (0.5 + rnd());
+            clock.setTimer(() => {
+              const now = clock.now();
+              const dec = lim.decide(now, item.cost, settings);
+              const rate = {
+                limitTokens: m.server.tokenBudget,
+                limitRequests: m.server.requestWindows[0]?.limit,
+                remainingTokens: dec.remainingTokens,
+                remainingRequests: dec.remainingRequests,
+                resetTokensMs: dec.resetTokensMs,
+                resetRequestsMs: dec.resetRequestsMs,
+                resetFormat: 'seconds' as const,
+              };
+              if (!dec.admitted) {
+                clock.setTimer(
+                  () =>
+                    reject(
+                      new ProviderError({
+                        category: 'quota',
+                        retryable: true,
+                        status: 429,
+                        message: 'quota',
+                        retryAfterMs: Math.ceil(dec.waitMs),
+                        rate,
+                      }),
+                    ),
+                  d,
+                );
+                return;
+              }
+              const lat = 300 + 2_700 * (0.5 + rnd()); // ≈ 3 s, as the bench's gpt-4o profile
+              clock.setTimer(() => {
+                minLat.set(t.name, Math.min(minLat.get(t.name) ?? Infinity, lat + 2 * d));
+                resolve(completion(now, lat, rate));
+              }, lat + d);
+            }, d);
+          }),
       };
     });
     return { target: t.name, deployments, items: targetItems(scenario.workload, t.name, (input) => estimateAdmissionCost(input, params)) };
   });
   const rec = recorder(clock);
-  return drive(clock, createScheduler({ clock, random: createRng(seed), priorLatencyMs: 3_000, ...tune }), lanes, rec.hooks).then((stats) => {
-    const groups = scenario.targets.map((t) => ({ name: t.name, makespanMs: Math.max(...[...rec.settledAt.entries()].filter(([k]) => k.includes(`|${t.name}|`)).map(([, v]) => v)), minLatencyMs: minLat.get(t.name) ?? 0, completed: 0 }));
-    const b = scenarioBound(scenario, groups as never);
-    const perGroup = b.groups.map((g) => g.boundMs / (groups.find((x) => x.name === g.name)?.makespanMs ?? 1));
-    if (process.env['SIM_PRINT']) console.log(`SIM ${id} seed ${seed} ${JSON.stringify(tune)} ratio ${(b.boundMs / clock.now()).toFixed(3)} [${perGroup.map((r) => r.toFixed(3)).join('; ')}] q429 ${((100 * stats.quota429) / stats.attempts).toFixed(2)}%`);
-    return { ratio: b.boundMs / clock.now(), perGroup, quota429: stats.quota429, settled: rec.settled.size, expected: scenario.workload.rows * scenario.targets.length };
-  });
+  return drive(clock, createScheduler({ clock, random: createRng(seed), priorLatencyMs: 3_000, ...tune }), lanes, rec.hooks).then(
+    (stats) => {
+      const groups = scenario.targets.map((t) => ({
+        name: t.name,
+        makespanMs: Math.max(...[...rec.settledAt.entries()].filter(([k]) => k.includes(`|${t.name}|`)).map(([, v]) => v)),
+        minLatencyMs: minLat.get(t.name) ?? 0,
+        completed: 0,
+      }));
+      const b = scenarioBound(scenario, groups as never);
+      const perGroup = b.groups.map((g) => g.boundMs / (groups.find((x) => x.name === g.name)?.makespanMs ?? 1));
+      if (process.env['SIM_PRINT'])
+        console.log(
+          `SIM ${id} seed ${seed} ${JSON.stringify(tune)} ratio ${(b.boundMs / clock.now()).toFixed(3)} [${perGroup.map((r) => r.toFixed(3)).join('; ')}] q429 ${((100 * stats.quota429) / stats.attempts).toFixed(2)}%`,
+        );
+      return {
+        ratio: b.boundMs / clock.now(),
+        perGroup,
+        quota429: stats.quota429,
+        settled: rec.settled.size,
+        expected: scenario.workload.rows * scenario.targets.length,
+      };
+    },
+  );
 }
 
 describe('bench scenarios on the virtual clock', () => {

@@ -57,15 +57,20 @@ describe('llm-judge scorer', () => {
 
   test('passThreshold decides passed', async () => {
     const scorer = createLlmJudge({ target: 'judge', passThreshold: 0.9 });
-    expect(await scorer.score(input('Paris', 'Paris'), { ...context, judge: fakeJudge('SCORE: 8') })).toMatchObject({ value: 0.8, passed: false });
+    expect(await scorer.score(input('Paris', 'Paris'), { ...context, judge: fakeJudge('SCORE: 8') })).toMatchObject({
+      value: 0.8,
+      passed: false,
+    });
   });
 
   test('without a judge it throws (an error score entry, not a zero)', async () => {
     await expect(createLlmJudge({ target: 'judge' }).score(input('Paris', 'Paris'), context)).rejects.toThrow('llm-judge has no judge');
   });
 
-  test('an unreadable verdict throws with the judge\'s answer', async () => {
-    await expect(createLlmJudge({ target: 'judge' }).score(input('x'), { ...context, judge: fakeJudge('Hmm.') })).rejects.toThrow('could not read a score from the judge\'s answer "Hmm."');
+  test("an unreadable verdict throws with the judge's answer", async () => {
+    await expect(createLlmJudge({ target: 'judge' }).score(input('x'), { ...context, judge: fakeJudge('Hmm.') })).rejects.toThrow(
+      'could not read a score from the judge\'s answer "Hmm."',
+    );
   });
 
   test('the prompt tells the judge to treat the response as data', () => {
@@ -75,6 +80,8 @@ describe('llm-judge scorer', () => {
   });
 
   test('requires a target option', () => {
-    expect(() => createLlmJudge({}, 'scorers[0]')).toThrow('scorers[0].target: expected the name of a configured target to act as judge, got nothing');
+    expect(() => createLlmJudge({}, 'scorers[0]')).toThrow(
+      'scorers[0].target: expected the name of a configured target to act as judge, got nothing',
+    );
   });
 });

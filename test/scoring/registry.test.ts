@@ -7,10 +7,19 @@ const custom: Scorer = { name: 'length', score: ({ output }) => ({ value: output
 
 describe('createScorers', () => {
   test('knows every builtin', () => {
-    expect(builtinScorerNames).toEqual(['exact-match', 'contains', 'regex', 'numeric', 'token-f1', 'json-valid', 'json-schema', 'llm-judge']);
+    expect(builtinScorerNames).toEqual([
+      'exact-match',
+      'contains',
+      'regex',
+      'numeric',
+      'token-f1',
+      'json-valid',
+      'json-schema',
+      'llm-judge',
+    ]);
   });
 
-  test('accepts names, tuples, inline scorers and config/\'s resolved form', () => {
+  test("accepts names, tuples, inline scorers and config/'s resolved form", () => {
     const scorers = createScorers([
       'exact-match',
       ['regex', { pattern: 'x' }],
@@ -30,13 +39,18 @@ describe('createScorers', () => {
       issues = (error as ConfigError).issues;
     }
     expect(issues).toHaveLength(3);
-    expect(issues[0]).toBe('scorers[0]: unknown scorer "exact" (did you mean "exact-match"?); builtin scorers are exact-match, contains, regex, numeric, token-f1, json-valid, json-schema, llm-judge');
+    expect(issues[0]).toBe(
+      'scorers[0]: unknown scorer "exact" (did you mean "exact-match"?); builtin scorers are exact-match, contains, regex, numeric, token-f1, json-valid, json-schema, llm-judge',
+    );
     expect(issues[1]).toMatch(/^scorers\[1\]\.pattern: invalid regular expression/);
     expect(issues[2]).toBe('scorers[2].tolerance: expected a number ≥ 0, got -1 (number)');
   });
 
   test('the name option renames a builtin so it can be used twice', () => {
-    const scorers = createScorers([['regex', { pattern: '^A' }], ['regex', { pattern: 'Z$', name: 'ends-with-z' }]]);
+    const scorers = createScorers([
+      ['regex', { pattern: '^A' }],
+      ['regex', { pattern: 'Z$', name: 'ends-with-z' }],
+    ]);
     expect(scorers.map((scorer) => scorer.name)).toEqual(['regex', 'ends-with-z']);
   });
 
@@ -47,6 +61,13 @@ describe('createScorers', () => {
 
 describe('judgeTargetNames', () => {
   test('lists each judge target once', () => {
-    expect(judgeTargetNames(['exact-match', ['llm-judge', { target: 'gpt-judge' }], { kind: 'builtin', name: 'llm-judge', options: { target: 'gpt-judge', rubric: 'x' } }, custom])).toEqual(['gpt-judge']);
+    expect(
+      judgeTargetNames([
+        'exact-match',
+        ['llm-judge', { target: 'gpt-judge' }],
+        { kind: 'builtin', name: 'llm-judge', options: { target: 'gpt-judge', rubric: 'x' } },
+        custom,
+      ]),
+    ).toEqual(['gpt-judge']);
   });
 });

@@ -7,15 +7,24 @@ import { completion } from './score-input.ts';
 import type { Scorer } from '../../src/types.ts';
 import { context, input } from './score-input.ts';
 
-const throwing: Scorer = { name: 'boom', score: () => { throw new Error('scorer bug'); } };
+const throwing: Scorer = {
+  name: 'boom',
+  score: () => {
+    throw new Error('scorer bug');
+  },
+};
 const rejecting: Scorer = { name: 'async-boom', score: async () => Promise.reject(new Error('judge down')) };
-const hanging: Scorer = { name: 'slow', score: (_input, { signal }) => new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted by signal')))) };
+const hanging: Scorer = {
+  name: 'slow',
+  score: (_input, { signal }) =>
+    new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted by signal')))),
+};
 const outOfRange: Scorer = { name: 'bad-value', score: () => ({ value: 2, passed: true }) };
 const noPassed = { name: 'no-passed', score: () => ({ value: 1 }) } as unknown as Scorer;
 const asyncOk: Scorer = { name: 'async-ok', score: async () => ({ value: 0.5, passed: true, reason: 'half' }) };
 
 describe('scoreCompletion', () => {
-  test('passes when every scorer passes; entries keep the scorers\' order', async () => {
+  test("passes when every scorer passes; entries keep the scorers' order", async () => {
     const result = await scoreCompletion([createExactMatch(), asyncOk], input('Paris', 'Paris'), context);
     expect(result).toEqual({
       passed: true,
@@ -39,13 +48,23 @@ describe('scoreCompletion', () => {
   });
 
   test('under "all", a known failure decides even when another scorer errored', async () => {
-    expect(await scoreCompletion([throwing, createExactMatch()], input('Lyon', 'Paris'), context)).toMatchObject({ passed: false, unscored: false });
+    expect(await scoreCompletion([throwing, createExactMatch()], input('Lyon', 'Paris'), context)).toMatchObject({
+      passed: false,
+      unscored: false,
+    });
   });
 
-  test('a judge scorer (names a judge target) is not timed: its judge calls queue behind the judge\'s quota', async () => {
+  test("a judge scorer (names a judge target) is not timed: its judge calls queue behind the judge's quota", async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const judgeScorer = { name: 'judge-like', target: 'judge', score: async () => { await gate; return { value: 1, passed: true }; } } as Scorer;
+    const judgeScorer = {
+      name: 'judge-like',
+      target: 'judge',
+      score: async () => {
+        await gate;
+        return { value: 1, passed: true };
+      },
+    } as Scorer;
     const pending = scoreCompletion([judgeScorer, hanging], input('x'), context, { timeoutMs: 5 });
     // Released by a timer registered after the 5 ms limit's, with a later expiry: timers fire in expiry
     // order, so the judge scorer has waited past the limit whatever the machine's load.
@@ -58,7 +77,9 @@ describe('scoreCompletion', () => {
   });
 
   test('a rejecting async scorer becomes an error entry', async () => {
-    expect((await scoreCompletion([rejecting], input('x'), context)).entries).toEqual([{ scorer: 'async-boom', status: 'error', error: 'judge down' }]);
+    expect((await scoreCompletion([rejecting], input('x'), context)).entries).toEqual([
+      { scorer: 'async-boom', status: 'error', error: 'judge down' },
+    ]);
   });
 
   test('a scorer past its time limit is aborted and recorded as timed out', async () => {
@@ -66,16 +87,17 @@ describe('scoreCompletion', () => {
     expect(result.entries).toEqual([{ scorer: 'slow', status: 'error', error: 'timed out after 20 ms' }]);
   });
 
-  test('the run\'s abort signal stops pending scorers', async () => {
+  test("the run's abort signal stops pending scorers", async () => {
     const controller = new AbortController();
     const pending = scoreCompletion([hanging], input('x'), { signal: controller.signal });
     controller.abort(new Error('run aborted'));
     expect((await pending).entries[0]).toMatchObject({ status: 'error', error: 'run aborted' });
   });
 
-  test('leaves no listener on the run\'s long-lived signal', async () => {
+  test("leaves no listener on the run's long-lived signal", async () => {
     const controller = new AbortController();
-    for (let i = 0; i < 5; i++) await scoreCompletion([asyncOk, rejecting, createExactMatch()], input('Paris', 'Paris'), { signal: controller.signal });
+    for (let i = 0; i < 5; i++)
+      await scoreCompletion([asyncOk, rejecting, createExactMatch()], input('Paris', 'Paris'), { signal: controller.signal });
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 

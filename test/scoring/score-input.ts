@@ -15,7 +15,11 @@ export function completion(text: string): Completion {
   };
 }
 
-export function input(output: string, expected?: string, fields: Record<string, string> = { question: 'What is the capital of France?' }): ScoreInput {
+export function input(
+  output: string,
+  expected?: string,
+  fields: Record<string, string> = { question: 'What is the capital of France?' },
+): ScoreInput {
   const row: Row = { id: 'r1', index: 0, line: 2, fields, ...(expected === undefined ? {} : { expected }) };
   return { row, target: 't', output, expected, completion: completion(output) };
 }

@@ -20,7 +20,11 @@ describe('numeric', () => {
   test('scores the last number in the output', () => {
     const scorer = createNumeric();
     expect(scorer.score(input('15% of 80: 0.15 × 80 = 12', '12'), context)).toEqual({ value: 1, passed: true });
-    expect(scorer.score(input('12 apples, so 13', '12'), context)).toEqual({ value: 0, passed: false, reason: 'expected 12, got 13 (off by 1)' });
+    expect(scorer.score(input('12 apples, so 13', '12'), context)).toEqual({
+      value: 0,
+      passed: false,
+      reason: 'expected 12, got 13 (off by 1)',
+    });
   });
 
   test('reads references with separators and percent signs', () => {
@@ -45,11 +49,17 @@ describe('numeric', () => {
   });
 
   test('an output without a number fails with a reason', () => {
-    expect(createNumeric().score(input('I do not know', '12'), context)).toEqual({ value: 0, passed: false, reason: 'no number in "I do not know"' });
+    expect(createNumeric().score(input('I do not know', '12'), context)).toEqual({
+      value: 0,
+      passed: false,
+      reason: 'no number in "I do not know"',
+    });
   });
 
   test('a reference that is not a single number is an error', () => {
-    expect(() => createNumeric().score(input('3', '3 or 4'), context)).toThrow('numeric needs a single number as the reference answer, got "3 or 4"');
+    expect(() => createNumeric().score(input('3', '3 or 4'), context)).toThrow(
+      'numeric needs a single number as the reference answer, got "3 or 4"',
+    );
   });
 });
 
@@ -61,7 +71,10 @@ describe('json-valid', () => {
   });
 
   test('rejects prose and, with allowFence: false, fences', () => {
-    expect(createJsonValid().score(input('Sure! {"a": 1}'), context)).toMatchObject({ passed: false, reason: expect.stringMatching(/^not valid JSON/) });
+    expect(createJsonValid().score(input('Sure! {"a": 1}'), context)).toMatchObject({
+      passed: false,
+      reason: expect.stringMatching(/^not valid JSON/),
+    });
     expect(createJsonValid({ allowFence: false }).score(input('```json\n{}\n```'), context)).toMatchObject({ passed: false });
   });
 });
@@ -69,13 +82,20 @@ describe('json-valid', () => {
 describe('json-schema', () => {
   const schema = {
     type: 'object',
-    properties: { name: { type: 'string', minLength: 1 }, age: { type: 'integer', minimum: 0 }, tags: { type: 'array', items: { enum: ['a', 'b'] } } },
+    properties: {
+      name: { type: 'string', minLength: 1 },
+      age: { type: 'integer', minimum: 0 },
+      tags: { type: 'array', items: { enum: ['a', 'b'] } },
+    },
     required: ['name', 'age'],
     additionalProperties: false,
   };
 
   test('passes a conforming document', () => {
-    expect(createJsonSchema({ schema }).score(input('{"name": "Ada", "age": 36, "tags": ["a"]}'), context)).toEqual({ value: 1, passed: true });
+    expect(createJsonSchema({ schema }).score(input('{"name": "Ada", "age": 36, "tags": ["a"]}'), context)).toEqual({
+      value: 1,
+      passed: true,
+    });
   });
 
   test('names the failing paths', () => {
@@ -91,7 +111,10 @@ describe('json-schema', () => {
   });
 
   test('invalid JSON fails before the schema', () => {
-    expect(createJsonSchema({ schema }).score(input('nope'), context)).toMatchObject({ passed: false, reason: expect.stringMatching(/^not valid JSON/) });
+    expect(createJsonSchema({ schema }).score(input('nope'), context)).toMatchObject({
+      passed: false,
+      reason: expect.stringMatching(/^not valid JSON/),
+    });
   });
 
   test('a missing schema is a config error', () => {

@@ -30,24 +30,34 @@ describe('exact-match', () => {
   });
 
   test('accepts the answer on the last line after working', () => {
-    expect(scorer.score(input('Australia\'s capital was purpose-built.\nCanberra', 'Canberra'), context)).toMatchObject({ passed: true });
+    expect(scorer.score(input("Australia's capital was purpose-built.\nCanberra", 'Canberra'), context)).toMatchObject({ passed: true });
   });
 
   test('accepts the text after a final "Answer:" label', () => {
-    expect(scorer.score(input('Let me think. It is not Sydney. Final answer: Canberra', 'Canberra'), context)).toMatchObject({ passed: true });
+    expect(scorer.score(input('Let me think. It is not Sydney. Final answer: Canberra', 'Canberra'), context)).toMatchObject({
+      passed: true,
+    });
   });
 
   test('rejects an answer buried mid-sentence', () => {
     const score = scorer.score(input('I believe Canberra is the capital, though some say Sydney.', 'Canberra'), context);
-    expect(score).toEqual({ value: 0, passed: false, reason: 'expected "Canberra", got "I believe Canberra is the capital, though some say Sydney."' });
+    expect(score).toEqual({
+      value: 0,
+      passed: false,
+      reason: 'expected "Canberra", got "I believe Canberra is the capital, though some say Sydney."',
+    });
   });
 
   test('finalAnswer: false compares only the whole output', () => {
-    expect(createExactMatch({ finalAnswer: false }).score(input('Thinking...\nCanberra', 'Canberra'), context)).toMatchObject({ passed: false });
+    expect(createExactMatch({ finalAnswer: false }).score(input('Thinking...\nCanberra', 'Canberra'), context)).toMatchObject({
+      passed: false,
+    });
   });
 
   test('a separator splits the reference into alternatives', () => {
-    expect(createExactMatch({ separator: '|' }).score(input('United States', 'USA | United States'), context)).toMatchObject({ passed: true });
+    expect(createExactMatch({ separator: '|' }).score(input('United States', 'USA | United States'), context)).toMatchObject({
+      passed: true,
+    });
   });
 
   test('a row without a reference answer is an error, not a zero', () => {
@@ -55,7 +65,9 @@ describe('exact-match', () => {
   });
 
   test('unknown options are config errors naming the path', () => {
-    expect(() => createExactMatch({ caseSensitive: true }, 'scorers[0]')).toThrow(new ConfigError(['scorers[0].caseSensitive: unknown option; known options are finalAnswer, separator']));
+    expect(() => createExactMatch({ caseSensitive: true }, 'scorers[0]')).toThrow(
+      new ConfigError(['scorers[0].caseSensitive: unknown option; known options are finalAnswer, separator']),
+    );
   });
 });
 
@@ -76,7 +88,9 @@ describe('contains', () => {
   });
 
   test('a fixed value replaces the reference answer', () => {
-    expect(createContains({ value: 'I cannot help' }).score(input('Sorry, I cannot help with that.'), context)).toMatchObject({ passed: true });
+    expect(createContains({ value: 'I cannot help' }).score(input('Sorry, I cannot help with that.'), context)).toMatchObject({
+      passed: true,
+    });
   });
 
   test('normalize: false is a case-sensitive substring test', () => {
@@ -90,20 +104,30 @@ describe('regex', () => {
   test('passes when the pattern matches, honouring flags', () => {
     const scorer = createRegexMatch({ pattern: '^answer: \\d+$', flags: 'im' });
     expect(scorer.score(input('Working...\nANSWER: 42'), context)).toMatchObject({ passed: true });
-    expect(scorer.score(input('answer: forty-two'), context)).toMatchObject({ passed: false, reason: '"answer: forty-two" does not match /^answer: \\d+$/im' });
+    expect(scorer.score(input('answer: forty-two'), context)).toMatchObject({
+      passed: false,
+      reason: '"answer: forty-two" does not match /^answer: \\d+$/im',
+    });
   });
 
   test('a global flag does not carry state between outputs', () => {
     const scorer = createRegexMatch({ pattern: 'a', flags: 'g' });
-    expect([scorer.score(input('a'), context), scorer.score(input('a'), context)]).toEqual([{ value: 1, passed: true }, { value: 1, passed: true }]);
+    expect([scorer.score(input('a'), context), scorer.score(input('a'), context)]).toEqual([
+      { value: 1, passed: true },
+      { value: 1, passed: true },
+    ]);
   });
 
   test('an invalid pattern is a config error at creation', () => {
-    expect(() => createRegexMatch({ pattern: '(unclosed' }, 'scorers[2]')).toThrow(/^scorers\[2\]\.pattern: invalid regular expression \/\(unclosed\/ \(/);
+    expect(() => createRegexMatch({ pattern: '(unclosed' }, 'scorers[2]')).toThrow(
+      /^scorers\[2\]\.pattern: invalid regular expression \/\(unclosed\/ \(/,
+    );
   });
 
   test('a missing pattern is a config error naming the option', () => {
-    expect(() => createRegexMatch({}, 'scorers[1]')).toThrow(new ConfigError(['scorers[1].pattern: expected a regular expression source string, got nothing']));
+    expect(() => createRegexMatch({}, 'scorers[1]')).toThrow(
+      new ConfigError(['scorers[1].pattern: expected a regular expression source string, got nothing']),
+    );
   });
 });
 
@@ -119,11 +143,16 @@ describe('token-f1', () => {
   test('passes at the default threshold of 0.5', () => {
     const scorer = createTokenF1();
     expect(scorer.score(input('The Treaty of Versailles', 'Treaty of Versailles'), context)).toEqual({ value: 1, passed: true });
-    expect(scorer.score(input('Versailles treaty signed 1919 in France', 'Treaty of Versailles'), context)).toMatchObject({ passed: false });
+    expect(scorer.score(input('Versailles treaty signed 1919 in France', 'Treaty of Versailles'), context)).toMatchObject({
+      passed: false,
+    });
   });
 
   test('a custom threshold changes passed, not the value', () => {
-    const score = createTokenF1({ threshold: 0.2 }).score(input('Versailles treaty signed 1919 in France', 'Treaty of Versailles'), context);
+    const score = createTokenF1({ threshold: 0.2 }).score(
+      input('Versailles treaty signed 1919 in France', 'Treaty of Versailles'),
+      context,
+    );
     expect(score).toMatchObject({ passed: true });
   });
 });

@@ -8,7 +8,10 @@ import { readJournal } from '../../src/sink/read-journal.ts';
 import type { JournalRecord, RunEndRecord } from '../../src/types.ts';
 
 const end = (n: number): RunEndRecord => ({
-  v: 1, kind: 'run-end', endedAt: new Date(0).toISOString(), reason: 'completed',
+  v: 1,
+  kind: 'run-end',
+  endedAt: new Date(0).toISOString(),
+  reason: 'completed',
   stats: { items: n, attempts: n, quota429: 0, capacity429: 0, pausedMs: 0, peakInFlight: 1 },
 });
 

@@ -44,11 +44,11 @@ export async function tempProject(prefix = 'bb-cli-'): Promise<TempProject> {
         isTTY: false,
         datasetsDir: join(REPO, 'datasets'),
         stdout: (text) => {
-      stdout += text;
-    },
+          stdout += text;
+        },
         stderr: (text) => {
-      stderr += text;
-    },
+          stderr += text;
+        },
         interrupt: options.interrupt ?? noInterrupt,
       };
       const code = await runCli(argv, io);

@@ -90,7 +90,9 @@ export async function startLoopbackServer(initial: ReplyHandler): Promise<Loopba
     const request: RecordedRequest = {
       method: req.method ?? 'GET',
       path: url.pathname.startsWith(PREFIX) ? url.pathname.slice(PREFIX.length) : url.pathname,
-      headers: Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : (value ?? '')])),
+      headers: Object.fromEntries(
+        Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : (value ?? '')]),
+      ),
       body: parseJson(raw),
       connection: connectionIds.get(req.socket) ?? 0,
     };

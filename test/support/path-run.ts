@@ -17,7 +17,11 @@ export interface PathRun {
   readonly runDir: string | undefined;
 }
 
-export async function runPath(cwd: string, argv: readonly string[], options: { tty?: boolean; env?: Record<string, string>; interrupt?: () => Interrupt } = {}): Promise<PathRun> {
+export async function runPath(
+  cwd: string,
+  argv: readonly string[],
+  options: { tty?: boolean; env?: Record<string, string>; interrupt?: () => Interrupt } = {},
+): Promise<PathRun> {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
@@ -80,13 +84,30 @@ interface Line {
 }
 
 /** Per-target figures summed straight from journal.jsonl: one final record per key (the last). */
-export async function foldJournal(runDir: string): Promise<{ targets: Map<string, IndependentTarget>; attempts: number; duplicateKeys: number }> {
-  const lines = (await readFile(join(runDir, 'journal.jsonl'), 'utf8')).split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Line);
+export async function foldJournal(
+  runDir: string,
+): Promise<{ targets: Map<string, IndependentTarget>; attempts: number; duplicateKeys: number }> {
+  const lines = (await readFile(join(runDir, 'journal.jsonl'), 'utf8'))
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as Line);
   const targets = new Map<string, IndependentTarget>();
   const of = (name: string) => {
     let t = targets.get(name);
     if (!t) {
-      t = { results: 0, failed: 0, prompt: 0, completion: 0, reasoning: 0, cached: 0, cost: 0, attempts: 0, scored: 0, passed: 0, rateOverAllCells: null };
+      t = {
+        results: 0,
+        failed: 0,
+        prompt: 0,
+        completion: 0,
+        reasoning: 0,
+        cached: 0,
+        cost: 0,
+        attempts: 0,
+        scored: 0,
+        passed: 0,
+        rateOverAllCells: null,
+      };
       targets.set(name, t);
     }
     return t;
@@ -140,14 +161,27 @@ export async function csvPassColumn(runDir: string): Promise<Map<string, { true:
 /** The same figures as report.json states them. */
 export async function reportFigures(runDir: string): Promise<{ targets: Map<string, IndependentTarget>; attempts: number | null }> {
   const report = JSON.parse(await readFile(join(runDir, 'report.json'), 'utf8')) as {
-    targets: Array<{ target: string; results: number; failed: number; tokens: { total: { prompt: number; completion: number; reasoning: number; cached: number } }; cost: { total: number } | null; retries: { attempts: number }; accuracy: { passed: number; scored: number; cells: number; rateOverAllCells: number } | null }>;
+    targets: Array<{
+      target: string;
+      results: number;
+      failed: number;
+      tokens: { total: { prompt: number; completion: number; reasoning: number; cached: number } };
+      cost: { total: number } | null;
+      retries: { attempts: number };
+      accuracy: { passed: number; scored: number; cells: number; rateOverAllCells: number } | null;
+    }>;
     scheduler: { attempts: number } | null;
   };
   const targets = new Map<string, IndependentTarget>();
   for (const t of report.targets) {
     targets.set(t.target, {
-      results: t.results, failed: t.failed, ...t.tokens.total, cost: t.cost?.total ?? 0, attempts: t.retries.attempts,
-      scored: t.accuracy?.scored ?? 0, passed: t.accuracy?.passed ?? 0,
+      results: t.results,
+      failed: t.failed,
+      ...t.tokens.total,
+      cost: t.cost?.total ?? 0,
+      attempts: t.retries.attempts,
+      scored: t.accuracy?.scored ?? 0,
+      passed: t.accuracy?.passed ?? 0,
       // over every cell: its denominator must be the target's results
       rateOverAllCells: t.accuracy ? (t.accuracy.cells === t.results ? t.accuracy.rateOverAllCells : Number.NaN) : null,
     });

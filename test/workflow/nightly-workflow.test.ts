@@ -59,7 +59,8 @@ describe('nightly workflow: structure', () => {
     expect(evalJob.permissions?.['id-token']).toBe('write');
     const [login] = uses(evalJob, 'azure/login');
     expect(login?.uses).toBe('azure/login@v2');
-    for (const input of ['client-id', 'tenant-id', 'subscription-id']) expect(String(login?.with?.[input])).toMatch(/^\$\{\{ (secrets|vars)\.\w+ \}\}$/);
+    for (const input of ['client-id', 'tenant-id', 'subscription-id'])
+      expect(String(login?.with?.[input])).toMatch(/^\$\{\{ (secrets|vars)\.\w+ \}\}$/);
     expect(login?.with).not.toHaveProperty('creds');
     expect(login?.with).not.toHaveProperty('client-secret');
     const env = { ...workflow.env, ...evalJob.env };
@@ -110,7 +111,9 @@ describe('nightly workflow: structure', () => {
 
   test('always uploads the merged HTML report', () => {
     const out = /--out (\S+)/.exec(cli(mergeJob, 'merge')!.run!)?.[1];
-    const upload = uses(mergeJob, 'actions/upload-artifact').find((step) => [out, `${out}/report.html`].includes(String(step.with?.['path']).trim()));
+    const upload = uses(mergeJob, 'actions/upload-artifact').find((step) =>
+      [out, `${out}/report.html`].includes(String(step.with?.['path']).trim()),
+    );
     expect(upload?.if).toBe('always()');
   });
 
@@ -159,8 +162,15 @@ function argvOf(command: string, cwd: string): string[] {
     if (!word.includes('*')) return [word];
     const slash = word.lastIndexOf('/');
     const dir = slash < 0 ? '.' : word.slice(0, slash);
-    const pattern = new RegExp(`^${word.slice(slash + 1).replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
-    const matches = readdirSync(join(cwd, dir)).filter((name) => pattern.test(name)).sort();
+    const pattern = new RegExp(
+      `^${word
+        .slice(slash + 1)
+        .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')}$`,
+    );
+    const matches = readdirSync(join(cwd, dir))
+      .filter((name) => pattern.test(name))
+      .sort();
     return matches.length ? matches.map((name) => (slash < 0 ? name : `${dir}/${name}`)) : [word];
   });
 }
@@ -175,7 +185,21 @@ async function runStep(project: TempProject, argv: readonly string[], env: Recor
   const [command, ...rest] = argv;
   let stdout = '';
   let stderr = '';
-  const io = { cwd: project.dir, env: { PATH: process.env.PATH, ...env }, isTTY: false, datasetsDir: join(REPO, 'datasets'), stdout: (t: string) => { stdout += t; }, stderr: (t: string) => { stderr += t; }, interrupt: () => { throw new Error('not used'); } };
+  const io = {
+    cwd: project.dir,
+    env: { PATH: process.env.PATH, ...env },
+    isTTY: false,
+    datasetsDir: join(REPO, 'datasets'),
+    stdout: (t: string) => {
+      stdout += t;
+    },
+    stderr: (t: string) => {
+      stderr += t;
+    },
+    interrupt: () => {
+      throw new Error('not used');
+    },
+  };
   let code: number;
   if (command === 'merge') {
     const outAt = rest.indexOf('--out');
@@ -205,7 +229,10 @@ describe('nightly workflow: its commands, against the emulator', () => {
     const full = await project.run(['eval', '--dataset', 'qa.csv', '--out', 'reports/full', '--quiet']);
     expect(full.stderr).toBe('');
     fullRunDir = full.runDir!;
-    await saveBaseline(await buildBaseline(readJournal(join(fullRunDir, 'journal.jsonl'))), join(project.dir, 'reports/baselines/nightly.json'));
+    await saveBaseline(
+      await buildBaseline(readJournal(join(fullRunDir, 'journal.jsonl'))),
+      join(project.dir, 'reports/baselines/nightly.json'),
+    );
 
     // Job `eval`, once per matrix entry (CI runs them in parallel; order does not matter).
     for (const shard of shards) {
@@ -239,7 +266,12 @@ describe('nightly workflow: its commands, against the emulator', () => {
       for await (const record of readJournal(join(runDir, 'journal.jsonl'))) {
         if (record.kind !== 'result') continue;
         const r = record as ResultRecord;
-        out.set(r.key, r.status === 'ok' ? { status: r.status, output: r.output, passed: r.passed, scores: r.scores, usage: r.usage } : { status: r.status, reason: r.reason });
+        out.set(
+          r.key,
+          r.status === 'ok'
+            ? { status: r.status, output: r.output, passed: r.passed, scores: r.scores, usage: r.usage }
+            : { status: r.status, reason: r.reason },
+        );
       }
       return out;
     };
@@ -263,7 +295,11 @@ describe('nightly workflow: its commands, against the emulator', () => {
     // A baseline in which every answer passed: the merged run is worse on every target with misses.
     const perfect = [];
     for await (const record of readJournal(join(fullRunDir, 'journal.jsonl'))) {
-      perfect.push(record.kind === 'result' && record.status === 'ok' ? { ...record, passed: true, scores: record.scores.map((s) => (s.status === 'ok' ? { ...s, value: 1, passed: true } : s)) } : record);
+      perfect.push(
+        record.kind === 'result' && record.status === 'ok'
+          ? { ...record, passed: true, scores: record.scores.map((s) => (s.status === 'ok' ? { ...s, value: 1, passed: true } : s)) }
+          : record,
+      );
     }
     await saveBaseline(await buildBaseline(perfect), join(project.dir, 'reports/baselines/nightly.json'));
     const regressed = await runStep(project, argvOf(substitute(cli(mergeJob, 'compare')!.run!, {}), project.dir), {});

@@ -16,6 +16,7 @@ export async function batchCommand(args: { readonly action: 'status' | 'cancel';
     const note = j.error ? ` (journaled state; service not reachable: ${redactText(j.error)})` : j.collected ? ' (results recorded)' : '';
     io.stdout(`${j.target}  ${j.jobId}  ${j.status}  ${j.counts}${note}\n`);
   }
-  if (args.action === 'status' && jobs.some((j) => !j.collected)) io.stdout(`collect finished jobs with: batchbench eval --resume ${runDir}\n`);
+  if (args.action === 'status' && jobs.some((j) => !j.collected))
+    io.stdout(`collect finished jobs with: batchbench eval --resume ${runDir}\n`);
   return EXIT.ok;
 }

@@ -33,7 +33,10 @@ export interface CompareArgs {
 }
 
 export async function compareCommand(args: CompareArgs, io: CliIo): Promise<number> {
-  const missing = [args.baseline === undefined || args.baseline === '' ? '<baseline>' : undefined, args.run === undefined || args.run === '' ? '<run>' : undefined].filter(Boolean);
+  const missing = [
+    args.baseline === undefined || args.baseline === '' ? '<baseline>' : undefined,
+    args.run === undefined || args.run === '' ? '<run>' : undefined,
+  ].filter(Boolean);
   if (missing.length > 0 || args.baseline === undefined || args.run === undefined) {
     throw new UsageError(
       `compare: missing ${missing.join(' and ')}; usage: batchbench compare <baseline> <run>, where <baseline> is a NAME in reports/baselines/, a .json file or a run directory, and <run> the run directory to judge (e.g. batchbench compare nightly reports/<run-dir>)`,
@@ -64,7 +67,11 @@ export interface BaselineTracking {
  * directory) and checks the save path up front. `undefined` when neither flag is given.
  * @throws UsageError naming the flag (exit 2) for an unknown baseline or a bad name
  */
-export async function openBaselineTracking(args: { readonly baseline?: string | undefined; readonly saveBaseline?: string | undefined }, config: ResolvedConfig, io: CliIo): Promise<BaselineTracking | undefined> {
+export async function openBaselineTracking(
+  args: { readonly baseline?: string | undefined; readonly saveBaseline?: string | undefined },
+  config: ResolvedConfig,
+  io: CliIo,
+): Promise<BaselineTracking | undefined> {
   if (!args.baseline && !args.saveBaseline) return undefined;
   const location = { cwd: io.cwd, baselinesDir: join(config.outDir, 'baselines') };
   const savePath = args.saveBaseline ? baselineSavePath(args.saveBaseline, location) : undefined;
@@ -79,7 +86,11 @@ export async function openBaselineTracking(args: { readonly baseline?: string | 
  * when asked and the run completed (a partial run would make a misleading baseline).
  * @returns whether a regression was found (the caller exits 1)
  */
-export async function closeBaselineTracking(tracking: BaselineTracking, completed: boolean, io: CliIo): Promise<{ readonly regressed: boolean }> {
+export async function closeBaselineTracking(
+  tracking: BaselineTracking,
+  completed: boolean,
+  io: CliIo,
+): Promise<{ readonly regressed: boolean }> {
   const comparison = tracking.tracker.section?.comparison();
   if (comparison && tracking.label !== undefined) io.stderr(`${renderBaselineText(comparison, tracking.label).join('\n')}\n`);
   if (tracking.savePath) {
@@ -98,5 +109,9 @@ export async function closeBaselineTracking(tracking: BaselineTracking, complete
 async function regressionConfig(file: string | undefined, io: CliIo): Promise<ResolvedConfig | undefined> {
   if (file === undefined && !configDefaults.config.some((name) => existsSync(join(io.cwd, name)))) return undefined;
   const loaded = await loadConfig({ cwd: io.cwd, ...(file === undefined ? {} : { file }) });
-  return resolveConfig(loaded.config, {}, { file: loaded.file, env: io.env, checkEnv: false, emulatorBaseURL: EMULATOR_BASE_URL, scorerNames: builtinScorerNames });
+  return resolveConfig(
+    loaded.config,
+    {},
+    { file: loaded.file, env: io.env, checkEnv: false, emulatorBaseURL: EMULATOR_BASE_URL, scorerNames: builtinScorerNames },
+  );
 }

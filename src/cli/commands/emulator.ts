@@ -108,11 +108,18 @@ export async function runEmulatorCommand(options: EmulatorCommandOptions): Promi
   options.print(`Azure OpenAI v1 emulator listening on ${handle.url}`);
   options.print(`base URL:    ${handle.baseURL}`);
   options.print(`api key:     ${handle.apiKey}`);
-  if (config.answerKey?.length) options.print(`answer key:  ${config.answerKey.length} questions${learned.length ? ` (${learned.length} from ${[...fromConfig.paths, ...(options.answers ?? [])].join(', ')})` : ''}`);
-  options.print(`deployments: ${config.deployments.map((d) => `${d.name} (${d.model}, ${d.sku ?? 'standard'}, capacity ${d.capacity})`).join(', ')}`);
+  if (config.answerKey?.length)
+    options.print(
+      `answer key:  ${config.answerKey.length} questions${learned.length ? ` (${learned.length} from ${[...fromConfig.paths, ...(options.answers ?? [])].join(', ')})` : ''}`,
+    );
+  options.print(
+    `deployments: ${config.deployments.map((d) => `${d.name} (${d.model}, ${d.sku ?? 'standard'}, capacity ${d.capacity})`).join(', ')}`,
+  );
   options.print(`admin:       ${handle.url}/_emulator/stats (same key)`);
   options.print('try:');
-  options.print(`  curl -s ${handle.baseURL}chat/completions -H "api-key: ${handle.apiKey}" -H "content-type: application/json" -d '{"model":"${first}","messages":[{"role":"user","content":"What is the capital of France?"}],"max_completion_tokens":50}'`);
+  options.print(
+    `  curl -s ${handle.baseURL}chat/completions -H "api-key: ${handle.apiKey}" -H "content-type: application/json" -d '{"model":"${first}","messages":[{"role":"user","content":"What is the capital of France?"}],"max_completion_tokens":50}'`,
+  );
   if (!options.signal.aborted) {
     await new Promise<void>((done) => options.signal.addEventListener('abort', () => done(), { once: true }));
   }

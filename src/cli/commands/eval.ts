@@ -61,7 +61,10 @@ export async function evalCommand(args: EvalArgs, io: CliIo): Promise<number> {
   const manifest = previousDir ? await readManifest(previousDir) : undefined;
   if (manifest) rejectMatrixFlags(args, args.resume ? '--resume' : '--retry-errors');
 
-  const loaded = await loadConfig({ cwd: io.cwd, ...(args.config ?? manifest?.configFile ? { file: args.config ?? manifest!.configFile } : {}) });
+  const loaded = await loadConfig({
+    cwd: io.cwd,
+    ...((args.config ?? manifest?.configFile) ? { file: args.config ?? manifest!.configFile } : {}),
+  });
   let emulator: EmbeddedEmulator | undefined;
   try {
     // An invalid `emulator:` block is not started; resolveConfig reports its problems with the others.
@@ -105,13 +108,24 @@ export async function evalCommand(args: EvalArgs, io: CliIo): Promise<number> {
     const tracking = await openBaselineTracking({ baseline: baselineRef, saveBaseline: saveBaselineRef }, config, out);
     const shardText = manifest?.overrides.shard ?? args.shard;
     const shard = shardText ? parseShard(shardText) : undefined;
-    const prepared = await prepareRun(config, { cwd: io.cwd, datasetsDir: io.datasetsDir, ...(shard ? { includeRow: inShard(shard) } : {}) });
+    const prepared = await prepareRun(config, {
+      cwd: io.cwd,
+      datasetsDir: io.datasetsDir,
+      ...(shard ? { includeRow: inShard(shard) } : {}),
+    });
     if (emulator) await emulator.learnAnswers(prepared);
     // Not an empty dataset (that is exit 2): the shard's share of a small dataset can be nothing.
-    if (shard && prepared.rowCount === 0) io.stderr(`--shard ${shardText}: none of the ${prepared.datasetRows} rows of ${prepared.datasetName} falls in shard ${shard.index} of ${shard.count}; this shard runs nothing\n`);
+    if (shard && prepared.rowCount === 0)
+      io.stderr(
+        `--shard ${shardText}: none of the ${prepared.datasetRows} rows of ${prepared.datasetName} falls in shard ${shard.index} of ${shard.count}; this shard runs nothing\n`,
+      );
 
-    const runId = args.resume && manifest ? manifest.runId : newRunId(new Date(), shard ? `${prepared.datasetName}-shard${shard.index}of${shard.count}` : prepared.datasetName);
-    const runDir = args.resume && previousDir ? previousDir : args.out ? resolve(io.cwd, args.out) : runDirectory(resolve(io.cwd, config.outDir), runId);
+    const runId =
+      args.resume && manifest
+        ? manifest.runId
+        : newRunId(new Date(), shard ? `${prepared.datasetName}-shard${shard.index}of${shard.count}` : prepared.datasetName);
+    const runDir =
+      args.resume && previousDir ? previousDir : args.out ? resolve(io.cwd, args.out) : runDirectory(resolve(io.cwd, config.outDir), runId);
     const resume = previousDir ? await resumeOptions(previousDir, Boolean(args.retryErrors)) : undefined;
 
     const reporters = await createRunReporters({
@@ -139,7 +153,9 @@ export async function evalCommand(args: EvalArgs, io: CliIo): Promise<number> {
       config: configSnapshot(config),
     };
 
-    const emulatorOnly = config.targets.every((t) => t.deployments.every((d) => emulator !== undefined && d.baseURL.startsWith(emulator.origin)));
+    const emulatorOnly = config.targets.every((t) =>
+      t.deployments.every((d) => emulator !== undefined && d.baseURL.startsWith(emulator.origin)),
+    );
     const abort = io.interrupt();
     let result: RunEvalResult;
     try {
@@ -158,7 +174,13 @@ export async function evalCommand(args: EvalArgs, io: CliIo): Promise<number> {
         ...(args.scheduler ? { scheduler: args.scheduler } : {}),
         ...(shard ? { shard } : {}),
         ...(resume ? { resume } : {}),
-        ...(args.cache ? { cache: createResponseCache(resolve(io.cwd, config.outDir, '.cache'), (url) => (emulator && url.startsWith(emulator.origin) ? `emulator:${url.slice(emulator.origin.length)}` : url)) } : {}),
+        ...(args.cache
+          ? {
+              cache: createResponseCache(resolve(io.cwd, config.outDir, '.cache'), (url) =>
+                emulator && url.startsWith(emulator.origin) ? `emulator:${url.slice(emulator.origin.length)}` : url,
+              ),
+            }
+          : {}),
         onStart: async () => {
           await writeManifest(runDir, newManifest);
           if (tracking?.against) await writeBaselineInput(runDir, tracking.against);
@@ -177,17 +199,24 @@ export async function evalCommand(args: EvalArgs, io: CliIo): Promise<number> {
     const completed = result.end.reason === 'completed' && result.tally.blocked.size === 0;
     const baselineVerdict = tracking ? await closeBaselineTracking(tracking, completed, out) : { regressed: false };
     const summary = await readSummary(runDir);
-    const gates = summary ? evaluateThresholds(summary, config.thresholds, result.tally.blocked) : { failures: ['report.json was not written; thresholds could not be checked'] };
+    const gates = summary
+      ? evaluateThresholds(summary, config.thresholds, result.tally.blocked)
+      : { failures: ['report.json was not written; thresholds could not be checked'] };
     if (args.json) {
       const blocked = Object.fromEntries([...result.tally.blocked].map(([k, v]) => [k, [...v]]));
       const regression = tracking?.label === undefined ? null : { baseline: tracking.label, regressed: baselineVerdict.regressed };
-      io.stdout(`${JSON.stringify(jsonOutput({ runDir, reason: result.end.reason, ok: result.tally.ok, failed: result.tally.failed, blocked, thresholdFailures: gates.failures, regression, summary: summary ?? null }))}\n`);
+      io.stdout(
+        `${JSON.stringify(jsonOutput({ runDir, reason: result.end.reason, ok: result.tally.ok, failed: result.tally.failed, blocked, thresholdFailures: gates.failures, regression, summary: summary ?? null }))}\n`,
+      );
     }
     // The cause first (a wrong key, a missing deployment), then the gates it made fail.
     for (const line of await blockedTargetLines(runDir, config, result.tally.blocked)) io.stderr(`${line}\n`);
     for (const failure of gates.failures) io.stderr(`threshold failed: ${failure}\n`);
     if (result.end.reason === 'aborted') io.stderr(`interrupted; partial reports written. Resume with: ${resumeCommand(io.env, runDir)}\n`);
-    if (result.end.reason === 'incomplete') io.stderr(`incomplete: ${result.notRun} batch cell(s) of expired or cancelled jobs were not run; resume with: ${resumeCommand(io.env, runDir)}\n`);
+    if (result.end.reason === 'incomplete')
+      io.stderr(
+        `incomplete: ${result.notRun} batch cell(s) of expired or cancelled jobs were not run; resume with: ${resumeCommand(io.env, runDir)}\n`,
+      );
     out.stdout(`run directory: ${runDir}\n`);
     if (result.end.reason === 'aborted') return EXIT.interrupted;
     if (result.tally.blocked.size > 0 || result.end.reason === 'failed' || result.end.reason === 'incomplete') return EXIT.incomplete;
@@ -211,7 +240,8 @@ function rejectMatrixFlags(args: EvalArgs, flag: string): void {
     const value = args[name];
     return Array.isArray(value) ? value.length > 0 : value !== undefined;
   });
-  if (given.length) throw new UsageError(`${flag} continues the run as it was started; drop ${given.map((name) => `--${name}`).join(', ')}`);
+  if (given.length)
+    throw new UsageError(`${flag} continues the run as it was started; drop ${given.map((name) => `--${name}`).join(', ')}`);
 }
 
 async function resumeOptions(previousDir: string, retryErrors: boolean): Promise<NonNullable<RunEvalOptions['resume']>> {

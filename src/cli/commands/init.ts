@@ -20,7 +20,9 @@ export async function initCommand(io: CliIo): Promise<number> {
   const candidates = [...configDefaults.config.map((name) => join(io.cwd, name)), join(io.cwd, 'datasets', 'example.csv')];
   const existing = candidates.filter((path) => existsSync(path)).map((path) => relative(io.cwd, path));
   if (existing.length > 0) {
-    throw new UsageError(`init: ${existing.join(' and ')} already ${existing.length > 1 ? 'exist' : 'exists'}; init never overwrites a file (move it away, or edit it instead)`);
+    throw new UsageError(
+      `init: ${existing.join(' and ')} already ${existing.length > 1 ? 'exist' : 'exists'}; init never overwrites a file (move it away, or edit it instead)`,
+    );
   }
   for (const file of files) {
     await mkdir(dirname(file.path), { recursive: true });
@@ -48,5 +50,8 @@ function configFileName(cwd: string): { name: string; why?: string } {
     return { name: 'eval.config.ts' };
   }
   if (type === 'module') return { name: 'eval.config.ts' };
-  return { name: 'eval.config.mts', why: `.mts because package.json does not say "type": "module", so Node would read a .ts config as CommonJS` };
+  return {
+    name: 'eval.config.mts',
+    why: `.mts because package.json does not say "type": "module", so Node would read a .ts config as CommonJS`,
+  };
 }

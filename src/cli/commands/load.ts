@@ -54,7 +54,9 @@ export async function loadCommand(args: LoadArgs, io: CliIo): Promise<number> {
   const slo = args.slo ? parseSlo(args.slo) : undefined;
   const profile = parseProfile(args.profile, {
     values: args.profile.trim().startsWith('rate') ? args.rate : args.concurrency,
-    steps: args.steps ?? 6, ...(slo ? { slo } : {}), ...(args.rateRange ? { range: parseRange(args.rateRange) } : {}),
+    steps: args.steps ?? 6,
+    ...(slo ? { slo } : {}),
+    ...(args.rateRange ? { range: parseRange(args.rateRange) } : {}),
   });
   const durationMs = parseDurationMs(args.duration, '--duration');
   const warmupMs = args.warmup ? parseDurationMs(args.warmup, '--warmup') : undefined;
@@ -66,7 +68,9 @@ export async function loadCommand(args: LoadArgs, io: CliIo): Promise<number> {
   try {
     // Like eval: a valid `emulator:` block starts (here in its own worker thread); an invalid one is
     // reported by resolveConfig with the file, the `emulator.` path and every other config problem.
-    const configured = await startConfiguredEmulator(loaded.config, io.env, (settings, env) => startLoadEmulator(settings, env, synthetic ? outputTokens : undefined));
+    const configured = await startConfiguredEmulator(loaded.config, io.env, (settings, env) =>
+      startLoadEmulator(settings, env, synthetic ? outputTokens : undefined),
+    );
     emulator = configured.emulator;
     const env = configured.env;
     const overrides: CliOverrides = {
@@ -74,18 +78,30 @@ export async function loadCommand(args: LoadArgs, io: CliIo): Promise<number> {
       ...(args.dataset ? { dataset: args.dataset } : {}),
       ...(args.limit === undefined ? {} : { limit: args.limit }),
     };
-    const config = resolveConfig(loaded.config, overrides, { file: loaded.file, env, ...configured.resolveContext, scorerNames: builtinScorerNames });
+    const config = resolveConfig(loaded.config, overrides, {
+      file: loaded.file,
+      env,
+      ...configured.resolveContext,
+      scorerNames: builtinScorerNames,
+    });
     const seed = args.seed ?? '1';
     let workload: LoadWorkload;
     if (synthetic) {
-      workload = syntheticWorkload({ inputTokens: args.inputTokens ?? DEFAULT_SHAPE.inputTokens, ...(outputTokens === undefined ? {} : { outputTokens }), ...(args.spread ? { spread: args.spread } : {}), seed });
+      workload = syntheticWorkload({
+        inputTokens: args.inputTokens ?? DEFAULT_SHAPE.inputTokens,
+        ...(outputTokens === undefined ? {} : { outputTokens }),
+        ...(args.spread ? { spread: args.spread } : {}),
+        seed,
+      });
     } else {
       const prepared = await prepareRun(config, { cwd: io.cwd, datasetsDir: io.datasetsDir });
       const inputs: PromptInput[] = [];
       for await (const row of prepared.rows()) if (inputs.push(prepared.buildInput(row)) >= Math.min(prepared.rowCount, 100_000)) break;
       workload = datasetWorkload(prepared.datasetName, inputs);
     }
-    const targets: ResolvedTarget[] = config.targets.map((t) => (outputTokens === undefined ? t : { ...t, params: { ...t.params, maxOutputTokens: outputTokens } }));
+    const targets: ResolvedTarget[] = config.targets.map((t) =>
+      outputTokens === undefined ? t : { ...t, params: { ...t.params, maxOutputTokens: outputTokens } },
+    );
     if (!args.allow429) checkFixedRates(profile.kind === 'rate' ? profile.rates : [], targets, workload);
 
     const runId = newRunId(new Date(), `load-${profile.kind}`);
@@ -94,15 +110,33 @@ export async function loadCommand(args: LoadArgs, io: CliIo): Promise<number> {
     const abort = io.interrupt();
     try {
       const { summary } = await runLoad({
-        targets, profile, profileText: args.profile + (profile.kind === 'rate' ? ` ${profile.rates.join(',')}` : profile.kind === 'concurrency' ? ` ${profile.levels.join(',')}` : ''),
-        arrivals: args.arrivals ?? 'constant', durationMs, maxRequests: args.maxRequests ?? 100_000, saturationConcurrency: args.saturationConcurrency ?? 64,
-        ...(warmupMs ? { warmupMs } : {}), workload, ...(slo ? { slo } : {}), runDir, runId, env, signal: abort.signal, workers: args.workers ?? 0,
-        allow429: Boolean(args.allow429), ...(emulatorOnly ? { emulator: { origin: emulator!.origin, apiKey: emulator!.apiKey } } : {}), seed,
+        targets,
+        profile,
+        profileText:
+          args.profile +
+          (profile.kind === 'rate' ? ` ${profile.rates.join(',')}` : profile.kind === 'concurrency' ? ` ${profile.levels.join(',')}` : ''),
+        arrivals: args.arrivals ?? 'constant',
+        durationMs,
+        maxRequests: args.maxRequests ?? 100_000,
+        saturationConcurrency: args.saturationConcurrency ?? 64,
+        ...(warmupMs ? { warmupMs } : {}),
+        workload,
+        ...(slo ? { slo } : {}),
+        runDir,
+        runId,
+        env,
+        signal: abort.signal,
+        workers: args.workers ?? 0,
+        allow429: Boolean(args.allow429),
+        ...(emulatorOnly ? { emulator: { origin: emulator!.origin, apiKey: emulator!.apiKey } } : {}),
+        seed,
         ...(args.quiet ? {} : { progress: (line: string) => io.stderr(`${line}\n`) }),
       });
       for (const t of summary.targets) {
         if (args.quiet) break;
-        io.stdout(`${t.name}: floor ${fmt(t.floorRps)} req/s, saturation ${fmt(t.saturationRps)} req/s${t.goodput ? `, goodput ${fmt(t.goodput.rate)} req/s offered (${fmt(t.goodput.goodputRps)} good req/s, ${Math.round(t.goodput.tokensPerMin)} tokens/min)` : slo ? ', no rate met the SLO' : ''}\n`);
+        io.stdout(
+          `${t.name}: floor ${fmt(t.floorRps)} req/s, saturation ${fmt(t.saturationRps)} req/s${t.goodput ? `, goodput ${fmt(t.goodput.rate)} req/s offered (${fmt(t.goodput.goodputRps)} good req/s, ${Math.round(t.goodput.tokensPerMin)} tokens/min)` : slo ? ', no rate met the SLO' : ''}\n`,
+        );
       }
       io.stdout(`run directory: ${runDir}\n`);
       if (summary.reason === 'aborted') return EXIT.interrupted;
@@ -121,7 +155,8 @@ export async function loadCommand(args: LoadArgs, io: CliIo): Promise<number> {
 
 function parseRange(text: string): { min: number; max: number } {
   const [min, max] = text.split(/[:,]/).map(Number);
-  if (min === undefined || max === undefined || !(min >= 0) || !(max > min)) throw new UsageError(`--rate-range: expected MIN:MAX with 0 ≤ MIN < MAX (req/s), got ${JSON.stringify(text)}`);
+  if (min === undefined || max === undefined || !(min >= 0) || !(max > min))
+    throw new UsageError(`--rate-range: expected MIN:MAX with 0 ≤ MIN < MAX (req/s), got ${JSON.stringify(text)}`);
   return { min, max };
 }
 

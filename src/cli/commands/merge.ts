@@ -28,7 +28,10 @@ export async function mergeCommand(args: MergeArgs, io: CliIo): Promise<number> 
     ...(args.quiet ? {} : { write: (line: string) => io.stdout(line.endsWith('\n') ? line : `${line}\n`) }),
   });
   for (const error of result.reportErrors) io.stderr(`warning: ${redactText(error)}\n`);
-  if (result.reason !== 'completed') io.stderr(`warning: a shard's final session ended as "${result.reason}" (its results are all present); the merged run is marked ${result.reason}\n`);
+  if (result.reason !== 'completed')
+    io.stderr(
+      `warning: a shard's final session ended as "${result.reason}" (its results are all present); the merged run is marked ${result.reason}\n`,
+    );
   for (const failure of result.thresholdFailures) io.stderr(`threshold failed: ${failure}\n`);
   const rows = result.rows === null ? '' : `${result.rows} rows, `;
   io.stdout(`merged ${result.shards} run${result.shards === 1 ? '' : 's'} (${rows}${result.results} results)\n`);

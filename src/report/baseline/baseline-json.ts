@@ -40,12 +40,14 @@ function pretty(value: unknown, indent: string): string {
 
 function shapeProblem(value: unknown): string | null {
   if (!isObject(value) || value['kind'] !== BASELINE_KIND) return `not a batchbench baseline (expected "kind": "${BASELINE_KIND}")`;
-  if (value['version'] !== BASELINE_VERSION) return `unsupported baseline version ${JSON.stringify(value['version'])} (this batchbench reads version ${BASELINE_VERSION})`;
+  if (value['version'] !== BASELINE_VERSION)
+    return `unsupported baseline version ${JSON.stringify(value['version'])} (this batchbench reads version ${BASELINE_VERSION})`;
   if (!isObject(value['createdFrom'])) return 'missing "createdFrom"';
   const targets = value['targets'];
   if (!isObject(targets)) return 'missing "targets"';
   for (const [name, target] of Object.entries(targets)) {
-    if (!isObject(target) || !isObject(target['aggregates']) || !isObject(target['items'])) return `targets.${name}: expected { aggregates, items }`;
+    if (!isObject(target) || !isObject(target['aggregates']) || !isObject(target['items']))
+      return `targets.${name}: expected { aggregates, items }`;
     for (const [key, item] of Object.entries(target['items'])) {
       if (!Array.isArray(item) || item.length < 2) return `targets.${name}.items["${key}"]: expected [passed, score(, errorCategory)]`;
     }

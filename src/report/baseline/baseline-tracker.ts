@@ -58,7 +58,11 @@ export function createBaselineTracker(options: BaselineTrackerOptions = {}): Bas
     onRunStart: (record) => (done ? undefined : builder.add(record)),
     onResult: (record) => (done ? undefined : builder.add(record)),
     async onRunEnd(_end, outDir) {
-      if (section) await writeFileAtomic(join(outDir, BASELINE_COMPARISON_FILE), `${JSON.stringify({ label: section.label, ...section.comparison() }, null, 2)}\n`);
+      if (section)
+        await writeFileAtomic(
+          join(outDir, BASELINE_COMPARISON_FILE),
+          `${JSON.stringify({ label: section.label, ...section.comparison() }, null, 2)}\n`,
+        );
     },
     current,
     section,

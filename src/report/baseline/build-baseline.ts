@@ -7,7 +7,14 @@ import type { JournalRecord, ResultRecord } from '../../types.ts';
 import { resultPassed, resultScore } from '../metrics.ts';
 import { createSummaryBuilder } from '../summarize.ts';
 import type { RunSummary, TargetSummary } from '../summary-types.ts';
-import { BASELINE_KIND, BASELINE_VERSION, type Baseline, type BaselineAggregates, type BaselineItem, type BaselineTarget } from './baseline-types.ts';
+import {
+  BASELINE_KIND,
+  BASELINE_VERSION,
+  type Baseline,
+  type BaselineAggregates,
+  type BaselineItem,
+  type BaselineTarget,
+} from './baseline-types.ts';
 
 /** A streaming fold: `add` every record in journal order, then `finish` (memoised). */
 export interface BaselineBuilder {
@@ -31,7 +38,12 @@ export function createBaselineBuilder(): BaselineBuilder {
         items.set(record.target, target);
       }
       // Last record wins, as in the summary fold (a resumed run may retry a failed cell).
-      target.set(itemKey(record.rowId, record.repeat), { rowIndex: record.rowIndex, repeat: record.repeat, rowId: record.rowId, item: toItem(record) });
+      target.set(itemKey(record.rowId, record.repeat), {
+        rowIndex: record.rowIndex,
+        repeat: record.repeat,
+        rowId: record.rowId,
+        item: toItem(record),
+      });
     },
     finish() {
       baseline ??= build(summary.finish(), items);
@@ -77,7 +89,9 @@ function toItem(record: ResultRecord): BaselineItem {
 function build(summary: RunSummary, items: ReadonlyMap<string, ReadonlyMap<string, ItemEntry>>): Baseline {
   const targets: Record<string, BaselineTarget> = {};
   for (const t of [...summary.targets].sort((a, b) => compareText(a.target, b.target))) {
-    const entries = [...(items.get(t.target)?.entries() ?? [])].sort(([, a], [, b]) => a.rowIndex - b.rowIndex || a.repeat - b.repeat || compareText(a.rowId, b.rowId));
+    const entries = [...(items.get(t.target)?.entries() ?? [])].sort(
+      ([, a], [, b]) => a.rowIndex - b.rowIndex || a.repeat - b.repeat || compareText(a.rowId, b.rowId),
+    );
     targets[t.target] = { aggregates: aggregates(t), items: Object.fromEntries(entries.map(([key, entry]) => [key, entry.item])) };
   }
   return {

@@ -7,7 +7,15 @@ import { comparePair } from '../pairwise.ts';
 import { DEFAULT_RESAMPLES } from '../stats/bootstrap.ts';
 import type { PairEntry } from '../target-accumulator.ts';
 import { parseItemKey } from './build-baseline.ts';
-import { DEFAULT_REGRESSION_THRESHOLDS, type Baseline, type BaselineTarget, type Comparison, type ItemFlips, type RegressionThresholds, type TargetComparison } from './baseline-types.ts';
+import {
+  DEFAULT_REGRESSION_THRESHOLDS,
+  type Baseline,
+  type BaselineTarget,
+  type Comparison,
+  type ItemFlips,
+  type RegressionThresholds,
+  type TargetComparison,
+} from './baseline-types.ts';
 import { accuracyMetric, errorCategoriesMetric, failureRateMetric, increaseMetric, type PairedAccuracy } from './compare-metrics.ts';
 import { comparisonSentences } from './comparison-sentences.ts';
 
@@ -22,7 +30,12 @@ export interface CompareOptions {
  * @param thresholds missing fields take DEFAULT_REGRESSION_THRESHOLDS
  * @returns `regressed` is true when any target has a regressed metric
  */
-export function compareBaselines(baseline: Baseline, current: Baseline, thresholds: Partial<RegressionThresholds> = {}, options: CompareOptions = {}): Comparison {
+export function compareBaselines(
+  baseline: Baseline,
+  current: Baseline,
+  thresholds: Partial<RegressionThresholds> = {},
+  options: CompareOptions = {},
+): Comparison {
   const t: RegressionThresholds = { ...DEFAULT_REGRESSION_THRESHOLDS, ...definedOnly(thresholds) };
   const limit = options.listLimit ?? 100;
   const resamples = options.resamples ?? DEFAULT_RESAMPLES;
@@ -40,11 +53,20 @@ export function compareBaselines(baseline: Baseline, current: Baseline, threshol
 
 // --- internal ---
 
-function compareTarget(name: string, base: BaselineTarget | undefined, current: BaselineTarget | undefined, t: RegressionThresholds, limit: number, resamples: number): TargetComparison {
+function compareTarget(
+  name: string,
+  base: BaselineTarget | undefined,
+  current: BaselineTarget | undefined,
+  t: RegressionThresholds,
+  limit: number,
+  resamples: number,
+): TargetComparison {
   const noFlips: ItemFlips = { passToFail: [], failToPass: [], counts: { passToFail: 0, failToPass: 0, paired: 0 } };
   const none = { count: 0, ids: [] };
-  if (!current) return { target: name, status: 'missing', metrics: [], flips: noFlips, added: none, removed: idList(Object.keys(base!.items), limit) };
-  if (!base) return { target: name, status: 'new', metrics: [], flips: noFlips, added: idList(Object.keys(current.items), limit), removed: none };
+  if (!current)
+    return { target: name, status: 'missing', metrics: [], flips: noFlips, added: none, removed: idList(Object.keys(base!.items), limit) };
+  if (!base)
+    return { target: name, status: 'new', metrics: [], flips: noFlips, added: idList(Object.keys(current.items), limit), removed: none };
   const metrics = [
     accuracyMetric(pairedAccuracy(name, base, current, resamples), base.aggregates, current.aggregates, t),
     increaseMetric('p95-latency', base.aggregates.p95LatencyMs, current.aggregates.p95LatencyMs, t.maxP95LatencyIncreasePct),
@@ -58,8 +80,14 @@ function compareTarget(name: string, base: BaselineTarget | undefined, current: 
     status: metrics.some((m) => m.regressed) ? 'regressed' : 'ok',
     metrics,
     flips: flips(base, current, limit),
-    added: idList(Object.keys(current.items).filter((key) => !(key in base.items)), limit),
-    removed: idList(Object.keys(base.items).filter((key) => !(key in current.items)), limit),
+    added: idList(
+      Object.keys(current.items).filter((key) => !(key in base.items)),
+      limit,
+    ),
+    removed: idList(
+      Object.keys(base.items).filter((key) => !(key in current.items)),
+      limit,
+    ),
   };
 }
 

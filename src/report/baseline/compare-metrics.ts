@@ -20,12 +20,26 @@ export interface PairedAccuracy {
  * `requireSignificant`, the paired test calls the drop significant at 95%. Without paired items the
  * aggregate rates are shown and nothing is judged.
  */
-export function accuracyMetric(paired: PairedAccuracy | null, base: BaselineAggregates, current: BaselineAggregates, t: RegressionThresholds): MetricComparison {
+export function accuracyMetric(
+  paired: PairedAccuracy | null,
+  base: BaselineAggregates,
+  current: BaselineAggregates,
+  t: RegressionThresholds,
+): MetricComparison {
   const limit = t.maxAccuracyDropPts;
   if (!paired) {
     const b = base.accuracy?.rate ?? null;
     const c = current.accuracy?.rate ?? null;
-    return { metric: 'accuracy', baseline: b, current: c, delta: b !== null && c !== null ? c - b : null, deltaPct: null, limit, regressed: false, detail: `accuracy ${formatPercent(b)} → ${formatPercent(c)} (no paired scored rows to compare)` };
+    return {
+      metric: 'accuracy',
+      baseline: b,
+      current: c,
+      delta: b !== null && c !== null ? c - b : null,
+      deltaPct: null,
+      limit,
+      regressed: false,
+      detail: `accuracy ${formatPercent(b)} → ${formatPercent(c)} (no paired scored rows to compare)`,
+    };
   }
   const { baselineRate, currentRate, test } = paired;
   const delta = test.diff.value;
@@ -40,17 +54,40 @@ export function accuracyMetric(paired: PairedAccuracy | null, base: BaselineAggr
 }
 
 /** Regressed when the value rose by more than `limitPct` percent of the baseline value. */
-export function increaseMetric(metric: 'p95-latency' | 'p95-ttft' | 'cost-per-item', base: number | null, current: number | null, limitPct: number): MetricComparison {
+export function increaseMetric(
+  metric: 'p95-latency' | 'p95-ttft' | 'cost-per-item',
+  base: number | null,
+  current: number | null,
+  limitPct: number,
+): MetricComparison {
   const label = metric === 'p95-latency' ? 'p95 latency' : metric === 'p95-ttft' ? 'p95 TTFT' : 'cost per item';
   const format = metric === 'cost-per-item' ? formatUsd : formatMs;
   if (base === null || current === null) {
-    return { metric, baseline: base, current, delta: null, deltaPct: null, limit: limitPct, regressed: false, detail: `${label} ${format(base)} → ${format(current)} (not measured in both runs)` };
+    return {
+      metric,
+      baseline: base,
+      current,
+      delta: null,
+      deltaPct: null,
+      limit: limitPct,
+      regressed: false,
+      detail: `${label} ${format(base)} → ${format(current)} (not measured in both runs)`,
+    };
   }
   const delta = current - base;
   const deltaPct = base > 0 ? (delta / base) * 100 : null;
   const regressed = deltaPct !== null && deltaPct > limitPct;
   const change = deltaPct === null ? 'baseline was 0' : `${deltaPct >= 0 ? '+' : ''}${deltaPct.toFixed(1)}%`;
-  return { metric, baseline: base, current, delta, deltaPct, limit: limitPct, regressed, detail: `${label} ${format(base)} → ${format(current)} (${change}; limit +${limitPct}%)${regressed ? ' — regression' : ''}` };
+  return {
+    metric,
+    baseline: base,
+    current,
+    delta,
+    deltaPct,
+    limit: limitPct,
+    regressed,
+    detail: `${label} ${format(base)} → ${format(current)} (${change}; limit +${limitPct}%)${regressed ? ' — regression' : ''}`,
+  };
 }
 
 /** Share of results that failed (errors such as timeouts or filters, not wrong answers); regressed above `maxFailureRateIncreasePts`. */
@@ -58,7 +95,17 @@ export function failureRateMetric(base: BaselineAggregates, current: BaselineAgg
   const limit = t.maxFailureRateIncreasePts;
   const b = base.results ? base.failed / base.results : null;
   const c = current.results ? current.failed / current.results : null;
-  if (b === null || c === null) return { metric: 'failure-rate', baseline: b, current: c, delta: null, deltaPct: null, limit, regressed: false, detail: `failure rate ${formatPercent(b)} → ${formatPercent(c)}` };
+  if (b === null || c === null)
+    return {
+      metric: 'failure-rate',
+      baseline: b,
+      current: c,
+      delta: null,
+      deltaPct: null,
+      limit,
+      regressed: false,
+      detail: `failure rate ${formatPercent(b)} → ${formatPercent(c)}`,
+    };
   const delta = c - b;
   const regressed = delta * 100 > limit;
   const detail = `failure rate ${formatPercent(b)} → ${formatPercent(c)} (${formatPoints(delta)}, ${base.failed} → ${current.failed} failed; limit ${limit} pp)${regressed ? ' — regression' : ''}`;

@@ -24,7 +24,9 @@ export function comparisonSentences(comparison: Omit<Comparison, 'sentences'>): 
     for (const metric of target.metrics.filter((m) => m.regressed)) {
       const withFlips = metric.metric === 'accuracy' && target.flips.counts.passToFail > 0;
       flipsSaid ||= withFlips;
-      regressions.push(`${target.target}: ${metric.detail}${withFlips ? `; ${flipList(target.flips.counts.passToFail, target.flips.passToFail, 'pass→fail')}` : ''}`);
+      regressions.push(
+        `${target.target}: ${metric.detail}${withFlips ? `; ${flipList(target.flips.counts.passToFail, target.flips.passToFail, 'pass→fail')}` : ''}`,
+      );
     }
     const flipNote = flipsNote(target.flips, flipsSaid);
     if (flipNote) notes.push(`${target.target}: ${flipNote}`);
@@ -33,9 +35,11 @@ export function comparisonSentences(comparison: Omit<Comparison, 'sentences'>): 
   }
   const b = comparison.baseline;
   const c = comparison.current;
-  if (b.configHash && c.configHash && b.configHash !== c.configHash) notes.push(`config changed since the baseline (hash ${b.configHash.slice(0, 12)} → ${c.configHash.slice(0, 12)})`);
+  if (b.configHash && c.configHash && b.configHash !== c.configHash)
+    notes.push(`config changed since the baseline (hash ${b.configHash.slice(0, 12)} → ${c.configHash.slice(0, 12)})`);
   if (b.dataset && c.dataset && b.dataset !== c.dataset) notes.push(`dataset differs from the baseline's (${b.dataset} → ${c.dataset})`);
-  if (b.emulator !== c.emulator) notes.push(b.emulator ? 'the baseline was an emulator run; this run is not' : 'this run used the emulator; the baseline did not');
+  if (b.emulator !== c.emulator)
+    notes.push(b.emulator ? 'the baseline was an emulator run; this run is not' : 'this run used the emulator; the baseline did not');
   const compared = comparison.targets.filter((t) => t.status === 'ok' || t.status === 'regressed');
   const regressed = compared.filter((t) => t.status === 'regressed').map((t) => t.target);
   const against = b.runId ? ` baseline ${b.runId}` : ' the baseline';
@@ -62,7 +66,10 @@ function flipsNote(flips: ItemFlips, passToFailSaid: boolean): string | null {
 
 function rowsNote(target: TargetComparison): string | null {
   const parts: string[] = [];
-  for (const [label, list] of [['added since the baseline', target.added], ['removed since the baseline', target.removed]] as const) {
+  for (const [label, list] of [
+    ['added since the baseline', target.added],
+    ['removed since the baseline', target.removed],
+  ] as const) {
     if (list.count === 0) continue;
     const shown = list.ids.slice(0, INLINE_IDS);
     const more = list.count - shown.length;

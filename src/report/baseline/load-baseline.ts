@@ -46,7 +46,9 @@ export async function loadBaseline(ref: string, options: LoadBaselineOptions): P
   if (found === 'file') return extname(path) === '.jsonl' ? fromJournal(path, options, fail) : readBaselineFile(path, fail);
   if (named) {
     const known = await knownBaselines(dir);
-    throw fail(`no baseline named "${ref}" (looked in ${display(options.cwd, named)}); ${known.length ? `known: ${known.join(', ')}` : `no baselines saved yet (save one with --save-baseline ${ref})`}`);
+    throw fail(
+      `no baseline named "${ref}" (looked in ${display(options.cwd, named)}); ${known.length ? `known: ${known.join(', ')}` : `no baselines saved yet (save one with --save-baseline ${ref})`}`,
+    );
   }
   throw fail(`no such file or directory (${display(options.cwd, path)})`);
 }
@@ -70,7 +72,10 @@ export async function saveBaseline(baseline: Baseline, path: string): Promise<st
 /** Names of the baselines saved in `dir`, sorted; empty when the folder does not exist. */
 export async function knownBaselines(dir: string): Promise<string[]> {
   try {
-    return (await readdir(dir)).filter((f) => f.endsWith('.json')).map((f) => basename(f, '.json')).sort();
+    return (await readdir(dir))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => basename(f, '.json'))
+      .sort();
   } catch {
     return [];
   }

@@ -16,7 +16,10 @@ const METRIC_COLUMNS: readonly { readonly metric: ComparedMetric; readonly label
 ];
 
 /** One row per target: [target, status, …metric cells, flips, rows added/removed]. */
-export function baselineTable(comparison: Comparison): { readonly columns: readonly string[]; readonly rows: readonly (readonly string[])[] } {
+export function baselineTable(comparison: Comparison): {
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+} {
   return {
     columns: ['Target', 'Status', ...METRIC_COLUMNS.map((c) => c.label), 'Flips pass→fail / fail→pass', 'Items added / removed'],
     rows: comparison.targets.map((t) => [
@@ -66,20 +69,33 @@ export function describeLimits(comparison: Comparison): string {
 function metricCell(metric: MetricComparison | undefined): string {
   if (!metric) return '—';
   const mark = metric.regressed ? ' ✗' : '';
-  if (metric.metric === 'error-categories') return metric.detail.startsWith('new failure categories: ') ? `${metric.detail.slice('new failure categories: '.length).replace(' — regression', '')}${mark}` : 'none';
+  if (metric.metric === 'error-categories')
+    return metric.detail.startsWith('new failure categories: ')
+      ? `${metric.detail.slice('new failure categories: '.length).replace(' — regression', '')}${mark}`
+      : 'none';
   const fraction = metric.metric === 'accuracy' || metric.metric === 'failure-rate';
   const format = fraction ? (v: number | null) => formatPercent(v) : metric.metric === 'cost-per-item' ? formatUsd : formatMs;
   const change = fraction
-    ? metric.delta === null ? '' : ` (${metric.delta >= 0 ? '+' : ''}${(metric.delta * 100).toFixed(1)} pp)`
-    : metric.deltaPct === null ? '' : ` (${metric.deltaPct >= 0 ? '+' : ''}${metric.deltaPct.toFixed(1)}%)`;
+    ? metric.delta === null
+      ? ''
+      : ` (${metric.delta >= 0 ? '+' : ''}${(metric.delta * 100).toFixed(1)} pp)`
+    : metric.deltaPct === null
+      ? ''
+      : ` (${metric.deltaPct >= 0 ? '+' : ''}${metric.deltaPct.toFixed(1)}%)`;
   return `${format(metric.baseline)} → ${format(metric.current)}${change}${mark}`;
 }
 
 /** The full (capped) flip lists, for a reader who wants every row id. */
 function flipLines(target: TargetComparison): string[] {
   const lines: string[] = [];
-  if (target.flips.passToFail.length) lines.push(`  ${target.target} pass→fail (${target.flips.counts.passToFail}): ${target.flips.passToFail.join(' ')}${more(target.flips.counts.passToFail, target.flips.passToFail.length)}`);
-  if (target.flips.failToPass.length) lines.push(`  ${target.target} fail→pass (${target.flips.counts.failToPass}): ${target.flips.failToPass.join(' ')}${more(target.flips.counts.failToPass, target.flips.failToPass.length)}`);
+  if (target.flips.passToFail.length)
+    lines.push(
+      `  ${target.target} pass→fail (${target.flips.counts.passToFail}): ${target.flips.passToFail.join(' ')}${more(target.flips.counts.passToFail, target.flips.passToFail.length)}`,
+    );
+  if (target.flips.failToPass.length)
+    lines.push(
+      `  ${target.target} fail→pass (${target.flips.counts.failToPass}): ${target.flips.failToPass.join(' ')}${more(target.flips.counts.failToPass, target.flips.failToPass.length)}`,
+    );
   return lines;
 }
 

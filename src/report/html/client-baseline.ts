@@ -37,4 +37,5 @@ export const CLIENT_BASELINE = String.raw`(function () {
 `;
 
 /** Extra CSS, likewise only present with a comparison. */
-export const BASELINE_CSS = '#baseline td { white-space: nowrap; } #baseline td.regressed { color: var(--fail); background: var(--fail-bg); } #baseline td.status-regressed { color: var(--fail); font-weight: 600; } #baseline td.status-missing, #baseline td.status-new { color: var(--warn); } #baseline-notes { margin: 10px 0 0; padding-left: 18px; } .baseline-verdict { margin: 0 0 10px; font-weight: 500; }';
+export const BASELINE_CSS =
+  '#baseline td { white-space: nowrap; } #baseline td.regressed { color: var(--fail); background: var(--fail-bg); } #baseline td.status-regressed { color: var(--fail); font-weight: 600; } #baseline td.status-missing, #baseline td.status-new { color: var(--warn); } #baseline-notes { margin: 10px 0 0; padding-left: 18px; } .baseline-verdict { margin: 0 0 10px; font-weight: 500; }';

@@ -63,7 +63,8 @@ export function createReportExtras(): ReportExtrasBuilder {
     },
     finish() {
       const distinctLabels = labelIndex.size + (overflow ? 1 : 0);
-      if (overflow || labelIndex.size < 2) return { targets, labels: null, distinctLabels, source: byLabelColumn ? 'label' : 'description' };
+      if (overflow || labelIndex.size < 2)
+        return { targets, labels: null, distinctLabels, source: byLabelColumn ? 'label' : 'description' };
       const tallies = [...labelIndex.keys()].map((label) => ({ label, byTarget: {} as Record<string, [number, number, number]> }));
       for (const { label, target, passed } of counted.values()) {
         const byTarget = tallies[label]!.byTarget;

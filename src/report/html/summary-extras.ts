@@ -18,8 +18,12 @@ export function runFacts(summary: RunSummary): RunFacts {
   const total = summary.totalCost;
   const judging = summary.judging?.cost;
   return {
-    pass: pass === undefined ? null : `pass rule: ${pass === 'all' ? 'every scorer passes' : pass === 'any' ? 'any scorer passes' : `scorer ${pass} passes`}`,
-    totalCost: total === undefined || total === null ? null : `total cost ${formatUsd(total)}${judging ? ` (judging ${formatUsd(judging)})` : ''}`,
+    pass:
+      pass === undefined
+        ? null
+        : `pass rule: ${pass === 'all' ? 'every scorer passes' : pass === 'any' ? 'any scorer passes' : `scorer ${pass} passes`}`,
+    totalCost:
+      total === undefined || total === null ? null : `total cost ${formatUsd(total)}${judging ? ` (judging ${formatUsd(judging)})` : ''}`,
     warnings: summary.warnings ?? [],
   };
 }

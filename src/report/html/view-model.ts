@@ -11,7 +11,21 @@ import type { RunSummary } from '../summary-types.ts';
 import { labelsTable, settingsTable } from './extra-tables.ts';
 import type { ReportExtras } from './report-extras.ts';
 import { runFacts } from './summary-extras.ts';
-import { batchJobsTable, deploymentsTable, flexTierTable, errorsTable, judgingTable, latencyTable, overviewTable, pairwiseTable, qualityTable, throughputTable, tokensTable, turnaroundTable, type ViewTable } from '../view-tables.ts';
+import {
+  batchJobsTable,
+  deploymentsTable,
+  flexTierTable,
+  errorsTable,
+  judgingTable,
+  latencyTable,
+  overviewTable,
+  pairwiseTable,
+  qualityTable,
+  throughputTable,
+  tokensTable,
+  turnaroundTable,
+  type ViewTable,
+} from '../view-tables.ts';
 
 /** Characters of prompt/expected/output text the report may embed in total. */
 const TEXT_BUDGET_CHARS = 1_800_000;
@@ -21,11 +35,35 @@ const MAX_FIELD_CHARS = 4000;
 /** [scorer, value, passed, note (reason, a judge's rationale, or error)] */
 export type ViewScore = readonly [string, number | null, boolean | null, string | null];
 /** [status, output, fullChars, passed, score, latencyMs, ttftMs, error, cached, attempts, finishReason, scores] */
-export type ViewCell = readonly [string, string, number, boolean | null, number | null, number | null, number | null, string | null, boolean, number, string | null, readonly ViewScore[]];
+export type ViewCell = readonly [
+  string,
+  string,
+  number,
+  boolean | null,
+  number | null,
+  number | null,
+  number | null,
+  string | null,
+  boolean,
+  number,
+  string | null,
+  readonly ViewScore[],
+];
 /** [role, content] */
 export type ViewMessage = readonly [string, string];
 /** [rowId, rowIndex, repeat, prompt, promptChars, expected, expectedChars, cells aligned with `targets`, description, conversation] */
-export type ViewRow = readonly [string, number, number, string, number, string | null, number, readonly (ViewCell | null)[], string | null, readonly ViewMessage[] | null];
+export type ViewRow = readonly [
+  string,
+  number,
+  number,
+  string,
+  number,
+  string | null,
+  number,
+  readonly (ViewCell | null)[],
+  string | null,
+  readonly ViewMessage[] | null,
+];
 
 export interface ReportViewModel {
   readonly meta: {
@@ -55,7 +93,12 @@ export interface ReportViewModel {
   readonly details: readonly ViewTable[];
   readonly pairwise: readonly { readonly verdict: string; readonly sentence: string }[];
   readonly charts: RunSummary['series'] & {
-    readonly pareto: readonly { readonly target: string; readonly accuracy: number | null; readonly p95Ms: number | null; readonly costPer1k: number | null }[];
+    readonly pareto: readonly {
+      readonly target: string;
+      readonly accuracy: number | null;
+      readonly p95Ms: number | null;
+      readonly costPer1k: number | null;
+    }[];
   };
   readonly rowSample: { readonly seen: number; readonly fieldChars: number; readonly items: readonly ViewRow[] };
   /** The "vs baseline" section; the key is absent (not null) without a comparison, so such reports are unchanged. */
@@ -73,7 +116,13 @@ export interface BaselineView {
   readonly limits: string;
 }
 
-export function buildViewModel(summary: RunSummary, rows: readonly SampledRow[], cellsSeen: number, baseline?: BaselineSection, extras?: ReportExtras): ReportViewModel {
+export function buildViewModel(
+  summary: RunSummary,
+  rows: readonly SampledRow[],
+  cellsSeen: number,
+  baseline?: BaselineSection,
+  extras?: ReportExtras,
+): ReportViewModel {
   const targets = summary.targets.map((t) => t.target);
   // Every clipped text shares the budget: prompt, expected, each output, scorer note and chat message.
   let texts = 0;
@@ -86,8 +135,17 @@ export function buildViewModel(summary: RunSummary, rows: readonly SampledRow[],
   const clip = (text: string) => (text.length > fieldChars ? text.slice(0, fieldChars) : text);
   return {
     meta: {
-      runId: summary.runId, dataset: summary.dataset, startedAt: summary.startedAt, endedAt: summary.endedAt, endReason: summary.endReason,
-      emulator: summary.emulator, rows: summary.rows, repeats: summary.repeats, targets, scorers: summary.scorers, methods: summary.methods,
+      runId: summary.runId,
+      dataset: summary.dataset,
+      startedAt: summary.startedAt,
+      endedAt: summary.endedAt,
+      endReason: summary.endReason,
+      emulator: summary.emulator,
+      rows: summary.rows,
+      repeats: summary.repeats,
+      targets,
+      scorers: summary.scorers,
+      methods: summary.methods,
       scheduler: summary.scheduler ? schedulerLine(summary.scheduler) : null,
       ...runFacts(summary),
     },
@@ -107,16 +165,38 @@ export function buildViewModel(summary: RunSummary, rows: readonly SampledRow[],
     rowSample: {
       seen: cellsSeen,
       fieldChars,
-      items: rows.map((r): ViewRow => [
-        r.rowId, r.rowIndex, r.repeat, clip(r.prompt), r.promptChars, r.expected === null ? null : clip(r.expected), r.expectedChars,
-        targets.map((t) => {
-          const c = r.cells[t];
-          if (!c) return null;
-          const scores = c.scoreDetails.map((d): ViewScore => [d.scorer, d.value, d.passed, d.note === null ? null : clip(d.note)]);
-          return [c.status, clip(c.output), c.outputChars, c.passed, c.score, c.latencyMs, c.ttftMs, c.error === null ? null : clip(c.error), c.cached, c.attempts, c.finishReason, scores];
-        }),
-        r.description, r.messages?.map((m): ViewMessage => [m.role, clip(m.content)]) ?? null,
-      ]),
+      items: rows.map(
+        (r): ViewRow => [
+          r.rowId,
+          r.rowIndex,
+          r.repeat,
+          clip(r.prompt),
+          r.promptChars,
+          r.expected === null ? null : clip(r.expected),
+          r.expectedChars,
+          targets.map((t) => {
+            const c = r.cells[t];
+            if (!c) return null;
+            const scores = c.scoreDetails.map((d): ViewScore => [d.scorer, d.value, d.passed, d.note === null ? null : clip(d.note)]);
+            return [
+              c.status,
+              clip(c.output),
+              c.outputChars,
+              c.passed,
+              c.score,
+              c.latencyMs,
+              c.ttftMs,
+              c.error === null ? null : clip(c.error),
+              c.cached,
+              c.attempts,
+              c.finishReason,
+              scores,
+            ];
+          }),
+          r.description,
+          r.messages?.map((m): ViewMessage => [m.role, clip(m.content)]) ?? null,
+        ],
+      ),
     },
     ...(baseline ? { baseline: baselineView(baseline) } : {}),
   };
@@ -136,10 +216,17 @@ function leadWith(table: ViewTable, keys: readonly string[]): ViewTable {
 
 function detailTables(summary: RunSummary, targets: readonly string[], extras: ReportExtras | undefined): ViewTable[] {
   return [
-    qualityTable(summary), ...(extras?.labels ? [labelsTable(extras.labels, targets, extras.source)] : []), pairwiseTable(summary), latencyTable(summary),
+    qualityTable(summary),
+    ...(extras?.labels ? [labelsTable(extras.labels, targets, extras.source)] : []),
+    pairwiseTable(summary),
+    latencyTable(summary),
     // Batch and Flex tables only when the run had such targets, so other reports stay byte for byte as they were.
     ...[turnaroundTable(summary), batchJobsTable(summary), flexTierTable(summary)].filter((t) => t.rows.length),
-    throughputTable(summary), deploymentsTable(summary), tokensTable(summary), judgingTable(summary), errorsTable(summary),
+    throughputTable(summary),
+    deploymentsTable(summary),
+    tokensTable(summary),
+    judgingTable(summary),
+    errorsTable(summary),
   ];
 }
 
@@ -148,7 +235,12 @@ function baselineView(section: BaselineSection): BaselineView {
   const table = baselineTable(comparison);
   const [verdict = '', ...sentences] = comparison.sentences;
   return {
-    label: section.label, regressed: comparison.regressed, verdict, columns: table.columns, rows: table.rows, sentences,
+    label: section.label,
+    regressed: comparison.regressed,
+    verdict,
+    columns: table.columns,
+    rows: table.rows,
+    sentences,
     limits: describeLimits(comparison),
   };
 }

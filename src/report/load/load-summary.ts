@@ -13,7 +13,13 @@ export interface TargetLoadSummary {
   readonly floorRps: number | null;
   /** Throughput of the saturation step (or the best step when there is none). @unit requests/s */
   readonly saturationRps: number | null;
-  readonly goodput: { readonly step: number; readonly rate: number; readonly goodputRps: number; readonly throughputRps: number; readonly tokensPerMin: number } | null;
+  readonly goodput: {
+    readonly step: number;
+    readonly rate: number;
+    readonly goodputRps: number;
+    readonly throughputRps: number;
+    readonly tokensPerMin: number;
+  } | null;
 }
 
 export interface LoadSummary {
@@ -41,7 +47,9 @@ export function summarizeLoad(records: readonly LoadJournalRecord[]): LoadSummar
   }
   const end = records.find((r) => r.kind === 'load-end');
   const targets = start.targets.map((t) => {
-    const stats = steps.filter((s) => s.target === t.name).map((s) => stepStats(s, requests.get(key(s.target, s.step)) ?? [], ends.get(key(s.target, s.step)), start.slo));
+    const stats = steps
+      .filter((s) => s.target === t.name)
+      .map((s) => stepStats(s, requests.get(key(s.target, s.step)) ?? [], ends.get(key(s.target, s.step)), start.slo));
     return targetSummary(t.name, stats);
   });
   const measured = targets.flatMap((t) => t.steps).filter((s) => s.role !== 'warmup' && s.skipped === null);
@@ -51,7 +59,10 @@ export function summarizeLoad(records: readonly LoadJournalRecord[]): LoadSummar
     start,
     targets,
     reason: end?.kind === 'load-end' ? end.reason : 'unfinished',
-    pacing: { worstRateError: rateErrors.length ? Math.max(...rateErrors) : null, worstJitterP99Ms: jitters.length ? Math.max(...jitters) : null },
+    pacing: {
+      worstRateError: rateErrors.length ? Math.max(...rateErrors) : null,
+      worstJitterP99Ms: jitters.length ? Math.max(...jitters) : null,
+    },
   };
 }
 
@@ -62,12 +73,23 @@ function targetSummary(name: string, all: StepStats[]): TargetLoadSummary {
   const saturation = ran.find((s) => s.role === 'saturation');
   const best = ran.reduce<StepStats | undefined>((m, s) => (m === undefined || s.throughputRps > m.throughputRps ? s : m), undefined);
   const meeting = ran.filter((s) => s.mode === 'rate' && s.slo?.meets && s.offeredRate !== null);
-  const top = meeting.reduce<StepStats | undefined>((m, s) => (m === undefined || (s.offeredRate as number) > (m.offeredRate as number) ? s : m), undefined);
+  const top = meeting.reduce<StepStats | undefined>(
+    (m, s) => (m === undefined || (s.offeredRate as number) > (m.offeredRate as number) ? s : m),
+    undefined,
+  );
   return {
     name,
     steps: all,
     floorRps: floor?.throughputRps ?? null,
     saturationRps: (saturation ?? best)?.throughputRps ?? null,
-    goodput: top ? { step: top.step, rate: top.offeredRate as number, goodputRps: top.slo!.goodputRps, throughputRps: top.throughputRps, tokensPerMin: top.tokensPerMin } : null,
+    goodput: top
+      ? {
+          step: top.step,
+          rate: top.offeredRate as number,
+          goodputRps: top.slo!.goodputRps,
+          throughputRps: top.throughputRps,
+          tokensPerMin: top.tokensPerMin,
+        }
+      : null,
   };
 }

@@ -58,21 +58,47 @@ export function buildLoadViewModel(summary: LoadSummary): LoadViewModel {
     profile: summary.start.profile,
     // The markdown method lines, without markdown emphasis, read as plain text on the page.
     method: methodLines(summary).map((line) => line.replace(/^- /, '').replace(/`/g, '')),
-    targets: summary.targets.map((t) => ({ name: t.name, floor: t.floorRps, saturation: t.saturationRps, goodput: t.goodput, steps: t.steps.map(stepView) })),
+    targets: summary.targets.map((t) => ({
+      name: t.name,
+      floor: t.floorRps,
+      saturation: t.saturationRps,
+      goodput: t.goodput,
+      steps: t.steps.map(stepView),
+    })),
   };
 }
 
 function stepView(s: StepStats): LoadStepView {
-  const p = (stats: StepStats['latency']['ttft'], keys: readonly ('p50' | 'p90' | 'p95' | 'p99')[]) => keys.map((k) => (stats ? round(stats.percentiles[k].value) : null));
+  const p = (stats: StepStats['latency']['ttft'], keys: readonly ('p50' | 'p90' | 'p95' | 'p99')[]) =>
+    keys.map((k) => (stats ? round(stats.percentiles[k].value) : null));
   const other = Object.entries(s.failures).reduce((n, [k, v]) => (k === 'quota' || k === 'capacity' ? n : n + v), 0);
   return {
-    step: s.step, label: s.label, role: s.role, skipped: s.skipped, offered: s.offeredRate, achieved: roundOrNull(s.achievedRate), rateError: s.rateError,
-    jitterP99: s.jitter ? round(s.jitter.p99) : null, ok: s.ok, requests: s.requests, quota429: s.throttled429.quota, capacity429: s.throttled429.capacity,
-    otherErrors: other, throughput: round(s.throughputRps), ttft: p(s.latency.ttft, ['p50', 'p90', 'p95', 'p99']), e2e: p(s.latency.e2e, ['p50', 'p90', 'p95', 'p99']),
-    itlP50: s.latency.itl ? round(s.latency.itl.percentiles.p50.value) : null, tpotP50: s.latency.tpot ? round(s.latency.tpot.percentiles.p50.value) : null,
-    outputTokensPerSec: round(s.outputTokensPerSec), requestsPerMin: round(s.requestsPerMin), tokensPerMin: round(s.tokensPerMin),
-    slo: s.slo ? { meets: s.slo.meets, attainment: s.slo.attainment } : null, utilizationMax: s.utilizationPct?.max ?? null, clientBound: s.clientBound,
-    lagP99: s.client.length ? round(Math.max(...s.client.map((c) => c.lagP99Ms))) : null, serverRate: roundOrNull(s.server?.rate ?? null),
+    step: s.step,
+    label: s.label,
+    role: s.role,
+    skipped: s.skipped,
+    offered: s.offeredRate,
+    achieved: roundOrNull(s.achievedRate),
+    rateError: s.rateError,
+    jitterP99: s.jitter ? round(s.jitter.p99) : null,
+    ok: s.ok,
+    requests: s.requests,
+    quota429: s.throttled429.quota,
+    capacity429: s.throttled429.capacity,
+    otherErrors: other,
+    throughput: round(s.throughputRps),
+    ttft: p(s.latency.ttft, ['p50', 'p90', 'p95', 'p99']),
+    e2e: p(s.latency.e2e, ['p50', 'p90', 'p95', 'p99']),
+    itlP50: s.latency.itl ? round(s.latency.itl.percentiles.p50.value) : null,
+    tpotP50: s.latency.tpot ? round(s.latency.tpot.percentiles.p50.value) : null,
+    outputTokensPerSec: round(s.outputTokensPerSec),
+    requestsPerMin: round(s.requestsPerMin),
+    tokensPerMin: round(s.tokensPerMin),
+    slo: s.slo ? { meets: s.slo.meets, attainment: s.slo.attainment } : null,
+    utilizationMax: s.utilizationPct?.max ?? null,
+    clientBound: s.clientBound,
+    lagP99: s.client.length ? round(Math.max(...s.client.map((c) => c.lagP99Ms))) : null,
+    serverRate: roundOrNull(s.server?.rate ?? null),
     histogram: histogram(s.ttftValues),
   };
 }

@@ -43,7 +43,12 @@ export interface StepStats {
   readonly requestsPerMin: number;
   readonly outputTokensPerSec: number;
   readonly tokensPerMin: number;
-  readonly latency: { readonly ttft: LatencyStats | null; readonly itl: LatencyStats | null; readonly tpot: LatencyStats | null; readonly e2e: LatencyStats | null };
+  readonly latency: {
+    readonly ttft: LatencyStats | null;
+    readonly itl: LatencyStats | null;
+    readonly tpot: LatencyStats | null;
+    readonly e2e: LatencyStats | null;
+  };
   readonly ttftValues: readonly number[];
   readonly slo: { readonly attainment: number; readonly meets: boolean; readonly goodputRps: number } | null;
   readonly utilizationPct: { readonly max: number; readonly last: number } | null;
@@ -61,7 +66,12 @@ const RESAMPLES = 400;
 /** Client-bound thresholds (lag p99 in ms, fraction of one core). */
 export const CLIENT_BOUND_LIMITS = { lagP99Ms: 10, coreFraction: 0.8 } as const;
 
-export function stepStats(step: LoadStepRecord, requests: readonly LoadRequestRecord[], end: LoadStepEndRecord | undefined, slo: SloSpec | undefined): StepStats {
+export function stepStats(
+  step: LoadStepRecord,
+  requests: readonly LoadRequestRecord[],
+  end: LoadStepEndRecord | undefined,
+  slo: SloSpec | undefined,
+): StepStats {
   const sent = [...requests].sort((a, b) => a.sentAt - b.sentAt);
   const ok = sent.filter((r) => r.outcome === 'ok');
   const failures: Record<string, number> = {};
@@ -78,13 +88,16 @@ export function stepStats(step: LoadStepRecord, requests: readonly LoadRequestRe
   const promptTokens = ok.reduce((s, r) => s + (r.promptTokens ?? 0), 0);
   const random = createRng(`${step.target}|${step.step}`);
   const ttft = ok.flatMap((r) => (r.ttftMs === undefined ? [] : [r.ttftMs]));
-  const itl = ok.flatMap((r) => (r.ttftMs !== undefined && (r.outputTokens ?? 0) > 1 ? [(r.e2eMs - r.ttftMs) / ((r.outputTokens as number) - 1)] : []));
+  const itl = ok.flatMap((r) =>
+    r.ttftMs !== undefined && (r.outputTokens ?? 0) > 1 ? [(r.e2eMs - r.ttftMs) / ((r.outputTokens as number) - 1)] : [],
+  );
   const tpot = ok.flatMap((r) => ((r.outputTokens ?? 0) > 0 ? [r.e2eMs / (r.outputTokens as number)] : []));
   const utilization = sent.flatMap((r) => (r.utilizationPct === undefined ? [] : [r.utilizationPct]));
   const client = end?.client ?? [];
   const serverRate = end?.server?.rate ?? null;
   const admitted = sent.filter((r) => r.outcome !== 'quota' && r.outcome !== 'capacity');
-  const admittedRate = admitted.length === sent.length ? achievedRate : admitted.length >= 2 ? rateOfTimes(admitted.map((r) => r.sentAt)) : null;
+  const admittedRate =
+    admitted.length === sent.length ? achievedRate : admitted.length >= 2 ? rateOfTimes(admitted.map((r) => r.sentAt)) : null;
   return {
     target: step.target,
     step: step.step,
@@ -101,7 +114,9 @@ export function stepStats(step: LoadStepRecord, requests: readonly LoadRequestRe
     throttled429: { quota: failures.quota ?? 0, capacity: failures.capacity ?? 0 },
     achievedRate,
     rateError: open && achievedRate !== null && step.rate ? achievedRate / step.rate - 1 : null,
-    jitter: jitters.length ? { p50: percentile(jitters, 0.5), p99: percentile(jitters, 0.99), max: jitters.reduce((m, v) => Math.max(m, v), -Infinity) } : null,
+    jitter: jitters.length
+      ? { p50: percentile(jitters, 0.5), p99: percentile(jitters, 0.99), max: jitters.reduce((m, v) => Math.max(m, v), -Infinity) }
+      : null,
     throughputRps: perSec(ok.length),
     requestsPerMin: perSec(ok.length) * 60,
     outputTokensPerSec: perSec(outputTokens),
@@ -110,13 +125,21 @@ export function stepStats(step: LoadStepRecord, requests: readonly LoadRequestRe
       ttft: latencyStats(ttft, random, RESAMPLES),
       itl: latencyStats(itl, random, RESAMPLES),
       tpot: latencyStats(tpot, random, RESAMPLES),
-      e2e: latencyStats(ok.map((r) => r.e2eMs), random, RESAMPLES),
+      e2e: latencyStats(
+        ok.map((r) => r.e2eMs),
+        random,
+        RESAMPLES,
+      ),
     },
     ttftValues: ttft,
     slo: slo && sent.length ? sloOutcome(sent, slo, perSec) : null,
-    utilizationPct: utilization.length ? { max: utilization.reduce((m, v) => Math.max(m, v), -Infinity), last: utilization[utilization.length - 1]! } : null,
+    utilizationPct: utilization.length
+      ? { max: utilization.reduce((m, v) => Math.max(m, v), -Infinity), last: utilization[utilization.length - 1]! }
+      : null,
     client,
-    clientBound: client.some((c) => c.lagP99Ms > CLIENT_BOUND_LIMITS.lagP99Ms || (c.wallMs > 0 && c.cpuMs / c.wallMs > CLIENT_BOUND_LIMITS.coreFraction)),
+    clientBound: client.some(
+      (c) => c.lagP99Ms > CLIENT_BOUND_LIMITS.lagP99Ms || (c.wallMs > 0 && c.cpuMs / c.wallMs > CLIENT_BOUND_LIMITS.coreFraction),
+    ),
     server: end?.server ? { ...end.server, agreement: serverRate !== null && admittedRate ? serverRate / admittedRate - 1 : null } : null,
   };
 }
@@ -149,8 +172,17 @@ export function rateOfTimes(times: readonly number[]): number | null {
  * its requests are good (failures count against it, as in guidellm), i.e. the p-th percentile of
  * latency, with failures as infinitely slow, is within the bounds.
  */
-export function sloOutcome(sent: readonly LoadRequestRecord[], slo: SloSpec, perSec: (n: number) => number): { attainment: number; meets: boolean; goodputRps: number } {
-  const good = sent.filter((r) => r.outcome === 'ok' && (slo.ttftMs === undefined || (r.ttftMs ?? r.e2eMs) <= slo.ttftMs) && (slo.e2eMs === undefined || r.e2eMs <= slo.e2eMs)).length;
+export function sloOutcome(
+  sent: readonly LoadRequestRecord[],
+  slo: SloSpec,
+  perSec: (n: number) => number,
+): { attainment: number; meets: boolean; goodputRps: number } {
+  const good = sent.filter(
+    (r) =>
+      r.outcome === 'ok' &&
+      (slo.ttftMs === undefined || (r.ttftMs ?? r.e2eMs) <= slo.ttftMs) &&
+      (slo.e2eMs === undefined || r.e2eMs <= slo.e2eMs),
+  ).length;
   const attainment = good / sent.length;
   return { attainment, meets: attainment >= slo.percentile / 100 - 1e-12, goodputRps: perSec(good) };
 }

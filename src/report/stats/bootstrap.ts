@@ -35,11 +35,7 @@ export function effectiveResamples(n: number, requested = DEFAULT_RESAMPLES): nu
  * averaged per row) it respects the dependence between samples of one row.
  * @returns `null` when there are no clusters.
  */
-export function bootstrapClusterMeanCi(
-  sums: ArrayLike<number>,
-  counts: ArrayLike<number>,
-  options: BootstrapOptions,
-): Interval | null {
+export function bootstrapClusterMeanCi(sums: ArrayLike<number>, counts: ArrayLike<number>, options: BootstrapOptions): Interval | null {
   const k = sums.length;
   if (k === 0) return null;
   const resamples = effectiveResamples(k, options.resamples);
@@ -100,10 +96,14 @@ function intervalOf(estimates: Float64Array, level = 0.95): Interval {
 /** R-7 percentiles of the resample described by `counts` (occurrences of each sorted index). */
 function resampledPercentiles(sorted: ArrayLike<number>, counts: Uint32Array, fractions: readonly number[]): number[] {
   const n = sorted.length;
-  const ranks = [...new Set(fractions.flatMap((p) => {
-    const lo = Math.floor((n - 1) * p);
-    return [lo, Math.min(n - 1, lo + 1)];
-  }))].sort((a, b) => a - b);
+  const ranks = [
+    ...new Set(
+      fractions.flatMap((p) => {
+        const lo = Math.floor((n - 1) * p);
+        return [lo, Math.min(n - 1, lo + 1)];
+      }),
+    ),
+  ].sort((a, b) => a - b);
   const valueByRank = new Map<number, number>();
   let index = 0;
   let seen = counts[0]!; // resampled values at sorted positions ≤ index

@@ -25,7 +25,12 @@ export function signFlipTest(differences: ArrayLike<number>, random: Random): nu
   if (k === 0) return 1;
   const observed = Math.abs(values.reduce((a, b) => a + b, 0));
   // Sums that differ only by rounding must count as "as extreme".
-  const tolerance = 1e-9 * Math.max(1, values.reduce((a, b) => a + Math.abs(b), 0));
+  const tolerance =
+    1e-9 *
+    Math.max(
+      1,
+      values.reduce((a, b) => a + Math.abs(b), 0),
+    );
   return k <= EXACT_LIMIT ? exact(values, observed, tolerance) : monteCarlo(values, observed, tolerance, random);
 }
 

@@ -29,7 +29,8 @@ export async function batchJobs(runDir: string, action: 'status' | 'cancel', dep
       const base = { target: target.name, jobId: job.record.jobId, collected: job.collected };
       try {
         let view = await client.retrieve(job.record.jobId);
-        if (action === 'cancel' && !TERMINAL_STATUSES.has(view.status) && view.status !== 'cancelling') view = await client.cancel(job.record.jobId);
+        if (action === 'cancel' && !TERMINAL_STATUSES.has(view.status) && view.status !== 'cancelling')
+          view = await client.cancel(job.record.jobId);
         const c = view.counts;
         lines.push({ ...base, status: view.status, counts: c ? `${c.completed + c.failed}/${c.total} (${c.failed} failed)` : '—' });
       } catch (error) {

@@ -15,18 +15,36 @@ export interface CollectedCell {
 }
 
 const lineError = (code: string, message: string, category: SerializedError['category'], status?: number): SerializedError => ({
-  name: 'BatchLineError', code, message, ...(category ? { category } : {}), ...(status === undefined ? {} : { status }), retryable: false,
+  name: 'BatchLineError',
+  code,
+  message,
+  ...(category ? { category } : {}),
+  ...(status === undefined ? {} : { status }),
+  retryable: false,
 });
 
-export async function* collectJob(client: BatchClient, job: JobView, keys: readonly string[], api: ApiKind, ctx: { deploymentId: string; submittedAt: number; now: number }): AsyncGenerator<CollectedCell> {
+export async function* collectJob(
+  client: BatchClient,
+  job: JobView,
+  keys: readonly string[],
+  api: ApiKind,
+  ctx: { deploymentId: string; submittedAt: number; now: number },
+): AsyncGenerator<CollectedCell> {
   const durationMs = Math.max(0, ctx.now - ctx.submittedAt);
   const base = { deploymentId: ctx.deploymentId, attempts: 1, durationMs };
   const wanted = new Set(keys);
-  const aborted = (key: string, code: string, message: string): CollectedCell => ({ key, outcome: { status: 'failed', reason: 'aborted', error: lineError(code, message, 'aborted'), ...base } });
+  const aborted = (key: string, code: string, message: string): CollectedCell => ({
+    key,
+    outcome: { status: 'failed', reason: 'aborted', error: lineError(code, message, 'aborted'), ...base },
+  });
   if (job.status === 'failed') {
     const e = job.errors[0] ?? { code: 'batch_failed', message: 'the batch job failed', line: null };
     const where = e.line === null ? '' : ` (input line ${e.line})`;
-    for (const key of keys) yield { key, outcome: { status: 'failed', reason: 'fatal', error: lineError(e.code, `${e.message}${where}`, 'bad_request'), ...base } };
+    for (const key of keys)
+      yield {
+        key,
+        outcome: { status: 'failed', reason: 'fatal', error: lineError(e.code, `${e.message}${where}`, 'bad_request'), ...base },
+      };
     return;
   }
   for (const fileId of [job.outputFileId, job.errorFileId]) {
@@ -36,13 +54,25 @@ export async function* collectJob(client: BatchClient, job: JobView, keys: reado
       if (!r || !wanted.delete(r.customId)) continue; // unknown or repeated ids are ignored
       if (r.ok) yield { key: r.customId, outcome: { status: 'ok', completion: r.completion, ...base } };
       else if (r.resumable) yield aborted(r.customId, r.code, r.message);
-      else yield { key: r.customId, outcome: { status: 'failed', reason: 'fatal', error: lineError(r.code, r.message, r.category, r.status), ...base } };
+      else
+        yield {
+          key: r.customId,
+          outcome: { status: 'failed', reason: 'fatal', error: lineError(r.code, r.message, r.category, r.status), ...base },
+        };
     }
   }
   // Cells in neither file: not run (expired, cancelled) → resumable; a completed job that lost them → failed.
   for (const key of wanted) {
     yield job.status === 'completed'
-      ? { key, outcome: { status: 'failed', reason: 'fatal', error: lineError('missing_output', 'the batch completed without a line for this cell', 'server'), ...base } }
+      ? {
+          key,
+          outcome: {
+            status: 'failed',
+            reason: 'fatal',
+            error: lineError('missing_output', 'the batch completed without a line for this cell', 'server'),
+            ...base,
+          },
+        }
       : aborted(key, `batch_${job.status}`, `the batch ended ${job.status} before this line ran`);
   }
 }

@@ -83,7 +83,8 @@ export async function runBatchLane(o: BatchLaneOptions): Promise<BatchLaneResult
   }
 
   const packer = new FilePacker({ maxLines: settings.maxLinesPerFile, maxBytes: MAX_FILE_BYTES, maxTokens: settings.enqueuedTokens });
-  const enqueue = (f: ReturnType<FilePacker['flush']>) => f && queue.push({ keys: f.keys, tokens: f.tokens, bytes: f.bytes, jsonl: f.jsonl });
+  const enqueue = (f: ReturnType<FilePacker['flush']>) =>
+    f && queue.push({ keys: f.keys, tokens: f.tokens, bytes: f.bytes, jsonl: f.jsonl });
   for await (const item of o.items) {
     pending.set(item.key, item);
     if (!attached.has(item.key)) enqueue(packer.add(planLine(item, target, deployment.deployment)));
@@ -97,7 +98,14 @@ export async function runBatchLane(o: BatchLaneOptions): Promise<BatchLaneResult
       const item = pending.get(key);
       if (!item) continue;
       pending.delete(key);
-      await o.settle(item, { status: 'failed', reason: 'fatal', error: { name: 'BatchError', code, message, category: 'bad_request', retryable: false }, deploymentId: deployment.id, attempts: 1, durationMs: 0 });
+      await o.settle(item, {
+        status: 'failed',
+        reason: 'fatal',
+        error: { name: 'BatchError', code, message, category: 'bad_request', retryable: false },
+        deploymentId: deployment.id,
+        attempts: 1,
+        durationMs: 0,
+      });
     }
   };
 
@@ -107,11 +115,24 @@ export async function runBatchLane(o: BatchLaneOptions): Promise<BatchLaneResult
   const submitReady = async () => {
     while (queue.length > 0 && clock.now() >= waitUntil && !o.signal.aborted) {
       const next = queue[0]!;
-      if (!live(next.keys)) { queue.shift(); continue; }
+      if (!live(next.keys)) {
+        queue.shift();
+        continue;
+      }
       if (!ledger.fits(next.tokens)) return;
       if (next.fileId === undefined) {
         const fileId = await o.client.upload(`${target.name}-${clock.now()}.jsonl`, next.jsonl ?? '', FILE_EXPIRY_SECONDS);
-        await o.journal({ v: 1, kind: 'batch-file', target: target.name, deploymentId: deployment.id, fileId, keys: next.keys, tokens: next.tokens, bytes: next.bytes, at: new Date(clock.now()).toISOString() });
+        await o.journal({
+          v: 1,
+          kind: 'batch-file',
+          target: target.name,
+          deploymentId: deployment.id,
+          fileId,
+          keys: next.keys,
+          tokens: next.tokens,
+          bytes: next.bytes,
+          at: new Date(clock.now()).toISOString(),
+        });
         next.fileId = fileId;
         delete next.jsonl; // the service holds the bytes now
       }
@@ -124,7 +145,15 @@ export async function runBatchLane(o: BatchLaneOptions): Promise<BatchLaneResult
       backoffAttempt = 0;
       queue.shift();
       const submittedAt = clock.now();
-      await o.journal({ v: 1, kind: 'batch-job', target: target.name, deploymentId: deployment.id, fileId: next.fileId, jobId: created.job.id, submittedAt });
+      await o.journal({
+        v: 1,
+        kind: 'batch-job',
+        target: target.name,
+        deploymentId: deployment.id,
+        fileId: next.fileId,
+        jobId: created.job.id,
+        submittedAt,
+      });
       fileTokens.set(next.fileId, next.tokens);
       ledger.hold(created.job.id, next.tokens);
       active.push({ jobId: created.job.id, fileId: next.fileId, keys: next.keys, submittedAt, status: undefined });
@@ -138,11 +167,22 @@ export async function runBatchLane(o: BatchLaneOptions): Promise<BatchLaneResult
     active.splice(active.indexOf(a), 1);
     // Slow-fail regions: the quota failure arrives as a failed job; the file is resubmitted as is.
     if (job.status === 'failed' && job.errors.some((e) => e.code === 'token_limit_exceeded')) {
-      queue.unshift({ keys: a.keys, tokens: fileTokens.get(a.fileId) ?? o.resume?.files.get(a.fileId)?.tokens ?? 0, bytes: 0, fileId: a.fileId });
+      queue.unshift({
+        keys: a.keys,
+        tokens: fileTokens.get(a.fileId) ?? o.resume?.files.get(a.fileId)?.tokens ?? 0,
+        bytes: 0,
+        fileId: a.fileId,
+      });
       waitUntil = clock.now() + tokenLimitBackoffMs(backoffAttempt++, o.backoffBaseMs);
     } else {
       // Cells settle as the files stream in; if the download breaks, the next poll collects only the rest.
-      const cells = collectJob(o.client, job, a.keys.filter((k) => pending.has(k)), target.api, { deploymentId: deployment.id, submittedAt: a.submittedAt, now });
+      const cells = collectJob(
+        o.client,
+        job,
+        a.keys.filter((k) => pending.has(k)),
+        target.api,
+        { deploymentId: deployment.id, submittedAt: a.submittedAt, now },
+      );
       let unrun = 0;
       for await (const c of cells) {
         const item = pending.get(c.key);
@@ -152,7 +192,8 @@ export async function runBatchLane(o: BatchLaneOptions): Promise<BatchLaneResult
         await o.settle(item, c.outcome);
       }
       notRun += unrun;
-      if (unrun > 0) o.progress?.(`batch ${target.name} ${a.jobId}: ${unrun} cell(s) not run (${job.status}); --resume sends only them again\n`);
+      if (unrun > 0)
+        o.progress?.(`batch ${target.name} ${a.jobId}: ${unrun} cell(s) not run (${job.status}); --resume sends only them again\n`);
     }
     await o.journal({ v: 1, kind: 'batch-collected', target: target.name, jobId: a.jobId, at: now });
   };
@@ -168,9 +209,21 @@ export async function runBatchLane(o: BatchLaneOptions): Promise<BatchLaneResult
       }
       if (job.status !== a.status) {
         a.status = job.status;
-        await o.journal({ v: 1, kind: 'batch-status', target: target.name, jobId: a.jobId, status: job.status, counts: job.counts, ...(job.errors.length ? { errors: job.errors } : {}), ...(Object.keys(job.times).length ? { times: job.times } : {}), at: clock.now() });
+        await o.journal({
+          v: 1,
+          kind: 'batch-status',
+          target: target.name,
+          jobId: a.jobId,
+          status: job.status,
+          counts: job.counts,
+          ...(job.errors.length ? { errors: job.errors } : {}),
+          ...(Object.keys(job.times).length ? { times: job.times } : {}),
+          at: clock.now(),
+        });
         const c = job.counts;
-        o.progress?.(`batch ${target.name} ${a.jobId}: ${job.status}${c ? ` ${c.completed + c.failed}/${c.total} (${c.failed} failed)` : ''}\n`);
+        o.progress?.(
+          `batch ${target.name} ${a.jobId}: ${job.status}${c ? ` ${c.completed + c.failed}/${c.total} (${c.failed} failed)` : ''}\n`,
+        );
       }
       if (!TERMINAL_STATUSES.has(job.status)) continue;
       try {

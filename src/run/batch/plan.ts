@@ -57,7 +57,9 @@ export class FilePacker {
 
   add(line: PlannedLine): PlannedFile | undefined {
     const l = this.#limits;
-    const full = this.#lines.length > 0 && (this.#lines.length + 1 > l.maxLines || this.#bytes + line.bytes > l.maxBytes || this.#tokens + line.tokens > l.maxTokens);
+    const full =
+      this.#lines.length > 0 &&
+      (this.#lines.length + 1 > l.maxLines || this.#bytes + line.bytes > l.maxBytes || this.#tokens + line.tokens > l.maxTokens);
     const done = full ? this.flush() : undefined;
     this.#lines.push(line);
     this.#bytes += line.bytes;
@@ -67,7 +69,12 @@ export class FilePacker {
 
   flush(): PlannedFile | undefined {
     if (this.#lines.length === 0) return undefined;
-    const file: PlannedFile = { keys: this.#lines.map((x) => x.key), jsonl: `${this.#lines.map((x) => x.json).join('\n')}\n`, bytes: this.#bytes, tokens: this.#tokens };
+    const file: PlannedFile = {
+      keys: this.#lines.map((x) => x.key),
+      jsonl: `${this.#lines.map((x) => x.json).join('\n')}\n`,
+      bytes: this.#bytes,
+      tokens: this.#tokens,
+    };
     this.#lines = [];
     this.#bytes = 0;
     this.#tokens = 0;

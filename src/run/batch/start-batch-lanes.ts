@@ -41,21 +41,29 @@ export function startBatchLanes(input: BatchLanesInput): BatchLanes {
       online.push(lane);
       continue;
     }
-    runs.push((async () => {
-      const resume = input.resume ? await loadBatchResume(join(input.runDir, 'journal.jsonl'), target.name) : undefined;
-      const result = await runBatchLane({
-        target,
-        client: createBatchClient(target.deployments[0]!, input.deps),
-        items: lane.items,
-        clock: input.clock,
-        signal: input.signal,
-        settle: input.settle,
-        journal: (record) => input.write(record as unknown as JournalRecord),
-        ...(resume ? { resume } : {}),
-        ...(input.progress ? { progress: input.progress } : {}),
-      });
-      return result;
-    })());
+    runs.push(
+      (async () => {
+        const resume = input.resume ? await loadBatchResume(join(input.runDir, 'journal.jsonl'), target.name) : undefined;
+        const result = await runBatchLane({
+          target,
+          client: createBatchClient(target.deployments[0]!, input.deps),
+          items: lane.items,
+          clock: input.clock,
+          signal: input.signal,
+          settle: input.settle,
+          journal: (record) => input.write(record as unknown as JournalRecord),
+          ...(resume ? { resume } : {}),
+          ...(input.progress ? { progress: input.progress } : {}),
+        });
+        return result;
+      })(),
+    );
   }
-  return { online, done: Promise.all(runs).then((all) => ({ leftRunning: all.flatMap((r) => r.leftRunning), notRun: all.reduce((n, r) => n + r.notRun, 0) })) };
+  return {
+    online,
+    done: Promise.all(runs).then((all) => ({
+      leftRunning: all.flatMap((r) => r.leftRunning),
+      notRun: all.reduce((n, r) => n + r.notRun, 0),
+    })),
+  };
 }

@@ -12,7 +12,11 @@ import { baseJournal, failRows, slowDown, TARGET } from './journal-variants.ts';
 
 const base = baseJournal(40);
 const baseline = await buildBaseline(base);
-const worse = slowDown(failRows(base, TARGET, (i) => i % 2 === 0), TARGET, 1.6);
+const worse = slowDown(
+  failRows(base, TARGET, (i) => i % 2 === 0),
+  TARGET,
+  1.6,
+);
 const rendered: Rendered[] = [];
 
 afterAll(async () => {
@@ -23,7 +27,12 @@ async function renderWithBaseline(records: JournalRecord[], label: string) {
   const tracker = createBaselineTracker({ against: { baseline, label } });
   const out = await renderJournal(records, ['markdown', 'html', tracker], { baseline: tracker.section! });
   rendered.push(out);
-  return { out, tracker, markdown: await readFile(join(out.dir, 'summary.md'), 'utf8'), html: await readFile(join(out.dir, 'report.html'), 'utf8') };
+  return {
+    out,
+    tracker,
+    markdown: await readFile(join(out.dir, 'summary.md'), 'utf8'),
+    html: await readFile(join(out.dir, 'report.html'), 'utf8'),
+  };
 }
 
 describe('baseline tracker', () => {
@@ -93,23 +102,27 @@ describe('report.html', () => {
     expect(data.baseline.rows).toHaveLength(3);
   });
 
-  test.skipIf(!hasChromium())('renders the section in a browser without running injected text', async () => {
-    const { out } = await renderWithBaseline(worse, '<img src=x onerror="window.__xss=1">');
-    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox'] });
-    try {
-      const page = await browser.newPage();
-      const errors: string[] = [];
-      page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
-      page.on('pageerror', (e) => void errors.push(e.message));
-      await page.goto(pathToFileURL(join(out.dir, 'report.html')).href);
-      await page.waitForSelector('body[data-ready]');
-      expect(await page.locator('#baseline-table tbody tr').count()).toBe(3);
-      expect(await page.locator('#baseline tr[data-status="regressed"] td').first().textContent()).toBe(TARGET);
-      expect(await page.locator('#baseline-notes li').first().textContent()).toMatch(/^gpt-4o: accuracy/);
-      expect(await page.evaluate('window.__xss')).toBeUndefined();
-      expect(errors).toEqual([]);
-    } finally {
-      await browser.close();
-    }
-  }, 60_000);
+  test.skipIf(!hasChromium())(
+    'renders the section in a browser without running injected text',
+    async () => {
+      const { out } = await renderWithBaseline(worse, '<img src=x onerror="window.__xss=1">');
+      const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox'] });
+      try {
+        const page = await browser.newPage();
+        const errors: string[] = [];
+        page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
+        page.on('pageerror', (e) => void errors.push(e.message));
+        await page.goto(pathToFileURL(join(out.dir, 'report.html')).href);
+        await page.waitForSelector('body[data-ready]');
+        expect(await page.locator('#baseline-table tbody tr').count()).toBe(3);
+        expect(await page.locator('#baseline tr[data-status="regressed"] td').first().textContent()).toBe(TARGET);
+        expect(await page.locator('#baseline-notes li').first().textContent()).toMatch(/^gpt-4o: accuracy/);
+        expect(await page.evaluate('window.__xss')).toBeUndefined();
+        expect(errors).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    },
+    60_000,
+  );
 });

@@ -39,7 +39,12 @@ describe('buildBaseline', () => {
   test('targets are sorted by name and the metadata comes from the run-start record', async () => {
     const baseline = await buildBaseline(baseJournal());
     expect(Object.keys(baseline.targets)).toEqual(['gpt-4o', 'gpt-4o-mini', 'o4-mini']);
-    expect(baseline).toMatchObject({ version: 1, kind: 'batchbench-baseline', configHash: 'c0ffee', createdFrom: { runId: 'fixture-11', emulator: true } });
+    expect(baseline).toMatchObject({
+      version: 1,
+      kind: 'batchbench-baseline',
+      configHash: 'c0ffee',
+      createdFrom: { runId: 'fixture-11', emulator: true },
+    });
   });
 
   test('the file is the same whatever order results arrived in', async () => {
@@ -78,7 +83,9 @@ describe('baseline file', () => {
   });
 
   test('rejects a file that is not a baseline, naming it', () => {
-    expect(() => parseBaseline('{"version":1,"runId":"r"}', 'reports/r/report.json')).toThrow('reports/r/report.json: not a batchbench baseline');
+    expect(() => parseBaseline('{"version":1,"runId":"r"}', 'reports/r/report.json')).toThrow(
+      'reports/r/report.json: not a batchbench baseline',
+    );
     expect(() => parseBaseline('{"kind":"batchbench-baseline","version":9}', 'b.json')).toThrow(/unsupported baseline version 9/);
     expect(() => parseBaseline('{oops', 'b.json')).toThrow(/b.json: not valid JSON/);
   });

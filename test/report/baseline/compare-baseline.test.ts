@@ -17,7 +17,10 @@ function metric(comparison: Comparison, target: string, name: ComparedMetric) {
 }
 
 /** Rows of TARGET that passed in the baseline, in row order. */
-const passingRows = results(base, TARGET).filter((r) => r.status === 'ok' && r.passed).map((r) => r.rowIndex).sort((a, b) => a - b);
+const passingRows = results(base, TARGET)
+  .filter((r) => r.status === 'ok' && r.passed)
+  .map((r) => r.rowIndex)
+  .sort((a, b) => a - b);
 
 describe('compareBaselines', () => {
   test('an unchanged run is no regression, with nothing flipped, added or removed', async () => {
@@ -62,7 +65,10 @@ describe('compareBaselines', () => {
 
   test('a drop within the limit is no regression even when significant', async () => {
     const flipped = passingRows.filter((_, i) => i % 3 === 0);
-    const c = await compareWith(failRows(base, TARGET, (i) => flipped.includes(i)), { maxAccuracyDropPts: 50 });
+    const c = await compareWith(
+      failRows(base, TARGET, (i) => flipped.includes(i)),
+      { maxAccuracyDropPts: 50 },
+    );
     expect(metric(c, TARGET, 'accuracy').regressed).toBe(false);
   });
 
@@ -89,7 +95,14 @@ describe('compareBaselines', () => {
   test('a failure category new since the baseline is a regression unless turned off', async () => {
     const victim = results(base, TARGET).find((r) => r.status === 'ok')!;
     const records = mapResults(base, TARGET, (r) =>
-      r.key === victim.key ? { ...r, status: 'failed', reason: 'exhausted', error: { name: 'ProviderError', code: 'timeout', message: 'timed out', category: 'timeout', retryable: true } } as typeof r : r,
+      r.key === victim.key
+        ? ({
+            ...r,
+            status: 'failed',
+            reason: 'exhausted',
+            error: { name: 'ProviderError', code: 'timeout', message: 'timed out', category: 'timeout', retryable: true },
+          } as typeof r)
+        : r,
     );
     const c = await compareWith(records);
     expect(metric(c, TARGET, 'error-categories')).toMatchObject({ regressed: true });
@@ -98,9 +111,21 @@ describe('compareBaselines', () => {
   });
 
   test('more failures of a known category are a failure-rate regression, not a new category', async () => {
-    const victims = new Set(results(base, TARGET).filter((r) => r.status === 'ok').slice(0, 6).map((r) => r.key));
+    const victims = new Set(
+      results(base, TARGET)
+        .filter((r) => r.status === 'ok')
+        .slice(0, 6)
+        .map((r) => r.key),
+    );
     const records = mapResults(base, TARGET, (r) =>
-      victims.has(r.key) ? { ...r, status: 'failed', reason: 'exhausted', error: { name: 'ProviderError', code: 'server_error', message: 'x', category: 'server', retryable: true } } as typeof r : r,
+      victims.has(r.key)
+        ? ({
+            ...r,
+            status: 'failed',
+            reason: 'exhausted',
+            error: { name: 'ProviderError', code: 'server_error', message: 'x', category: 'server', retryable: true },
+          } as typeof r)
+        : r,
     );
     const c = await compareWith(records);
     expect(metric(c, TARGET, 'failure-rate')).toMatchObject({ regressed: true, delta: expect.closeTo(0.1, 6), limit: 5 });
@@ -112,14 +137,25 @@ describe('compareBaselines', () => {
   test('a pass that became an error counts as a pass→fail flip', async () => {
     const victim = results(base, TARGET).find((r) => r.status === 'ok' && r.passed)!;
     const records = mapResults(base, TARGET, (r) =>
-      r.key === victim.key ? { ...r, status: 'failed', reason: 'exhausted', error: { name: 'ProviderError', code: 'server_error', message: 'x', category: 'server', retryable: true } } as typeof r : r,
+      r.key === victim.key
+        ? ({
+            ...r,
+            status: 'failed',
+            reason: 'exhausted',
+            error: { name: 'ProviderError', code: 'server_error', message: 'x', category: 'server', retryable: true },
+          } as typeof r)
+        : r,
     );
     const c = await compareWith(records);
     expect(c.targets.find((t) => t.target === TARGET)!.flips.passToFail).toEqual([victim.rowId]);
   });
 
   test('fail→pass flips are listed too', async () => {
-    const improved = mapResults(base, TARGET, (r) => (r.status === 'ok' && !r.passed ? { ...r, passed: true, scores: r.scores.map((s) => (s.status === 'ok' ? { ...s, value: 1, passed: true } : s)) } : r));
+    const improved = mapResults(base, TARGET, (r) =>
+      r.status === 'ok' && !r.passed
+        ? { ...r, passed: true, scores: r.scores.map((s) => (s.status === 'ok' ? { ...s, value: 1, passed: true } : s)) }
+        : r,
+    );
     const c = await compareWith(improved);
     const t = c.targets.find((x) => x.target === TARGET)!;
     expect(t.flips.counts.failToPass).toBeGreaterThan(0);
@@ -133,7 +169,9 @@ describe('compareBaselines', () => {
     const t = c.targets.find((x) => x.target === TARGET)!;
     expect(t.removed).toEqual({ count: 3, ids: ['row-0001', 'row-0002', 'row-0003'] });
     expect(t.flips.counts.paired).toBe(57);
-    expect(c.sentences.some((s) => s.startsWith(`${TARGET}: 3 items removed since the baseline (row-0001, row-0002, row-0003)`))).toBe(true);
+    expect(c.sentences.some((s) => s.startsWith(`${TARGET}: 3 items removed since the baseline (row-0001, row-0002, row-0003)`))).toBe(
+      true,
+    );
     const reverse = compareBaselines(await buildBaseline(records), baseline);
     expect(reverse.targets.find((x) => x.target === TARGET)!.added.count).toBe(3);
   });

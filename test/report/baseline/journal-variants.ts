@@ -9,7 +9,11 @@ export function baseJournal(rows = 60): JournalRecord[] {
 }
 
 /** Maps every result record of `target` (others pass through unchanged). */
-export function mapResults(records: readonly JournalRecord[], target: string, map: (r: ResultRecord) => ResultRecord | null): JournalRecord[] {
+export function mapResults(
+  records: readonly JournalRecord[],
+  target: string,
+  map: (r: ResultRecord) => ResultRecord | null,
+): JournalRecord[] {
   return records.flatMap((r) => {
     if (r.kind !== 'result' || r.target !== target) return [r];
     const mapped = map(r);
@@ -30,7 +34,14 @@ export function asFailed(r: ResultOk): ResultOk {
 export function slowDown(records: readonly JournalRecord[], target: string, factor: number): JournalRecord[] {
   return mapResults(records, target, (r) =>
     r.status === 'ok'
-      ? { ...r, timing: { ...r.timing, endMs: r.timing.endMs * factor, ...(r.timing.firstTokenMs === undefined ? {} : { firstTokenMs: r.timing.firstTokenMs * factor }) } }
+      ? {
+          ...r,
+          timing: {
+            ...r.timing,
+            endMs: r.timing.endMs * factor,
+            ...(r.timing.firstTokenMs === undefined ? {} : { firstTokenMs: r.timing.firstTokenMs * factor }),
+          },
+        }
       : r,
   );
 }
@@ -39,7 +50,18 @@ export function slowDown(records: readonly JournalRecord[], target: string, fact
 export function reprice(records: readonly JournalRecord[], target: string, factor: number): JournalRecord[] {
   return records.map((r) => {
     if (r.kind !== 'run-start') return r;
-    const targets = r.targets.map((t) => (t.name === target && t.price ? { ...t, price: { input: t.price.input * factor, output: t.price.output * factor, ...(t.price.cachedInput === undefined ? {} : { cachedInput: t.price.cachedInput * factor }) } } : t));
+    const targets = r.targets.map((t) =>
+      t.name === target && t.price
+        ? {
+            ...t,
+            price: {
+              input: t.price.input * factor,
+              output: t.price.output * factor,
+              ...(t.price.cachedInput === undefined ? {} : { cachedInput: t.price.cachedInput * factor }),
+            },
+          }
+        : t,
+    );
     return { ...r, targets } satisfies RunStartRecord;
   });
 }

@@ -44,7 +44,9 @@ describe('loadBaseline', () => {
     await saveBaseline(expected, join(cwd, 'reports', 'baselines', 'release.json'));
     const error = await loadBaseline('nightly', { cwd, flag: '--baseline' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UsageError);
-    expect((error as Error).message).toBe('--baseline nightly: no baseline named "nightly" (looked in reports/baselines/nightly.json); known: main, release');
+    expect((error as Error).message).toBe(
+      '--baseline nightly: no baseline named "nightly" (looked in reports/baselines/nightly.json); known: main, release',
+    );
   });
 
   test('with no baselines yet, the message says how to save one', async () => {

@@ -11,7 +11,7 @@ describe('clopperPearson', () => {
 
   test('81 of 100 gives [0.719302, 0.881557]', () => {
     const ci = clopperPearson(81, 100)!;
-    expect(ci.low).toBeCloseTo(0.7193020, 6);
+    expect(ci.low).toBeCloseTo(0.719302, 6);
     expect(ci.high).toBeCloseTo(0.8815568, 6);
   });
 

@@ -30,7 +30,7 @@ describe('clustered accuracy interval', () => {
     expect(clustered.ci.low).toBeCloseTo(perRow.low, 12);
     expect(clustered.ci.high).toBeCloseTo(perRow.high, 12);
     // and the clustered SE is √3 × the naive SE.
-    const naiveSe = Math.sqrt((60 / 90) * (30 / 90) / 90);
+    const naiveSe = Math.sqrt(((60 / 90) * (30 / 90)) / 90);
     expect(clusteredStandardError(clusters)! / naiveSe).toBeCloseTo(Math.sqrt(3), 10);
   });
 
@@ -56,7 +56,8 @@ describe('clustered accuracy interval', () => {
     const build = (repeats: number) => {
       const b = createSummaryBuilder({ resamples: 20 });
       b.add(runStart([target('a')], { repeats }));
-      for (let row = 0; row < 30; row++) for (let r = 0; r < repeats; r++) b.add(ok({ target: 'a', row: `r${row}`, repeat: r, passed: row < 20 }));
+      for (let row = 0; row < 30; row++)
+        for (let r = 0; r < repeats; r++) b.add(ok({ target: 'a', row: `r${row}`, repeat: r, passed: row < 20 }));
       b.add(runEnd());
       return b.finish();
     };

@@ -4,7 +4,13 @@ import { clusteredStandardError, meanWithinClusterVariance } from '../../../src/
 // Worked by hand: clusters {1,1}, {0,0}, {1,0}; x̄ = 0.5; residual sums 1, −1, 0; SE = √2 / 6.
 describe('clusteredStandardError', () => {
   test('three rows of two repeats give √2/6 ≈ 0.2357', () => {
-    expect(clusteredStandardError([[1, 1], [0, 0], [1, 0]])).toBeCloseTo(Math.SQRT2 / 6, 12);
+    expect(
+      clusteredStandardError([
+        [1, 1],
+        [0, 0],
+        [1, 0],
+      ]),
+    ).toBeCloseTo(Math.SQRT2 / 6, 12);
   });
 
   test('singleton clusters reduce to √(Σ(x − x̄)²)/n', () => {
@@ -19,7 +25,13 @@ describe('clusteredStandardError', () => {
 
 describe('meanWithinClusterVariance', () => {
   test('averages per-row sample variances: (0 + 0 + 0.5) / 3', () => {
-    expect(meanWithinClusterVariance([[1, 1], [0, 0], [1, 0]])).toBeCloseTo(1 / 6, 12);
+    expect(
+      meanWithinClusterVariance([
+        [1, 1],
+        [0, 0],
+        [1, 0],
+      ]),
+    ).toBeCloseTo(1 / 6, 12);
   });
 
   test('ignores rows with a single repeat', () => {

@@ -36,7 +36,10 @@ export interface Received {
   readonly outcome: 'ok' | ErrorCategory;
 }
 
-export function providerError(category: ErrorCategory, extra: { retryAfterMs?: number; rate?: RateInfo; retryable?: boolean; status?: number } = {}): ProviderError {
+export function providerError(
+  category: ErrorCategory,
+  extra: { retryAfterMs?: number; rate?: RateInfo; retryable?: boolean; status?: number } = {},
+): ProviderError {
   const retryable = extra.retryable ?? ['quota', 'capacity', 'server', 'timeout', 'connection'].includes(category);
   return new ProviderError({ category, message: `fake ${category}`, retryable, ...extra });
 }
@@ -54,7 +57,10 @@ export class FakeDeployment implements DeploymentHandle {
   constructor(options: FakeDeploymentOptions) {
     this.#o = options;
     this.id = options.id;
-    this.limits = options.advertised ?? { ...(options.tpm === undefined ? {} : { tpm: options.tpm }), ...(options.rpm === undefined ? {} : { rpm: options.rpm }) };
+    this.limits = options.advertised ?? {
+      ...(options.tpm === undefined ? {} : { tpm: options.tpm }),
+      ...(options.rpm === undefined ? {} : { rpm: options.rpm }),
+    };
     this.maxConcurrency = options.maxConcurrency ?? 256;
   }
 
@@ -81,7 +87,8 @@ export class FakeDeployment implements DeploymentHandle {
     const requestLimit = this.#o.rpm === undefined ? Number.POSITIVE_INFINITY : Math.ceil(this.#o.rpm / 6);
     const charge = item.cost * (this.#o.chargeFactor ?? 1);
     let waitMs = 0;
-    if (tokensUsed + charge > tokenLimit) waitMs = Math.max(waitMs, this.#tokenWait(now, tokenWindow, tokenLimit - (this.#o.foreignTokens ?? 0), charge));
+    if (tokensUsed + charge > tokenLimit)
+      waitMs = Math.max(waitMs, this.#tokenWait(now, tokenWindow, tokenLimit - (this.#o.foreignTokens ?? 0), charge));
     if (requestsUsed + 1 > requestLimit) waitMs = Math.max(waitMs, this.#requestWait(now, requestWindow, requestLimit));
     if (waitMs > 0) {
       const rate = this.#rate(now, tokenLimit, requestLimit, tokensUsed, requestsUsed);
@@ -110,8 +117,12 @@ export class FakeDeployment implements DeploymentHandle {
     if (this.#o.headers === false) return undefined;
     return {
       ...(Number.isFinite(tokenLimit) ? { limitTokens: tokenLimit, remainingTokens: Math.max(0, tokenLimit - tokensUsed) } : {}),
-      ...(Number.isFinite(requestLimit) ? { limitRequests: requestLimit, remainingRequests: Math.max(0, requestLimit - requestsUsed) } : {}),
-      ...(this.#log.length > 0 ? { resetTokensMs: Math.max(0, (this.#log[0]?.time ?? now) + (this.#o.tokenWindowMs ?? 60_000) - now) } : {}),
+      ...(Number.isFinite(requestLimit)
+        ? { limitRequests: requestLimit, remainingRequests: Math.max(0, requestLimit - requestsUsed) }
+        : {}),
+      ...(this.#log.length > 0
+        ? { resetTokensMs: Math.max(0, (this.#log[0]?.time ?? now) + (this.#o.tokenWindowMs ?? 60_000) - now) }
+        : {}),
     };
   }
 

@@ -1,6 +1,16 @@
 /** Helpers to build lanes and items and to drive a run to completion on the virtual clock. */
 import type { VirtualClock } from '../../../src/internal/clock.ts';
-import type { DeploymentHandle, Outcome, Row, Scheduler, SchedulerHooks, SchedulerStats, TargetLane, WorkItem, AttemptEvent } from '../../../src/types.ts';
+import type {
+  DeploymentHandle,
+  Outcome,
+  Row,
+  Scheduler,
+  SchedulerHooks,
+  SchedulerStats,
+  TargetLane,
+  WorkItem,
+  AttemptEvent,
+} from '../../../src/types.ts';
 
 export function makeItem(target: string, index: number, cost: number): WorkItem {
   const row: Row = { id: `r${index}`, index, line: index + 2, fields: {} };
@@ -8,7 +18,11 @@ export function makeItem(target: string, index: number, cost: number): WorkItem 
 }
 
 /** A lazy cursor that counts how many items were pulled. */
-export function lazyItems(target: string, count: number, cost: number | ((i: number) => number)): { items: AsyncIterable<WorkItem>; pulled: () => number } {
+export function lazyItems(
+  target: string,
+  count: number,
+  cost: number | ((i: number) => number),
+): { items: AsyncIterable<WorkItem>; pulled: () => number } {
   let pulled = 0;
   const items = {
     async *[Symbol.asyncIterator]() {
@@ -21,7 +35,12 @@ export function lazyItems(target: string, count: number, cost: number | ((i: num
   return { items, pulled: () => pulled };
 }
 
-export function lane(target: string, deployments: readonly DeploymentHandle[], count: number, cost: number | ((i: number) => number) = 100): TargetLane & { pulled: () => number } {
+export function lane(
+  target: string,
+  deployments: readonly DeploymentHandle[],
+  count: number,
+  cost: number | ((i: number) => number) = 100,
+): TargetLane & { pulled: () => number } {
   const { items, pulled } = lazyItems(target, count, cost);
   return { target, items, deployments, pulled };
 }
@@ -54,7 +73,14 @@ export function recorder(clock: VirtualClock): Recorded {
 }
 
 /** Runs the scheduler and advances virtual time until the run resolves (bounded). */
-export async function drive(clock: VirtualClock, scheduler: Scheduler, lanes: readonly TargetLane[], hooks: SchedulerHooks, signal = new AbortController().signal, limitMs = 48 * 3600_000): Promise<SchedulerStats> {
+export async function drive(
+  clock: VirtualClock,
+  scheduler: Scheduler,
+  lanes: readonly TargetLane[],
+  hooks: SchedulerHooks,
+  signal = new AbortController().signal,
+  limitMs = 48 * 3600_000,
+): Promise<SchedulerStats> {
   let result: SchedulerStats | undefined;
   let failure: unknown;
   let done = false;
