@@ -1,9 +1,11 @@
 /**
  * `npm run bench:load`: whether `batchbench load` itself can be trusted, against the emulator in a
  * separate process (scripts/bench/emulator-process.ts), so the server never shares the client's event loop.
- *  1. Pacing: one open-loop step at 50 req/s (the issue's target: achieved within ±1 %, send jitter
+ *  1. Pacing: open-loop steps at 50 req/s (the issue's target: achieved within ±1 %, send jitter
  *     p99 ≤ 5 ms) with the default 1000-in / 200-out streamed workload on the main thread, the jitter
- *     split into the pacer's lateness (scheduled → the SDK call) and the SDK's request building.
+ *     split into timer/release lateness and SDK request building that ran past the due time. Run twice,
+ *     alternating: requests built at their due time (lead 0, the old way) and built ahead and held until
+ *     due (the default lead), so the comparison is measured on the same machine in the same minutes.
  *  2. Throughput: how many requests per second it can drive with 1 and 2 transport worker threads (and
  *     the main thread alone) against a zero-latency emulator; one closed-loop step each.
  *   --duration 10s   throughput step length   --concurrency 64   requests in flight
@@ -62,13 +64,16 @@ function target(baseURL: string, api: 'chat' | 'responses', outputTokens: number
   };
 }
 
-if (values.only !== 'throughput') await pacing();
+if (values.only !== 'throughput') {
+  json.pacingNoLead = await pacing(0);
+  json.pacing = await pacing(undefined);
+}
 if (values.only !== 'pacing') await throughput();
 process.stdout.write(`${lines.join('\n')}\n`);
 await mkdir(join(values.out, '..'), { recursive: true });
 await writeFile(values.out, `${JSON.stringify(json, null, 2)}\n`);
 
-async function pacing(): Promise<void> {
+async function pacing(leadMs: number | undefined): Promise<Record<string, unknown>> {
   const rate = 50;
   // The shipped gpt-4.1-mini latency model, answers long enough that max_tokens = 200 decides.
   const emulator = await spawnEmulator({
@@ -103,6 +108,7 @@ async function pacing(): Promise<void> {
       workers: 0,
       allow429: true,
       seed: '1',
+      ...(leadMs === undefined ? {} : { pacerLeadMs: leadMs }),
     });
     const step = summary.targets[0]!.steps[0]!;
     const requests = (await readFile(join(runDir, 'journal.jsonl'), 'utf8'))
@@ -116,25 +122,35 @@ async function pacing(): Promise<void> {
       max: values.reduce((m, v) => Math.max(m, v), 0),
     });
     const jitter = q(requests.map((r) => r.sentAt - r.scheduledAt!));
-    // Lateness: scheduled → the SDK call (timer and event loop); SDK prep: the SDK's request building.
-    const late = q(requests.map((r) => r.sentAt - (r.sdkPrepMs ?? 0) - r.scheduledAt!));
+    // The SDK was called at callAt and had built the request at readyAt; then it was held until due (or
+    // sent at once). Jitter = SDK building that ran past the due time + lateness (the pacer's timer when
+    // nothing was built ahead, else the hold's release).
+    const readyAt = (r: LoadRequestRecord) => r.sentAt - (r.heldMs ?? 0);
+    const callAt = (r: LoadRequestRecord) => readyAt(r) - (r.sdkPrepMs ?? 0);
+    const pastDueOf = (r: LoadRequestRecord) => Math.max(0, readyAt(r) - Math.max(callAt(r), r.scheduledAt!));
+    const pastDue = q(requests.map(pastDueOf));
+    const late = q(requests.map((r) => r.sentAt - r.scheduledAt! - pastDueOf(r)));
     const prep = q(requests.map((r) => r.sdkPrepMs ?? 0));
+    const lead = leadMs === undefined ? 'built ahead (default lead) and held until due' : `lead ${leadMs} ms`;
     const main = step.client[0]!;
     const load1 = loadavg()[0]!;
     const f = (x: { p50: number; p99: number; max: number }) => `${x.p50.toFixed(2)} | ${x.p99.toFixed(2)} | ${x.max.toFixed(1)}`;
     lines.push(
-      `Pacing: open loop at ${rate} req/s for ${pacingMs / 1000} s, 1000 in / 200 out streamed (Responses API), main thread, emulator process with the gpt-4.1-mini latency model, ${availableParallelism()} CPU(s), 1-min load average ${load0.toFixed(1)} → ${load1.toFixed(1)}:`,
+      `Pacing, ${lead}: open loop at ${rate} req/s for ${pacingMs / 1000} s, 1000 in / 200 out streamed (Responses API), main thread, emulator process with the gpt-4.1-mini latency model, ${availableParallelism()} CPU(s), 1-min load average ${load0.toFixed(1)} → ${load1.toFixed(1)}:`,
       '',
       `achieved ${step.achievedRate!.toFixed(2)} req/s (${(step.rateError! * 100).toFixed(2)} %), ${step.ok}/${step.requests} ok; client lag p99 ${main.lagP99Ms.toFixed(1)} ms, CPU ${((main.cpuMs / main.wallMs) * 100).toFixed(0)} % of a core${step.clientBound ? ', CLIENT-BOUND' : ''}`,
       '',
       '| ms | p50 | p99 | max |',
       '|---|---|---|---|',
       `| send jitter (sent − scheduled) | ${f(jitter)} |`,
-      `| of which pacer lateness | ${f(late)} |`,
-      `| of which SDK request building | ${f(prep)} |`,
+      `| of which timer / release lateness | ${f(late)} |`,
+      `| of which SDK building past the due time | ${f(pastDue)} |`,
+      `| SDK request building (all of it) | ${f(prep)} |`,
       '',
     );
-    json.pacing = {
+    process.stderr.write(`pacing (${lead}): jitter p50 ${jitter.p50.toFixed(2)} ms, p99 ${jitter.p99.toFixed(2)} ms\n`);
+    return {
+      leadMs: leadMs ?? 'default',
       rate,
       durationMs: pacingMs,
       achievedRate: step.achievedRate,
@@ -143,12 +159,12 @@ async function pacing(): Promise<void> {
       requests: step.requests,
       jitter,
       lateness: late,
+      sdkPastDue: pastDue,
       sdkPrep: prep,
       client: main,
       clientBound: step.clientBound,
       loadAverage: [load0, load1],
     };
-    process.stderr.write(`pacing: jitter p50 ${jitter.p50.toFixed(2)} ms, p99 ${jitter.p99.toFixed(2)} ms\n`);
   } finally {
     await emulator.close();
   }

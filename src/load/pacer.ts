@@ -12,6 +12,9 @@
  * not after all of them). With `earlyMs` its timer aims that much early and yields (`yieldTo`,
  * setImmediate) until the arrival is due, instead of firing up to a timer granule late; run-load.ts
  * leaves that off (measured: no better p99 on a contended machine, and the yielding costs CPU).
+ * With `leadMs` each arrival is handed to `send` that much before it is due, so the caller can build
+ * the request ahead and hold it until the due time (load/release-gate.ts); the scheduled time passed to
+ * `send` is still the due time.
  */
 import type { Clock } from '../internal/clock.ts';
 
@@ -30,6 +33,8 @@ export interface OpenLoopOptions {
   readonly checkpoint?: (poll: () => void) => () => void;
   /** Aim the timer this much before each arrival and yield until it is due. @default 0 @unit ms */
   readonly earlyMs?: number;
+  /** Call `send` this much before each arrival is due (the caller holds it until then). @default 0 @unit ms */
+  readonly leadMs?: number;
   /** How to yield while waiting out `earlyMs` (setImmediate: lets I/O run, then checks again). */
   readonly yieldTo?: (fn: () => void) => void;
 }
@@ -38,6 +43,7 @@ export interface OpenLoopOptions {
 export function runOpenLoop(options: OpenLoopOptions): Promise<number> {
   const { clock, signal } = options;
   const earlyMs = options.earlyMs ?? 0;
+  const leadMs = options.leadMs ?? 0;
   const yieldTo = options.yieldTo;
   const offsets = options.offsetsMs[Symbol.iterator]();
   let seq = 0;
@@ -55,12 +61,12 @@ export function runOpenLoop(options: OpenLoopOptions): Promise<number> {
       signal.removeEventListener('abort', finish);
       resolve(seq);
     };
-    // Send every arrival that is due; a late check never shifts later arrivals.
+    // Send every arrival that is due (leadMs ahead); a late check never shifts later arrivals.
     const poll = () => {
       if (finished) return;
       let now = clock.now();
-      if (now < dueAt) return;
-      while (!next.done && !signal.aborted && dueAt <= now) {
+      if (now < dueAt - leadMs) return;
+      while (!next.done && !signal.aborted && dueAt - leadMs <= now) {
         options.send(seq++, dueAt);
         next = offsets.next();
         dueAt = next.done ? Infinity : options.startAt + next.value;
@@ -71,12 +77,12 @@ export function runOpenLoop(options: OpenLoopOptions): Promise<number> {
     };
     const arm = () => {
       timer?.cancel();
-      timer = clock.setTimer(tick, dueAt - earlyMs - clock.now());
+      timer = clock.setTimer(tick, dueAt - leadMs - earlyMs - clock.now());
     };
     const tick = () => {
       timer = undefined;
       if (finished) return;
-      const wait = dueAt - clock.now();
+      const wait = dueAt - leadMs - clock.now();
       if (wait > earlyMs) return arm(); // woke before the window (timer rounding): aim again
       if (wait <= 0 || !yieldTo) {
         poll();
@@ -92,7 +98,7 @@ export function runOpenLoop(options: OpenLoopOptions): Promise<number> {
           yielding = false;
           return;
         }
-        if (clock.now() < dueAt) return yieldTo(spin);
+        if (clock.now() < dueAt - leadMs) return yieldTo(spin);
         yielding = false;
         poll();
       };

@@ -39,6 +39,12 @@ export interface StepContext {
    * why). 0 on a virtual clock, where yielding would never see time move. @default 0 @unit ms
    */
   readonly pacerEarlyMs?: number;
+  /**
+   * Open loop on the real clock: start each request this early and hold it until due, so the SDK's
+   * request building is not part of the send jitter. 0 on a virtual clock (the transport's hold runs on
+   * the real one). @default 0 @unit ms
+   */
+  readonly pacerLeadMs?: number;
 }
 
 export interface StepRun {
@@ -86,6 +92,8 @@ export async function runLoadStep(
       deployment,
       input: ctx.workload.next(index * 1_000_000 + globalSeq++),
       stepKey,
+      // Built up to pacerLeadMs ahead, handed to the HTTP client at the due time (real clock only).
+      ...(scheduledAt !== null && ctx.pacerLeadMs ? { releaseAt: scheduledAt } : {}),
     });
     inFlight.add(promise);
     return promise.then((o) => {
@@ -121,6 +129,7 @@ export async function runLoadStep(
       // Arrivals due while the thread reads responses go out between chunks, not after all of them.
       checkpoint: (poll) => ctx.transport.checkpoint(poll),
       ...(ctx.pacerEarlyMs ? { earlyMs: ctx.pacerEarlyMs, yieldTo: (fn: () => void) => void setImmediate(fn) } : {}),
+      ...(ctx.pacerLeadMs ? { leadMs: ctx.pacerLeadMs } : {}),
     });
   } else {
     await runClosedLoop({

@@ -7,6 +7,7 @@ import { setMaxListeners } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { systemClock } from '../internal/clock.ts';
 import { startClientMonitor } from '../load/client-monitor.ts';
+import { createReleaseGate } from '../load/release-gate.ts';
 import { createProvider } from '../providers/registry.ts';
 import type { Provider } from '../providers/provider.ts';
 import type { ClientOverheadRecord } from '../report/load/load-records.ts';
@@ -20,6 +21,8 @@ export interface LoadJob {
   readonly input: PromptInput;
   /** Requests of one step share a key, so a step's stragglers can be cut at once. */
   readonly stepKey: string;
+  /** Open loop: the due time (epoch ms). The request may be built before it but is sent no earlier. */
+  readonly releaseAt?: number;
 }
 
 export interface LoadTransport {
@@ -47,14 +50,23 @@ export function createLoadTransport(
   return workers <= 0 ? mainThreadTransport(targets, env) : workerTransport(targets, env, workers);
 }
 
-/** Providers by (target, deployment) index, created on first use. Shared with the worker entry. */
+/**
+ * Providers by (target, deployment) index, created on first use, and the thread's release gate (requests
+ * built ahead of their due time wait there; it is checked per response chunk, like the pacer). Shared
+ * with the worker entry.
+ */
 export function providerTable(
   targets: readonly ResolvedTarget[],
   env: Readonly<Record<string, string | undefined>>,
   onActivity?: () => void,
 ): (t: number, d: number) => Provider {
   const cache = new Map<string, Provider>();
-  const fetchImpl = stampingFetch(systemClock, createHttpFetch(onActivity));
+  const gate = createReleaseGate(systemClock);
+  const activity = () => {
+    gate.poll();
+    onActivity?.();
+  };
+  const fetchImpl = stampingFetch(systemClock, createHttpFetch(activity), gate);
   return (t, d) => {
     const key = `${t}/${d}`;
     let provider = cache.get(key);
@@ -112,7 +124,8 @@ function mainThreadTransport(targets: readonly ResolvedTarget[], env: Readonly<R
     workers: 0,
     checkpoint: activity.subscribe,
     ready: Promise.resolve(),
-    run: (job) => executeLoadRequest(providers(job.target, job.deployment), job.input, aborts.signal(job.stepKey), systemClock),
+    run: (job) =>
+      executeLoadRequest(providers(job.target, job.deployment), job.input, aborts.signal(job.stepKey), systemClock, job.releaseAt),
     abortStep: (key) => aborts.abort(key),
     monitor() {
       const m = startClientMonitor();

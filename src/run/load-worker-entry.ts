@@ -22,9 +22,13 @@ type ToWorker =
 
 parentPort!.on('message', (m: ToWorker) => {
   if (m.type === 'job') {
-    void executeLoadRequest(providers(m.job.target, m.job.deployment), m.job.input, aborts.signal(m.job.stepKey), systemClock).then(
-      (outcome) => parentPort!.postMessage({ type: 'done', id: m.id, outcome }),
-    );
+    void executeLoadRequest(
+      providers(m.job.target, m.job.deployment),
+      m.job.input,
+      aborts.signal(m.job.stepKey),
+      systemClock,
+      m.job.releaseAt,
+    ).then((outcome) => parentPort!.postMessage({ type: 'done', id: m.id, outcome }));
   } else if (m.type === 'abort') aborts.abort(m.stepKey);
   else if (m.type === 'monitor-start') monitor = startClientMonitor();
   else if (m.type === 'monitor-stop') {

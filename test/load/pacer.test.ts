@@ -151,6 +151,26 @@ describe('open loop', () => {
     expect(await done).toBe(1);
   });
 
+  test('with leadMs each arrival is handed over that much before it is due, with its due time as the scheduled time', async () => {
+    const clock = new VirtualClock(1000);
+    const sends: Array<{ at: number; scheduledAt: number }> = [];
+    const done = runOpenLoop({
+      clock,
+      startAt: 1000,
+      signal: new AbortController().signal,
+      offsetsMs: [20, 120, 220],
+      leadMs: 10,
+      send: (_seq, scheduledAt) => void sends.push({ at: clock.now(), scheduledAt }),
+    });
+    await clock.runUntilIdle();
+    expect(await done).toBe(3);
+    expect(sends).toEqual([
+      { at: 1010, scheduledAt: 1020 },
+      { at: 1110, scheduledAt: 1120 },
+      { at: 1210, scheduledAt: 1220 },
+    ]);
+  });
+
   test('abort stops the schedule', async () => {
     const clock = new VirtualClock(0);
     const abort = new AbortController();

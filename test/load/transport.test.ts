@@ -95,6 +95,30 @@ describe('load transports', () => {
     await transport.close();
   });
 
+  test('a request built ahead of its due time reaches the server no earlier than that time (held, not sent early)', async () => {
+    const transport = createLoadTransport([target('mini')], { KEY: emulator.apiKey }, 0);
+    const input = { messages: [{ role: 'user' as const, content: 'hi' }] };
+    const releaseAt = systemClock.now() + 80;
+    const [held, unheld] = await Promise.all([
+      transport.run({ target: 0, deployment: 0, input, stepKey: 'k', releaseAt }),
+      transport.run({ target: 0, deployment: 0, input, stepKey: 'k' }),
+    ]);
+    expect(held.outcome).toBe('ok');
+    expect(held.sentAt).toBeGreaterThanOrEqual(releaseAt);
+    expect(held.heldMs).toBeGreaterThan(0);
+    // Building is reported apart from the wait: call + building + hold = the hand-over.
+    expect(held.sdkPrepMs).toBeGreaterThanOrEqual(0);
+    expect(unheld.heldMs).toBeUndefined();
+    const res = await fetch(`${emulator.url}/_emulator/sends?deployment=mini`, { headers: { 'api-key': emulator.apiKey } });
+    const sends = (await res.json()) as Array<{ id: string; receivedAt: number }>;
+    const server = sends.find((s) => s.id === held.requestId);
+    expect(server).toBeDefined();
+    // The emulator runs in another thread, whose clock may be skewed by a fraction of a millisecond; sent
+    // without the hold it would have arrived ~80 ms before releaseAt.
+    expect(server!.receivedAt).toBeGreaterThan(releaseAt - 20);
+    await transport.close();
+  });
+
   test("a step that ended throttled is followed only after its last 429's retry-after: the next step measures its own load", async () => {
     const opts = await options(target('tight'), {
       profile: { kind: 'concurrency', levels: [16, 1] },

@@ -71,6 +71,8 @@ export interface LoadRequestRecord {
   readonly sentAt: number;
   /** SDK request building before that moment (client work). @unit milliseconds */
   readonly sdkPrepMs?: number;
+  /** Open loop: how long the request, built ahead, waited for its due time before `sentAt`. @unit milliseconds */
+  readonly heldMs?: number;
   /** `ok` or the error category (quota, capacity, server, timeout, …). */
   readonly outcome: string;
   readonly status?: number;
