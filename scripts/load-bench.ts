@@ -13,13 +13,14 @@
  * Prints markdown tables (with the 1-minute load average: on a shared machine the spread is the
  * neighbours') and writes reports/bench/load-latest.json.
  */
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDurationMs } from '../src/load/duration.ts';
 import type { LoadRequestRecord } from '../src/report/load/load-records.ts';
 import { percentile } from '../src/report/stats/percentile.ts';
+import { readJournal } from '../src/sink/read-journal.ts';
 import { syntheticWorkload } from '../src/run/load-workload.ts';
 import { runLoad } from '../src/run/run-load.ts';
 import type { ResolvedTarget } from '../src/types.ts';
@@ -111,11 +112,10 @@ async function pacing(leadMs: number | undefined): Promise<Record<string, unknow
       ...(leadMs === undefined ? {} : { pacerLeadMs: leadMs }),
     });
     const step = summary.targets[0]!.steps[0]!;
-    const requests = (await readFile(join(runDir, 'journal.jsonl'), 'utf8'))
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { kind: string })
-      .filter((r): r is LoadRequestRecord => r.kind === 'load-request');
+    const requests: LoadRequestRecord[] = [];
+    for await (const r of readJournal(join(runDir, 'journal.jsonl'))) {
+      if ((r as { kind?: string }).kind === 'load-request') requests.push(r as unknown as LoadRequestRecord);
+    }
     const q = (values: number[]) => ({
       p50: percentile(values, 0.5),
       p99: percentile(values, 0.99),
