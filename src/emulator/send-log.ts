@@ -27,7 +27,7 @@ export class SendLog {
   record(entry: SendRecord): void {
     if (this.#limit === 0) return;
     // Drop the older half at once when full: amortised O(1).
-    if (this.#entries.length >= this.#limit) this.#entries = this.#entries.slice(this.#limit >> 1);
+    if (this.#entries.length >= this.#limit) this.#entries = this.#entries.slice(Math.max(1, this.#limit >> 1));
     this.#entries.push(entry);
   }
 

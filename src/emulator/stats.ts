@@ -75,9 +75,10 @@ export class DeploymentCounters {
     this.tokensEstimated += cost;
     if (this.#logLimit === 0) return;
     if (this.#logT.length >= this.#logLimit) {
-      // drop the older half at once: amortised O(1)
-      this.#logT = this.#logT.slice(this.#logLimit >> 1);
-      this.#logCost = this.#logCost.slice(this.#logLimit >> 1);
+      // drop the older half at once (at least one: a limit of 1 must not keep everything): amortised O(1)
+      const drop = Math.max(1, this.#logLimit >> 1);
+      this.#logT = this.#logT.slice(drop);
+      this.#logCost = this.#logCost.slice(drop);
     }
     this.#logT.push(t);
     this.#logCost.push(cost);
