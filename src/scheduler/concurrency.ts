@@ -3,6 +3,11 @@
  * (capacity 429, 5xx, timeouts) with Netflix's "half used" guard, windowed updates, slow start, and a
  * Gradient2-style latency brake on seconds per output token. Quota 429s never reach this class: they
  * are a rate problem the mirrors and the pause already handle.
+ *
+ * Growth is ack-clocked, as in TCP: a raised cap opens its new slots one per successful completion, not
+ * all at once. A window's doubling would otherwise put all the new requests in flight in the same
+ * instant, and against a server with a hard in-flight cap every one of them past the cap is refused
+ * before the first refusal can say so (8 429s for one step from 8 to 16 against a cap of 8).
  */
 import { aimdTuning } from './defaults.ts';
 
@@ -19,6 +24,8 @@ export interface ConcurrencyInit {
 
 export class AdaptiveConcurrency {
   #limit: number;
+  /** Slots opened so far; below #limit while a raise is still being clocked in by completions. */
+  #opened: number;
   readonly #start: number;
   readonly #max: number;
   readonly #fixed: number | undefined;
@@ -40,13 +47,14 @@ export class AdaptiveConcurrency {
     this.#fixed = init.fixed === undefined ? undefined : Math.max(1, Math.min(init.fixed, this.#max));
     this.#start = Math.max(aimdTuning.minLimit, Math.min(init.start, this.#max));
     this.#limit = this.#fixed ?? this.#start;
+    this.#opened = this.#limit;
     this.#minWindowMs = init.minWindowMs;
     this.#windowStart = now;
   }
 
   /** Current cap on requests in flight. */
   get limit(): number {
-    return Math.max(1, Math.floor(this.#limit));
+    return Math.max(1, Math.floor(Math.min(this.#limit, this.#opened)));
   }
 
   /** Observes the in-flight count right after a dispatch (for the "half used" guard). */
@@ -66,6 +74,7 @@ export class AdaptiveConcurrency {
       this.#longPerToken += (perToken - this.#longPerToken) * aimdTuning.longEwma;
     }
     this.#samples++;
+    if (this.#opened < this.#limit) this.#opened = Math.min(this.#limit, this.#opened + 1);
     this.#maybeUpdate(now);
   }
 
@@ -77,15 +86,24 @@ export class AdaptiveConcurrency {
   }
 
   /**
-   * A burst of hint-less 429s (blind-429.ts): the server refused at about `inFlight` concurrent requests.
-   * Multiplicative decrease from there at once, without waiting for an update window: the window exists
-   * to average noisy signals, and a plain refusal is not noise.
+   * A hint-less 429 (blind-429.ts): the server refused at about `inFlight` concurrent requests.
+   * The first refusal of a burst cuts multiplicatively from there at once, without waiting for an update
+   * window: the window exists to average noisy signals, and a plain refusal is not noise. Later
+   * refusals of the same burst do not cut again, but each one lowers the ceiling to what was still in
+   * flight when it came (requests sent in one instant are refused one after another, each leaving one
+   * fewer in flight: the last says how many the server admitted), so one overshoot costs one burst.
    */
-  onBlindReject(now: number, inFlight: number, cut: number): void {
+  onBlindReject(now: number, inFlight: number, cut: number, newBurst = true): void {
     if (this.#fixed !== undefined) return;
+    if (!newBurst) {
+      if (inFlight >= this.#ceiling) return;
+      this.#ceiling = Math.max(1, inFlight);
+      this.#setLimit(Math.max(aimdTuning.minLimit, Math.min(this.#limit, this.#ceiling * cut)));
+      return;
+    }
     this.#ceiling = Math.max(1, inFlight);
     this.#windowsAtCeiling = 0;
-    this.#limit = Math.max(aimdTuning.minLimit, Math.min(this.#limit, this.#ceiling) * cut);
+    this.#setLimit(Math.max(aimdTuning.minLimit, Math.min(this.#limit, this.#ceiling) * cut));
     this.#slowStart = false;
     this.#startWindow(now);
   }
@@ -93,6 +111,7 @@ export class AdaptiveConcurrency {
   /** Back to slow start (after the breaker closes). */
   reset(now: number): void {
     this.#limit = this.#fixed ?? this.#start;
+    this.#opened = this.#limit;
     this.#slowStart = true;
     this.#startWindow(now);
   }
@@ -119,8 +138,14 @@ export class AdaptiveConcurrency {
           limit = Math.max(this.#limit, this.#ceiling - 1);
       }
     }
-    this.#limit = Math.max(aimdTuning.minLimit, Math.min(this.#max, limit));
+    this.#setLimit(Math.max(aimdTuning.minLimit, Math.min(this.#max, limit)));
     this.#startWindow(now);
+  }
+
+  /** A cut takes effect at once; a raise keeps the slots opened so far and opens the rest one per completion. */
+  #setLimit(limit: number): void {
+    this.#opened = Math.min(this.#opened, limit);
+    this.#limit = limit;
   }
 
   /** clamp(1.5 × long / short, 0.5, 1): below 1 when recent seconds per token rose past 1.5× normal. */

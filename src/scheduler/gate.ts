@@ -190,7 +190,7 @@ export class Gate {
     if (isBlind(retryAfterMs, rate)) {
       // nothing to wait for: overload, not a quota window (blind-429.ts); mirrors and β stay as they are
       const signal = this.#blind.onReject(now, random);
-      if (signal.newBurst) this.#concurrency?.onBlindReject(now, this.inFlight + 1, blindTuning.cut);
+      this.#concurrency?.onBlindReject(now, this.inFlight + 1, blindTuning.cut, signal.newBurst);
       this.#pause.extend(now, signal.until);
       return true;
     }
