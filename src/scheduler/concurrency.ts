@@ -4,10 +4,12 @@
  * Gradient2-style latency brake on seconds per output token. Quota 429s never reach this class: they
  * are a rate problem the mirrors and the pause already handle.
  *
- * Growth is ack-clocked, as in TCP: a raised cap opens its new slots one per successful completion, not
- * all at once. A window's doubling would otherwise put all the new requests in flight in the same
- * instant, and against a server with a hard in-flight cap every one of them past the cap is refused
- * before the first refusal can say so (8 429s for one step from 8 to 16 against a cap of 8).
+ * Until the server shows it is governed by a quota (rate headers: `quotaGoverned()`), growth is
+ * ack-clocked, as in TCP: a raised cap opens its new slots one per successful completion, not all at
+ * once. A window's doubling would otherwise put all the new requests in flight in the same instant, and
+ * against a server with a hard in-flight cap every one of them past the cap is refused before the first
+ * refusal can say so (8 429s for one step from 8 to 16 against a cap of 8). Where rate headers govern,
+ * the rate mirrors pace the sends and a raise opens at once: clocking it there cost S3 5 % of its bound.
  */
 import { aimdTuning } from './defaults.ts';
 
@@ -26,6 +28,7 @@ export class AdaptiveConcurrency {
   #limit: number;
   /** Slots opened so far; below #limit while a raise is still being clocked in by completions. */
   #opened: number;
+  #ackClocked = true;
   readonly #start: number;
   readonly #max: number;
   readonly #fixed: number | undefined;
@@ -55,6 +58,12 @@ export class AdaptiveConcurrency {
   /** Current cap on requests in flight. */
   get limit(): number {
     return Math.max(1, Math.floor(Math.min(this.#limit, this.#opened)));
+  }
+
+  /** The server sends rate headers: its quota, not a hidden in-flight cap, limits it; raises open at once. */
+  quotaGoverned(): void {
+    this.#ackClocked = false;
+    this.#opened = this.#limit;
   }
 
   /** Observes the in-flight count right after a dispatch (for the "half used" guard). */
@@ -144,7 +153,7 @@ export class AdaptiveConcurrency {
 
   /** A cut takes effect at once; a raise keeps the slots opened so far and opens the rest one per completion. */
   #setLimit(limit: number): void {
-    this.#opened = Math.min(this.#opened, limit);
+    this.#opened = this.#ackClocked ? Math.min(this.#opened, limit) : limit;
     this.#limit = limit;
   }
 

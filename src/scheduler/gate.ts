@@ -122,6 +122,7 @@ export class Gate {
     this.#pauseBackoff = undefined;
     this.#blind.onAnswer();
     if (this.breaker.onSuccess(now)) this.#concurrency?.reset(now);
+    if (!isBlind(undefined, completion.rate)) this.#concurrency?.quotaGoverned();
     this.#concurrency?.onSuccess(now, now - ticket.at, completion.usage.completionTokens);
   }
 

@@ -23,6 +23,13 @@ describe('AdaptiveConcurrency', () => {
     expect(c.limit).toBe(16);
   });
 
+  it('opens a raise at once where rate headers show a quota governs the server', () => {
+    const c = new AdaptiveConcurrency({ start: 8, max: 256, minWindowMs: 1_000 }, 0);
+    c.quotaGoverned();
+    feed(c, 0, 20, { inFlight: 8 });
+    expect(c.limit).toBe(16);
+  });
+
   it('cuts at once, even while a raise is still being clocked in', () => {
     const c = new AdaptiveConcurrency({ start: 8, max: 256, minWindowMs: 1_000 }, 0);
     let t = feed(c, 0, 22, { inFlight: 8 }); // cap 16, 10 open
