@@ -5,6 +5,7 @@
 // a clear message instead of a syntax error.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { v8FlagsFor } from './v8-flags.js';
 
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 18)) {
@@ -12,6 +13,13 @@ if (major < 22 || (major === 22 && minor < 18)) {
     `error: batchbench needs Node >= 22.18 (this is ${process.version}); install Node 24, or run it through the npm scripts of a batchbench checkout, which bring their own\n`,
   );
   process.exit(2);
+}
+// Batch commands run with a tighter V8 heap (v8-flags.js says why). Node flags cannot be set once the
+// heap exists, so the process replaces itself with one that has them (same pid and stdio; POSIX only).
+const heapFlags = v8FlagsFor(process.argv.slice(2), process.execArgv, process.env);
+if (heapFlags.length > 0 && typeof process.execve === 'function') {
+  const script = fileURLToPath(import.meta.url);
+  process.execve(process.execPath, [process.execPath, ...process.execArgv, ...heapFlags, script, ...process.argv.slice(2)], process.env);
 }
 const source = new URL('../src/cli/main.ts', import.meta.url);
 const installed = /[\\/]node_modules[\\/]/.test(fileURLToPath(import.meta.url));

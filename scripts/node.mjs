@@ -10,6 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { v8FlagsFor } from '../bin/v8-flags.js';
 
 const MIN = [22, 18];
 
@@ -46,7 +47,9 @@ if (!target) {
 const node = recentEnough(process.version) ? process.execPath : cachedNode();
 // The child gets the terminal's Ctrl-C itself (same process group); this process only waits for it,
 // so it must not die first and leave the child's output dangling.
-const child = spawn(node, [target, ...args], { stdio: 'inherit' });
+// The CLI's batch commands get the heap settings bin/batchbench.js gives them (bin/v8-flags.js says why).
+const heapFlags = /(^|[\\/])src[\\/]cli[\\/]main\.ts$/.test(target) ? v8FlagsFor(args, process.execArgv, process.env) : [];
+const child = spawn(node, [...heapFlags, target, ...args], { stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {
     if (signal !== 'SIGINT') child.kill(signal);

@@ -46,11 +46,13 @@ export interface CliMemoryReport {
 
 const KEY = 's10-bench-key-not-secret-0000000';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const MAIN = join(ROOT, 'src/cli/main.ts');
+/** What `npx batchbench` runs in a checkout: it re-executes itself with the batch heap flags (bin/v8-flags.js). */
+const MAIN = join(ROOT, 'bin/batchbench.js');
 
 /**
  * Preloaded into the CLI: samples memory every 50 ms and, at exit, writes the peaks, the kernel's RSS
- * high-water mark and the process's CPU time to $S10_MEM_OUT.
+ * high-water mark and the process's CPU time to $S10_MEM_OUT. The launcher replaces its process with the
+ * CLI's (execve: same pid, no exit handler), so only the CLI's exit writes, and VmHWM covers both.
  */
 const SAMPLER = `
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -183,7 +185,7 @@ export async function s10Cli(options: { rows: readonly number[]; stream: boolean
     rss_within_300mb: points.every((p) => p.peak_rss_mb <= 300),
     throughput_1000: points.every((p) => p.cells_per_s >= 1000),
     method:
-      'batchbench eval as a child process (node src/cli/main.ts eval, default concurrency) against a zeroLatency emulator with capacity 1M in another process; ' +
+      'batchbench eval as a child process (node bin/batchbench.js eval, with its batch heap flags; default concurrency) against a zeroLatency emulator with capacity 1M in another process; ' +
       '3 targets (2 Responses, 1 chat), maxOutputTokens 16, exact-match; peak RSS = max(VmHWM, 50 ms samples) of the CLI process; cells/s = cells ÷ wall time of the CLI process (start-up and reports included)',
   };
 }

@@ -1,0 +1,7 @@
+// Types of v8-flags.js (plain JavaScript, so the launchers run on any Node).
+export declare const BATCH_V8_FLAGS: readonly string[];
+export declare function v8FlagsFor(
+  args: readonly string[],
+  execArgv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): string[];

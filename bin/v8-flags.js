@@ -1,0 +1,30 @@
+// V8 heap settings for batchbench's batch commands, applied by both launchers (bin/batchbench.js,
+// scripts/node.mjs) so every way of starting the CLI runs with the same heap. Plain JavaScript, no imports.
+//
+// Why: a batch run allocates ~280 KB per cell, almost all of it short-lived (the openai SDK's SSE
+// decoding, HTTP headers), while a few hundred requests stay in flight across many scavenges. V8 then
+// grows the young generation to its maximum (134 MB committed here) and lets the old generation reach
+// ~4x its live size before a full collection: 557 MB peak RSS for 10k rows x 3 targets with ~60 MB live.
+// A 16 MB semi-space and an old generation allowed 1.5x its live size bring that to ~290 MB
+// (scripts/bench/s10-cli.ts; README "Memory and throughput") for ~10-20 % more CPU.
+// `batchbench load` keeps V8's defaults: its pacing figures were measured with them.
+//
+// BATCHBENCH_V8_FLAGS replaces the list (empty: none). Flags the user already gave (on the command
+// line or in NODE_OPTIONS) are never overridden.
+
+export const BATCH_V8_FLAGS = ['--max-semi-space-size=16', '--heap-growing-percent=50'];
+
+/**
+ * The V8 flags to add for a CLI invocation.
+ * @param {readonly string[]} args CLI arguments (after the script)
+ * @param {readonly string[]} execArgv the Node flags already in effect
+ * @param {Record<string, string | undefined>} env
+ * @returns {string[]}
+ */
+export function v8FlagsFor(args, execArgv, env) {
+  const command = args.find((arg) => !arg.startsWith('-'));
+  if (command === undefined || command === 'load') return [];
+  const wanted = env.BATCHBENCH_V8_FLAGS !== undefined ? env.BATCHBENCH_V8_FLAGS.split(/\s+/).filter(Boolean) : BATCH_V8_FLAGS;
+  const given = `${execArgv.join(' ')} ${env.NODE_OPTIONS ?? ''}`;
+  return wanted.filter((flag) => !given.includes(flag.split('=')[0]));
+}

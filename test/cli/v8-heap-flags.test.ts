@@ -1,0 +1,77 @@
+/**
+ * The batch commands run with the heap settings of bin/v8-flags.js (why: that file and README "Memory
+ * and throughput"), however the CLI is started: `batchbench` (bin/batchbench.js replaces its own
+ * process with one that has them) and `npm run eval` (scripts/node.mjs passes them to the child).
+ * `batchbench load`, flags the user gave and BATCHBENCH_V8_FLAGS are respected.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BATCH_V8_FLAGS, v8FlagsFor } from '../../bin/v8-flags.js';
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, '../..');
+let dir: string;
+let hook: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'bb-v8-flags-'));
+  hook = join(dir, 'report-flags.mjs');
+  // Prints, at exit, the Node flags in effect and the pid: a process replaced by execve runs no exit handler.
+  await writeFile(
+    hook,
+    "process.on('exit', () => process.stderr.write(`FLAGS ${JSON.stringify({ execArgv: process.execArgv, pid: process.pid })}\\n`));\n",
+  );
+});
+afterAll(async () => rm(dir, { recursive: true, force: true }));
+
+/** The `FLAGS` lines of every process that ran the hook to its exit, in the order they exited. */
+async function flagsOf(args: readonly string[], env: Record<string, string> = {}): Promise<{ execArgv: string[] }[]> {
+  const { stderr } = await run(process.execPath, [...(env.NODE_OPTIONS ? [] : ['--import', pathToFileURL(hook).href]), ...args], {
+    cwd: dir,
+    env: { ...process.env, ...env },
+  });
+  return stderr
+    .split('\n')
+    .filter((line) => line.startsWith('FLAGS '))
+    .map((line) => JSON.parse(line.slice(6)) as { execArgv: string[] });
+}
+
+describe('V8 heap flags for the batch commands', () => {
+  it('chooses the flags by command and leaves flags the user set alone', () => {
+    expect(v8FlagsFor(['eval', '--dataset', 'qa.csv'], [], {})).toEqual(BATCH_V8_FLAGS);
+    expect(v8FlagsFor(['report', 'runs/x'], [], {})).toEqual(BATCH_V8_FLAGS);
+    expect(v8FlagsFor(['load', '--profile', 'sweep'], [], {})).toEqual([]);
+    expect(v8FlagsFor(['--version'], [], {})).toEqual([]);
+    expect(v8FlagsFor(['eval'], ['--max-semi-space-size=64'], {})).toEqual(['--heap-growing-percent=50']);
+    expect(v8FlagsFor(['eval'], [], { NODE_OPTIONS: '--heap-growing-percent=20' })).toEqual(['--max-semi-space-size=16']);
+    expect(v8FlagsFor(['eval'], [], { BATCHBENCH_V8_FLAGS: '' })).toEqual([]);
+    expect(v8FlagsFor(['eval'], [], { BATCHBENCH_V8_FLAGS: '--max-semi-space-size=8' })).toEqual(['--max-semi-space-size=8']);
+  });
+
+  it('bin/batchbench.js replaces itself with a process that has them (one process, the flags in effect)', async () => {
+    const exits = await flagsOf([join(ROOT, 'bin/batchbench.js'), 'eval', '--help']);
+    expect(exits).toHaveLength(1); // the first process never reached its exit handler: it became the second
+    expect(exits[0]!.execArgv).toEqual(expect.arrayContaining([...BATCH_V8_FLAGS]));
+  });
+
+  it('scripts/node.mjs starts the CLI with them', async () => {
+    const exits = await flagsOf([join(ROOT, 'scripts/node.mjs'), join(ROOT, 'src/cli/main.ts'), 'eval', '--help'], {
+      NODE_OPTIONS: `--import=${pathToFileURL(hook).href}`,
+    });
+    expect(exits).toHaveLength(2); // the CLI, then the launcher that waited for it
+    expect(exits[0]!.execArgv).toEqual(expect.arrayContaining([...BATCH_V8_FLAGS]));
+    expect(exits[1]!.execArgv).toEqual([]);
+  });
+
+  it('batchbench load and the user’s own settings run without them', async () => {
+    const load = await flagsOf([join(ROOT, 'bin/batchbench.js'), 'load', '--help']);
+    expect(load.map((exit) => exit.execArgv)).toEqual([['--import', pathToFileURL(hook).href]]);
+    const custom = await flagsOf([join(ROOT, 'bin/batchbench.js'), 'eval', '--help'], { BATCHBENCH_V8_FLAGS: '' });
+    expect(custom.map((exit) => exit.execArgv)).toEqual([['--import', pathToFileURL(hook).href]]);
+  });
+});
