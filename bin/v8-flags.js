@@ -5,8 +5,8 @@
 // decoding, HTTP headers), while a few hundred requests stay in flight across many scavenges. V8 then
 // grows the young generation to its maximum (134 MB committed here) and lets the old generation reach
 // ~4x its live size before a full collection: 557 MB peak RSS for 10k rows x 3 targets with ~60 MB live.
-// A 16 MB semi-space and an old generation allowed 1.5x its live size bring that to ~290 MB
-// (scripts/bench/s10-cli.ts; README "Memory and throughput") for ~10-20 % more CPU.
+// A 16 MB semi-space and an old generation allowed 1.5x its live size brought that to 292 MB for 1.14x
+// the wall time (same-method A/B, 4 Dec; README "Memory and throughput", scripts/bench/s10-cli.ts).
 // `batchbench load` keeps V8's defaults: its pacing figures were measured with them.
 //
 // BATCHBENCH_V8_FLAGS replaces the list (empty: none). Flags the user already gave (on the command

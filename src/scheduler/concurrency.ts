@@ -9,7 +9,7 @@
  * once. A window's doubling would otherwise put all the new requests in flight in the same instant, and
  * against a server with a hard in-flight cap every one of them past the cap is refused before the first
  * refusal can say so (8 429s for one step from 8 to 16 against a cap of 8). Where rate headers govern,
- * the rate mirrors pace the sends and a raise opens at once: clocking it there cost S3 5 % of its bound.
+ * the rate mirrors pace the sends, so a raise opens at once.
  */
 import { aimdTuning } from './defaults.ts';
 
@@ -62,6 +62,7 @@ export class AdaptiveConcurrency {
 
   /** The server sends rate headers: its quota, not a hidden in-flight cap, limits it; raises open at once. */
   quotaGoverned(): void {
+    if (!this.#ackClocked) return;
     this.#ackClocked = false;
     this.#opened = this.#limit;
   }

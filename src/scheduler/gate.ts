@@ -44,6 +44,8 @@ export class Gate {
   #concurrency: AdaptiveConcurrency | undefined;
   readonly #first = new FirstContact();
   readonly #blind = new Blind429();
+  /** A successful answer carried rate headers: a quota governs this deployment (concurrency.ts). */
+  #rateHeadersSeen = false;
   readonly #beta: BudgetMultiplier;
   readonly #pause = new Pause();
   #pauseBackoff: BackoffState | undefined;
@@ -122,7 +124,11 @@ export class Gate {
     this.#pauseBackoff = undefined;
     this.#blind.onAnswer();
     if (this.breaker.onSuccess(now)) this.#concurrency?.reset(now);
-    if (!isBlind(undefined, completion.rate)) this.#concurrency?.quotaGoverned();
+    // checked until the first rate header: after that nothing on this path looks at headers again
+    if (!this.#rateHeadersSeen && !isBlind(undefined, completion.rate)) {
+      this.#rateHeadersSeen = true;
+      this.#concurrency?.quotaGoverned();
+    }
     this.#concurrency?.onSuccess(now, now - ticket.at, completion.usage.completionTokens);
   }
 
