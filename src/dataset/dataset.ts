@@ -13,6 +13,12 @@ export interface RowsOptions {
    * Unrecoverable problems (an unclosed quote, an unreadable file) are always thrown.
    */
   readonly onError?: (error: DatasetError) => void;
+  /**
+   * The caller already read this file once with the duplicate-id check (the run's scan), so this pass
+   * skips it and keeps no id → line map: a run re-reads the dataset once per target, and at 100k rows
+   * each map cost about 6 MB. Empty ids are still refused. @default false
+   */
+  readonly idsChecked?: boolean;
 }
 
 export interface Dataset {

@@ -32,7 +32,7 @@ export async function* readCsvRows(path: string, options: CsvOptions, rowsOption
   for await (const record of csvRecords(path, options.delimiter ?? ',')) {
     if (header === undefined || builder === undefined) {
       header = checkHeader(path, record.fields);
-      builder = createRowBuilder(file, options, pickExpectedColumn(header, options.expectedColumn));
+      builder = createRowBuilder(file, options, pickExpectedColumn(header, options.expectedColumn), rowsOptions.idsChecked);
       continue;
     }
     try {

@@ -27,7 +27,7 @@ export async function* readJsonlRows(path: string, options: RowOptions, rowsOpti
     empty = false;
     try {
       const object = parseObject(file, text, line);
-      builder ??= createRowBuilder(file, options, pickExpectedColumn(Object.keys(object), options.expectedColumn));
+      builder ??= createRowBuilder(file, options, pickExpectedColumn(Object.keys(object), options.expectedColumn), rowsOptions.idsChecked);
       yield builder.build(toRecord(file, object, line));
     } catch (error) {
       if (!(error instanceof DatasetError) || rowsOptions.onError === undefined) throw error;

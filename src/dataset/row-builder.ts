@@ -41,15 +41,16 @@ export function pickExpectedColumn(columns: readonly string[], explicit: string 
 
 /**
  * A builder for one pass over one file. Ids seen are kept in a Map (id → line) for the duplicate check:
- * about 100 bytes per row, so 100k rows cost ≈ 10 MB, the only per-row state a pass keeps.
+ * about 60 bytes per row, so 100k rows cost ≈ 6 MB, the only per-row state a pass keeps. With
+ * `idsChecked` (a pass after a checked one) there is no map and no duplicate check.
  */
-export function createRowBuilder(file: string, options: RowOptions, expectedColumn: string | undefined): RowBuilder {
-  const firstLine = new Map<string, number>();
+export function createRowBuilder(file: string, options: RowOptions, expectedColumn: string | undefined, idsChecked = false): RowBuilder {
+  const firstLine = idsChecked ? undefined : new Map<string, number>();
   let index = 0;
   return {
     build(record) {
       const id = rowId(file, record, options.idColumn);
-      const first = firstLine.get(id);
+      const first = firstLine?.get(id);
       if (first !== undefined) {
         const what =
           record.fields[options.idColumn] === undefined
@@ -57,7 +58,7 @@ export function createRowBuilder(file: string, options: RowOptions, expectedColu
             : `duplicate id ${JSON.stringify(id)} (first at line ${first})`;
         throw new DatasetError(file, record.line, undefined, what);
       }
-      firstLine.set(id, record.line);
+      firstLine?.set(id, record.line);
       const expected = expectedColumn === undefined ? undefined : record.fields[expectedColumn];
       const description = record.fields[DESCRIPTION_COLUMN];
       return {

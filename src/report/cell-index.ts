@@ -16,6 +16,11 @@ export class CellIndex {
   /** Row number → row id. */
   readonly #rowIds: string[] = [];
 
+  /** Cells numbered so far. */
+  get size(): number {
+    return this.#keys.length;
+  }
+
   /** The cell's number, assigned on first sight. */
   cell(result: { readonly rowId: string; readonly repeat: number }): number {
     const key = pairKey(result);

@@ -61,13 +61,10 @@ export interface RowSampler {
   add(record: ResultRecord): void;
   /** Kept rows in (row index, repeat) order. */
   rows(): SampledRow[];
-  /** Distinct (row, repeat) cells seen, kept or not. */
-  readonly seen: number;
 }
 
 export function createRowSampler(cap = DEFAULT_SAMPLE_ROWS): RowSampler {
   const kept = new Map<string, { row: SampledRow & { cells: Record<string, SampledCell> }; interest: number }>();
-  const seenKeys = new Set<string>();
 
   function evict(): void {
     const ranked = [...kept.entries()].sort(([, x], [, y]) => y.interest - x.interest || byPosition(x.row, y.row));
@@ -75,12 +72,8 @@ export function createRowSampler(cap = DEFAULT_SAMPLE_ROWS): RowSampler {
   }
 
   return {
-    get seen() {
-      return seenKeys.size;
-    },
     add(record) {
       const key = pairKey(record);
-      seenKeys.add(key);
       let entry = kept.get(key);
       if (!entry) {
         const row = {

@@ -90,14 +90,15 @@ export function createSummaryBuilder(options: SummaryOptions = {}): SummaryBuild
       }
     },
     finish() {
-      summary ??= build(start, end, [...targets.values()], judging, sampler.seen, resamples, batchJobs, flexTiers);
+      summary ??= build(start, end, [...targets.values()], judging, cells.size, resamples, batchJobs, flexTiers);
       return summary;
     },
     rows() {
       sampledRows ??= sampler.rows();
       return sampledRows;
     },
-    cellsSeen: () => sampler.seen,
+    // Every result numbers its cell (PairTable.set), so the index's size is the distinct cells with a result.
+    cellsSeen: () => cells.size,
     hasResult: (result) => targets.get(result.target)?.hasResult(result) ?? false,
   };
 }

@@ -59,7 +59,8 @@ export async function prepareRun(config: ResolvedConfig, options: PrepareOptions
     datasetName: basename(path),
     rowCount,
     datasetRows: scan.rows,
-    rows: () => dataset.rows(),
+    // scanDataset read every row with the duplicate check; the run's re-reads (one per target) skip it.
+    rows: () => dataset.rows({ idsChecked: true }),
     scorers,
     buildInput: (row) => prompt.build(row),
     estimateCost: (params) => (input) => estimateAdmissionCost(input, params),

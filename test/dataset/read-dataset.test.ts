@@ -102,6 +102,13 @@ describe('CSV', () => {
     expect(error.message).toBe('duplicates.csv:4: duplicate id "q1" (first at line 2)');
   });
 
+  test('a pass after a checked one (idsChecked) keeps no id map, so it neither checks nor refuses duplicates', async () => {
+    const dataset = await open('duplicates.csv');
+    const ids: string[] = [];
+    for await (const row of dataset.rows({ idsChecked: true })) ids.push(row.id);
+    expect(ids.filter((id) => id === 'q1')).toHaveLength(2);
+  });
+
   test('a configurable id column is used', async () => {
     const rows = await collect(await open('bom-crlf.csv', { idColumn: 'answer' }));
     expect(rows.map((row) => row.id)).toEqual(['four', 'yes', 'He said "hi"']);
