@@ -3,7 +3,7 @@
  * Sizes are bounded whatever the run size: ≤ 101 CDF points per target, ≤ 30 histogram bins, ≤ 120
  * timeline bins.
  */
-import { percentileSorted, sortedCopy } from './stats/percentile.ts';
+import type { LatencyColumn } from './latency-column.ts';
 import type { ChartSeries, TimelineSeries } from './summary-types.ts';
 
 const CDF_STEPS = 100;
@@ -12,8 +12,8 @@ const MAX_TIMELINE_BINS = 120;
 
 export interface SeriesSource {
   readonly target: string;
-  readonly e2eValues: ArrayLike<number>;
-  readonly ttftValues: ArrayLike<number>;
+  readonly e2e: Pick<LatencyColumn, 'length' | 'percentile' | 'forEachValue'>;
+  readonly ttft: Pick<LatencyColumn, 'length' | 'percentile' | 'forEachValue'>;
   readonly timeline: TimelineColumns;
 }
 
@@ -29,7 +29,7 @@ export interface TimelineColumns {
 
 export function chartSeries(sources: readonly SeriesSource[], runStartMs: number | null, runEndMs: number | null): ChartSeries {
   const latencyCdf: Record<string, [number, number][]> = {};
-  for (const source of sources) latencyCdf[source.target] = cdfPoints(source.e2eValues);
+  for (const source of sources) latencyCdf[source.target] = cdfPoints(source.e2e);
   return {
     latencyCdf,
     ttftHistogram: histogram(sources),
@@ -39,13 +39,12 @@ export function chartSeries(sources: readonly SeriesSource[], runStartMs: number
 
 // --- internal ---
 
-function cdfPoints(values: ArrayLike<number>): [number, number][] {
+function cdfPoints(values: SeriesSource['e2e']): [number, number][] {
   if (values.length === 0) return [];
-  const sorted = sortedCopy(values);
   const points: [number, number][] = [];
   for (let step = 0; step <= CDF_STEPS; step++) {
     const fraction = step / CDF_STEPS;
-    points.push([round(percentileSorted(sorted, fraction)), fraction]);
+    points.push([round(values.percentile(fraction)), fraction]);
   }
   return points;
 }
@@ -53,7 +52,7 @@ function cdfPoints(values: ArrayLike<number>): [number, number][] {
 /** Shared bins from 0 to the largest per-target p99, so one slow outlier does not flatten the chart. */
 function histogram(sources: readonly SeriesSource[]): ChartSeries['ttftHistogram'] {
   let upper = 0;
-  for (const s of sources) if (s.ttftValues.length) upper = Math.max(upper, percentileSorted(sortedCopy(s.ttftValues), 0.99));
+  for (const s of sources) if (s.ttft.length) upper = Math.max(upper, s.ttft.percentile(0.99));
   if (upper <= 0) return { edgesMs: [], counts: {} };
   const width = niceStep(upper / HISTOGRAM_BINS);
   const bins = Math.max(1, Math.ceil(upper / width));
@@ -61,8 +60,9 @@ function histogram(sources: readonly SeriesSource[]): ChartSeries['ttftHistogram
   const counts: Record<string, number[]> = {};
   for (const s of sources) {
     const row = new Array<number>(bins).fill(0);
-    const values = s.ttftValues;
-    for (let i = 0; i < values.length; i++) row[Math.min(bins - 1, Math.max(0, Math.floor((values[i] as number) / width)))]! += 1;
+    s.ttft.forEachValue((value, count) => {
+      row[Math.min(bins - 1, Math.max(0, Math.floor(value / width)))]! += count;
+    });
     counts[s.target] = row;
   }
   return { edgesMs, counts };

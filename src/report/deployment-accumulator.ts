@@ -3,16 +3,15 @@
  * attempts, 429s and headline latency, so a slow or throttled member of a pool stands out.
  */
 import type { AttemptRecord, ResultRecord } from '../types.ts';
-import { NumberColumn } from './columns.ts';
+import { LatencyColumn } from './latency-column.ts';
 import { pauseOf, unionMs, type PauseInterval } from './pause-intervals.ts';
-import { percentileSorted, sortedCopy } from './stats/percentile.ts';
 import type { DeploymentSummary } from './summary-types.ts';
 
 export class DeploymentAccumulator {
   readonly id: string;
   readonly #counts = { results: 0, ok: 0, failed: 0, attempts: 0, quota429: 0, capacity429: 0 };
-  readonly #e2e = new NumberColumn();
-  readonly #ttft = new NumberColumn();
+  readonly #e2e = new LatencyColumn();
+  readonly #ttft = new LatencyColumn();
   /** Quota pauses of this deployment (see pause-intervals.ts). */
   readonly pauses: PauseInterval[] = [];
 
@@ -41,14 +40,14 @@ export class DeploymentAccumulator {
   }
 
   finish(): DeploymentSummary {
-    const e2e = sortedCopy(this.#e2e.view());
-    const ttft = sortedCopy(this.#ttft.view());
+    const e2e = this.#e2e;
+    const ttft = this.#ttft;
     return {
       id: this.id,
       ...this.#counts,
-      e2eP50Ms: e2e.length ? percentileSorted(e2e, 0.5) : null,
-      e2eP95Ms: e2e.length ? percentileSorted(e2e, 0.95) : null,
-      ttftP50Ms: ttft.length ? percentileSorted(ttft, 0.5) : null,
+      e2eP50Ms: e2e.length ? e2e.percentile(0.5) : null,
+      e2eP95Ms: e2e.length ? e2e.percentile(0.95) : null,
+      ttftP50Ms: ttft.length ? ttft.percentile(0.5) : null,
       pausedMs: unionMs(this.pauses),
     };
   }

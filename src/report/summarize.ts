@@ -12,6 +12,8 @@ import { SUMMARY_VERSION, type RunSummary } from './summary-types.ts';
 import { TargetAccumulator } from './target-accumulator.ts';
 import { CellIndex } from './cell-index.ts';
 import { JudgingAccumulator } from './judging-accumulator.ts';
+import { EXACT_LIMIT } from './latency-column.ts';
+import { SKETCH_RELATIVE_ERROR } from './stats/quantile-sketch.ts';
 import { runWarnings } from './run-warnings.ts';
 import { BatchTimelineFold, isBatchTimelineRecord } from './batch-timeline.ts';
 import { FlexTierFold } from './flex-tiers.ts';
@@ -129,6 +131,7 @@ function build(
   const parts = [...summaries.map((t) => t.cost?.total ?? null), ...(judging ? [judging.cost] : [])];
   const costs = parts.every((c) => c !== null) ? parts : [];
   const repeated = repeats > 1;
+  const sketched = targets.some((t) => t.sketched);
   const batchJobs = batchFold.finish();
   const flexTiers = flexFold.finish();
   return {
@@ -156,12 +159,16 @@ function build(
     ...(flexTiers.length ? { flexTiers } : {}),
     ...(batchJobs.length ? { batchJobs } : {}),
     methods: {
-      percentiles: 'R-7 linear interpolation (Hyndman & Fan type 7)',
+      percentiles: `R-7 linear interpolation (Hyndman & Fan type 7)${
+        sketched
+          ? `; a metric of more than ${EXACT_LIMIT.toLocaleString('en-US')} values is read from a log-bucket sketch within ${SKETCH_RELATIVE_ERROR * 100}% relative error (DDSketch), with exact count, mean, stddev, min and max`
+          : ''
+      }`,
       intervals: `${
         repeated
           ? 'accuracy: Wilson score 95% on the effective sample size (design effect from the row-clustered SE; repeats of a row are not independent)'
           : 'accuracy: Wilson score 95%'
-      }; means, percentiles and paired differences: seeded percentile bootstrap 95%, resampling rows`,
+      }; means, percentiles and paired differences: seeded percentile bootstrap 95%, resampling rows${sketched ? '; percentiles of a sketched metric: distribution-free order-statistic 95%' : ''}`,
       bootstrapResamples: resamples,
     },
   };

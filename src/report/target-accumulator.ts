@@ -11,7 +11,7 @@ import type { TimelineColumns } from './chart-series.ts';
 import { NumberColumn } from './columns.ts';
 import { DeploymentAccumulator } from './deployment-accumulator.ts';
 import { unionMs } from './pause-intervals.ts';
-import { latencyStats } from './latency-stats.ts';
+import { LatencyColumn } from './latency-column.ts';
 import { answeredPrice } from './answer-price.ts';
 import { costOf, meetsSlo, resultLatency, resultPassed, resultScore } from './metrics.ts';
 import { PairTable } from './pair-table.ts';
@@ -27,9 +27,9 @@ export class TargetAccumulator {
   readonly target: string;
   /** Results by `rowId|repeat` (last record wins on duplicates). */
   readonly pairs: PairTable;
-  /** Final-attempt e2e latencies of successful, non-cached results (for the CDF chart). */
-  readonly #e2e = new NumberColumn();
-  readonly #ttft = new NumberColumn();
+  /** Final-attempt e2e latencies of successful, non-cached results (also the CDF chart's). */
+  readonly #e2e = new LatencyColumn();
+  readonly #ttft = new LatencyColumn();
   /** Every attempt, in journal order: end (epoch ms), output and reasoning tokens, flags (THROTTLED, OK), rate tokens. */
   readonly #attempts = {
     endMs: new NumberColumn(),
@@ -41,14 +41,14 @@ export class TargetAccumulator {
   #okAttempts = 0;
 
   readonly #info: TargetInfo | undefined;
-  readonly #turnaround = new NumberColumn();
+  readonly #turnaround = new LatencyColumn();
   readonly #slo: Slo;
   readonly #latency = {
-    logical: new NumberColumn(),
-    itl: new NumberColumn(),
-    tpot: new NumberColumn(),
-    queue: new NumberColumn(),
-    retryWait: new NumberColumn(),
+    logical: new LatencyColumn(),
+    itl: new LatencyColumn(),
+    tpot: new LatencyColumn(),
+    queue: new LatencyColumn(),
+    retryWait: new LatencyColumn(),
   };
   /** Waits of cells whose result has not arrived yet, by key: queue (attempt 1) and between attempts. */
   readonly #waits = new Map<string, { queue: number; retry: number }>();
@@ -116,12 +116,18 @@ export class TargetAccumulator {
   }
 
   /** Final-attempt e2e latencies of successful, non-cached results (for the CDF chart). */
-  get e2eValues(): ArrayLike<number> {
-    return this.#e2e.view();
+  get e2e(): LatencyColumn {
+    return this.#e2e;
   }
 
-  get ttftValues(): ArrayLike<number> {
-    return this.#ttft.view();
+  get ttft(): LatencyColumn {
+    return this.#ttft;
+  }
+
+  /** Whether any latency metric of this target outgrew its exact storage (its percentiles come from a sketch). */
+  get sketched(): boolean {
+    const l = this.#latency;
+    return [this.#e2e, this.#ttft, this.#turnaround, l.logical, l.itl, l.tpot, l.queue, l.retryWait].some((c) => !c.exact);
   }
 
   /** Every attempt, for the timeline chart. */
@@ -182,16 +188,16 @@ export class TargetAccumulator {
       ...qualitySummary(this.pairs.values(), seed('score'), resamples),
       scorers: this.#scorerSummaries(),
       latency: {
-        e2e: latencyStats(this.e2eValues, seed('e2e'), resamples),
-        logical: latencyStats(this.#latency.logical.view(), seed('logical'), resamples),
-        queue: latencyStats(this.#latency.queue.view(), seed('queue'), resamples),
-        retryWait: latencyStats(this.#latency.retryWait.view(), seed('retry-wait'), resamples),
-        ttft: latencyStats(this.ttftValues, seed('ttft'), resamples),
-        itl: latencyStats(this.#latency.itl.view(), seed('itl'), resamples),
-        tpot: latencyStats(this.#latency.tpot.view(), seed('tpot'), resamples),
+        e2e: this.#e2e.stats(seed('e2e'), resamples),
+        logical: this.#latency.logical.stats(seed('logical'), resamples),
+        queue: this.#latency.queue.stats(seed('queue'), resamples),
+        retryWait: this.#latency.retryWait.stats(seed('retry-wait'), resamples),
+        ttft: this.#ttft.stats(seed('ttft'), resamples),
+        itl: this.#latency.itl.stats(seed('itl'), resamples),
+        tpot: this.#latency.tpot.stats(seed('tpot'), resamples),
       },
       ...(this.#info?.mode === 'batch'
-        ? { mode: 'batch' as const, turnaround: latencyStats(this.#turnaround.view(), seed('turnaround'), resamples) }
+        ? { mode: 'batch' as const, turnaround: this.#turnaround.stats(seed('turnaround'), resamples) }
         : {}),
       throughput:
         spanMs > 0
