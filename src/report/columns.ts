@@ -1,17 +1,21 @@
 /**
  * Growable numeric columns for the summary fold. A run of 100k rows × 3 targets folds 300k cells; as JS
  * objects and arrays of boxed numbers each cell cost hundreds of bytes, and V8 keeps several times the
- * live heap around at the fold's allocation rate. A column holds one value in 4 or 8 bytes, grows by
+ * live heap around at the fold's allocation rate. A column holds one value in 1 to 8 bytes, grows by
  * half its size, and is read through a typed-array view (every statistic takes `ArrayLike<number>`).
  *
- * Values are stored exactly: a column starts as Int32 and switches to Float64 the first time a value
- * is not a 32-bit integer (a fraction, NaN, ±Infinity, −0 or a large number), copying what it holds.
+ * Values are stored exactly, in the narrowest storage that holds every value so far: Int8, then
+ * Int16, Int32 and Float64 (a fraction, NaN, ±Infinity, −0 or a large number), widening by one copy
+ * the first time a value does not fit. Flags, target and repeat numbers and token counts of short
+ * answers take one or two bytes instead of four.
  */
 
 const INITIAL_CAPACITY = 64;
 
+type Storage = Int8Array | Int16Array | Int32Array | Float64Array;
+
 export class NumberColumn {
-  #data: Int32Array | Float64Array = new Int32Array(INITIAL_CAPACITY);
+  #data: Storage = new Int8Array(INITIAL_CAPACITY);
   #length = 0;
 
   get length(): number {
@@ -20,7 +24,7 @@ export class NumberColumn {
 
   push(value: number): void {
     let data = this.#data;
-    if (data instanceof Int32Array && !isInt32(value)) data = this.#data = Float64Array.from(data);
+    if (!fits(data, value)) data = this.#widen(value);
     if (this.#length === data.length) data = this.#grow();
     data[this.#length++] = value;
   }
@@ -31,25 +35,48 @@ export class NumberColumn {
 
   /** Replaces the value at `index` (< length). */
   set(index: number, value: number): void {
-    if (this.#data instanceof Int32Array && !isInt32(value)) this.#data = Float64Array.from(this.#data);
+    if (!fits(this.#data, value)) this.#widen(value);
     this.#data[index] = value;
   }
 
   /** The values so far (a view: later pushes may reallocate, so read it before pushing again). */
-  view(): Int32Array | Float64Array {
+  view(): Storage {
     return this.#data.subarray(0, this.#length);
   }
 
   /** Drops every value and the storage. */
   clear(): void {
-    this.#data = new Int32Array(INITIAL_CAPACITY);
+    this.#data = new Int8Array(INITIAL_CAPACITY);
     this.#length = 0;
   }
 
-  #grow(): Int32Array | Float64Array {
+  /** Copies into the narrowest storage that holds both what is stored and `value`. */
+  #widen(value: number): Storage {
     const old = this.#data;
+    const Wider = !isInt32(value)
+      ? Float64Array
+      : old instanceof Int8Array && (value << 16) >> 16 === value
+        ? Int16Array
+        : old instanceof Float64Array
+          ? Float64Array
+          : Int32Array;
+    const wide = new Wider(old.length);
+    wide.set(old);
+    this.#data = wide;
+    return wide;
+  }
+
+  #grow(): Storage {
+    const old = this.#data;
+    const size = old.length + (old.length >> 1);
     const grown =
-      old instanceof Int32Array ? new Int32Array(old.length + (old.length >> 1)) : new Float64Array(old.length + (old.length >> 1));
+      old instanceof Int8Array
+        ? new Int8Array(size)
+        : old instanceof Int16Array
+          ? new Int16Array(size)
+          : old instanceof Int32Array
+            ? new Int32Array(size)
+            : new Float64Array(size);
     grown.set(old);
     this.#data = grown;
     return grown;
@@ -74,6 +101,13 @@ export class IntTable {
     }
     this.#data[index] = value;
   }
+}
+
+function fits(data: Storage, value: number): boolean {
+  if (data instanceof Float64Array) return true;
+  if (!isInt32(value)) return false;
+  if (data instanceof Int32Array) return true;
+  return data instanceof Int16Array ? (value << 16) >> 16 === value : (value << 24) >> 24 === value;
 }
 
 function isInt32(value: number): boolean {

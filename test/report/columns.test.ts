@@ -18,6 +18,32 @@ test('a column gives back exactly what was pushed: integers, then fractions, NaN
   expect(column.at(3)).toBe(1.5);
 });
 
+test('a column stores in the narrowest width that holds every value so far (1, 2, 4 then 8 bytes)', () => {
+  const column = new NumberColumn();
+  const values: number[] = [];
+  const expectWidth = (width: number) => expect(column.view().BYTES_PER_ELEMENT).toBe(width);
+  for (let i = -128; i < 128; i++) values.push(i);
+  for (const v of values) column.push(v);
+  expectWidth(1);
+  column.push(128);
+  values.push(128);
+  expectWidth(2);
+  column.set(0, -32_768);
+  values[0] = -32_768;
+  expectWidth(2);
+  column.push(32_768);
+  values.push(32_768);
+  expectWidth(4);
+  column.push(2 ** 31);
+  values.push(2 ** 31);
+  expectWidth(8);
+  expect([...column.view()]).toEqual(values);
+  const flags = new NumberColumn();
+  flags.push(1);
+  flags.set(0, -0);
+  expect(Object.is(flags.at(0), -0)).toBe(true);
+});
+
 test('an integer column switches to doubles when a set value is not a 32-bit integer', () => {
   const column = new NumberColumn();
   for (let i = 0; i < 10; i++) column.push(i);
@@ -58,4 +84,20 @@ test('pair tables share one cell numbering; entries keep first-seen order and a 
   expect(b.has({ rowId: 'r2', repeat: 0 })).toBe(true);
   expect(b.has({ rowId: 'r1', repeat: 1 })).toBe(false);
   expect(a.get('r9|0')).toBeUndefined();
+});
+
+test('cells are found by key even when the row id holds a bar, and a malformed key finds nothing', () => {
+  const cells = new CellIndex();
+  const piped = cells.cell({ rowId: 'a|b', repeat: 2 });
+  const plain = cells.cell({ rowId: 'a', repeat: 0 });
+  expect(cells.cell({ rowId: 'a|b', repeat: 2 })).toBe(piped);
+  expect(cells.size).toBe(2);
+  expect(cells.key(piped)).toBe('a|b|2');
+  expect(cells.byKey('a|b|2')).toBe(piped);
+  expect(cells.byKey('a|0')).toBe(plain);
+  expect(cells.byKey('a|00')).toBeUndefined();
+  expect(cells.byKey('a|b')).toBeUndefined();
+  expect(cells.byKey('a')).toBeUndefined();
+  expect(cells.find({ rowId: 'a', repeat: 1 })).toBeUndefined();
+  expect(cells.rowId(piped)).toBe('a|b');
 });
