@@ -27,6 +27,7 @@ export function createSharedSummary(options?: SummaryOptions): SharedSummary {
     finish: () => builder.finish(),
     rows: () => builder.rows(),
     cellsSeen: () => builder.cellsSeen(),
+    cellNumber: (result) => builder.cellNumber(result),
     hasResult: (result) => builder.hasResult(result),
   };
 }

@@ -34,6 +34,8 @@ export interface SummaryBuilder {
   rows(): readonly SampledRow[];
   /** Distinct (row, repeat) cells seen, sampled or not. */
   cellsSeen(): number;
+  /** The fold's number for this (row, repeat) cell, once a result of it was folded (any target). */
+  cellNumber(result: { readonly rowId: string; readonly repeat: number }): number | undefined;
   /** Whether a result of this target's (row, repeat) was folded already. */
   hasResult(result: { readonly target: string; readonly rowId: string; readonly repeat: number }): boolean;
 }
@@ -101,6 +103,7 @@ export function createSummaryBuilder(options: SummaryOptions = {}): SummaryBuild
     },
     // Every result numbers its cell (PairTable.set), so the index's size is the distinct cells with a result.
     cellsSeen: () => cells.size,
+    cellNumber: (result) => cells.find(result),
     hasResult: (result) => targets.get(result.target)?.hasResult(result) ?? false,
   };
 }

@@ -39,10 +39,14 @@ export interface ReportExtrasBuilder {
  * Tallies are counted as results arrive. To let a re-recorded cell replace its earlier record, each
  * target remembers what every cell contributed in 4 bytes (an Int32 table indexed by a cell number),
  * not a Map of result keys to objects: for 100k labelled rows × 3 targets that kept 38.7 MB, this
- * keeps 10.1 MB (mostly the row ids of the cell numbering). Nothing is kept for a dataset without
- * labels or descriptions.
+ * keeps 10.1 MB with its own cell numbering, and with the shared fold's (report.html's case) only the
+ * Int32 tables, ~0.4 MB per target (measured: 0.1–1 MB, within GC noise).
+ * Nothing is kept for a dataset without labels or descriptions.
+ *
+ * @param cellOf the cell number of a result's (row, repeat), from a fold that has already seen it (the
+ *   shared summary); without one, extras number cells themselves
  */
-export function createReportExtras(): ReportExtrasBuilder {
+export function createReportExtras(cellOf?: (result: ResultRecord) => number | undefined): ReportExtrasBuilder {
   let targets: readonly TargetInfo[] = [];
   const labelIndex = new Map<string, number>();
   /** Per label number, per target: [results, passed, scored]. */
@@ -85,19 +89,19 @@ export function createReportExtras(): ReportExtrasBuilder {
         labelIndex.set(text, label);
         tallies.push(new Map());
       }
-      cells ??= new CellIndex();
-      const cell = cells.cell(record);
+      const cell = cellOf ? cellOf(record) : (cells ??= new CellIndex()).cell(record);
       let table = contributions.get(record.target);
       if (!table) {
         table = new IntTable();
         contributions.set(record.target, table);
       }
-      const earlier = table.get(cell);
+      // A cell the fold never numbered (its record failed to fold) is counted but cannot be replaced later.
+      const earlier = cell === undefined ? 0 : table.get(cell);
       if (earlier > 0) count((earlier - 1) >> 2, record.target, (earlier - 1) & 3, -1);
       const passed = resultPassed(record);
       const verdict = passed === null ? UNSCORED : passed ? PASSED : FAILED;
       count(label, record.target, verdict, 1);
-      table.set(cell, label * 4 + verdict + 1);
+      if (cell !== undefined) table.set(cell, label * 4 + verdict + 1);
     },
     finish() {
       const distinctLabels = labelIndex.size + (overflow ? 1 : 0);
