@@ -89,7 +89,8 @@ export function createReportExtras(cellOf?: (result: ResultRecord) => number | u
         labelIndex.set(text, label);
         tallies.push(new Map());
       }
-      const cell = cellOf ? cellOf(record) : (cells ??= new CellIndex()).cell(record);
+      if (!cellOf) cells ??= new CellIndex();
+      const cell = cellOf ? cellOf(record) : cells?.cell(record);
       let table = contributions.get(record.target);
       if (!table) {
         table = new IntTable();
