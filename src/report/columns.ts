@@ -13,9 +13,18 @@
 const INITIAL_CAPACITY = 64;
 
 type Storage = Int8Array | Int16Array | Int32Array | Float64Array;
+/** Storage types from narrowest to widest, and the integer range each holds (Float64: any number). */
+const WIDTHS: readonly (new (length: number) => Storage)[] = [Int8Array, Int16Array, Int32Array, Float64Array];
+const INT_RANGES: readonly (readonly [number, number])[] = [
+  [-(2 ** 7), 2 ** 7 - 1],
+  [-(2 ** 15), 2 ** 15 - 1],
+  [-(2 ** 31), 2 ** 31 - 1],
+];
 
 export class NumberColumn {
   #data: Storage = new Int8Array(INITIAL_CAPACITY);
+  /** Index of #data's type in WIDTHS. */
+  #width = 0;
   #length = 0;
 
   get length(): number {
@@ -24,7 +33,7 @@ export class NumberColumn {
 
   push(value: number): void {
     let data = this.#data;
-    if (!fits(data, value)) data = this.#widen(value);
+    if (!fits(this.#width, value)) data = this.#widen(value);
     if (this.#length === data.length) data = this.#grow();
     data[this.#length++] = value;
   }
@@ -35,7 +44,7 @@ export class NumberColumn {
 
   /** Replaces the value at `index` (< length). */
   set(index: number, value: number): void {
-    if (!fits(this.#data, value)) this.#widen(value);
+    if (!fits(this.#width, value)) this.#widen(value);
     this.#data[index] = value;
   }
 
@@ -47,36 +56,25 @@ export class NumberColumn {
   /** Drops every value and the storage. */
   clear(): void {
     this.#data = new Int8Array(INITIAL_CAPACITY);
+    this.#width = 0;
     this.#length = 0;
   }
 
-  /** Copies into the narrowest storage that holds both what is stored and `value`. */
+  /** Copies into the narrowest storage, wider than the present one, that also holds `value`. */
   #widen(value: number): Storage {
     const old = this.#data;
-    const Wider = !isInt32(value)
-      ? Float64Array
-      : old instanceof Int8Array && (value << 16) >> 16 === value
-        ? Int16Array
-        : old instanceof Float64Array
-          ? Float64Array
-          : Int32Array;
-    const wide = new Wider(old.length);
+    let width = this.#width + 1;
+    while (!fits(width, value)) width++;
+    const wide = new WIDTHS[width]!(old.length);
     wide.set(old);
     this.#data = wide;
+    this.#width = width;
     return wide;
   }
 
   #grow(): Storage {
     const old = this.#data;
-    const size = old.length + (old.length >> 1);
-    const grown =
-      old instanceof Int8Array
-        ? new Int8Array(size)
-        : old instanceof Int16Array
-          ? new Int16Array(size)
-          : old instanceof Int32Array
-            ? new Int32Array(size)
-            : new Float64Array(size);
+    const grown = new WIDTHS[this.#width]!(old.length + (old.length >> 1));
     grown.set(old);
     this.#data = grown;
     return grown;
@@ -103,11 +101,10 @@ export class IntTable {
   }
 }
 
-function fits(data: Storage, value: number): boolean {
-  if (data instanceof Float64Array) return true;
-  if (!isInt32(value)) return false;
-  if (data instanceof Int32Array) return true;
-  return data instanceof Int16Array ? (value << 16) >> 16 === value : (value << 24) >> 24 === value;
+/** Whether storage of this width (index in WIDTHS) holds `value` exactly. */
+function fits(width: number, value: number): boolean {
+  const range = INT_RANGES[width];
+  return range === undefined || (isInt32(value) && value >= range[0] && value <= range[1]);
 }
 
 function isInt32(value: number): boolean {

@@ -16,8 +16,6 @@ import type { SharedSummary } from './shared-summary.ts';
 export const HTML_FILE = 'report.html';
 
 export function createHtmlReporter(options: ReporterOptions, summary: SharedSummary): Reporter {
-  // The fan-out folds each record into the shared summary before any reporter sees it, so the fold's
-  // cell numbers exist when extras count a result, and extras keep no row ids of their own.
   const extras = createReportExtras((result) => summary.cellNumber(result));
   return {
     name: 'html',

@@ -17,7 +17,8 @@ import type { Description } from './stats/describe.ts';
 import { percentileSorted, REPORTED_PERCENTILES, sortedCopy } from './stats/percentile.ts';
 import { QuantileSketch } from './stats/quantile-sketch.ts';
 import type { Interval } from './stats/wilson.ts';
-import type { Estimate, LatencyStats } from './summary-types.ts';
+import { assembleLatencyStats, latencyStats } from './latency-stats.ts';
+import type { LatencyStats } from './summary-types.ts';
 
 /** Values kept exactly per metric before the sketch takes over (128 KB as Float64). */
 export const EXACT_LIMIT = 16_384;
@@ -103,11 +104,9 @@ export class LatencyColumn {
 
   /** The LatencyStats every report shows; `null` when empty. `random` seeds the bootstrap. */
   stats(random: Random, resamples: number): LatencyStats | null {
-    const description = this.describe();
-    if (description === null) return null;
-    const cis = this.percentileCis(REPORTED_PERCENTILES, random, resamples);
-    const at = (i: number): Estimate => ({ value: this.percentile(REPORTED_PERCENTILES[i]!), ci: cis[i] ?? null });
-    return { ...description, percentiles: { p50: at(0), p90: at(1), p95: at(2), p99: at(3) } };
+    // While exact, the array path itself: the same figures as before the sketch existed, by construction.
+    if (this.#exact) return latencyStats(this.#exact.view(), random, resamples);
+    return assembleLatencyStats(this.describe()!, (p) => this.percentile(p), this.percentileCis(REPORTED_PERCENTILES, random, resamples));
   }
 
   #sortedExact(): Float64Array | null {

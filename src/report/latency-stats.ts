@@ -1,9 +1,10 @@
 /** Turns a sample of latencies into the LatencyStats every report shows. */
 import type { Random } from '../internal/rng.ts';
 import { bootstrapPercentileCis } from './stats/bootstrap.ts';
-import { describe } from './stats/describe.ts';
+import { type Description, describe } from './stats/describe.ts';
 import { percentileSorted, REPORTED_PERCENTILES, sortedCopy } from './stats/percentile.ts';
-import type { Estimate, LatencyStats } from './summary-types.ts';
+import type { Interval } from './stats/wilson.ts';
+import type { LatencyStats } from './summary-types.ts';
 
 /** @returns `null` for an empty sample. `random` seeds the bootstrap (deterministic re-renders). */
 export function latencyStats(values: ArrayLike<number>, random: Random, resamples: number): LatencyStats | null {
@@ -11,7 +12,16 @@ export function latencyStats(values: ArrayLike<number>, random: Random, resample
   if (description === null) return null;
   const sorted = sortedCopy(values);
   const cis = bootstrapPercentileCis(sorted, REPORTED_PERCENTILES, { random, resamples });
-  const at = (i: number): Estimate => ({ value: percentileSorted(sorted, REPORTED_PERCENTILES[i]!), ci: cis[i] ?? null });
+  return assembleLatencyStats(description, (p) => percentileSorted(sorted, p), cis);
+}
+
+/** LatencyStats from a description, a percentile function and intervals for REPORTED_PERCENTILES, in order. */
+export function assembleLatencyStats(
+  description: Description,
+  percentile: (p: number) => number,
+  cis: readonly (Interval | null)[],
+): LatencyStats {
+  const at = (i: number) => ({ value: percentile(REPORTED_PERCENTILES[i]!), ci: cis[i] ?? null });
   return {
     count: description.count,
     mean: description.mean,

@@ -6,10 +6,9 @@ import { createSummaryBuilder } from '../../src/report/summarize.ts';
 import type { JournalRecord, ResultRecord, TargetInfo } from '../../src/types.ts';
 import { failed, ok, runEnd, runStart, target } from './records.ts';
 
-/** `sharedCells`: extras number cells through the fold, as report.html does; else they number their own. */
-function model(records: readonly JournalRecord[], sharedCells = false) {
+function model(records: readonly JournalRecord[]) {
   const builder = createSummaryBuilder({ resamples: 50 });
-  const extras = createReportExtras(sharedCells ? (result) => builder.cellNumber(result) : undefined);
+  const extras = createReportExtras((result) => builder.cellNumber(result));
   for (const r of records) {
     builder.add(r);
     if (r.kind === 'run-start') extras.addStart(r);
@@ -62,29 +61,23 @@ describe('settings table', () => {
 describe('accuracy by description', () => {
   const described = (result: ResultRecord, description: string): ResultRecord => ({ ...result, description });
 
-  test.each([false, true])(
-    'counts each target’s pass rate per description over answered cells; a re-recorded cell replaces its first record (fold numbering: %s)',
-    (sharedCells) => {
-      const view = model(
-        [
-          runStart([target('a')]),
-          described(ok({ target: 'a', row: 'r1', passed: true }), 'math'),
-          described(ok({ target: 'a', row: 'r2', passed: false }), 'math'),
-          described({ ...failed('a', 'r3'), key: 'r3|a|0' }, 'geo'),
-          described(ok({ target: 'a', row: 'r3', passed: true }), 'geo'), // --retry-errors: same key, now answered
-          described(ok({ target: 'a', row: 'r4', passed: true }), 'geo'),
-          described({ ...failed('a', 'r5'), key: 'r5|a|0' }, 'geo'),
-          runEnd(),
-        ],
-        sharedCells,
-      );
-      const labels = view.details.find((t) => t.id === 'labels')!;
-      expect(labels.rows.map((r) => r.map((c) => c.text))).toEqual([
-        ['geo', '100.0% (2/2) +1 unanswered'],
-        ['math', '50.0% (1/2)'],
-      ]);
-    },
-  );
+  test('counts each target’s pass rate per description over answered cells; a re-recorded cell replaces its first record', () => {
+    const view = model([
+      runStart([target('a')]),
+      described(ok({ target: 'a', row: 'r1', passed: true }), 'math'),
+      described(ok({ target: 'a', row: 'r2', passed: false }), 'math'),
+      described({ ...failed('a', 'r3'), key: 'r3|a|0' }, 'geo'),
+      described(ok({ target: 'a', row: 'r3', passed: true }), 'geo'), // --retry-errors: same key, now answered
+      described(ok({ target: 'a', row: 'r4', passed: true }), 'geo'),
+      described({ ...failed('a', 'r5'), key: 'r5|a|0' }, 'geo'),
+      runEnd(),
+    ]);
+    const labels = view.details.find((t) => t.id === 'labels')!;
+    expect(labels.rows.map((r) => r.map((c) => c.text))).toEqual([
+      ['geo', '100.0% (2/2) +1 unanswered'],
+      ['math', '50.0% (1/2)'],
+    ]);
+  });
 
   test('groups by a label column when rows have one, ahead of the description', () => {
     const labelled = (result: ResultRecord, label: string): ResultRecord => ({

@@ -5,7 +5,6 @@
  * build the same page.
  */
 import type { ResultRecord, RunStartRecord, TargetInfo } from '../../types.ts';
-import { CellIndex } from '../cell-index.ts';
 import { IntTable } from '../columns.ts';
 import { resultPassed } from '../metrics.ts';
 
@@ -39,21 +38,19 @@ export interface ReportExtrasBuilder {
  * Tallies are counted as results arrive. To let a re-recorded cell replace its earlier record, each
  * target remembers what every cell contributed in 4 bytes (an Int32 table indexed by a cell number),
  * not a Map of result keys to objects: for 100k labelled rows × 3 targets that kept 38.7 MB, this
- * keeps 10.1 MB with its own cell numbering, and with the shared fold's (report.html's case) only the
- * Int32 tables, ~0.4 MB per target (measured: 0.1–1 MB, within GC noise).
- * Nothing is kept for a dataset without labels or descriptions.
+ * keeps the Int32 tables, ~0.4 MB per target. Nothing is kept for a dataset without labels or
+ * descriptions.
  *
  * @param cellOf the cell number of a result's (row, repeat), from a fold that has already seen it (the
- *   shared summary); without one, extras number cells themselves
+ *   shared summary: the fan-out folds each record before any reporter sees it)
  */
-export function createReportExtras(cellOf?: (result: ResultRecord) => number | undefined): ReportExtrasBuilder {
+export function createReportExtras(cellOf: (result: ResultRecord) => number | undefined): ReportExtrasBuilder {
   let targets: readonly TargetInfo[] = [];
   const labelIndex = new Map<string, number>();
   /** Per label number, per target: [results, passed, scored]. */
   let tallies: Map<string, [number, number, number]>[] = [];
   /** Per target: cell number → label × 4 + verdict code + 1 (0: not counted). */
   let contributions = new Map<string, IntTable>();
-  let cells: CellIndex | null = null;
   let overflow = false;
   let byLabelColumn = false;
 
@@ -82,15 +79,13 @@ export function createReportExtras(cellOf?: (result: ResultRecord) => number | u
           overflow = true;
           tallies = [];
           contributions = new Map();
-          cells = null;
           return;
         }
         label = labelIndex.size;
         labelIndex.set(text, label);
         tallies.push(new Map());
       }
-      if (!cellOf) cells ??= new CellIndex();
-      const cell = cellOf ? cellOf(record) : cells?.cell(record);
+      const cell = cellOf(record);
       let table = contributions.get(record.target);
       if (!table) {
         table = new IntTable();
