@@ -4,6 +4,7 @@
 // TypeScript sources directly, so an edit never needs a build. Plain JavaScript, so an old Node gets
 // a clear message instead of a syntax error.
 import { existsSync } from 'node:fs';
+import { enableCompileCache } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { v8FlagsFor } from './v8-flags.js';
 
@@ -21,6 +22,11 @@ if (heapFlags.length > 0 && typeof process.execve === 'function') {
   const script = fileURLToPath(import.meta.url);
   process.execve(process.execPath, [process.execPath, ...process.execArgv, ...heapFlags, script, ...process.argv.slice(2)], process.env);
 }
+// Node's compile cache keeps the type-stripped output of the TypeScript sources and V8's code cache
+// on disk (os.tmpdir()/node-compile-cache, keyed by file content). A run that hits it never loads
+// Node's WebAssembly type stripper, which otherwise stays resident for the whole run (~25 MB RSS), and
+// starts ~0.2 s sooner. NODE_COMPILE_CACHE=dir moves it; NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+enableCompileCache();
 const source = new URL('../src/cli/main.ts', import.meta.url);
 const installed = /[\\/]node_modules[\\/]/.test(fileURLToPath(import.meta.url));
 const { runProcess } = await import(!installed && existsSync(source) ? source.href : '../dist/cli/main.js');
