@@ -72,4 +72,9 @@ export class CellIndex {
   rowId(cell: number): string {
     return this.#rowIds[this.#rowOf.at(cell)]!;
   }
+
+  /** The number of the cell's row (rows are numbered in first-seen order, from 0). */
+  rowNumber(cell: number): number {
+    return this.#rowOf.at(cell);
+  }
 }

@@ -10,6 +10,8 @@ import { IntTable, NumberColumn } from './columns.ts';
 /** What pairwise comparison needs from each (row, repeat) of a target. */
 export interface PairEntry {
   readonly rowId: string;
+  /** The row's number in the run's cell index, when the entry comes from one (faster, smaller clustering than by `rowId`). */
+  readonly row?: number;
   readonly passed: boolean | null;
   readonly score: number | null;
 }
@@ -73,14 +75,16 @@ export class PairTable implements PairLookup {
     for (let i = 0; i < this.#cellAt.length; i++) yield [this.#cells.key(this.#cellAt.at(i)), this.#entry(i)];
   }
 
-  *values(): Generator<PairEntry> {
+  *values(): Generator<PairEntry & { readonly row: number }> {
     for (let i = 0; i < this.#cellAt.length; i++) yield this.#entry(i);
   }
 
-  #entry(i: number): PairEntry {
+  #entry(i: number): PairEntry & { readonly row: number } {
     const flags = this.#flags.at(i);
+    const cell = this.#cellAt.at(i);
     return {
-      rowId: this.#cells.rowId(this.#cellAt.at(i)),
+      rowId: this.#cells.rowId(cell),
+      row: this.#cells.rowNumber(cell),
       passed: flags & PASSED ? true : flags & FAILED ? false : null,
       score: flags & SCORED ? this.#scores.at(i) : null,
     };

@@ -12,7 +12,8 @@ import { clopperPearson } from './stats/clopper-pearson.ts';
 import { mcnemarExact } from './stats/mcnemar.ts';
 import { signFlipTest } from './stats/sign-flip.ts';
 import type { PairedDifference, PairwiseComparison, Verdict } from './summary-types.ts';
-import type { PairLookup } from './pair-table.ts';
+import { IntTable, NumberColumn } from './columns.ts';
+import type { PairEntry, PairLookup } from './pair-table.ts';
 
 export interface PairSource {
   readonly target: string;
@@ -32,9 +33,9 @@ export function comparePair(a: PairSource, b: PairSource, resamples: number): Pa
     if (left.passed !== null && right.passed !== null) {
       if (left.passed && !right.passed) aOnly++;
       if (!left.passed && right.passed) bOnly++;
-      passClusters.add(left.rowId, Number(left.passed) - Number(right.passed));
+      passClusters.add(left, Number(left.passed) - Number(right.passed));
     }
-    if (left.score !== null && right.score !== null) scoreClusters.add(left.rowId, left.score - right.score);
+    if (left.score !== null && right.score !== null) scoreClusters.add(left, left.score - right.score);
   }
   const seed = (metric: string) => createRng(hashString(`${a.target}|${b.target}|${metric}`));
   let accuracy: PairwiseComparison['accuracy'] = null;
@@ -100,39 +101,48 @@ function noDiscordantCi(n: number): { low: number; high: number } {
   return { low: -bound, high: bound };
 }
 
-/** Per-row sums and counts of paired differences (rows are the clusters when there are repeats). */
+/**
+ * Per-row sums and counts of paired differences (rows are the clusters when there are repeats), rows in
+ * first-seen order. Rows are found by number when the entries carry one (pair-table.ts), in typed
+ * columns: at 100k rows a Map by row id cost megabytes per pair in the report's last step.
+ */
 class ClusterSums {
-  readonly #index = new Map<string, number>();
-  readonly #sums: number[] = [];
-  readonly #counts: number[] = [];
+  /** Row number → index + 1 (0: not seen). */
+  readonly #byRow = new IntTable();
+  readonly #byId = new Map<string, number>();
+  readonly #sums = new NumberColumn();
+  readonly #counts = new NumberColumn();
   n = 0;
 
-  add(rowId: string, value: number): void {
-    let i = this.#index.get(rowId);
-    if (i === undefined) {
+  add(entry: PairEntry, value: number): void {
+    let i = entry.row !== undefined ? this.#byRow.get(entry.row) - 1 : (this.#byId.get(entry.rowId) ?? -1);
+    if (i < 0) {
       i = this.#sums.length;
-      this.#index.set(rowId, i);
+      if (entry.row !== undefined) this.#byRow.set(entry.row, i + 1);
+      else this.#byId.set(entry.rowId, i);
       this.#sums.push(0);
       this.#counts.push(0);
     }
-    this.#sums[i]! += value;
-    this.#counts[i]! += 1;
+    this.#sums.set(i, this.#sums.at(i) + value);
+    this.#counts.set(i, this.#counts.at(i) + 1);
     this.n++;
   }
 
   /** Some row contributes more than one pair (the run has repeats). */
   hasRepeats(): boolean {
-    return this.#counts.some((c) => c > 1);
+    return this.#counts.view().some((c) => c > 1);
   }
 
   /** Summed difference of each row (the unit a permutation test flips). */
-  rowSums(): readonly number[] {
-    return this.#sums;
+  rowSums(): ArrayLike<number> {
+    return this.#sums.view();
   }
 
   estimate(random: () => number, resamples: number): PairedDifference['diff'] {
-    const total = this.#sums.reduce((x, y) => x + y, 0);
-    return { value: total / this.n, ci: bootstrapClusterMeanCi(this.#sums, this.#counts, { random, resamples }) };
+    const sums = this.#sums.view();
+    let total = 0;
+    for (let i = 0; i < sums.length; i++) total += sums[i]!;
+    return { value: total / this.n, ci: bootstrapClusterMeanCi(sums, this.#counts.view(), { random, resamples }) };
   }
 }
 

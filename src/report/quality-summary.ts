@@ -4,13 +4,15 @@
  * clustered SE and within-row variance for the score.
  */
 import type { Random } from '../internal/rng.ts';
+import { ClusterBuilder } from './cluster-builder.ts';
 import { bootstrapClusterMeanCi } from './stats/bootstrap.ts';
-import { clusteredProportionInterval, clusteredStandardError, meanWithinClusterVariance } from './stats/clustered.ts';
+import { clusteredProportionInterval, clusteredStandardError, type FlatClusters, meanWithinClusterVariance } from './stats/clustered.ts';
 import { wilsonInterval } from './stats/wilson.ts';
 import type { Interval, TargetSummary } from './summary-types.ts';
 
 export interface QualityEntry {
-  readonly rowId: string;
+  /** The row's number (cell-index.ts): repeats of a row are one cluster. */
+  readonly row: number;
   readonly passed: boolean | null;
   readonly score: number | null;
 }
@@ -22,33 +24,29 @@ export function qualitySummary(
   resamples: number,
 ): Pick<TargetSummary, 'accuracy' | 'score'> {
   let passed = 0;
-  let scored = 0;
   let cells = 0;
-  const clusters = new Map<string, number[]>();
-  const passClusters = new Map<string, number[]>();
+  const scores = new ClusterBuilder();
+  const passes = new ClusterBuilder();
   for (const entry of entries) {
     cells++;
     if (entry.passed !== null) {
-      scored++;
       if (entry.passed) passed++;
-      const cluster = passClusters.get(entry.rowId);
-      if (cluster) cluster.push(Number(entry.passed));
-      else passClusters.set(entry.rowId, [Number(entry.passed)]);
+      passes.add(entry.row, Number(entry.passed));
     }
-    if (entry.score === null) continue;
-    const cluster = clusters.get(entry.rowId);
-    if (cluster) cluster.push(entry.score);
-    else clusters.set(entry.rowId, [entry.score]);
+    if (entry.score !== null) scores.add(entry.row, entry.score);
   }
-  const groups = [...clusters.values()];
-  const sums = groups.map((g) => g.reduce((a, b) => a + b, 0));
-  const n = groups.reduce((a, g) => a + g.length, 0);
+  const scored = passes.size;
+  const n = scores.size;
+  const groups = scores.build();
+  const sums = clusterSums(groups);
+  let total = 0;
+  for (let c = 0; c < sums.length; c++) total += sums[c]!;
   return {
-    accuracy: scored ? { ...accuracyOf(passed, scored, [...passClusters.values()]), cells, rateOverAllCells: passed / cells } : null,
+    accuracy: scored ? { ...accuracyOf(passed, scored, passes), cells, rateOverAllCells: passed / cells } : null,
     score: n
       ? {
-          mean: sums.reduce((a, b) => a + b, 0) / n,
-          ci: scoreCi(sums, groups, random, resamples),
+          mean: total / n,
+          ci: scoreCi(sums, scores.sizes(), groups, random, resamples),
           clusteredSe: clusteredStandardError(groups),
           itemVariance: meanWithinClusterVariance(groups),
         }
@@ -57,12 +55,23 @@ export function qualitySummary(
 }
 
 /** Wilson without repeats; with repeats (some row scored more than once) the clustered version. */
-function accuracyOf(passed: number, scored: number, clusters: number[][]): NonNullable<TargetSummary['accuracy']> {
+function accuracyOf(passed: number, scored: number, clusters: ClusterBuilder): NonNullable<TargetSummary['accuracy']> {
   const rate = passed / scored;
-  if (clusters.every((c) => c.length === 1))
+  if (clusters.clusters === scored)
     return { passed, scored, rate, ci: wilsonInterval(passed, scored), method: 'wilson', designEffect: null };
-  const clustered = clusteredProportionInterval(clusters)!;
+  const clustered = clusteredProportionInterval(clusters.build())!;
   return { passed, scored, rate, ci: clustered.ci, method: 'wilson-clustered', designEffect: clustered.designEffect };
+}
+
+/** Each cluster's sum, added up in arrival order. */
+function clusterSums({ offsets, values }: FlatClusters): Float64Array {
+  const sums = new Float64Array(offsets.length - 1);
+  for (let c = 0; c < sums.length; c++) {
+    let sum = 0;
+    for (let i = offsets[c]!; i < offsets[c + 1]!; i++) sum += values[i]!;
+    sums[c] = sum;
+  }
+  return sums;
 }
 
 /**
@@ -70,13 +79,13 @@ function accuracyOf(passed: number, scored: number, clusters: number[][]): NonNu
  * bootstrap has nothing to resample and would print a zero-width interval; scores live in [0, 1], so
  * the Wilson interval of that many rows (one observation per row, the conservative count) is used.
  */
-function scoreCi(sums: number[], groups: number[][], random: Random, resamples: number): Interval | null {
-  const ci = bootstrapClusterMeanCi(
-    sums,
-    groups.map((g) => g.length),
-    { random, resamples },
-  );
-  const all = groups.flat();
-  const edge = all.every((x) => x === 0) ? 0 : all.every((x) => x === 1) ? 1 : null;
-  return edge === null ? ci : wilsonInterval(edge * groups.length, groups.length);
+function scoreCi(sums: Float64Array, sizes: ArrayLike<number>, groups: FlatClusters, random: Random, resamples: number): Interval | null {
+  const ci = bootstrapClusterMeanCi(sums, sizes, { random, resamples });
+  const edge = everyValueIs(groups.values, 0) ? 0 : everyValueIs(groups.values, 1) ? 1 : null;
+  return edge === null ? ci : wilsonInterval(edge * sums.length, sums.length);
+}
+
+function everyValueIs(values: ArrayLike<number>, x: number): boolean {
+  for (let i = 0; i < values.length; i++) if (values[i] !== x) return false;
+  return true;
 }

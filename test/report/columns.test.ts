@@ -71,16 +71,16 @@ test('pair tables share one cell numbering; entries keep first-seen order and a 
   a.set({ rowId: 'r1', repeat: 1 }, null, 0.5);
   a.set({ rowId: 'r1', repeat: 0 }, false, -0);
   expect([...a]).toEqual([
-    ['r1|0', { rowId: 'r1', passed: false, score: -0 }],
-    ['r2|0', { rowId: 'r2', passed: false, score: null }],
-    ['r1|1', { rowId: 'r1', passed: null, score: 0.5 }],
-  ]);
+    ['r1|0', { rowId: 'r1', row: 1, passed: false, score: -0 }],
+    ['r2|0', { rowId: 'r2', row: 0, passed: false, score: null }],
+    ['r1|1', { rowId: 'r1', row: 1, passed: null, score: 0.5 }],
+  ]); // rows numbered in first-seen order across tables: r2 came first (in b)
   expect(Object.is(a.get('r1|0')?.score, -0)).toBe(true);
   expect([...a.values()].map((e) => e.rowId)).toEqual(['r1', 'r2', 'r1']);
   expect(a.size).toBe(3);
   expect(b.size).toBe(1);
   expect(b.get('r1|0')).toBeUndefined();
-  expect(b.get('r2|0')).toEqual({ rowId: 'r2', passed: true, score: 1 });
+  expect(b.get('r2|0')).toEqual({ rowId: 'r2', row: 0, passed: true, score: 1 });
   expect(b.has({ rowId: 'r2', repeat: 0 })).toBe(true);
   expect(b.has({ rowId: 'r1', repeat: 1 })).toBe(false);
   expect(a.get('r9|0')).toBeUndefined();

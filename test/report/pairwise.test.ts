@@ -1,4 +1,7 @@
 import { describe, expect, test } from 'vitest';
+import { createRng } from '../../src/internal/rng.ts';
+import { CellIndex } from '../../src/report/cell-index.ts';
+import { PairTable } from '../../src/report/pair-table.ts';
 import { comparePair } from '../../src/report/pairwise.ts';
 import type { PairEntry } from '../../src/report/target-accumulator.ts';
 
@@ -105,5 +108,26 @@ describe('comparePair on scores', () => {
     expect(result.score!.diff.value).toBeCloseTo(0.1, 12);
     expect(result.score!.pValue).toBeCloseTo(2 / 4096, 12);
     expect(result.sentence).toMatch(/^A is better than B on mean score \(\+0\.100/);
+  });
+});
+
+describe('comparePair over the run fold’s pair tables', () => {
+  test('clusters by row number and gives exactly what Maps keyed by row id give, repeats included', () => {
+    const cells = new CellIndex();
+    const tables = [new PairTable(cells), new PairTable(cells)] as const;
+    const maps = [new Map<string, PairEntry>(), new Map<string, PairEntry>()] as const;
+    const random = createRng(3);
+    for (let i = 0; i < 600; i++) {
+      const cell = { rowId: `r${Math.floor(random() * 150)}`, repeat: Math.floor(random() * 3) };
+      const side = i % 2;
+      const score = Math.round(random() * 5) / 5;
+      const passed = random() < 0.1 ? null : score >= 0.6;
+      tables[side]!.set(cell, passed, score);
+      maps[side]!.set(`${cell.rowId}|${cell.repeat}`, { rowId: cell.rowId, passed, score });
+    }
+    const fromTables = comparePair({ target: 'A', pairs: tables[0] }, { target: 'B', pairs: tables[1] }, 300);
+    const fromMaps = comparePair({ target: 'A', pairs: maps[0] }, { target: 'B', pairs: maps[1] }, 300);
+    expect(fromTables.accuracy!.test).toBe('row-sign-flip');
+    expect(fromTables).toEqual(fromMaps);
   });
 });

@@ -9,20 +9,40 @@ import { wilsonInterval, type Interval } from './wilson.ts';
 /** Scores of one cluster (one dataset row across its repeats). */
 export type Cluster = readonly number[];
 
+/**
+ * Clusters laid out flat: cluster c holds `values[offsets[c]]` up to (not including) `values[offsets[c + 1]]`.
+ * At 100k rows an array per row cost ~100 bytes a row in the report's last step (cluster-builder.ts
+ * builds this instead); the statistics below read either form in the same order, with the same sums.
+ */
+export interface FlatClusters {
+  /** Cluster count + 1 entries, ascending, starting at 0. */
+  readonly offsets: ArrayLike<number>;
+  readonly values: ArrayLike<number>;
+}
+
+/** Arrays of arrays (tests, small inputs) in the flat layout. */
+export function flatClusters(clusters: readonly Cluster[]): FlatClusters {
+  const offsets = new Float64Array(clusters.length + 1);
+  for (let c = 0; c < clusters.length; c++) offsets[c + 1] = offsets[c]! + clusters[c]!.length;
+  return { offsets, values: clusters.flat() };
+}
+
+function flat(clusters: FlatClusters | readonly Cluster[]): FlatClusters {
+  return Array.isArray(clusters) ? flatClusters(clusters as readonly Cluster[]) : (clusters as FlatClusters);
+}
+
 /** Clustered standard error of the mean over all values; `null` when there are no values. */
-export function clusteredStandardError(clusters: readonly Cluster[]): number | null {
-  let n = 0;
+export function clusteredStandardError(clusters: FlatClusters | readonly Cluster[]): number | null {
+  const { offsets, values } = flat(clusters);
+  const n = values.length;
   let sum = 0;
-  for (const cluster of clusters) {
-    for (const x of cluster) sum += x;
-    n += cluster.length;
-  }
+  for (let i = 0; i < n; i++) sum += values[i]!;
   if (n === 0) return null;
   const mean = sum / n;
   let total = 0;
-  for (const cluster of clusters) {
+  for (let c = 0; c + 1 < offsets.length; c++) {
     let residual = 0;
-    for (const x of cluster) residual += x - mean;
+    for (let i = offsets[c]!; i < offsets[c + 1]!; i++) residual += values[i]! - mean;
     total += residual * residual;
   }
   return Math.sqrt(total) / n;
@@ -32,17 +52,20 @@ export function clusteredStandardError(clusters: readonly Cluster[]): number | n
  * Mean within-row variance across repeats (sample variance, n − 1), over rows with at least two repeats:
  * how much a model's answer to the same question varies from run to run. `null` without such rows.
  */
-export function meanWithinClusterVariance(clusters: readonly Cluster[]): number | null {
+export function meanWithinClusterVariance(clusters: FlatClusters | readonly Cluster[]): number | null {
+  const { offsets, values } = flat(clusters);
   let rows = 0;
   let total = 0;
-  for (const cluster of clusters) {
-    const n = cluster.length;
+  for (let c = 0; c + 1 < offsets.length; c++) {
+    const from = offsets[c]!;
+    const to = offsets[c + 1]!;
+    const n = to - from;
     if (n < 2) continue;
     let mean = 0;
-    for (const x of cluster) mean += x;
+    for (let i = from; i < to; i++) mean += values[i]!;
     mean /= n;
     let squares = 0;
-    for (const x of cluster) squares += (x - mean) ** 2;
+    for (let i = from; i < to; i++) squares += (values[i]! - mean) ** 2;
     total += squares / (n - 1);
     rows++;
   }
@@ -57,18 +80,16 @@ export function meanWithinClusterVariance(clusters: readonly Cluster[]): number 
  * all agree), which keeps the interval honest and never zero-width.
  * @param clusters 0/1 outcomes per row
  */
-export function clusteredProportionInterval(clusters: readonly Cluster[]): { ci: Interval; designEffect: number } | null {
-  let n = 0;
+export function clusteredProportionInterval(clusters: FlatClusters | readonly Cluster[]): { ci: Interval; designEffect: number } | null {
+  const layout = flat(clusters);
+  const n = layout.values.length;
   let passes = 0;
-  for (const cluster of clusters) {
-    n += cluster.length;
-    for (const x of cluster) passes += x;
-  }
+  for (let i = 0; i < n; i++) passes += layout.values[i]!;
   if (n === 0) return null;
   const p = passes / n;
   const naiveVariance = (p * (1 - p)) / n;
-  const se = clusteredStandardError(clusters) ?? 0;
-  const designEffect = naiveVariance > 0 ? Math.max(1, (se * se) / naiveVariance) : n / clusters.length;
+  const se = clusteredStandardError(layout) ?? 0;
+  const designEffect = naiveVariance > 0 ? Math.max(1, (se * se) / naiveVariance) : n / (layout.offsets.length - 1);
   const effectiveN = n / designEffect;
   return { ci: wilsonInterval(p * effectiveN, effectiveN)!, designEffect };
 }
