@@ -14,6 +14,7 @@
 import type { JournalRecord, Reporter, RunEndRecord } from '../types.ts';
 import { feedSummaries, linkedSummaries } from './shared-summary.ts';
 import { isBatchTimelineRecord } from './batch-timeline.ts';
+import { collectGarbage } from '../internal/collect-garbage.ts';
 
 export interface ReportFeed {
   /** Folds and dispatches one record after every earlier push has been dispatched. */
@@ -106,6 +107,9 @@ export async function runReporters(reporters: readonly Reporter[], record: Journ
   }
   for (const reporter of reporters) {
     const hook = hookFor(record);
+    // Each reporter's last step allocates a lot that dies when it returns: collect the run's and the
+    // previous writer's garbage first, so the steps do not stack up (collect-garbage.ts says how much).
+    if (record.kind === 'run-end') collectGarbage();
     try {
       switch (record.kind) {
         case 'run-start':

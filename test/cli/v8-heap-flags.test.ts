@@ -47,8 +47,8 @@ describe('V8 heap flags for the batch commands', () => {
     expect(v8FlagsFor(['report', 'runs/x'], [], {})).toEqual(BATCH_V8_FLAGS);
     expect(v8FlagsFor(['load', '--profile', 'sweep'], [], {})).toEqual([]);
     expect(v8FlagsFor(['--version'], [], {})).toEqual([]);
-    expect(v8FlagsFor(['eval'], ['--max-semi-space-size=64'], {})).toEqual(['--heap-growing-percent=50']);
-    expect(v8FlagsFor(['eval'], [], { NODE_OPTIONS: '--heap-growing-percent=20' })).toEqual(['--max-semi-space-size=16']);
+    expect(v8FlagsFor(['eval'], ['--max-semi-space-size=64'], {})).toEqual(['--heap-growing-percent=50', '--expose-gc']);
+    expect(v8FlagsFor(['eval'], [], { NODE_OPTIONS: '--heap-growing-percent=20' })).toEqual(['--max-semi-space-size=16', '--expose-gc']);
     expect(v8FlagsFor(['eval'], [], { BATCHBENCH_V8_FLAGS: '' })).toEqual([]);
     expect(v8FlagsFor(['eval'], [], { BATCHBENCH_V8_FLAGS: '--max-semi-space-size=8' })).toEqual(['--max-semi-space-size=8']);
   });

@@ -97,4 +97,22 @@ describe('report feed', () => {
     const summary = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as RunSummary;
     expect(summary.targets[0]!.results).toBe(1);
   });
+
+  test('with --expose-gc, a full collection runs before each reporter’s run end, and only there', async () => {
+    const events: string[] = [];
+    const spy = (name: string): Reporter => ({
+      name,
+      onResult: () => void events.push(`${name}:result`),
+      onRunEnd: () => void events.push(`${name}:end`),
+    });
+    const global = globalThis as { gc?: unknown };
+    const saved = global.gc;
+    global.gc = () => events.push('gc');
+    try {
+      await replayJournal([runStart([target('a')]), ok({ target: 'a', row: 'r1' }), runEnd()], [spy('csv'), spy('html')], '/nonexistent');
+    } finally {
+      global.gc = saved;
+    }
+    expect(events).toEqual(['csv:result', 'html:result', 'gc', 'csv:end', 'gc', 'html:end']);
+  });
 });
