@@ -4,37 +4,28 @@
  * they were ~110 MB of the CLI's RSS before the first request.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { preloadHook } from './preload-hook.ts';
 
 const run = promisify(execFile);
-let dir: string;
-let hook: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'bb-lazy-'));
-  hook = join(dir, 'record-imports.mjs');
-  // Records every module the process resolves and prints the list at exit.
-  await writeFile(
-    hook,
-    [
-      "import { registerHooks } from 'node:module';",
-      'const seen = [];',
-      'registerHooks({ resolve(specifier, context, next) { const result = next(specifier, context); seen.push(result.url); return result; } });',
-      "process.on('exit', () => process.stdout.write(JSON.stringify(seen)));",
-    ].join('\n'),
-  );
-});
-afterAll(async () => rm(dir, { recursive: true, force: true }));
+// Records every module the process resolves and prints the list at exit.
+const hook = preloadHook(
+  'bb-lazy-',
+  [
+    "import { registerHooks } from 'node:module';",
+    'const seen = [];',
+    'registerHooks({ resolve(specifier, context, next) { const result = next(specifier, context); seen.push(result.url); return result; } });',
+    "process.on('exit', () => process.stdout.write(JSON.stringify(seen)));",
+  ].join('\n'),
+);
 
 async function modulesLoadedBy(entries: readonly string[]): Promise<string[]> {
   const urls = entries.map((entry) => pathToFileURL(join(import.meta.dirname, '../../src', entry)).href);
   const script = urls.map((url) => `await import(${JSON.stringify(url)});`).join('');
-  const { stdout } = await run(process.execPath, ['--import', pathToFileURL(hook).href, '--input-type=module', '-e', script]);
+  const { stdout } = await run(process.execPath, ['--import', hook.url, '--input-type=module', '-e', script]);
   return JSON.parse(stdout) as string[];
 }
 

@@ -5,34 +5,24 @@
  * `batchbench load`, flags the user gave and BATCHBENCH_V8_FLAGS are respected.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BATCH_V8_FLAGS, v8FlagsFor } from '../../bin/v8-flags.js';
+import { preloadHook } from './preload-hook.ts';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '../..');
-let dir: string;
-let hook: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'bb-v8-flags-'));
-  hook = join(dir, 'report-flags.mjs');
-  // Prints, at exit, the Node flags in effect and the pid: a process replaced by execve runs no exit handler.
-  await writeFile(
-    hook,
-    "process.on('exit', () => process.stderr.write(`FLAGS ${JSON.stringify({ execArgv: process.execArgv, pid: process.pid })}\\n`));\n",
-  );
-});
-afterAll(async () => rm(dir, { recursive: true, force: true }));
+// Prints, at exit, the Node flags in effect and the pid: a process replaced by execve runs no exit handler.
+const hook = preloadHook(
+  'bb-v8-flags-',
+  "process.on('exit', () => process.stderr.write(`FLAGS ${JSON.stringify({ execArgv: process.execArgv, pid: process.pid })}\\n`));\n",
+);
 
 /** The `FLAGS` lines of every process that ran the hook to its exit, in the order they exited. */
 async function flagsOf(args: readonly string[], env: Record<string, string> = {}): Promise<{ execArgv: string[] }[]> {
-  const { stderr } = await run(process.execPath, [...(env.NODE_OPTIONS ? [] : ['--import', pathToFileURL(hook).href]), ...args], {
-    cwd: dir,
+  const { stderr } = await run(process.execPath, [...(env.NODE_OPTIONS ? [] : ['--import', hook.url]), ...args], {
+    cwd: hook.dir,
     env: { ...process.env, ...env },
   });
   return stderr
@@ -61,7 +51,7 @@ describe('V8 heap flags for the batch commands', () => {
 
   it('scripts/node.mjs starts the CLI with them', async () => {
     const exits = await flagsOf([join(ROOT, 'scripts/node.mjs'), join(ROOT, 'src/cli/main.ts'), 'eval', '--help'], {
-      NODE_OPTIONS: `--import=${pathToFileURL(hook).href}`,
+      NODE_OPTIONS: `--import=${hook.url}`,
     });
     expect(exits).toHaveLength(2); // the CLI, then the launcher that waited for it
     expect(exits[0]!.execArgv).toEqual(expect.arrayContaining([...BATCH_V8_FLAGS]));
@@ -70,8 +60,8 @@ describe('V8 heap flags for the batch commands', () => {
 
   it('batchbench load and the user’s own settings run without them', async () => {
     const load = await flagsOf([join(ROOT, 'bin/batchbench.js'), 'load', '--help']);
-    expect(load.map((exit) => exit.execArgv)).toEqual([['--import', pathToFileURL(hook).href]]);
+    expect(load.map((exit) => exit.execArgv)).toEqual([['--import', hook.url]]);
     const custom = await flagsOf([join(ROOT, 'bin/batchbench.js'), 'eval', '--help'], { BATCHBENCH_V8_FLAGS: '' });
-    expect(custom.map((exit) => exit.execArgv)).toEqual([['--import', pathToFileURL(hook).href]]);
+    expect(custom.map((exit) => exit.execArgv)).toEqual([['--import', hook.url]]);
   });
 });
