@@ -2,8 +2,8 @@
  * Groups values by row into the flat cluster layout (stats/clustered.ts), in typed columns: clusters in
  * the order their row was first seen, each cluster's values in arrival order — the order a Map of row
  * → array gave, so every sum is added up in the same order and the intervals keep their digits. The
- * Map cost ~100 bytes a row for each target and pair in the report's last step (~90 MB at 100k rows ×
- * 3 targets); this costs ~17.
+ * Maps cost ~100 bytes a row for each target and pair in the report's last step (folding a 50k × 3
+ * journal promoted 45 MB of them); this costs a few bytes a value.
  */
 import { IntTable, NumberColumn } from './columns.ts';
 import type { FlatClusters } from './stats/clustered.ts';
@@ -45,14 +45,19 @@ export class ClusterBuilder {
     return this.#sizes.view();
   }
 
-  /** The clusters laid out flat (a counting sort of the values by cluster, stable). */
+  /**
+   * The clusters laid out flat (a counting sort of the values by cluster, stable). The values keep the
+   * column's storage type (one byte each for 0/1 outcomes), offsets are 32-bit: a run's last step builds
+   * several of these at once.
+   */
   build(): FlatClusters {
     const k = this.#sizes.length;
-    const offsets = new Float64Array(k + 1);
+    const offsets = new Int32Array(k + 1);
     for (let c = 0; c < k; c++) offsets[c + 1] = offsets[c]! + this.#sizes.at(c);
     const next = offsets.slice(0, k);
-    const values = new Float64Array(this.#values.length);
-    for (let i = 0; i < values.length; i++) values[next[this.#clusterAt.at(i)]!++] = this.#values.at(i);
+    const source = this.#values.view();
+    const values = new (source.constructor as new (length: number) => typeof source)(source.length);
+    for (let i = 0; i < values.length; i++) values[next[this.#clusterAt.at(i)]!++] = source[i]!;
     return { offsets, values };
   }
 }
