@@ -8,9 +8,38 @@
 import { IntTable, NumberColumn } from './columns.ts';
 import type { FlatClusters } from './stats/clustered.ts';
 
+/**
+ * Numbers rows in the order they are first seen: 0, 1, 2, … By the row's number in the cell index (an
+ * Int32 table), or by its id for entries that carry none (pairs from a baseline file or a test's Map).
+ */
+export class FirstSeenRows {
+  /** Row number → index + 1 (0: not seen). */
+  readonly #byRow = new IntTable();
+  readonly #byId = new Map<string, number>();
+  #count = 0;
+
+  /** Rows seen so far. */
+  get size(): number {
+    return this.#count;
+  }
+
+  /** The row's index; a row not seen before gets the next one (`size` before the call). */
+  indexOf(row: number | string): number {
+    if (typeof row === 'number') {
+      const found = this.#byRow.get(row);
+      if (found > 0) return found - 1;
+      this.#byRow.set(row, this.#count + 1);
+    } else {
+      const found = this.#byId.get(row);
+      if (found !== undefined) return found;
+      this.#byId.set(row, this.#count);
+    }
+    return this.#count++;
+  }
+}
+
 export class ClusterBuilder {
-  /** Row number → cluster + 1 (0: not seen). */
-  readonly #clusterOf = new IntTable();
+  readonly #clusterOf = new FirstSeenRows();
   /** Value (arrival order) → its cluster. */
   readonly #clusterAt = new NumberColumn();
   readonly #values = new NumberColumn();
@@ -29,12 +58,8 @@ export class ClusterBuilder {
 
   /** @param row the row's number (cell-index.ts), ≥ 0 */
   add(row: number, value: number): void {
-    let cluster = this.#clusterOf.get(row) - 1;
-    if (cluster < 0) {
-      cluster = this.#sizes.length;
-      this.#sizes.push(0);
-      this.#clusterOf.set(row, cluster + 1);
-    }
+    const cluster = this.#clusterOf.indexOf(row);
+    if (cluster === this.#sizes.length) this.#sizes.push(0);
     this.#sizes.set(cluster, this.#sizes.at(cluster) + 1);
     this.#clusterAt.push(cluster);
     this.#values.push(value);

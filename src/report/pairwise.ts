@@ -12,7 +12,8 @@ import { clopperPearson } from './stats/clopper-pearson.ts';
 import { mcnemarExact } from './stats/mcnemar.ts';
 import { signFlipTest } from './stats/sign-flip.ts';
 import type { PairedDifference, PairwiseComparison, Verdict } from './summary-types.ts';
-import { IntTable, NumberColumn } from './columns.ts';
+import { FirstSeenRows } from './cluster-builder.ts';
+import { NumberColumn } from './columns.ts';
 import type { PairEntry, PairLookup } from './pair-table.ts';
 
 export interface PairSource {
@@ -107,19 +108,14 @@ function noDiscordantCi(n: number): { low: number; high: number } {
  * columns: at 100k rows a Map by row id cost megabytes per pair in the report's last step.
  */
 class ClusterSums {
-  /** Row number → index + 1 (0: not seen). */
-  readonly #byRow = new IntTable();
-  readonly #byId = new Map<string, number>();
+  readonly #rows = new FirstSeenRows();
   readonly #sums = new NumberColumn();
   readonly #counts = new NumberColumn();
   n = 0;
 
   add(entry: PairEntry, value: number): void {
-    let i = entry.row !== undefined ? this.#byRow.get(entry.row) - 1 : (this.#byId.get(entry.rowId) ?? -1);
-    if (i < 0) {
-      i = this.#sums.length;
-      if (entry.row !== undefined) this.#byRow.set(entry.row, i + 1);
-      else this.#byId.set(entry.rowId, i);
+    const i = this.#rows.indexOf(entry.row ?? entry.rowId);
+    if (i === this.#sums.length) {
       this.#sums.push(0);
       this.#counts.push(0);
     }
