@@ -164,6 +164,17 @@ export async function runStrategy(
   if (debug)
     for (const [id, row] of Object.entries(perMinute))
       console.error(`${id} admitted per minute (k): ${[...row].map((v) => Math.round((v ?? 0) / 1000)).join(' ')}`);
+  if (debug)
+    for (const [i, tenant] of tenants.entries()) {
+      const row: number[] = [];
+      for (const a of tenant.admissions()) {
+        const minute = Math.floor((a.atMs - start) / 60_000);
+        row[minute] = (row[minute] ?? 0) + a.tokens;
+      }
+      console.error(
+        `tenant on ${scenario.foreign[i]?.deployment} admitted per minute (k): ${[...row].map((v) => Math.round((v ?? 0) / 1000)).join(' ')}`,
+      );
+    }
   const groupResults = scenario.targets.map((t) => {
     const g = groups.get(t.name) as { lastMs: number; minLatencyMs: number; completed: number; lost: number };
     return {

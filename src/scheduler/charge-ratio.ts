@@ -9,8 +9,11 @@
  *  - sliding log: Δ(server count) ÷ Δ(our window sum) between j and k, only while nothing has left
  *    either window between them (the first window of a run, or after the window drained): the server
  *    lets entries go earlier than we do (it stamps at arrival; our entries live a guard and a learned
- *    skew longer), so a gap spanning expirations measures timing, not charge. A steady unseen tenant
- *    adds the same to both ends and drops out.
+ *    skew longer), so a gap spanning expirations measures timing, not charge. "Our window sum" is our
+ *    own entries only, never the foreign ledger. What a tenant already held at j is in both counts
+ *    and drops out; what it is admitted between j and k does not (S3 learned 1.09 from it). That
+ *    costs no room: the foreign ledger books only what the scaled count leaves unexplained, so the
+ *    mirror's total keeps to the server's count.
  *  - bucket: (Δ(server count) + refill over the gap) ÷ (our estimates booked between j and k), used
  *    only when the bucket cannot have filled up in between (refill lost), i.e. j's deficit ≥ the refill.
  * A sample needs a gap of at least half the budget (the widest available is used), so a `remaining-*` that lags by a request or

@@ -14,6 +14,8 @@ import type { UsageVerdict } from './limiter-mirror.ts';
 /** Mirror usage right after booking one request: what its response's `remaining-*` is compared with. */
 export interface Booking {
   readonly tokensUsed: number;
+  /** Our own part of `tokensUsed` (without the foreign ledger): what charge learning compares. */
+  readonly ownTokensUsed: number;
   readonly requestsUsed: number;
   /** Our estimates booked so far, this request included (orders requests for charge learning). */
   readonly cum: number;
@@ -107,6 +109,7 @@ export class GateMirrors {
     this.#cum += cost;
     return {
       tokensUsed: this.tokens.used(now),
+      ownTokensUsed: this.tokens.ownUsed(now),
       requestsUsed: this.requests.used(now),
       cum: this.#cum,
       oldestAt: this.tokens.oldestAt(now),
@@ -175,7 +178,7 @@ export class GateMirrors {
       ? { shape: 'bucket' as const, budget, refillPerMs: budget / windowMs, windowMs }
       : { shape: 'sliding' as const, budget, refillPerMs: 0, windowMs };
     this.#charge.observe(
-      { cum: booked.cum, used: booked.tokensUsed, at: booked.at, oldestAt: booked.oldestAt, serverUsed: budget - remaining },
+      { cum: booked.cum, used: booked.ownTokensUsed, at: booked.at, oldestAt: booked.oldestAt, serverUsed: budget - remaining },
       limiter,
     );
   }

@@ -222,6 +222,9 @@ export class Gate {
     // themselves, so neither β nor the storm guard should punish the budget for it.
     const explained = this.mirrors.explain429(now, ticket, rate, this.#beta.current);
     if (explained === 'skew' || (explained === 'unknown' && (verdict === 'skew' || verdict === 'consistent'))) return true;
+    // This 429's own headers showed usage nobody of ours explains, and the foreign ledger booked it:
+    // the mirror now holds what the server holds, so cutting β as well would count the tenant twice.
+    if (verdict === 'foreign') return true;
     this.#beta.cut(now);
     if (this.#pause.countUnexplained() >= stormThreshold) this.mirrors.enterStorm(now);
     return true;

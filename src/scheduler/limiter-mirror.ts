@@ -82,9 +82,14 @@ export class LimiterMirror {
     return this.#budget;
   }
 
-  /** Amount admitted within the sliding window (after pruning at `now`). */
+  /** Amount admitted within the sliding window (after pruning at `now`), the foreign ledger's included. */
   used(now: number): number {
     return this.#log.used(now);
+  }
+
+  /** Our own admissions within the window: `used` without the foreign ledger. */
+  ownUsed(now: number): number {
+    return this.#log.used(now) - this.#log.foreignUsed(now);
   }
 
   /** Send time of the oldest admission still inside the window (Infinity when empty). @unit milliseconds */

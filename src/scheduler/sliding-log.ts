@@ -2,8 +2,11 @@
  * The admission log behind a sliding-window mirror: (send time, amount) entries with a running sum of
  * those still inside the window, plus a short history of entries that just left it. The history lets
  * the log reconcile with the server (azure-v1-behaviour.md §12.4 stamps at *arrival*, we at *send*):
- * when the server still counts entries we let go, their lifetime is extended by a learned skew.
+ * when the server still counts entries we let go, their lifetime is extended by a learned skew. What
+ * neither our entries nor a short skew explain is another tenant's, booked in a foreign ledger that
+ * counts against the budget like our own entries.
  */
+import { ForeignLedger } from './foreign-ledger.ts';
 import { TimeAmountRing } from './ring-deque.ts';
 
 /**
@@ -13,8 +16,15 @@ import { TimeAmountRing } from './ring-deque.ts';
  */
 export type UsageVerdict = 'consistent' | 'skew' | 'foreign' | 'unknown';
 
-/** Largest learned skew, as a share of the window. */
+/**
+ * Largest learned skew: a share of the window, and at most max(1 s, 2 % of it). A real send → arrival
+ * delay is network time and client stalls (≤ 132 ms learned in S1); a larger "skew" is almost always
+ * another tenant's usage lining up with our own expirations, and learning it as skew made every entry
+ * of ours live up to 15 s longer on a 60 s window (S3 stalled on it).
+ */
 const MAX_SKEW_SHARE = 0.25;
+const MAX_SKEW_FLOOR_MS = 1_000;
+const MAX_SKEW_WINDOW_SHARE = 0.02;
 /** Learned skews are padded, and shrink by a quarter per window without new evidence. */
 const SKEW_MARGIN = 1.25;
 const SKEW_DECAY = 0.75;
@@ -35,6 +45,9 @@ export class SlidingLog {
   /** Learned extra lifetime of entries: how much later than our send the server's window lets go. */
   #skewMs = 0;
   #skewChangedAt: number;
+  readonly #foreign = new ForeignLedger();
+  /** Latest expiry of an entry dropped from history: our count at an earlier send time is unknown. */
+  #forgottenUntil = Number.NEGATIVE_INFINITY;
 
   constructor(windowMs: number, guardMs: number, now: number) {
     this.#windowMs = windowMs;
@@ -58,10 +71,15 @@ export class SlidingLog {
     this.#skewMs = Math.min(this.#skewMs, this.#maxSkewMs());
   }
 
-  /** Amount inside the window at `now`. */
+  /** Amount inside the window at `now`: ours and what the foreign ledger holds. */
   used(now: number): number {
     this.#prune(now);
-    return this.#sum;
+    return this.#sum + this.#foreign.used(now, this.#life());
+  }
+
+  /** The foreign ledger's part of `used`. */
+  foreignUsed(now: number): number {
+    return this.#foreign.used(now, this.#life());
   }
 
   /** Send time of the oldest entry inside the window at `now` (Infinity when empty). @unit milliseconds */
@@ -76,18 +94,35 @@ export class SlidingLog {
     this.#sum += amount;
   }
 
-  /** Earliest time ≥ now at which `need` fits under `budget`, as entries expire oldest first. */
+  /**
+   * Earliest time ≥ now at which `need` fits under `budget`, as entries expire oldest first (ours and
+   * the foreign ledger's, merged by stamp: both live `#life()`).
+   */
   earliest(now: number, need: number, budget: number): number {
     this.#prune(now);
-    if (this.#sum + need <= budget) return now;
+    const life = this.#life();
+    const foreign = this.#foreign;
+    const total = this.#sum + foreign.used(now, life);
+    if (total + need <= budget) return now;
     let freed = 0;
     const n = this.#ring.length;
-    const life = this.#life();
-    for (let i = this.#active; i < n; i++) {
-      freed += this.#ring.amountAt(i);
-      if (this.#sum - freed + need <= budget) return this.#ring.timeAt(i) + life;
+    const m = foreign.length;
+    let i = this.#active;
+    let j = 0;
+    let last = now;
+    while (i < n || j < m) {
+      const ours = i < n ? this.#ring.timeAt(i) : Number.POSITIVE_INFINITY;
+      const theirs = j < m ? foreign.timeAt(j) : Number.POSITIVE_INFINITY;
+      if (ours <= theirs) {
+        freed += this.#ring.amountAt(i++);
+        last = ours + life;
+      } else {
+        freed += foreign.amountAt(j++);
+        last = theirs + life;
+      }
+      if (total - freed + need <= budget) return last;
     }
-    return n === this.#active ? now : this.#ring.timeAt(n - 1) + life;
+    return last;
   }
 
   /**
@@ -96,18 +131,19 @@ export class SlidingLog {
    * `sentAt` plus everything sent since (requests can overtake each other). If it holds more, and entries
    * we had let expire *just before* `sentAt` explain the excess, the server stamps later than we send
    * (network delay, a stalled client or server): our entries must live longer. Usage that no recent
-   * entry explains is someone else's (other tenants) and is left to β. Follows up at once, decays by a
+   * entry explains is someone else's (other tenants): booked in the foreign ledger. Follows up at once, decays by a
    * quarter per clean window.
    */
   observeServerUsage(serverUsed: number, budget: number, sentAt: number, now: number): UsageVerdict {
     if (!Number.isFinite(serverUsed)) return 'unknown';
     this.#prune(now);
+    if (this.#forgottenUntil > sentAt) return 'unknown'; // a request older than our history: cannot tell
     const tolerance = Math.max(2, budget * 0.005);
     const life = this.#life();
     let i = this.#active - 1;
     let ours = this.#sum;
     for (; i >= 0 && this.#ring.timeAt(i) + life > sentAt; i--) ours += this.#ring.amountAt(i);
-    const excess = serverUsed - ours;
+    const excess = serverUsed - ours - this.#foreign.usedAt(sentAt, now, life);
     if (excess <= tolerance) {
       if (this.#skewMs > 0 && now - this.#skewChangedAt >= this.#windowMs) {
         this.#skewMs = this.#skewMs < 1 ? 0 : this.#skewMs * SKEW_DECAY;
@@ -118,10 +154,11 @@ export class SlidingLog {
     let explained = 0;
     for (; i >= 0; i--) {
       const expiredAt = this.#ring.timeAt(i) + life;
-      if (sentAt - expiredAt > this.#maxSkewMs()) return 'foreign';
+      if (sentAt - expiredAt > this.#maxSkewMs()) break;
       explained += this.#ring.amountAt(i);
       if (explained >= excess - tolerance) return this.#raiseSkew(now, sentAt - expiredAt);
     }
+    this.#foreign.add(sentAt, excess);
     return 'foreign';
   }
 
@@ -147,7 +184,7 @@ export class SlidingLog {
   }
 
   #maxSkewMs(): number {
-    return this.#windowMs * MAX_SKEW_SHARE;
+    return Math.min(this.#windowMs * MAX_SKEW_SHARE, Math.max(MAX_SKEW_FLOOR_MS, this.#windowMs * MAX_SKEW_WINDOW_SHARE));
   }
 
   #life(): number {
@@ -160,8 +197,11 @@ export class SlidingLog {
     const ring = this.#ring;
     while (this.#active < ring.length && ring.timeAt(this.#active) + life <= now) this.#sum -= ring.amountAt(this.#active++);
     if (this.#active === ring.length) this.#sum = 0; // resync: no float drift survives an empty window
-    const keep = life + this.#maxSkewMs();
+    // History outlives the window by another window: a response answers a request sent up to a request's
+    // latency ago, and `observeServerUsage` must still see every entry that was alive then.
+    const keep = life + this.#windowMs;
     while (this.#active > 0 && ring.timeAt(0) + keep <= now) {
+      this.#forgottenUntil = Math.max(this.#forgottenUntil, ring.timeAt(0) + life);
       ring.shift();
       this.#active--;
     }

@@ -138,6 +138,17 @@ describe('pacing and beta recovery', () => {
     expect(g.earliestStart(10, 1_000)).toBe(10);
   });
 
+  it('a 429 whose headers show an unseen tenant books it in the mirror and leaves beta alone', () => {
+    const g = gate('a', { tpm: 100_000 }, { conservativeDepthMs: 0, tokenWindowMs: 60_000, pacing: false });
+    contact(g, 0, { limitTokens: 100_000 }); // books 1 token at t = 0
+    const ticket = g.onDispatch(100, 5_000);
+    // the server holds 96,000 without our 5,000: 95,000 (and our 1) are someone else's
+    g.onQuota(150, ticket, 1_000, { limitTokens: 100_000, remainingTokens: 4_000, retryAfterMs: 1_000 }, () => 0);
+    expect(g.beta).toBe(1);
+    expect(g.tokens.used(200)).toBeGreaterThanOrEqual(96_000);
+    expect(g.earliestStart(2_000, 5_000)).toBeGreaterThan(60_000);
+  });
+
   it('raises beta again when the server counts no more than we sent', () => {
     const g = gate('a', { tpm: 100_000 }, { conservativeDepthMs: 0, tokenWindowMs: 60_000 });
     contact(g, 0, { limitTokens: 100_000 });

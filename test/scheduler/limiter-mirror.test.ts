@@ -208,6 +208,60 @@ describe('skew learning from remaining headers', () => {
   });
 });
 
+describe('foreign ledger: usage another tenant holds', () => {
+  const mirror = () => new LimiterMirror({ budget: 10_000, windowMs: 60_000, guardMs: 0, conservativeDepthMs: 0 }, 0);
+
+  it('books what the server counts beyond ours, until a window after it was seen', () => {
+    const m = mirror();
+    m.record(1_000, 2_000);
+    expect(m.observeServerUsage(5_000, 1_000, 1_100)).toBe('foreign');
+    expect(m.skewMs).toBe(0);
+    expect(m.used(1_100)).toBe(5_000); // ours 2,000 + theirs 3,000
+    // 6,000 more fit only once the foreign 3,000 (seen at 1 s) and our 2,000 (sent at 1 s) leave
+    expect(m.earliest(1_100, 6_000, 1)).toBe(61_000);
+    expect(m.earliest(1_100, 5_000, 1)).toBe(1_100);
+  });
+
+  it('counts a steady tenant once, not once per response that shows it', () => {
+    const m = mirror();
+    m.record(1_000, 1_000);
+    m.observeServerUsage(4_000, 1_000, 1_100); // 3,000 theirs
+    m.record(2_000, 1_000);
+    expect(m.observeServerUsage(5_000, 2_000, 2_100)).toBe('consistent'); // the same 3,000
+    expect(m.used(2_100)).toBe(5_000);
+    m.record(3_000, 1_000);
+    m.observeServerUsage(7_000, 3_000, 3_100); // theirs grew to 4,000: 1,000 more
+    expect(m.used(3_100)).toBe(7_000);
+  });
+
+  it('does not take a tenant for skew: our entries expired 5 s before are no explanation', () => {
+    const m = mirror();
+    m.record(0, 4_000); // expired for us at 60 s
+    m.record(65_000, 1_000);
+    // the server holds 4,000 more than we do; our entry expired 5 s before: far beyond any network delay
+    expect(m.observeServerUsage(5_000, 65_000, 65_100)).toBe('foreign');
+    expect(m.skewMs).toBe(0); // the 25 %-of-window cap used to learn 6.25 s here
+    expect(m.used(65_100)).toBe(5_000);
+  });
+
+  it('caps a learned skew at max(1 s, 2 % of the window)', () => {
+    const m = mirror();
+    m.record(0, 4_000);
+    m.record(61_000, 1_000); // our first entry expired 1 s before: explained as skew (1.25 s padded)
+    expect(m.observeServerUsage(5_000, 61_000, 61_100)).toBe('skew');
+    expect(m.skewMs).toBe(1_200);
+  });
+
+  it('still knows what it held when a slow response arrives (no false tenant)', () => {
+    const m = new LimiterMirror({ budget: 10_000, windowMs: 10_000, guardMs: 0, conservativeDepthMs: 0 }, 0);
+    m.record(0, 3_000);
+    m.record(9_000, 1_000);
+    // answered 5 s later: our first entry was alive at 9 s and left at 10 s, long before this response
+    expect(m.observeServerUsage(4_000, 9_000, 14_000)).toBe('consistent');
+    expect(m.used(14_000)).toBe(1_000);
+  });
+});
+
 describe('skew learning from quota 429s', () => {
   const mirror = () => new LimiterMirror({ budget: 10_000, windowMs: 60_000, guardMs: 0, conservativeDepthMs: 0 }, 0);
 
