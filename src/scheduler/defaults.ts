@@ -120,8 +120,14 @@ export const retryDefaults: RetryOptions = { maxAttempts: 6, baseDelayMs: 1_000,
 /** Wait hints are clamped to this range; a longer hint makes the deployment unavailable. @unit milliseconds */
 export const hintClampMs = { min: 50, max: 120_000 } as const;
 
-/** Spread added to a gate's reopening time, for other processes sharing the quota. */
+/**
+ * Spread added to a gate's reopening time, for other processes sharing the quota: up to 10 % of the
+ * hint, at most 1 s. A second is plenty to de-synchronise processes, and 10 % of a 47 s hint (a full
+ * 60 s window) reopened the deployment up to 4.7 s after the server had room: 8 % of a window lost.
+ */
 export const gateJitterRatio = 0.1;
+/** @unit milliseconds */
+export const gateJitterMaxMs = 1_000;
 
 /** β: budget multiplier for unseen usage on a shared quota. */
 export const betaTuning = { cut: 0.9, floor: 0.5, recoveryPerWindow: 0.02 } as const;

@@ -13,7 +13,7 @@ import { GateMirrors } from './gate-mirrors.ts';
 import { startConcurrency } from './gate-sizing.ts';
 import type { GateSnapshot, ResolvedSchedulerOptions } from './defaults.ts';
 import { BudgetMultiplier } from './budget-multiplier.ts';
-import { aimdTuning, gateJitterRatio, stormThreshold } from './defaults.ts';
+import { aimdTuning, gateJitterMaxMs, gateJitterRatio, stormThreshold } from './defaults.ts';
 import { FirstContact } from './first-contact.ts';
 import type { LimiterMirror, UsageVerdict } from './limiter-mirror.ts';
 import { Pause } from './pause.ts';
@@ -181,7 +181,7 @@ export class Gate {
   }
 
   /**
-   * A quota 429: pause the whole deployment for the hinted wait (+0–10 % jitter), empty the mirrors,
+   * A quota 429: pause the whole deployment for the hinted wait (+ up to 10 % jitter, at most 1 s), empty the mirrors,
    * cut β, and watch for a storm. Returns false when the hint is too long to wait (deployment unavailable).
    */
   onQuota(
@@ -214,7 +214,7 @@ export class Gate {
       this.#pause.extend(now, now + waitMs);
       return false;
     }
-    const until = now + waitMs * (1 + random() * gateJitterRatio);
+    const until = now + waitMs + random() * Math.min(waitMs * gateJitterRatio, gateJitterMaxMs);
     this.#pause.extend(now, until);
     this.mirrors.exhaust(now);
     if (this.mirrors.maybeEnableSubWindow(now, ticket, rate)) return true;

@@ -44,6 +44,13 @@ describe('Gate', () => {
     expect(g.earliestStart(300, 10)).toBe(g.pauseUntil);
   });
 
+  it('the jitter is at most 1 s, however long the hint', () => {
+    const g = gate('a', { tpm: 100_000 }, { conservativeDepthMs: 0 });
+    contact(g, 0);
+    g.onQuota(200, g.onDispatch(100, 10), 45_000, undefined, () => 0.99);
+    expect(g.pauseUntil).toBe(200 + 45_000 + 990); // not 45,000 × 1.099
+  });
+
   it('cuts beta by 10 % at most once per cooldown, with a floor of 0.5', () => {
     const g = gate('a', { tpm: 100_000 }, { conservativeDepthMs: 0, betaCooldownMs: 2_000 });
     contact(g, 0);
