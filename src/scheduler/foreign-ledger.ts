@@ -18,7 +18,11 @@ export class ForeignLedger {
     return this.#sum;
   }
 
-  /** Foreign amount booked no later than `at` and alive at `at` (what the server held then, as far as we know). */
+  /**
+   * Foreign amount alive at `at` (what the server held then, as far as we know). Entries booked after
+   * `at` count too: responses arrive out of order by a few seconds, and booking the same usage twice
+   * would hold room the tenant never took.
+   */
   usedAt(at: number, now: number, lifeMs: number): number {
     this.#prune(now, lifeMs);
     let sum = 0;

@@ -181,8 +181,9 @@ export class Gate {
   }
 
   /**
-   * A quota 429: pause the whole deployment for the hinted wait (+ up to 10 % jitter, at most 1 s), empty the mirrors,
-   * cut β, and watch for a storm. Returns false when the hint is too long to wait (deployment unavailable).
+   * A quota 429: pause the whole deployment for the hinted wait (+ up to 10 % jitter, at most 1 s), empty
+   * the mirrors, and, unless our timing or a booked tenant explains it, cut β and watch for a storm.
+   * Returns false when the hint is too long to wait (deployment unavailable).
    */
   onQuota(
     now: number,

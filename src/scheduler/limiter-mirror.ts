@@ -89,7 +89,7 @@ export class LimiterMirror {
 
   /** Our own admissions within the window: `used` without the foreign ledger. */
   ownUsed(now: number): number {
-    return this.#log.used(now) - this.#log.foreignUsed(now);
+    return this.#log.ownUsed(now);
   }
 
   /** Send time of the oldest admission still inside the window (Infinity when empty). @unit milliseconds */

@@ -77,9 +77,10 @@ export class SlidingLog {
     return this.#sum + this.#foreign.used(now, this.#life());
   }
 
-  /** The foreign ledger's part of `used`. */
-  foreignUsed(now: number): number {
-    return this.#foreign.used(now, this.#life());
+  /** Our own part of `used` (without the foreign ledger). */
+  ownUsed(now: number): number {
+    this.#prune(now);
+    return this.#sum;
   }
 
   /** Send time of the oldest entry inside the window at `now` (Infinity when empty). @unit milliseconds */
@@ -131,8 +132,8 @@ export class SlidingLog {
    * `sentAt` plus everything sent since (requests can overtake each other). If it holds more, and entries
    * we had let expire *just before* `sentAt` explain the excess, the server stamps later than we send
    * (network delay, a stalled client or server): our entries must live longer. Usage that no recent
-   * entry explains is someone else's (other tenants): booked in the foreign ledger. Follows up at once, decays by a
-   * quarter per clean window.
+   * entry explains is someone else's (other tenants): booked in the foreign ledger. Follows up at once,
+   * decays by a quarter per clean window.
    */
   observeServerUsage(serverUsed: number, budget: number, sentAt: number, now: number): UsageVerdict {
     if (!Number.isFinite(serverUsed)) return 'unknown';
