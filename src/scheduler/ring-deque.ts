@@ -95,6 +95,13 @@ export class TimeAmountRing {
     this.#size++;
   }
 
+  /** Adds `amount` to the newest entry (there must be one) and moves its time to `time`. */
+  addToNewest(time: number, amount: number): void {
+    const slot = (this.#head + this.#size - 1) & (this.#times.length - 1);
+    this.#times[slot] = time;
+    this.#amounts[slot] = (this.#amounts[slot] as number) + amount;
+  }
+
   /** Time of the i-th oldest entry (0 = oldest). */
   timeAt(i: number): number {
     return this.#times[(this.#head + i) & (this.#times.length - 1)] as number;

@@ -34,6 +34,14 @@ const SKEW_DECAY = 0.75;
  */
 const GUARD_SHARE = 0.01;
 const GUARD_FLOOR_MS = 50;
+/**
+ * Admissions closer together than windowMs / COALESCE_SLOTS share one entry, stamped with the latest
+ * of them: an amount then frees at most that much later than it would alone (15 ms on a 60 s window,
+ * 0.24 ms on a 1 s one), never earlier, and a log holds at most ~2 × COALESCE_SLOTS entries per window
+ * whatever the rate. Entry by entry, a 1,000 requests/s run held ~55k entries per log (history
+ * included): 5.6 MB over 9 logs, the largest thing in the CLI's heap after two minutes.
+ */
+const COALESCE_SLOTS = 4096;
 
 export class SlidingLog {
   #windowMs: number;
@@ -48,6 +56,8 @@ export class SlidingLog {
   readonly #foreign = new ForeignLedger();
   /** Latest expiry of an entry dropped from history: our count at an earlier send time is unknown. */
   #forgottenUntil = Number.NEGATIVE_INFINITY;
+  /** Time of the first admission merged into the newest entry (COALESCE_SLOTS). */
+  #newestSince = Number.NEGATIVE_INFINITY;
 
   constructor(windowMs: number, guardMs: number, now: number) {
     this.#windowMs = windowMs;
@@ -58,6 +68,11 @@ export class SlidingLog {
   /** @unit milliseconds */
   get windowMs(): number {
     return this.#windowMs;
+  }
+
+  /** Entries held, history included (admissions merge, see COALESCE_SLOTS). */
+  get entryCount(): number {
+    return this.#ring.length;
   }
 
   /** Learned skew between our send stamps and the server's admission stamps. @unit milliseconds */
@@ -91,7 +106,14 @@ export class SlidingLog {
 
   record(now: number, amount: number): void {
     this.#prune(now);
-    this.#ring.push(now, amount);
+    const ring = this.#ring;
+    // Merge only into an entry still inside the window (its amount is in #sum), and only within one
+    // quantum of that entry's first admission, so merged entries cannot chain forward.
+    if (this.#active < ring.length && now - this.#newestSince < this.#windowMs / COALESCE_SLOTS) ring.addToNewest(now, amount);
+    else {
+      ring.push(now, amount);
+      this.#newestSince = now;
+    }
     this.#sum += amount;
   }
 
