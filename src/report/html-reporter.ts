@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Reporter } from '../types.ts';
-import { renderReportHtml } from './html/template.ts';
+import { renderReportHtmlParts } from './html/template.ts';
 import { createReportExtras } from './html/report-extras.ts';
 import { buildViewModel } from './html/view-model.ts';
 import { writeFileAtomic } from './output-files.ts';
@@ -23,7 +23,7 @@ export function createHtmlReporter(options: ReporterOptions, summary: SharedSumm
     onResult: (record) => extras.addResult(record),
     async onRunEnd() {
       const model = buildViewModel(summary.finish(), summary.rows(), summary.cellsSeen(), options.baseline, extras.finish());
-      await writeFileAtomic(join(options.outDir, HTML_FILE), renderReportHtml(model, await loadChartJs()));
+      await writeFileAtomic(join(options.outDir, HTML_FILE), renderReportHtmlParts(model, await loadChartJs()));
     },
   };
 }

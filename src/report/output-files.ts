@@ -4,7 +4,7 @@
  * sees half a report).
  */
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { once } from 'node:events';
 
@@ -50,9 +50,22 @@ export async function openTextWriter(path: string): Promise<TextWriter> {
   };
 }
 
-export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
+/**
+ * @param content the file's text or bytes, or its text in parts written one after another (a large
+ * report then never exists as one string and one buffer of its bytes as well)
+ */
+export async function writeFileAtomic(path: string, content: string | Uint8Array | readonly string[]): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, content);
+  if (typeof content === 'string' || content instanceof Uint8Array) await writeFile(temp, content);
+  else {
+    const file = await open(temp, 'w');
+    try {
+      // writeFile loops until every byte is written, from the current position (after the last part)
+      for (const part of content) await file.writeFile(part);
+    } finally {
+      await file.close();
+    }
+  }
   await rename(temp, path);
 }

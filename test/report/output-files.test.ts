@@ -1,8 +1,8 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openTextWriter } from '../../src/report/output-files.ts';
+import { openTextWriter, writeFileAtomic } from '../../src/report/output-files.ts';
 
 let dir: string | undefined;
 afterEach(async () => {
@@ -31,5 +31,17 @@ describe('openTextWriter', () => {
     } finally {
       process.off('warning', onWarning);
     }
+  });
+});
+
+describe('writeFileAtomic', () => {
+  it('writes text given in parts one after another, exactly as their concatenation, and leaves no temp file', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'bb-atomic-'));
+    const path = join(dir, 'report.html');
+    await writeFileAtomic(path, 'old content that is longer than the new one'.repeat(100_000));
+    const parts = ['<head>café 🙂', 'x'.repeat(3_000_000), '', '</script>\n€'];
+    await writeFileAtomic(path, parts);
+    expect(await readFile(path, 'utf8')).toBe(parts.join(''));
+    expect(await readdir(dir)).toEqual(['report.html']);
   });
 });

@@ -13,9 +13,17 @@ export const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'unsafe-i
 
 /** @param chartJs the Chart.js UMD bundle's source text */
 export function renderReportHtml(model: ReportViewModel, chartJs: string): string {
+  return renderReportHtmlParts(model, chartJs).join('');
+}
+
+/**
+ * The page in parts, to be written one after another: the data block is megabytes at large runs, and
+ * joining it with the rest made one more copy of the page as a string, then one as bytes.
+ */
+export function renderReportHtmlParts(model: ReportViewModel, chartJs: string): string[] {
   // Present only with a baseline comparison: without one the page is byte-identical to before.
   const withBaseline = model.baseline !== undefined;
-  return `<!doctype html>
+  const head = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -73,10 +81,15 @@ ${withBaseline ? '  <section id="baseline-section">\n    <h2>vs baseline</h2>\n 
   </section>
 </main>
 <footer id="methods"></footer>
-<script type="application/json" id="report-data">${embedJson(model)}</script>
+<script type="application/json" id="report-data">`;
+  return [
+    head,
+    embedJson(model),
+    `</script>
 <script>${inlineScriptText(chartJs)}</script>
 <script>${inlineScriptText(CLIENT_SCRIPT)}</script>
 ${withBaseline ? `<script>${inlineScriptText(CLIENT_BASELINE)}</script>\n` : ''}</body>
 </html>
-`;
+`,
+  ];
 }
