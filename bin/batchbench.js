@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { enableCompileCache } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { v8FlagsFor } from './v8-flags.js';
+import { batchEnvFor, v8FlagsFor } from './v8-flags.js';
 
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 18)) {
@@ -15,12 +15,15 @@ if (major < 22 || (major === 22 && minor < 18)) {
   );
   process.exit(2);
 }
-// Batch commands run with a tighter V8 heap (v8-flags.js says why). Node flags cannot be set once the
-// heap exists, so the process replaces itself with one that has them (same pid and stdio; POSIX only).
+// Batch commands run with a tighter V8 heap and malloc setting (v8-flags.js says why). Neither can be set
+// once the process runs, so it replaces itself with one that has them (same pid and stdio; POSIX only).
+// The new process finds both in effect and does not replace itself again.
 const heapFlags = v8FlagsFor(process.argv.slice(2), process.execArgv, process.env);
-if (heapFlags.length > 0 && typeof process.execve === 'function') {
+const batchEnv = batchEnvFor(process.argv.slice(2), process.env);
+if ((heapFlags.length > 0 || Object.keys(batchEnv).length > 0) && typeof process.execve === 'function') {
   const script = fileURLToPath(import.meta.url);
-  process.execve(process.execPath, [process.execPath, ...process.execArgv, ...heapFlags, script, ...process.argv.slice(2)], process.env);
+  const argv = [process.execPath, ...process.execArgv, ...heapFlags, script, ...process.argv.slice(2)];
+  process.execve(process.execPath, argv, { ...process.env, ...batchEnv });
 }
 // Node's compile cache keeps the type-stripped output of the TypeScript sources and V8's code cache
 // on disk (os.tmpdir()/node-compile-cache, keyed by file content). A run that hits it never loads

@@ -5,3 +5,5 @@ export declare function v8FlagsFor(
   execArgv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): string[];
+export declare const BATCH_GLIBC_TUNABLES: string;
+export declare function batchEnvFor(args: readonly string[], env: Readonly<Record<string, string | undefined>>): Record<string, string>;

@@ -10,7 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { v8FlagsFor } from '../bin/v8-flags.js';
+import { batchEnvFor, v8FlagsFor } from '../bin/v8-flags.js';
 
 const MIN = [22, 18];
 
@@ -47,15 +47,18 @@ if (!target) {
 const node = recentEnough(process.version) ? process.execPath : cachedNode();
 // The child gets the terminal's Ctrl-C itself (same process group); this process only waits for it,
 // so it must not die first and leave the child's output dangling.
-// The CLI gets what bin/batchbench.js gives it: its batch commands' heap settings (bin/v8-flags.js says
-// why) and Node's compile cache (bin/batchbench.js says why; a user's own NODE_COMPILE_CACHE or
+// The CLI gets what bin/batchbench.js gives it: its batch commands' heap and malloc settings
+// (bin/v8-flags.js says why) and Node's compile cache (bin/batchbench.js says why; a user's own NODE_COMPILE_CACHE or
 // NODE_DISABLE_COMPILE_CACHE wins).
 const cli = /(^|[\\/])src[\\/]cli[\\/]main\.ts$/.test(target);
 const heapFlags = cli ? v8FlagsFor(args, process.execArgv, process.env) : [];
-const env =
-  cli && process.env.NODE_COMPILE_CACHE === undefined
-    ? { ...process.env, NODE_COMPILE_CACHE: join(tmpdir(), 'node-compile-cache') }
-    : process.env;
+const env = cli
+  ? {
+      ...process.env,
+      ...batchEnvFor(args, process.env),
+      ...(process.env.NODE_COMPILE_CACHE === undefined ? { NODE_COMPILE_CACHE: join(tmpdir(), 'node-compile-cache') } : {}),
+    }
+  : process.env;
 const child = spawn(node, [...heapFlags, target, ...args], { stdio: 'inherit', env });
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {
