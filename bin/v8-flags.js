@@ -1,4 +1,4 @@
-// V8 heap settings for batchbench's batch commands, applied by both launchers (bin/batchbench.js,
+// V8 heap and malloc settings for batchbench's batch commands, applied by both launchers (bin/batchbench.js,
 // scripts/node.mjs) so every way of starting the CLI runs with the same heap. Plain JavaScript, no imports.
 //
 // Why: a batch run allocates ~280 KB per cell, almost all of it short-lived (the openai SDK's SSE
@@ -35,8 +35,7 @@ export const BATCH_GLIBC_TUNABLES = 'glibc.malloc.mmap_threshold=131072';
  * @returns {Record<string, string>}
  */
 export function batchEnvFor(args, env) {
-  const command = args.find((arg) => !arg.startsWith('-'));
-  if (command === undefined || command === 'load' || env.GLIBC_TUNABLES !== undefined) return {};
+  if (!isBatchCommand(args) || env.GLIBC_TUNABLES !== undefined) return {};
   return { GLIBC_TUNABLES: BATCH_GLIBC_TUNABLES };
 }
 
@@ -48,9 +47,18 @@ export function batchEnvFor(args, env) {
  * @returns {string[]}
  */
 export function v8FlagsFor(args, execArgv, env) {
-  const command = args.find((arg) => !arg.startsWith('-'));
-  if (command === undefined || command === 'load') return [];
+  if (!isBatchCommand(args)) return [];
   const wanted = env.BATCHBENCH_V8_FLAGS !== undefined ? env.BATCHBENCH_V8_FLAGS.split(/\s+/).filter(Boolean) : BATCH_V8_FLAGS;
   const given = `${execArgv.join(' ')} ${env.NODE_OPTIONS ?? ''}`;
   return wanted.filter((flag) => !given.includes(flag.split('=')[0]));
+}
+
+/**
+ * Every command but `load` (its pacing figures were measured with the defaults) and a bare `--help` or
+ * `--version`.
+ * @param {readonly string[]} args
+ */
+function isBatchCommand(args) {
+  const command = args.find((arg) => !arg.startsWith('-'));
+  return command !== undefined && command !== 'load';
 }

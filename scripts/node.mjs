@@ -48,8 +48,8 @@ const node = recentEnough(process.version) ? process.execPath : cachedNode();
 // The child gets the terminal's Ctrl-C itself (same process group); this process only waits for it,
 // so it must not die first and leave the child's output dangling.
 // The CLI gets what bin/batchbench.js gives it: its batch commands' heap and malloc settings
-// (bin/v8-flags.js says why) and Node's compile cache (bin/batchbench.js says why; a user's own NODE_COMPILE_CACHE or
-// NODE_DISABLE_COMPILE_CACHE wins).
+// (bin/v8-flags.js says why) and Node's compile cache (bin/batchbench.js says why; a user's own
+// NODE_COMPILE_CACHE or NODE_DISABLE_COMPILE_CACHE wins).
 const cli = /(^|[\\/])src[\\/]cli[\\/]main\.ts$/.test(target);
 const heapFlags = cli ? v8FlagsFor(args, process.execArgv, process.env) : [];
 const env = cli

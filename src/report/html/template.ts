@@ -11,14 +11,10 @@ import type { ReportViewModel } from './view-model.ts';
 
 export const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
 
-/** @param chartJs the Chart.js UMD bundle's source text */
-export function renderReportHtml(model: ReportViewModel, chartJs: string): string {
-  return renderReportHtmlParts(model, chartJs).join('');
-}
-
 /**
  * The page in parts, to be written one after another: the data block is megabytes at large runs, and
  * joining it with the rest made one more copy of the page as a string, then one as bytes.
+ * @param chartJs the Chart.js UMD bundle's source text
  */
 export function renderReportHtmlParts(model: ReportViewModel, chartJs: string): string[] {
   // Present only with a baseline comparison: without one the page is byte-identical to before.
