@@ -16,7 +16,7 @@
  *    mirror's total keeps to the server's count.
  *  - bucket: (Δ(server count) + refill over the gap) ÷ (our estimates booked between j and k), used
  *    only when the bucket cannot have filled up in between (refill lost), i.e. j's deficit ≥ the refill.
- * A sample needs a gap of at least half the budget (the widest available is used), so a `remaining-*` that lags by a request or
+ * A sample needs a gap of at least half the budget (sliding logs: the median over every such anchor; buckets: the widest), so a `remaining-*` that lags by a request or
  * two, or requests that overtook each other, move it by a few percent only; the applied ratio is the
  * median of the last samples (outliers rejected), and is 1 within a ±6 % dead band so an exact server
  * is never second-guessed by noise. A request rejected with a quota 429 was booked by us but never
@@ -71,6 +71,8 @@ export const chargeTuning = {
 export class ChargeRatio {
   readonly #points: ChargePoint[] = [];
   readonly #samples: number[] = [];
+  /** Scratch for one sliding sample's per-anchor slopes. */
+  readonly #slopes: number[] = [];
   /** Recent rejected requests (cum of each, its estimate): booked by us, not charged by the server. */
   readonly #rejected: { readonly cum: number; readonly cost: number }[] = [];
   #ratio = 1;
@@ -108,21 +110,23 @@ export class ChargeRatio {
     return sum;
   }
 
+  /**
+   * The median over every anchor j far enough from k, not the single widest pair: requests sent in one
+   * burst reach the server in any order, so one anchor's count can be off by the rest of its burst
+   * (S1 on the virtual clock: the earliest point, admitted last of six, put every sample at 0.89–0.91
+   * of an exact server, and the mirror then admitted 4 requests past the budget).
+   */
   #slidingSample(k: ChargePoint, span: number): number | undefined {
-    let best: ChargePoint | undefined;
-    let bestGap = span;
+    const slopes = this.#slopes;
+    slopes.length = 0;
     for (const j of this.#points) {
       if (j.cum >= k.cum) continue;
       if (Math.abs(k.cum - k.used - (j.cum - j.used)) > 0.5) continue; // something left our window between them
-      const gap = Math.abs(k.used - j.used);
-      if (gap >= bestGap) {
-        best = j;
-        bestGap = gap;
-      }
+      if (Math.abs(k.used - j.used) < span) continue;
+      const ours = k.used - j.used - this.#refund(j.cum, k.cum);
+      if (Math.abs(ours) >= span / 2) slopes.push((k.serverUsed - j.serverUsed) / ours);
     }
-    if (best === undefined) return undefined;
-    const ours = k.used - best.used - this.#refund(best.cum, k.cum);
-    return Math.abs(ours) < span / 2 ? undefined : (k.serverUsed - best.serverUsed) / ours;
+    return slopes.length === 0 ? undefined : medianOf(slopes);
   }
 
   #bucketSample(k: ChargePoint, limiter: ChargeLimiter, span: number): number | undefined {

@@ -168,12 +168,14 @@ function startTenant(
 }
 
 describe('bench scenarios on the virtual clock', () => {
-  it('S2 (10 s token windows, 1 s request sub-window): >= 0.945 of the bound, every group <= 1, no quota 429', async () => {
+  it('S2 (10 s token windows, 1 s request sub-window): >= 0.945 of the bound, the pool >= 0.925, no quota 429', async () => {
+    // the pool was 0.907 on both seeds before best fit (lane-dispatch.ts); now 0.937 on both
     for (const seed of [1, 2]) {
       const r = await sim('S2', seed);
       expect(r.settled).toBe(r.expected);
       expect(r.quota429).toBe(0);
       expect(r.ratio).toBeGreaterThanOrEqual(0.945);
+      expect(r.pool).toBeGreaterThanOrEqual(0.925);
       for (const g of r.perGroup) expect(g).toBeLessThanOrEqual(1);
     }
   }, 120_000);
@@ -186,7 +188,8 @@ describe('bench scenarios on the virtual clock', () => {
 
   it('S3 (an unseen tenant on two pool members): the pool >= 0.87 of its bound on every seed, <= 3.5 % quota 429s', async () => {
     // 0.78-0.83 with 4.5-5.1 % quota 429s when the tenant's usage was learned as skew and cut β on every
-    // 429; now 0.885-0.899 with 2.0-3.05 % (the 1 s jitter cap reopens closer to the tenant's next request)
+    // 429; then 0.885-0.899 with 2.0-3.05 % (the 1 s jitter cap reopens closer to the tenant’s next request);
+    // with best fit and the median charge anchor 0.884-0.903 with 1.8-2.7 %
     for (const seed of [1, 2, 3]) {
       const r = await sim('S3', seed);
       expect(r.settled).toBe(r.expected);
