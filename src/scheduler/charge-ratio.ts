@@ -16,8 +16,9 @@
  *    mirror's total keeps to the server's count.
  *  - bucket: (Δ(server count) + refill over the gap) ÷ (our estimates booked between j and k), used
  *    only when the bucket cannot have filled up in between (refill lost), i.e. j's deficit ≥ the refill.
- * A sample needs a gap of at least half the budget (sliding logs: the median over every such anchor; buckets: the widest), so a `remaining-*` that lags by a request or
- * two, or requests that overtook each other, move it by a few percent only; the applied ratio is the
+ * A sample needs a gap of at least half the budget (sliding logs: the median over every such anchor;
+ * buckets: the widest), so a `remaining-*` that lags by a request or two, or requests that overtook
+ * each other, move it by a few percent only; the applied ratio is the
  * median of the last samples (outliers rejected), and is 1 within a ±6 % dead band so an exact server
  * is never second-guessed by noise. A request rejected with a quota 429 was booked by us but never
  * charged by the server: its estimate is taken out of every sample that spans it.

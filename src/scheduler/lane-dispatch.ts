@@ -1,9 +1,9 @@
 /**
  * Earliest-feasible-start dispatch of one lane (scheduler-design.md §5.6): while the head item can start
  * now on some member, start it there (or, best fit, a larger item a few places behind it that also fits
- * there now); when the earliest member is later, arm the lane's one timer for
- * that moment; when every member is at its cap, wait for a completion. Retries whose backoff ended go
- * first. The run loop owns what "start" and "fail" do.
+ * there now); when the earliest member is later, arm the lane's one timer for that moment; when every
+ * member is at its cap, wait for a completion. Retries whose backoff ended go first. The run loop owns
+ * what "start" and "fail" do.
  */
 import type { FailureReason, SerializedError } from '../types.ts';
 import type { Gate } from './gate.ts';
@@ -91,10 +91,10 @@ function backfill(lane: Lane, head: Entry, now: number, ctx: DispatchContext): b
 /**
  * Best fit when the head can start now on `gate`: the index of the largest item among the next
  * `backfillDepth` that can also start there now, or 0 for the head itself. A short window holds only a
- * few request costs, and taking the head as it comes leaves gaps no item fits (in its first windows S2's
- * 3,000-token member took one ~1,750-token request per 10 s, 58 % of its budget; virtual clock, S2's pool 0.907 →
- * 0.925–0.944 of its bound over 12 seeds with this and the larger bypass limit). Taking the largest
- * in backfill too measured the same, so backfill keeps to queue order.
+ * few request costs, and taking the head as it comes leaves gaps no item fits (in its first windows
+ * S2's 3,000-token member took one ~1,750-token request per 10 s, 58 % of its budget; virtual clock,
+ * S2's pool 0.907 → 0.925–0.944 of its bound over 12 seeds with this and the larger bypass limit).
+ * Taking the largest in backfill too measured the same, so backfill keeps to queue order.
  */
 function largerFit(lane: Lane, head: Entry, gate: Gate, now: number, backfillDepth: number): number {
   const depth = Math.min(backfillDepth, lane.ready.length - 1);
