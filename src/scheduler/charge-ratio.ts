@@ -72,8 +72,8 @@ export const chargeTuning = {
 export class ChargeRatio {
   readonly #points: ChargePoint[] = [];
   readonly #samples: number[] = [];
-  /** Scratch for one sliding sample's per-anchor slopes. */
-  readonly #slopes: number[] = [];
+  /** Scratch for one sliding sample's per-anchor slopes (one per kept point at most). */
+  readonly #slopes = new Float64Array(chargeTuning.points);
   /** Recent rejected requests (cum of each, its estimate): booked by us, not charged by the server. */
   readonly #rejected: { readonly cum: number; readonly cost: number }[] = [];
   #ratio = 1;
@@ -119,15 +119,16 @@ export class ChargeRatio {
    */
   #slidingSample(k: ChargePoint, span: number): number | undefined {
     const slopes = this.#slopes;
-    slopes.length = 0;
+    let n = 0;
     for (const j of this.#points) {
       if (j.cum >= k.cum) continue;
       if (Math.abs(k.cum - k.used - (j.cum - j.used)) > 0.5) continue; // something left our window between them
       if (Math.abs(k.used - j.used) < span) continue;
       const ours = k.used - j.used - this.#refund(j.cum, k.cum);
-      if (Math.abs(ours) >= span / 2) slopes.push((k.serverUsed - j.serverUsed) / ours);
+      if (Math.abs(ours) >= span / 2) slopes[n++] = (k.serverUsed - j.serverUsed) / ours;
     }
-    return slopes.length === 0 ? undefined : medianOf(slopes);
+    // a typed array sorts numerically in place, without a comparator or a copy (this runs per response)
+    return n === 0 ? undefined : medianOfSorted(slopes.subarray(0, n).sort());
   }
 
   #bucketSample(k: ChargePoint, limiter: ChargeLimiter, span: number): number | undefined {
@@ -155,7 +156,10 @@ export class ChargeRatio {
 }
 
 function medianOf(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
+  return medianOfSorted([...values].sort((a, b) => a - b));
+}
+
+function medianOfSorted(sorted: ArrayLike<number>): number {
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }

@@ -108,16 +108,20 @@ function largerFit(lane: Lane, head: Entry, gate: Gate, now: number, backfillDep
     if (cost > largest) largest = cost;
   }
   if (largest === head.item.cost) return 0;
-  if (gate.fits(total) && gate.earliestStart(now, total) - now <= EPSILON_MS) return 0;
+  if (startsNowOn(gate, now, total)) return 0;
   let bestIndex = 0;
   let bestCost = head.item.cost;
   for (let i = 1; i <= depth; i++) {
     const cost = (lane.ready.at(i) as Entry).item.cost;
-    if (cost <= bestCost || !gate.fits(cost) || gate.earliestStart(now, cost) - now > EPSILON_MS) continue;
+    if (cost <= bestCost || !startsNowOn(gate, now, cost)) continue;
     bestIndex = i;
     bestCost = cost;
   }
   return bestIndex;
+}
+
+function startsNowOn(gate: Gate, now: number, cost: number): boolean {
+  return gate.fits(cost) && gate.earliestStart(now, cost) - now <= EPSILON_MS;
 }
 
 function startOutOfTurn(lane: Lane, head: Entry, index: number, gate: Gate, now: number, ctx: DispatchContext): void {
