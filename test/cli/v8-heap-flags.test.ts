@@ -43,9 +43,9 @@ describe('V8 heap flags for the batch commands', () => {
     expect(v8FlagsFor(['load', '--profile', 'sweep'], [], {})).toEqual([]);
     expect(v8FlagsFor(['--version'], [], {})).toEqual([]);
     expect(v8FlagsFor(['eval'], ['--max-semi-space-size=64'], {})).toEqual(['--heap-growing-percent=50', '--expose-gc']);
-    expect(v8FlagsFor(['eval'], [], { NODE_OPTIONS: '--heap-growing-percent=20' })).toEqual(['--max-semi-space-size=16', '--expose-gc']);
+    expect(v8FlagsFor(['eval'], [], { NODE_OPTIONS: '--heap-growing-percent=20' })).toEqual(['--max-semi-space-size=8', '--expose-gc']);
     expect(v8FlagsFor(['eval'], [], { BATCHBENCH_V8_FLAGS: '' })).toEqual([]);
-    expect(v8FlagsFor(['eval'], [], { BATCHBENCH_V8_FLAGS: '--max-semi-space-size=8' })).toEqual(['--max-semi-space-size=8']);
+    expect(v8FlagsFor(['eval'], [], { BATCHBENCH_V8_FLAGS: '--max-semi-space-size=4' })).toEqual(['--max-semi-space-size=4']);
   });
 
   it('chooses the malloc setting by command and leaves a GLIBC_TUNABLES the user set alone', () => {
@@ -53,7 +53,7 @@ describe('V8 heap flags for the batch commands', () => {
     expect(batchEnvFor(['report', 'runs/x'], {})).toEqual({ GLIBC_TUNABLES: BATCH_GLIBC_TUNABLES });
     expect(batchEnvFor(['load', '--profile', 'sweep'], {})).toEqual({});
     expect(batchEnvFor(['--version'], {})).toEqual({});
-    expect(batchEnvFor(['eval'], { GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' })).toEqual({});
+    expect(batchEnvFor(['eval'], { GLIBC_TUNABLES: 'glibc.malloc.arena_max=4' })).toEqual({});
     expect(batchEnvFor(['eval'], { GLIBC_TUNABLES: '' })).toEqual({});
   });
 
@@ -66,8 +66,8 @@ describe('V8 heap flags for the batch commands', () => {
     const given = await flagsOf([...BATCH_V8_FLAGS, join(ROOT, 'bin/batchbench.js'), 'eval', '--help']);
     expect(given).toHaveLength(1);
     expect(given[0]!.tunables).toBe(BATCH_GLIBC_TUNABLES);
-    const mine = await flagsOf([join(ROOT, 'bin/batchbench.js'), 'eval', '--help'], { GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' });
-    expect(mine[0]!.tunables).toBe('glibc.malloc.arena_max=2');
+    const mine = await flagsOf([join(ROOT, 'bin/batchbench.js'), 'eval', '--help'], { GLIBC_TUNABLES: 'glibc.malloc.arena_max=4' });
+    expect(mine[0]!.tunables).toBe('glibc.malloc.arena_max=4');
   });
 
   it('scripts/node.mjs starts the CLI with them', async () => {
