@@ -8,7 +8,8 @@
 // A 16 MB semi-space and an old generation allowed 1.5x its live size brought that to 292 MB for 1.14x
 // the wall time (same-method A/B, 4 Dec; README "Memory and throughput", scripts/bench/s10-cli.ts).
 // An 8 MB semi-space halves the young generation's committed memory (34 -> 17 MB) at no measurable
-// cost in wall time: with the malloc setting below, 100k rows x 3 peaked at 265 MiB against 284-287.
+// cost in wall time: with the malloc setting below, 100k rows x 3 peaked at 265-267 MiB (three traced
+// runs) against 284-287 with 16 MB.
 // `batchbench load` keeps V8's defaults: its pacing figures were measured with them.
 //
 // BATCHBENCH_V8_FLAGS replaces the list (empty: none). Flags the user already gave (on the command
