@@ -37,7 +37,10 @@ export function feedGate(
   } else if (cls === 'overload') {
     capacity429 = provider?.category === 'capacity';
     if (aborting && provider?.category === 'aborted') gate.onNeutral(now, ticket);
-    else gate.onOverload(now, ticket, error, provider?.rate, provider?.category === 'timeout' || provider?.category === 'connection');
+    else {
+      const timeoutLike = provider?.category === 'timeout' || provider?.category === 'connection';
+      gate.onOverload(now, ticket, error, provider?.rate, timeoutLike, capacity429);
+    }
   } else if (cls === 'config') {
     gate.onConfigFailure(now, ticket, error);
   } else {

@@ -20,8 +20,9 @@
  * buckets: the widest), so a `remaining-*` that lags by a request or two, or requests that overtook
  * each other, move it by a few percent only; the applied ratio is the
  * median of the last samples (outliers rejected), and is 1 within a ±6 % dead band so an exact server
- * is never second-guessed by noise. A request rejected with a quota 429 was booked by us but never
- * charged by the server: its estimate is taken out of every sample that spans it.
+ * is never second-guessed by noise. A request refused with a 429 (quota, or capacity before admission)
+ * was booked by us but never charged by the server: its estimate is taken out of every sample that
+ * spans it.
  */
 
 /** One response's view of the token limiter. */
@@ -98,7 +99,7 @@ export class ChargeRatio {
     if (this.#points.length > chargeTuning.points) this.#points.shift();
   }
 
-  /** The request booked at `cum` (estimate `cost`) was rejected with a quota 429: never charged. */
+  /** The request booked at `cum` (estimate `cost`) was refused with a 429: never charged. */
   onRejected(cum: number, cost: number): void {
     this.#rejected.push({ cum, cost });
     if (this.#rejected.length > chargeTuning.points) this.#rejected.shift();

@@ -124,9 +124,12 @@ export class GateMirrors {
     this.#lastQuotaAt = now;
   }
 
-  /** A quota 429 for `booked`: the server never charged it (charge learning must not count it). */
-  onRejected(booked: BookedRequest): void {
+  /** `booked` was refused with a 429 (quota, or capacity before admission): never charged, so our windows and charge learning drop it. */
+  onRejected(booked: BookedRequest, now: number): void {
     this.#charge.onRejected(booked.cum, booked.cost);
+    this.tokens.refund(booked.at, booked.cost, now);
+    this.requests.refund(booked.at, 1, now);
+    this.#sub?.refund(booked.at, 1, now);
   }
 
   /**

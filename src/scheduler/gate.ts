@@ -158,8 +158,12 @@ export class Gate {
     return true;
   }
 
-  /** Capacity 429, 5xx, timeout, connection error: cut concurrency, feed the breaker. */
-  onOverload(now: number, ticket: DispatchTicket, error: unknown, rate: RateInfo | undefined, timeoutLike: boolean): void {
+  /**
+   * Capacity 429, 5xx, timeout, connection error: cut concurrency, feed the breaker. A capacity 429 is
+   * refused before admission (`refused`): like a quota 429 the server never charged it.
+   */
+  onOverload(now: number, ticket: DispatchTicket, error: unknown, rate: RateInfo | undefined, timeoutLike: boolean, refused = false): void {
+    if (refused) this.mirrors.onRejected(ticket, now);
     this.#settle(now, ticket, rate, !timeoutLike);
     this.lastError = error;
     this.#concurrency?.onOverload(now);
@@ -192,8 +196,9 @@ export class Gate {
     rate: RateInfo | undefined,
     random: () => number,
   ): boolean {
+    // refunded first: the 429's own headers count nothing of it, so neither must what they are compared with
+    this.mirrors.onRejected(ticket, now);
     const verdict = this.#settle(now, ticket, rate);
-    this.mirrors.onRejected(ticket);
     this.breaker.onNeutral();
     if (isBlind(retryAfterMs, rate)) {
       // nothing to wait for: overload, not a quota window (blind-429.ts); mirrors and β stay as they are

@@ -130,6 +130,11 @@ export class LimiterMirror {
     }
   }
 
+  /** `amount` booked at `at` was refused with a 429: the server never counted it (sliding logs; `exhaust` empties a bucket). */
+  refund(at: number, amount: number, now: number): void {
+    if (this.#shape === 'sliding') this.#log.refund(at, amount, now);
+  }
+
   /**
    * A `limit` header: the server's budget per window. Followed down at once (temporary reductions),
    * back up only as far as configuration allows. Non-positive values (the Responses API's −1) are ignored.

@@ -111,6 +111,14 @@ export class TimeAmountRing {
     return this.#amounts[(this.#head + i) & (this.#amounts.length - 1)] as number;
   }
 
+  /** Takes up to `amount` off the i-th oldest entry; returns what was taken (an entry never goes below 0). */
+  takeFrom(i: number, amount: number): number {
+    const slot = (this.#head + i) & (this.#amounts.length - 1);
+    const taken = Math.min(amount, this.#amounts[slot] as number);
+    this.#amounts[slot] = (this.#amounts[slot] as number) - taken;
+    return taken;
+  }
+
   /** Drops the oldest entry and returns its amount. */
   shift(): number {
     const amount = this.#amounts[this.#head] as number;

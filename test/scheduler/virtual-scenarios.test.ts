@@ -1,15 +1,16 @@
 /**
- * The bench scenarios S1 and S2 on the virtual clock: the emulator's own sliding-window limiter behind
- * an in-process handle (15–45 ms each way, gpt-4o-like latency), the real scheduler, the bench's
- * workload and bound (scripts/bench). No HTTP, no CPU noise and no time compression, so what is left
+ * The bench scenarios S1, S2, S3 and S11 on the virtual clock: the emulator's own sliding-window limiter
+ * behind an in-process handle (15–45 ms each way, gpt-4o-like latency), the real scheduler, the bench's
+ * workload and bound (scripts/bench); S11 with the emulator's `realistic` imprecision applied in process. No HTTP, no CPU noise and no time compression, so what is left
  * between the bound and the makespan is the scheduler's (and the lumpiness of request costs against
  * short windows, which the fluid bound does not see). Deterministic: seeded.
  */
 import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../src/errors.ts';
 import { VirtualClock } from '../../src/internal/clock.ts';
-import { createRng } from '../../src/internal/rng.ts';
+import { createRng, hashString } from '../../src/internal/rng.ts';
 import { SlidingWindowLimiter } from '../../src/emulator/admission.ts';
+import { RemainingLag, realisticCharge, resolveRealism } from '../../src/emulator/realism.ts';
 import { createScheduler } from '../../src/scheduler/scheduler.ts';
 import { estimateAdmissionCost } from '../../src/providers/estimate-cost.ts';
 import type { Completion, DeploymentHandle, TargetLane, WorkItem } from '../../src/types.ts';
@@ -27,6 +28,11 @@ async function sim(id: ScenarioId, seed: number, tune: Record<string, unknown> =
   const minLat = new Map<string, number>();
   const perMinute: Record<string, number[]> = {};
   const servers = new Map<string, { lim: SlidingWindowLimiter; settings: Parameters<SlidingWindowLimiter['decide']>[2] }>();
+  // S11's `realistic` profile, as the emulator applies it (admit-request.ts, realism.ts): its own charge
+  // per request body, remaining-* 0–2 decisions late, limit-* sometimes left out, retry hints rounded to
+  // whole seconds or missing, 1 % capacity 429s before admission
+  const charges = new WeakMap<WorkItem, number>();
+  const charged: Record<string, number> = {};
   const lanes: TargetLane[] = scenario.targets.map((t) => {
     const params = { maxOutputTokens: scenario.maxOutputTokens, tokenLimitField: 'max_tokens', stream: false, temperature: 0 } as const;
     const deployments: DeploymentHandle[] = t.members.map((m) => {
@@ -38,6 +44,16 @@ async function sim(id: ScenarioId, seed: number, tune: Record<string, unknown> =
         countRejected: false,
       };
       servers.set(m.name, { lim, settings });
+      const realism = resolveRealism(m.emulator.realism);
+      const lag = new RemainingLag();
+      const chargeOf = (item: WorkItem): number => {
+        if (realism === undefined) return item.cost;
+        const known = charges.get(item);
+        if (known !== undefined) return known;
+        const c = realisticCharge(item.cost, realism, createRng(hashString(`${seed}|charge|${item.key}`)));
+        charges.set(item, c);
+        return c;
+      };
       return {
         id: `${t.name}/${m.name}`,
         limits: { tpm: m.tpm, rpm: m.rpm },
@@ -47,21 +63,34 @@ async function sim(id: ScenarioId, seed: number, tune: Record<string, unknown> =
             const d = delayMs * (0.5 + rnd());
             clock.setTimer(() => {
               const now = clock.now();
-              const dec = lim.decide(now, item.cost, settings);
+              if (realism !== undefined && rnd() < realism.capacity429) {
+                const hint = 1_000 + Math.floor(rnd() * 4_000);
+                const e = { category: 'capacity', retryable: true, status: 429, message: 'high demand', retryAfterMs: hint } as const;
+                clock.setTimer(() => reject(new ProviderError(e)), d);
+                return;
+              }
+              const cost = chargeOf(item);
+              const dec = lim.decide(now, cost, settings);
+              let remaining = { tokens: dec.remainingTokens, requests: dec.remainingRequests };
+              if (realism !== undefined) {
+                lag.record(dec.remainingTokens, dec.remainingRequests, realism.remainingLagMax);
+                remaining = lag.at(Math.floor(rnd() * (realism.remainingLagMax + 1))) ?? remaining;
+              }
+              const omitLimits = realism !== undefined && rnd() < realism.omitLimitHeaders;
               const rate = {
-                limitTokens: m.server.tokenBudget,
-                limitRequests: m.server.requestWindows[0]?.limit,
-                remainingTokens: dec.remainingTokens,
-                remainingRequests: dec.remainingRequests,
+                ...(omitLimits ? {} : { limitTokens: m.server.tokenBudget, limitRequests: m.server.requestWindows[0]?.limit }),
+                remainingTokens: remaining.tokens,
+                remainingRequests: remaining.requests,
                 resetTokensMs: dec.resetTokensMs,
                 resetRequestsMs: dec.resetRequestsMs,
                 resetFormat: 'seconds' as const,
               };
+              if (dec.admitted) charged[m.name] = (charged[m.name] ?? 0) + cost;
               if (dec.admitted && process.env['SIM_MINUTES']) {
                 const row = perMinute[m.name] ?? [];
                 perMinute[m.name] = row;
                 const k = Math.floor(now / 60_000);
-                row[k] = (row[k] ?? 0) + item.cost;
+                row[k] = (row[k] ?? 0) + cost;
               }
               if (!dec.admitted) {
                 clock.setTimer(
@@ -72,7 +101,7 @@ async function sim(id: ScenarioId, seed: number, tune: Record<string, unknown> =
                         retryable: true,
                         status: 429,
                         message: 'quota',
-                        retryAfterMs: Math.ceil(dec.waitMs),
+                        ...retryHint(dec.waitMs, dec.resetTokensMs, realism === undefined ? 1 : rnd(), realism),
                         rate,
                       }),
                     ),
@@ -108,7 +137,7 @@ async function sim(id: ScenarioId, seed: number, tune: Record<string, unknown> =
         completed: 0,
       }));
       const foreign = scenario.foreign.map((f, i) => ({ deployment: f.deployment, admissions: tenants[i] ?? [] }));
-      const b = scenarioBound(scenario, groups as never, foreign);
+      const b = scenarioBound(scenario, groups as never, foreign, { charged, service: {} });
       const perGroup = b.groups.map((g) => g.boundMs / (groups.find((x) => x.name === g.name)?.makespanMs ?? 1));
       if (process.env['SIM_PRINT'])
         console.log(
@@ -138,6 +167,19 @@ async function sim(id: ScenarioId, seed: number, tune: Record<string, unknown> =
       };
     },
   );
+}
+
+/**
+ * A quota 429's hint as map-error.ts reads it from what the realistic emulator sends: exact
+ * `retry-after-ms`, or rounded up to whole seconds, or only `retry-after` (whole seconds), or the 2023
+ * spelling with no retry header at all (then the token reset, in whole seconds).
+ */
+function retryHint(waitMs: number, resetTokensMs: number, draw: number, s: ReturnType<typeof resolveRealism>): { retryAfterMs?: number } {
+  const seconds = Math.max(1, Math.ceil(waitMs / 1_000)) * 1_000;
+  if (s === undefined) return { retryAfterMs: Math.ceil(waitMs) };
+  if (draw < s.legacy429) return { retryAfterMs: Math.max(seconds, Math.ceil(resetTokensMs / 1_000) * 1_000) };
+  if (draw < s.legacy429 + s.retryAfterMsAbsent + s.retryAfterMsRounded) return { retryAfterMs: seconds };
+  return { retryAfterMs: Math.ceil(waitMs) };
 }
 
 /**
@@ -186,15 +228,17 @@ describe('bench scenarios on the virtual clock', () => {
     expect(filled.ratio - fifo.ratio).toBeGreaterThanOrEqual(0.02);
   }, 120_000);
 
-  it('S3 (an unseen tenant on two pool members): the pool >= 0.87 of its bound on every seed, <= 3.5 % quota 429s', async () => {
+  it('S3 (an unseen tenant on two pool members): the pool >= 0.95 of its bound on every seed, <= 1.5 % quota 429s', async () => {
     // 0.78-0.83 with 4.5-5.1 % quota 429s when the tenant's usage was learned as skew and cut β on every
     // 429; then 0.885-0.899 with 2.0-3.05 % (the 1 s jitter cap reopens closer to the tenant’s next request);
-    // with best fit and the median charge anchor 0.888/0.956/0.890 with 1.8-2.1 %
+    // with best fit and the median charge anchor 0.890/0.957/0.888 with 1.6-1.9 %; 0.964/0.900/0.960 with
+    // 1.0-1.3 % once an excess past the skew cap was booked (sliding-log.ts); 0.975/0.963/0.965 with
+    // 1.1-1.3 % once a refused request's booking leaves the mirror (each 429 had held its room a window)
     for (const seed of [1, 2, 3]) {
       const r = await sim('S3', seed);
       expect(r.settled).toBe(r.expected);
-      expect(r.pool).toBeGreaterThanOrEqual(0.87);
-      expect(r.quota429 / r.attempts).toBeLessThanOrEqual(0.035);
+      expect(r.pool).toBeGreaterThanOrEqual(0.95);
+      expect(r.quota429 / r.attempts).toBeLessThanOrEqual(0.015);
       for (const g of r.perGroup) expect(g).toBeLessThanOrEqual(1);
     }
   }, 120_000);
@@ -204,5 +248,20 @@ describe('bench scenarios on the virtual clock', () => {
     expect(r.settled).toBe(r.expected);
     expect(r.ratio).toBeGreaterThanOrEqual(0.96);
     for (const g of r.perGroup) expect(g).toBeLessThanOrEqual(1);
+  }, 120_000);
+
+  it('S11 (S1 under the realistic profile): >= 0.89 of the bound and <= 3.5 % quota 429s on every seed, no row lost', async () => {
+    // 0.898/0.977/0.901 with 3.0-3.2 % quota 429s. The server charges 3 % more than we estimate (inside the
+    // charge learner's dead band) and ±10 % per request; the excess was explained as skew even once the
+    // skew sat at its cap, so nothing was booked and each window filled past the budget (3.8-4.3 %). The
+    // bound counts whole windows: on seeds 1 and 3 `other` was charged 1,297k and 1,295k tokens, so it
+    // ends within the bound's 13 windows of 100k only by using 99.6-99.8 % of every one of them.
+    for (const seed of [1, 2, 3]) {
+      const r = await sim('S11', seed);
+      expect(r.settled).toBe(r.expected);
+      expect(r.ratio).toBeGreaterThanOrEqual(0.89);
+      expect(r.quota429 / r.attempts).toBeLessThanOrEqual(0.035);
+      for (const g of r.perGroup) expect(g).toBeLessThanOrEqual(1);
+    }
   }, 120_000);
 });
