@@ -163,7 +163,9 @@ export async function runStrategy(
     );
   if (debug)
     for (const [id, row] of Object.entries(perMinute))
-      console.error(`${id} admitted per minute (k): ${[...row].map((v) => Math.round((v ?? 0) / 1000)).join(' ')}`);
+      console.error(
+        `${id} answered per minute by send time (k tokens of our estimate, not the server's charge): ${[...row].map((v) => Math.round((v ?? 0) / 1000)).join(' ')}`,
+      );
   if (debug)
     for (const [i, tenant] of tenants.entries()) {
       const row: number[] = [];
