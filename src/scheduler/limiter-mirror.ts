@@ -130,7 +130,10 @@ export class LimiterMirror {
     }
   }
 
-  /** `amount` booked at `at` was refused with a 429: the server never counted it (sliding logs; `exhaust` empties a bucket). */
+  /**
+   * `amount` booked at `at` was refused with a 429: the server never counted it. Sliding logs only: a
+   * bucket keeps the booking (a quota 429 empties it anyway, `exhaust`; a capacity 429's refills).
+   */
   refund(at: number, amount: number, now: number): void {
     if (this.#shape === 'sliding') this.#log.refund(at, amount, now);
   }

