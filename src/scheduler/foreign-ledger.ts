@@ -41,6 +41,28 @@ export class ForeignLedger {
     this.#sum += amount;
   }
 
+  /**
+   * The server still held `amount` of foreign usage at `at`: what is booked at or after `at` is topped
+   * up to it from the latest bookings before `at`, moved to `at`. A tenant that keeps sending, or a
+   * server that keeps charging more than we estimate, is then not dropped one life after it was first
+   * seen and re-learned from a 429 (S11 drew one quota 429 per window and member at that edge). Taking
+   * the latest first lets an older booking that no response shows any more leave one life after it was
+   * made: taken oldest first, a one-off excess of 7k was passed along by every later response (S11 seed
+   * 3 on the virtual clock held it for 11 windows, its member filling 93 % of each).
+   */
+  renew(at: number, amount: number): void {
+    let held = 0;
+    let i = this.#ring.length - 1;
+    for (; i >= 0 && this.#ring.timeAt(i) >= at; i--) held += this.#ring.amountAt(i);
+    let left = amount - held;
+    if (!(left > 0)) return;
+    for (; i >= 0 && left > 0; i--) left -= this.#ring.takeFrom(i, left);
+    const moved = amount - held - left;
+    if (!(moved > 0)) return;
+    this.#sum -= moved;
+    this.add(at, moved);
+  }
+
   /** Entries alive at the last prune, oldest first (for the mirror's merged expiry walk). */
   get length(): number {
     return this.#ring.length;

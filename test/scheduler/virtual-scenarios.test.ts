@@ -269,13 +269,15 @@ describe('bench scenarios on the virtual clock', () => {
     expect(filled.ratio - fifo.ratio).toBeGreaterThanOrEqual(0.02);
   }, 120_000);
 
-  it('S3 (an unseen tenant on two pool members): the pool >= 0.95 of its bound on every seed, <= 1.5 % quota 429s', async () => {
+  it('S3 (an unseen tenant on two pool members): the pool >= 0.95 of its bound on every seed, <= 0.5 % quota 429s', async () => {
     // 0.78-0.83 with 4.5-5.1 % quota 429s when the tenant's usage was learned as skew and cut β on every
     // 429; then 0.885-0.899 with 2.0-3.05 % (the 1 s jitter cap reopens closer to the tenant’s next request);
     // with best fit and the median charge anchor 0.890/0.957/0.888 with 1.6-1.9 %; 0.964/0.900/0.960 with
     // 1.0-1.3 % once an excess past the skew cap was booked (sliding-log.ts); 0.975/0.963/0.965 with
-    // 1.1-1.3 % once a refused request's booking leaves the mirror (each 429 had held its room a window)
-    await eachSeed('S3', 0.015, (r) => expect(r.pool).toBeGreaterThanOrEqual(0.95));
+    // 1.1-1.3 % once a refused request's booking leaves the mirror (each 429 had held its room a window);
+    // 0.980/0.977/0.979 with 0.05-0.10 % once the tenant's booking is renewed while the server shows it
+    // (it had dropped out one life after it was first seen, and the next 429 re-learned it)
+    await eachSeed('S3', 0.005, (r) => expect(r.pool).toBeGreaterThanOrEqual(0.95));
   }, 120_000);
 
   it('S1 (60 s token windows): >= 0.96 of the bound, every group <= 1', async () => {
@@ -285,12 +287,14 @@ describe('bench scenarios on the virtual clock', () => {
     for (const g of r.perGroup) expect(g).toBeLessThanOrEqual(1);
   }, 120_000);
 
-  it('S11 (S1 under the realistic profile): >= 0.89 of the bound and <= 3.5 % quota 429s on every seed, no row lost', async () => {
-    // 0.899/0.976/0.904 with 2.8-3.5 % quota 429s. The server charges 3 % more than we estimate (inside the
-    // charge learner's dead band) and ±10 % per request; the excess was explained as skew even once the
-    // skew sat at its cap, so nothing was booked and each window filled past the budget (3.9-4.5 %). The
-    // bound counts whole windows: on seeds 1 and 3 `other` was charged 1,297k and 1,295k tokens, so it
-    // ends within the bound's 13 windows of 100k only by using 99.6-99.8 % of every one of them.
-    await eachSeed('S11', 0.035, (r) => expect(r.ratio).toBeGreaterThanOrEqual(0.89));
+  it('S11 (S1 under the realistic profile): >= 0.89 of the bound and <= 2 % quota 429s on every seed, no row lost', async () => {
+    // 0.907/0.973/0.903 with 1.1-1.5 % quota 429s. The server charges 3 % more than we estimate (inside the
+    // charge learner's dead band) and ±10 % per request. Until 5 Dec that excess was hidden: compared with
+    // everything our mirror still held (its guard and skew keep entries past the server's window, and
+    // everything sent since), it never showed, nothing was booked, and the mirror fell 3 % short whenever
+    // that extra life held nothing: 2.8-3.5 % quota 429s (3.9-4.5 % before the skew cap, see
+    // sliding-log.ts). The bound counts whole windows: on seeds 1 and 3 `other` was charged 1,297k and
+    // 1,295k tokens, so it ends within the bound's 13 windows of 100k only by using 99.6-99.8 % of each.
+    await eachSeed('S11', 0.02, (r) => expect(r.ratio).toBeGreaterThanOrEqual(0.89));
   }, 120_000);
 });
