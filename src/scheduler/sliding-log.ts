@@ -247,15 +247,16 @@ export class SlidingLog {
    */
   #lagAllowance(sentAt: number, guard: number): number {
     const ring = this.#ring;
-    let r = ring.length;
-    while (r > 0 && ring.timeAt(r - 1) >= sentAt) r--;
-    if (r < LAG_DECISIONS) return 0;
-    const earlier = ring.timeAt(r - LAG_DECISIONS);
+    // entries [0, upTo) were sent by sentAt + guard, [0, before) before sentAt: one walk back over the tail
+    let upTo = ring.length;
+    while (upTo > 0 && ring.timeAt(upTo - 1) > sentAt + guard) upTo--;
+    let before = upTo;
+    while (before > 0 && ring.timeAt(before - 1) >= sentAt) before--;
+    if (before < LAG_DECISIONS) return 0;
+    const earlier = ring.timeAt(before - LAG_DECISIONS);
     if (sentAt - earlier < this.#windowMs * LAG_PAUSE_SHARE) return 0; // a steady stream: see above
     let sent = 0; // ours sent in (earlier + guard, sentAt + guard]
-    let k = ring.length;
-    while (k > 0 && ring.timeAt(k - 1) > sentAt + guard) k--;
-    for (; k > 0 && ring.timeAt(k - 1) > earlier + guard; k--) sent += ring.amountAt(k - 1);
+    for (let k = upTo; k > 0 && ring.timeAt(k - 1) > earlier + guard; k--) sent += ring.amountAt(k - 1);
     // ours that left the server's window in (earlier, sentAt]: sent in (earlier − W − guard, sentAt − W − guard]
     const leftBy = sentAt - this.#windowMs - guard;
     const leftAfter = earlier - this.#windowMs - guard;

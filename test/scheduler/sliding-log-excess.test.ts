@@ -1,8 +1,9 @@
 /**
  * What a `remaining-*` header says about usage we did not send (sliding-log.ts observeServerUsage): the
  * server's count is compared with what it can hold of ours (sent within its window, up to a guard
- * after the request), not with everything our mirror still holds; and a foreign booking that the
- * server keeps showing is renewed (ForeignLedger.renew).
+ * after the request), not with everything our mirror still holds; a count two decisions late is
+ * allowed for after a pause only; and a foreign booking that the server keeps showing is renewed
+ * (ForeignLedger.renew).
  */
 import { describe, expect, it } from 'vitest';
 import { ForeignLedger } from '../../src/scheduler/foreign-ledger.ts';
