@@ -4,10 +4,11 @@
  * target. Rows are numbered too (clusters for the row-level statistics).
  *
  * A cell is found by its row number and repeat, one Int32 table per repeat, never by a key string:
- * at 100k rows a Map of `rowId|repeat` strings cost ~7 MB that this does not. The key is rebuilt on
- * demand.
+ * at 100k rows a Map of `rowId|repeat` strings cost ~7 MB that this does not. Row ids are held in a
+ * RowIdTable (typed arrays, not strings); the id and key are rebuilt on demand.
  */
 import { IntTable, NumberColumn } from './columns.ts';
+import { RowIdTable } from './row-id-table.ts';
 
 export class CellIndex {
   /** Repeat → (row number → cell number + 1; 0: none). */
@@ -16,9 +17,7 @@ export class CellIndex {
   readonly #rowOf = new NumberColumn();
   /** Cell number → repeat. */
   readonly #repeatOf = new NumberColumn();
-  readonly #rows = new Map<string, number>();
-  /** Row number → row id. */
-  readonly #rowIds: string[] = [];
+  readonly #rows = new RowIdTable();
 
   /** Cells numbered so far. */
   get size(): number {
@@ -27,12 +26,7 @@ export class CellIndex {
 
   /** The cell's number, assigned on first sight. */
   cell(result: { readonly rowId: string; readonly repeat: number }): number {
-    let row = this.#rows.get(result.rowId);
-    if (row === undefined) {
-      row = this.#rowIds.length;
-      this.#rows.set(result.rowId, row);
-      this.#rowIds.push(result.rowId);
-    }
+    const row = this.#rows.add(result.rowId);
     let table = this.#cellOf.get(result.repeat);
     if (!table) {
       table = new IntTable();
@@ -49,7 +43,7 @@ export class CellIndex {
 
   /** The cell's number, or `undefined` when no result of that cell was seen. */
   find(result: { readonly rowId: string; readonly repeat: number }): number | undefined {
-    const row = this.#rows.get(result.rowId);
+    const row = this.#rows.find(result.rowId);
     if (row === undefined) return undefined;
     const found = this.#cellOf.get(result.repeat)?.get(row) ?? 0;
     return found > 0 ? found - 1 : undefined;
@@ -69,8 +63,9 @@ export class CellIndex {
     return `${this.rowId(cell)}|${this.#repeatOf.at(cell)}`;
   }
 
+  /** The cell's row id (a new string each call). */
   rowId(cell: number): string {
-    return this.#rowIds[this.#rowOf.at(cell)]!;
+    return this.#rows.id(this.#rowOf.at(cell));
   }
 
   /** The number of the cell's row (rows are numbered in first-seen order, from 0). */

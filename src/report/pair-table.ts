@@ -82,9 +82,14 @@ export class PairTable implements PairLookup {
   #entry(i: number): PairEntry & { readonly row: number } {
     const flags = this.#flags.at(i);
     const cell = this.#cellAt.at(i);
+    const cells = this.#cells;
     return {
-      rowId: this.#cells.rowId(cell),
-      row: this.#cells.rowNumber(cell),
+      // built only when read: quality statistics cluster by `row`, and a string per cell per target is
+      // 100k × 3 short-lived strings at the end of a big run
+      get rowId() {
+        return cells.rowId(cell);
+      },
+      row: cells.rowNumber(cell),
       passed: flags & PASSED ? true : flags & FAILED ? false : null,
       score: flags & SCORED ? this.#scores.at(i) : null,
     };
