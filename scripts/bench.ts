@@ -62,7 +62,9 @@ if (unknown.length > 0) {
   const everything = requestedAll.length === 0 && !values['only-micro'];
   const extra = everything ? { throughput: await throughput({ quick, seed, log }), memory: await memoryScenario({ quick, log }) } : {};
   const s10 =
-    everything || wantsS10 ? { s10_cli: await s10Cli({ rows: quick ? [1_000, 5_000] : [10_000, 100_000], stream: true, log }) } : {};
+    everything || wantsS10
+      ? { s10_cli: await s10Cli({ rows: quick ? [1_000, 5_000] : [10_000, 100_000], runs: quick ? 1 : 3, stream: true, log }) }
+      : {};
   const micro = await microBenchmarks({ quick });
   const violations = boundViolations(reports);
   const report = {

@@ -5,7 +5,13 @@
  * cells per second end to end (process start to exit, start-up and report writing included), and the
  * CPU per cell of both processes, so a 2-core machine's ceiling is visible.
  *
- *   node scripts/bench/s10-cli.ts [--rows 10000,100000] [--quick] [--no-stream]
+ * Each size runs `runs` times (3 by default), the sizes interleaved (10k, 100k, 10k, …) so a change in
+ * the machine's state weighs on both alike; each figure is the median of its size's runs, every run's
+ * value listed beside it. Why: one 10k run's peak moves by ±12 MB between runs of the same code (V8 and
+ * malloc keep different pages resident each time), as much as the whole 15 % allowance, so the ratio of
+ * two single runs said more about luck than about the code (1.087–1.246 over three runs, 4 Dec).
+ *
+ *   node scripts/bench/s10-cli.ts [--rows 10000,100000] [--runs 3] [--quick] [--no-stream]
  *   npm run bench -- --scenario S10 [--quick]
  *
  * Targets (issue 11 §3): peak RSS ≤ 300 MB and flat within 15 % from 10k to 100k rows; ≥ 1,000 cells/s.
@@ -18,11 +24,15 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { spawnEmulator } from './emulator-process.ts';
 
+/** One size: the median of its runs for each figure, and every run's peak RSS and cells/s. */
 export interface CliPoint {
   readonly rows: number;
   readonly cells: number;
+  /** The first non-zero exit code of its runs (0 when every run succeeded). */
   readonly exit_code: number | null;
   readonly peak_rss_mb: number;
+  readonly peak_rss_mb_runs: readonly number[];
+  readonly cells_per_s_runs: readonly number[];
   readonly peak_heap_used_mb: number;
   readonly wall_s: number;
   readonly cells_per_s: number;
@@ -32,8 +42,10 @@ export interface CliPoint {
 
 export interface CliMemoryReport {
   readonly stream: boolean;
+  /** Runs per size. */
+  readonly runs: number;
   readonly points: readonly CliPoint[];
-  /** Peak RSS of the largest run ÷ the smallest. */
+  /** Median peak RSS of the largest size ÷ the smallest's. */
   readonly rss_ratio: number;
   /** rss_ratio ≤ 1.15 */
   readonly flat: boolean;
@@ -101,7 +113,13 @@ async function runCli(args: readonly string[], env: Record<string, string>): Pro
   return code;
 }
 
-export async function s10Cli(options: { rows: readonly number[]; stream: boolean; log: (line: string) => void }): Promise<CliMemoryReport> {
+export async function s10Cli(options: {
+  rows: readonly number[];
+  runs?: number;
+  stream: boolean;
+  log: (line: string) => void;
+}): Promise<CliMemoryReport> {
+  const runs = Math.max(1, options.runs ?? 3);
   const dir = await mkdtemp(join(tmpdir(), 'bb-s10-'));
   const emulator = await spawnEmulator({
     apiKeys: [KEY],
@@ -127,51 +145,18 @@ export async function s10Cli(options: { rows: readonly number[]; stream: boolean
     await writeFile(warmup, datasetCsv(30));
     const cliEnv = { S10_URL: emulator.baseURL, S10_KEY: KEY, CI: 'true', NODE_COMPILE_CACHE: compileCache };
     await runCli([MAIN, 'eval', '--config', config, '--dataset', warmup, '--out', join(dir, 'run-warmup'), '--quiet'], cliEnv);
-    for (const rows of options.rows) {
-      const dataset = join(dir, `s10-${rows}.csv`);
-      await writeFile(dataset, datasetCsv(rows));
-      const memOut = join(dir, `mem-${rows}.json`);
-      await emulator.reset();
-      const emulatorCpu = await emulator.cpuMicros();
-      const started = performance.now();
-      const code = await runCli(
-        [
-          '--import',
-          pathToFileURL(sampler).href,
-          MAIN,
-          'eval',
-          '--config',
-          config,
-          '--dataset',
-          dataset,
-          '--out',
-          join(dir, `run-${rows}`),
-          '--quiet',
-        ],
-        { ...cliEnv, S10_MEM_OUT: memOut },
-      );
-      const wall = (performance.now() - started) / 1000;
-      const emulatorUs = (await emulator.cpuMicros()) - emulatorCpu;
-      const mem = JSON.parse(await readFile(memOut, 'utf8')) as { rss: number; heap: number; cpuUs: number };
-      const cells = rows * 3;
-      const point: CliPoint = {
-        rows,
-        cells,
-        exit_code: code,
-        peak_rss_mb: Math.round(mem.rss / 1e5) / 10,
-        peak_heap_used_mb: Math.round(mem.heap / 1e5) / 10,
-        wall_s: Math.round(wall * 10) / 10,
-        cells_per_s: Math.round(cells / wall),
-        client_cpu_ms_per_cell: Math.round(mem.cpuUs / cells) / 1000,
-        emulator_cpu_ms_per_cell: Math.round(emulatorUs / cells) / 1000,
-      };
-      points.push(point);
-      options.log(
-        `S10 CLI ${rows} rows × 3: peak RSS ${point.peak_rss_mb} MB, ${point.cells_per_s} cells/s (client ${point.client_cpu_ms_per_cell} ms CPU/cell, emulator ${point.emulator_cpu_ms_per_cell})`,
-      );
-      await rm(join(dir, `run-${rows}`), { recursive: true, force: true });
-      await rm(dataset, { force: true });
+    for (const rows of options.rows) await writeFile(join(dir, `s10-${rows}.csv`), datasetCsv(rows));
+    const measured = new Map<number, RunFigures[]>(options.rows.map((rows) => [rows, []]));
+    for (let run = 1; run <= runs; run++) {
+      for (const rows of options.rows) {
+        const figures = await measureRun(rows, { dir, config, sampler, cliEnv, emulator });
+        measured.get(rows)?.push(figures);
+        options.log(
+          `S10 CLI ${rows} rows × 3, run ${run}/${runs}: peak RSS ${figures.peakRssMb} MB, ${figures.cellsPerS} cells/s (client ${figures.clientCpuMsPerCell} ms CPU/cell, emulator ${figures.emulatorCpuMsPerCell})`,
+        );
+      }
     }
+    for (const rows of options.rows) points.push(pointOf(rows, measured.get(rows) ?? []));
   } finally {
     await emulator.close();
     await rm(dir, { recursive: true, force: true });
@@ -181,23 +166,99 @@ export async function s10Cli(options: { rows: readonly number[]; stream: boolean
   const ratio = first && last ? Math.round((last.peak_rss_mb / first.peak_rss_mb) * 1000) / 1000 : 0;
   return {
     stream: options.stream,
+    runs,
     points,
     rss_ratio: ratio,
     flat: ratio > 0 && ratio <= 1.15,
     rss_within_300mb: points.every((p) => p.peak_rss_mb <= 300),
     throughput_1000: points.every((p) => p.cells_per_s >= 1000),
     method:
+      `median of ${runs} runs per size, sizes interleaved; ` +
       'batchbench eval as a child process (node bin/batchbench.js eval, with its batch heap flags; default concurrency) against a zeroLatency emulator with capacity 1M in another process, after one 30-row run that fills the Node compile cache; ' +
       '3 targets (2 Responses, 1 chat), maxOutputTokens 16, exact-match; peak RSS = max(VmHWM, 50 ms samples) of the CLI process; cells/s = cells ÷ wall time of the CLI process (start-up and reports included)',
+  };
+}
+
+interface RunFigures {
+  readonly exitCode: number | null;
+  readonly peakRssMb: number;
+  readonly peakHeapUsedMb: number;
+  readonly wallS: number;
+  readonly cellsPerS: number;
+  readonly clientCpuMsPerCell: number;
+  readonly emulatorCpuMsPerCell: number;
+}
+
+interface RunSetup {
+  readonly dir: string;
+  readonly config: string;
+  readonly sampler: string;
+  readonly cliEnv: Record<string, string>;
+  readonly emulator: Awaited<ReturnType<typeof spawnEmulator>>;
+}
+
+/** One measured run of `rows` × 3 (its dataset already written): the CLI's peaks, wall time and CPU. */
+async function measureRun(rows: number, setup: RunSetup): Promise<RunFigures> {
+  const { dir, emulator } = setup;
+  const memOut = join(dir, `mem-${rows}.json`);
+  const out = join(dir, `run-${rows}`);
+  await emulator.reset();
+  const emulatorCpu = await emulator.cpuMicros();
+  const started = performance.now();
+  const args = ['--import', pathToFileURL(setup.sampler).href, MAIN, 'eval', '--config', setup.config];
+  const exitCode = await runCli([...args, '--dataset', join(dir, `s10-${rows}.csv`), '--out', out, '--quiet'], {
+    ...setup.cliEnv,
+    S10_MEM_OUT: memOut,
+  });
+  const wall = (performance.now() - started) / 1000;
+  const emulatorUs = (await emulator.cpuMicros()) - emulatorCpu;
+  const mem = JSON.parse(await readFile(memOut, 'utf8')) as { rss: number; heap: number; cpuUs: number };
+  await rm(out, { recursive: true, force: true });
+  const cells = rows * 3;
+  return {
+    exitCode,
+    peakRssMb: Math.round(mem.rss / 1e5) / 10,
+    peakHeapUsedMb: Math.round(mem.heap / 1e5) / 10,
+    wallS: Math.round(wall * 10) / 10,
+    cellsPerS: Math.round(cells / wall),
+    clientCpuMsPerCell: Math.round(mem.cpuUs / cells) / 1000,
+    emulatorCpuMsPerCell: Math.round(emulatorUs / cells) / 1000,
+  };
+}
+
+/** A size's point: each figure the median of its runs (upper median for an even count). */
+function pointOf(rows: number, runs: readonly RunFigures[]): CliPoint {
+  const median = (pick: (r: RunFigures) => number) => {
+    const sorted = runs.map(pick).sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)] ?? 0;
+  };
+  return {
+    rows,
+    cells: rows * 3,
+    exit_code: runs.find((r) => r.exitCode !== 0)?.exitCode ?? 0,
+    peak_rss_mb: median((r) => r.peakRssMb),
+    peak_rss_mb_runs: runs.map((r) => r.peakRssMb),
+    cells_per_s_runs: runs.map((r) => r.cellsPerS),
+    peak_heap_used_mb: median((r) => r.peakHeapUsedMb),
+    wall_s: median((r) => r.wallS),
+    cells_per_s: median((r) => r.cellsPerS),
+    client_cpu_ms_per_cell: median((r) => r.clientCpuMsPerCell),
+    emulator_cpu_ms_per_cell: median((r) => r.emulatorCpuMsPerCell),
   };
 }
 
 // Standalone: node scripts/bench/s10-cli.ts
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const { values } = parseArgs({
-    options: { rows: { type: 'string' }, quick: { type: 'boolean', default: false }, 'no-stream': { type: 'boolean', default: false } },
+    options: {
+      rows: { type: 'string' },
+      runs: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      'no-stream': { type: 'boolean', default: false },
+    },
   });
   const rows = values.rows ? values.rows.split(',').map(Number) : values.quick ? [1_000, 5_000] : [10_000, 100_000];
-  const report = await s10Cli({ rows, stream: !values['no-stream'], log: (line) => console.error(line) });
+  const runs = values.runs ? Number(values.runs) : values.quick ? 1 : 3;
+  const report = await s10Cli({ rows, runs, stream: !values['no-stream'], log: (line) => console.error(line) });
   console.log(JSON.stringify(report, null, 2));
 }
