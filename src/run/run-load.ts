@@ -8,6 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { UsageError } from '../errors.ts';
 import { join } from 'node:path';
 import { systemClock, type Clock } from '../internal/clock.ts';
+import { sleepUntil } from '../internal/sleep-until.ts';
 import { createGoodputSearch } from '../load/goodput-search.ts';
 import { initialSteps, rateStep, spacedRates, synchronousStep, type Arrivals, type ProfileSpec, type StepSpec } from '../load/profile.ts';
 import { quotaProblem, sustainableRate, tighterQuota, type KnownQuota } from '../load/quota-check.ts';
@@ -152,12 +153,13 @@ async function runTarget(
   // retry-after has passed, so its first requests measure the rate it offers, not the previous step.
   let recoverUntil = -Infinity;
   const step = async (c: StepContext, spec: StepSpec, extra: Parameters<typeof runLoadStep>[3] = {}) => {
-    const wait = Math.min(recoverUntil - clock.now(), MAX_RECOVERY_MS);
+    const deadline = Math.min(recoverUntil, clock.now() + MAX_RECOVERY_MS);
+    const wait = deadline - clock.now();
     if (wait > 0) {
       options.progress?.(
         `${target.name}: waiting ${(wait / 1000).toFixed(1)} s for the previous step's 429 retry-after before ${spec.label}`,
       );
-      await sleep(clock, wait, options.signal);
+      await sleepUntil(clock, deadline, options.signal);
     }
     const result = await runLoadStep(c, spec, index++, extra);
     recoverUntil = recoveryTime(result.requests);
@@ -227,19 +229,6 @@ export function recoveryTime(requests: readonly LoadRequestRecord[]): number {
       until = Math.max(until, r.sentAt + r.e2eMs + r.retryAfterMs);
   }
   return until;
-}
-
-function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = clock.setTimer(done, ms);
-    function done() {
-      timer.cancel();
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 function startRecord(options: RunLoadOptions, sample: ReturnType<LoadWorkload['next']>): LoadStartRecord {
