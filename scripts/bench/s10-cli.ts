@@ -152,7 +152,7 @@ export async function s10Cli(options: {
         const figures = await measureRun(rows, { dir, config, sampler, cliEnv, emulator });
         measured.get(rows)?.push(figures);
         options.log(
-          `S10 CLI ${rows} rows × 3, run ${run}/${runs}: peak RSS ${figures.peakRssMb} MB, ${figures.cellsPerS} cells/s (client ${figures.clientCpuMsPerCell} ms CPU/cell, emulator ${figures.emulatorCpuMsPerCell})`,
+          `S10 CLI ${rows} rows × 3, run ${run}/${runs}: peak RSS ${figures.peak_rss_mb} MB, ${figures.cells_per_s} cells/s (client ${figures.client_cpu_ms_per_cell} ms CPU/cell, emulator ${figures.emulator_cpu_ms_per_cell})`,
         );
       }
     }
@@ -179,15 +179,16 @@ export async function s10Cli(options: {
   };
 }
 
-interface RunFigures {
-  readonly exitCode: number | null;
-  readonly peakRssMb: number;
-  readonly peakHeapUsedMb: number;
-  readonly wallS: number;
-  readonly cellsPerS: number;
-  readonly clientCpuMsPerCell: number;
-  readonly emulatorCpuMsPerCell: number;
-}
+/** What one run measures: a point's figures, before the medians. */
+const RUN_FIGURES = [
+  'peak_rss_mb',
+  'peak_heap_used_mb',
+  'wall_s',
+  'cells_per_s',
+  'client_cpu_ms_per_cell',
+  'emulator_cpu_ms_per_cell',
+] as const;
+type RunFigures = Pick<CliPoint, 'exit_code' | (typeof RUN_FIGURES)[number]>;
 
 interface RunSetup {
   readonly dir: string;
@@ -206,7 +207,7 @@ async function measureRun(rows: number, setup: RunSetup): Promise<RunFigures> {
   const emulatorCpu = await emulator.cpuMicros();
   const started = performance.now();
   const args = ['--import', pathToFileURL(setup.sampler).href, MAIN, 'eval', '--config', setup.config];
-  const exitCode = await runCli([...args, '--dataset', join(dir, `s10-${rows}.csv`), '--out', out, '--quiet'], {
+  const exit_code = await runCli([...args, '--dataset', join(dir, `s10-${rows}.csv`), '--out', out, '--quiet'], {
     ...setup.cliEnv,
     S10_MEM_OUT: memOut,
   });
@@ -216,34 +217,31 @@ async function measureRun(rows: number, setup: RunSetup): Promise<RunFigures> {
   await rm(out, { recursive: true, force: true });
   const cells = rows * 3;
   return {
-    exitCode,
-    peakRssMb: Math.round(mem.rss / 1e5) / 10,
-    peakHeapUsedMb: Math.round(mem.heap / 1e5) / 10,
-    wallS: Math.round(wall * 10) / 10,
-    cellsPerS: Math.round(cells / wall),
-    clientCpuMsPerCell: Math.round(mem.cpuUs / cells) / 1000,
-    emulatorCpuMsPerCell: Math.round(emulatorUs / cells) / 1000,
+    exit_code,
+    peak_rss_mb: Math.round(mem.rss / 1e5) / 10,
+    peak_heap_used_mb: Math.round(mem.heap / 1e5) / 10,
+    wall_s: Math.round(wall * 10) / 10,
+    cells_per_s: Math.round(cells / wall),
+    client_cpu_ms_per_cell: Math.round(mem.cpuUs / cells) / 1000,
+    emulator_cpu_ms_per_cell: Math.round(emulatorUs / cells) / 1000,
   };
 }
 
 /** A size's point: each figure the median of its runs (upper median for an even count). */
 function pointOf(rows: number, runs: readonly RunFigures[]): CliPoint {
-  const median = (pick: (r: RunFigures) => number) => {
-    const sorted = runs.map(pick).sort((a, b) => a - b);
-    return sorted[Math.floor(sorted.length / 2)] ?? 0;
-  };
+  const medians = Object.fromEntries(
+    RUN_FIGURES.map((figure) => {
+      const sorted = runs.map((r) => r[figure]).sort((a, b) => a - b);
+      return [figure, sorted[Math.floor(sorted.length / 2)] ?? 0];
+    }),
+  ) as Record<(typeof RUN_FIGURES)[number], number>;
   return {
     rows,
     cells: rows * 3,
-    exit_code: runs.find((r) => r.exitCode !== 0)?.exitCode ?? 0,
-    peak_rss_mb: median((r) => r.peakRssMb),
-    peak_rss_mb_runs: runs.map((r) => r.peakRssMb),
-    cells_per_s_runs: runs.map((r) => r.cellsPerS),
-    peak_heap_used_mb: median((r) => r.peakHeapUsedMb),
-    wall_s: median((r) => r.wallS),
-    cells_per_s: median((r) => r.cellsPerS),
-    client_cpu_ms_per_cell: median((r) => r.clientCpuMsPerCell),
-    emulator_cpu_ms_per_cell: median((r) => r.emulatorCpuMsPerCell),
+    exit_code: runs.find((r) => r.exit_code !== 0)?.exit_code ?? 0,
+    ...medians,
+    peak_rss_mb_runs: runs.map((r) => r.peak_rss_mb),
+    cells_per_s_runs: runs.map((r) => r.cells_per_s),
   };
 }
 
@@ -258,7 +256,11 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     },
   });
   const rows = values.rows ? values.rows.split(',').map(Number) : values.quick ? [1_000, 5_000] : [10_000, 100_000];
-  const runs = values.runs ? Number(values.runs) : values.quick ? 1 : 3;
+  const runs = values.runs !== undefined ? Number(values.runs) : values.quick ? 1 : 3;
+  if (!Number.isInteger(runs) || runs < 1) {
+    console.error(`error: --runs expects a whole number of runs per size, at least 1 (got ${JSON.stringify(values.runs)})`);
+    process.exit(2);
+  }
   const report = await s10Cli({ rows, runs, stream: !values['no-stream'], log: (line) => console.error(line) });
   console.log(JSON.stringify(report, null, 2));
 }

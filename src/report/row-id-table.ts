@@ -30,23 +30,15 @@ export class RowIdTable {
 
   /** The row number of `id`, or undefined when it was never added. */
   find(id: string): number | undefined {
-    const mask = this.#slots.length - 1;
-    for (let slot = hash(id) & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.#slots[slot]!;
-      if (entry === 0) return undefined;
-      if (this.#equals(entry - 1, id)) return entry - 1;
-    }
+    const entry = this.#slots[this.#slotOf(id)]!;
+    return entry === 0 ? undefined : entry - 1;
   }
 
   /** The row number of `id`, assigned (the next number) on first sight. */
   add(id: string): number {
-    const mask = this.#slots.length - 1;
-    let slot = hash(id) & mask;
-    for (; ; slot = (slot + 1) & mask) {
-      const entry = this.#slots[slot]!;
-      if (entry === 0) break;
-      if (this.#equals(entry - 1, id)) return entry - 1;
-    }
+    const slot = this.#slotOf(id);
+    const entry = this.#slots[slot]!;
+    if (entry !== 0) return entry - 1;
     const row = this.#count;
     this.#append(id);
     this.#slots[slot] = row + 1;
@@ -57,7 +49,7 @@ export class RowIdTable {
   /** The id of row `row` (< size), as a new string. */
   id(row: number): string {
     const start = this.#starts[row]!;
-    const end = row + 1 < this.#count ? this.#starts[row + 1]! : this.#charCount;
+    const end = this.#end(row);
     const chars = this.#chars;
     if (end - start <= CHUNK) return String.fromCharCode.apply(null, chars.subarray(start, end) as unknown as number[]);
     let id = '';
@@ -66,9 +58,23 @@ export class RowIdTable {
     return id;
   }
 
+  /** The slot holding `id`'s row, or the empty slot where it would go. */
+  #slotOf(id: string): number {
+    const mask = this.#slots.length - 1;
+    for (let slot = hash(id) & mask; ; slot = (slot + 1) & mask) {
+      const entry = this.#slots[slot]!;
+      if (entry === 0 || this.#equals(entry - 1, id)) return slot;
+    }
+  }
+
+  /** Where row `row`'s id ends in #chars: where the next starts, or at #charCount for the last. */
+  #end(row: number): number {
+    return row + 1 < this.#count ? this.#starts[row + 1]! : this.#charCount;
+  }
+
   #equals(row: number, id: string): boolean {
     const start = this.#starts[row]!;
-    const end = row + 1 < this.#count ? this.#starts[row + 1]! : this.#charCount;
+    const end = this.#end(row);
     if (end - start !== id.length) return false;
     const chars = this.#chars;
     for (let i = 0; i < id.length; i++) if (chars[start + i] !== id.charCodeAt(i)) return false;
@@ -96,8 +102,7 @@ export class RowIdTable {
     const slots = new Int32Array(this.#slots.length * 2);
     const mask = slots.length - 1;
     for (let row = 0; row < this.#count; row++) {
-      const end = row + 1 < this.#count ? this.#starts[row + 1]! : this.#charCount;
-      let slot = hashUnits(this.#chars, this.#starts[row]!, end) & mask;
+      let slot = hashUnits(this.#chars, this.#starts[row]!, this.#end(row)) & mask;
       while (slots[slot] !== 0) slot = (slot + 1) & mask;
       slots[slot] = row + 1;
     }

@@ -9,6 +9,7 @@
 import type { BatchClient, JobView } from '../../providers/batch-client.ts';
 import { TERMINAL_STATUSES } from '../../providers/batch-client.ts';
 import type { Clock } from '../../internal/clock.ts';
+import { sleep } from '../../internal/sleep-until.ts';
 import type { Outcome, ResolvedTarget, WorkItem } from '../../types.ts';
 import { collectJob } from './batch-collect.ts';
 import type { BatchRecord, BatchResumeState } from './batch-records.ts';
@@ -253,19 +254,4 @@ export async function runBatchLane(o: BatchLaneOptions): Promise<BatchLaneResult
     }
   }
   return { leftRunning: active.map((a) => a.jobId), notRun };
-}
-
-function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const onAbort = () => {
-      timer.cancel();
-      resolve();
-    };
-    const timer = clock.setTimer(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
