@@ -130,6 +130,9 @@ export class GateMirrors {
     this.tokens.refund(booked.at, booked.cost, now);
     this.requests.refund(booked.at, 1, now);
     this.#sub?.refund(booked.at, 1, now);
+    this.tokens.noteRefusal(booked.at, now);
+    this.requests.noteRefusal(booked.at, now);
+    this.#sub?.noteRefusal(booked.at, now);
   }
 
   /**

@@ -138,6 +138,11 @@ export class LimiterMirror {
     if (this.#shape === 'sliding') this.#log.refund(at, amount, now);
   }
 
+  /** A request sent at `at` was refused at once: its round trip bounds how late the server stamps ours. */
+  noteRefusal(at: number, now: number): void {
+    this.#log.noteRefusalRoundTrip(now - at);
+  }
+
   /**
    * A `limit` header: the server's budget per window. Followed down at once (temporary reductions),
    * back up only as far as configuration allows. Non-positive values (the Responses API's −1) are ignored.

@@ -51,6 +51,8 @@ const LAG_DECISIONS = 2;
  * (S11 on the virtual clock: 1.5-2.1 % quota 429s instead of 1.1-1.6 %).
  */
 const LAG_PAUSE_SHARE = 0.02;
+/** How many recent refusals' round trips cap the skew (noteRefusalRoundTrip): a slower network shows again within 8 429s. */
+const REFUSAL_SAMPLES = 8;
 
 export class SlidingLog {
   #windowMs: number;
@@ -62,6 +64,8 @@ export class SlidingLog {
   /** Learned extra lifetime of entries: how much later than our send the server's window lets go. */
   #skewMs = 0;
   #skewChangedAt: number;
+  /** Round trips of the latest refusals (REFUSAL_SAMPLES), oldest first. @unit milliseconds */
+  readonly #refusalRoundTrips: number[] = [];
   readonly #foreign = new ForeignLedger();
   /** Latest expiry of an entry dropped from history: our count at an earlier send time is unknown. */
   #forgottenUntil = Number.NEGATIVE_INFINITY;
@@ -87,6 +91,23 @@ export class SlidingLog {
   /** Learned skew between our send stamps and the server's admission stamps. @unit milliseconds */
   get skewMs(): number {
     return this.#skewMs;
+  }
+
+  /**
+   * A request sent `roundTripMs` ago was refused (a quota 429, or a capacity 429 before admission). It
+   * had reached the server before the server answered it, so its send → arrival delay was at most this
+   * round trip, and a 429 comes back without generating anything: the round trip is close to twice the
+   * network delay. The skew (how much later than our send the server stamps) is capped by the longest
+   * of the latest REFUSAL_SAMPLES round trips. Without it, a server whose charge varies per request
+   * (S11: ±10 %) showed excesses that our just-expired entries "explained", and the skew climbed to its
+   * 1.2 s cap on a 30 ms network: every entry of ours lived 1.2 s longer, ~2 % of each window unused.
+   * Those excesses are now booked as foreign usage, which leaves when the window has passed.
+   */
+  noteRefusalRoundTrip(roundTripMs: number): void {
+    const samples = this.#refusalRoundTrips;
+    samples.push(Math.max(0, roundTripMs));
+    if (samples.length > REFUSAL_SAMPLES) samples.shift();
+    this.#skewMs = Math.min(this.#skewMs, this.#maxSkewMs());
   }
 
   /** A window learned shorter than configured (the skew cap follows it). */
@@ -302,7 +323,12 @@ export class SlidingLog {
   }
 
   #maxSkewMs(): number {
-    return Math.min(this.#windowMs * MAX_SKEW_SHARE, Math.max(MAX_SKEW_FLOOR_MS, this.#windowMs * MAX_SKEW_WINDOW_SHARE));
+    const cap = Math.min(this.#windowMs * MAX_SKEW_SHARE, Math.max(MAX_SKEW_FLOOR_MS, this.#windowMs * MAX_SKEW_WINDOW_SHARE));
+    const samples = this.#refusalRoundTrips;
+    if (samples.length === 0) return cap;
+    let longest = 0;
+    for (const rtt of samples) if (rtt > longest) longest = rtt;
+    return Math.min(cap, longest);
   }
 
   #life(): number {

@@ -92,6 +92,17 @@ describe('Gate', () => {
     expect(g.tokens.shape).toBe('bucket');
   });
 
+  it('a 429’s round trip caps the skew its mirrors have learned (the server stamped it before answering)', () => {
+    const g = gate('a', { tpm: 10_000 }, { conservativeDepthMs: 0 });
+    contact(g, 0, { limitTokens: 10_000 });
+    g.onSuccess(200, g.onDispatch(100, 4_000), completion(100, 100, { limitTokens: 10_000, remainingTokens: 5_999 }));
+    // 61 s: the server still counts the 4,000 sent at 0.1 s, which left our window at 60.35 s
+    g.onSuccess(61_100, g.onDispatch(61_000, 1_000), completion(61_000, 100, { limitTokens: 10_000, remainingTokens: 4_999 }));
+    expect(g.tokens.skewMs).toBeGreaterThan(500);
+    g.onQuota(62_040, g.onDispatch(62_000, 100), 1_000, undefined, () => 0);
+    expect(g.tokens.skewMs).toBeLessThanOrEqual(40);
+  });
+
   it('marks a day-long hint as unavailable and opens the breaker', () => {
     const g = gate('a', { tpm: 100_000 });
     contact(g, 0);

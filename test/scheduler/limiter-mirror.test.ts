@@ -208,6 +208,55 @@ describe('skew learning from remaining headers', () => {
   });
 });
 
+describe('skew capped by refusals’ round trips', () => {
+  // A 429 comes back at once: the server stamped that request before it answered, so its send → arrival
+  // delay was at most the round trip, and no skew beyond the latest refusals' longest one is timing.
+  const mirror = () => new LimiterMirror({ budget: 10_000, windowMs: 60_000, guardMs: 0, conservativeDepthMs: 0 }, 0);
+
+  it('books as another charge what only a skew longer than any refusal’s round trip would explain', () => {
+    const m = mirror();
+    m.noteRefusal(30_000, 30_080); // answered in 80 ms
+    m.record(0, 4_000);
+    m.record(61_000, 1_000); // our first entry expired 1 s before; the server still counts it
+    expect(m.observeServerUsage(5_000, 61_000, 61_100)).toBe('foreign');
+    expect(m.skewMs).toBe(0);
+    expect(m.used(61_100)).toBe(5_000); // the excess still counts, for a window from when it was seen
+  });
+
+  it('still learns a skew within the round trip', () => {
+    const m = mirror();
+    m.noteRefusal(30_000, 31_500);
+    m.record(0, 4_000);
+    m.record(61_000, 1_000);
+    expect(m.observeServerUsage(5_000, 61_000, 61_100)).toBe('skew');
+    expect(m.skewMs).toBe(1_200); // the usual cap: 1.25 s padded, at most 2 % of the window
+  });
+
+  it('lowers a learned skew when a refusal comes back faster', () => {
+    const m = mirror();
+    m.record(0, 4_000);
+    m.record(61_000, 1_000);
+    m.observeServerUsage(5_000, 61_000, 61_100);
+    expect(m.skewMs).toBe(1_200);
+    m.noteRefusal(62_000, 62_300);
+    expect(m.skewMs).toBe(300);
+    expect(m.used(62_300)).toBe(1_000); // the first entry left again with the shorter life
+  });
+
+  it('follows the longest of the latest 8 round trips, forgetting older ones', () => {
+    const m = mirror();
+    m.record(0, 4_000);
+    m.record(61_000, 1_000);
+    m.noteRefusal(59_000, 60_500);
+    m.observeServerUsage(5_000, 61_000, 61_100);
+    expect(m.skewMs).toBe(1_200);
+    for (let i = 1; i <= 7; i++) m.noteRefusal(62_000 + i, 62_100 + i);
+    expect(m.skewMs).toBe(1_200); // the 1.5 s round trip is still among the latest 8
+    m.noteRefusal(63_000, 63_100);
+    expect(m.skewMs).toBe(100);
+  });
+});
+
 describe('foreign ledger: usage another tenant holds', () => {
   const mirror = () => new LimiterMirror({ budget: 10_000, windowMs: 60_000, guardMs: 0, conservativeDepthMs: 0 }, 0);
 

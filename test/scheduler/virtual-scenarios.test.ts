@@ -287,14 +287,16 @@ describe('bench scenarios on the virtual clock', () => {
     for (const g of r.perGroup) expect(g).toBeLessThanOrEqual(1);
   }, 120_000);
 
-  it('S11 (S1 under the realistic profile): >= 0.89 of the bound and <= 2 % quota 429s on every seed, no row lost', async () => {
-    // 0.907/0.973/0.903 with 1.1-1.5 % quota 429s. The server charges 3 % more than we estimate (inside the
+  it('S11 (S1 under the realistic profile): >= 0.90 of the bound and <= 2.5 % quota 429s on every seed, no row lost', async () => {
+    // 0.909/0.984/0.912 with 2.0 % quota 429s; 0.907/0.973/0.903 with 1.1-1.5 % before a refusal's round
+    // trip capped the skew (sliding-log.ts noteRefusalRoundTrip): the ±10 % charge noise had been learned as
+    // up to 1.2 s of skew on a 30 ms network, each window's turn 1.2 s late. The server charges 3 % more than we estimate (inside the
     // charge learner's dead band) and ±10 % per request. Until 5 Dec that excess was hidden: compared with
     // everything our mirror still held (its guard and skew keep entries past the server's window, and
     // everything sent since), it never showed, nothing was booked, and the mirror fell 3 % short whenever
     // that extra life held nothing: 2.8-3.5 % quota 429s (3.9-4.5 % before the skew cap, see
     // sliding-log.ts). The bound counts whole windows: on seeds 1 and 3 `other` was charged 1,297k and
     // 1,295k tokens, so it ends within the bound's 13 windows of 100k only by using 99.6-99.8 % of each.
-    await eachSeed('S11', 0.02, (r) => expect(r.ratio).toBeGreaterThanOrEqual(0.89));
+    await eachSeed('S11', 0.025, (r) => expect(r.ratio).toBeGreaterThanOrEqual(0.9));
   }, 120_000);
 });
