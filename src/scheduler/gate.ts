@@ -43,6 +43,7 @@ export class Gate {
   readonly #options: ResolvedSchedulerOptions;
   #concurrency: AdaptiveConcurrency | undefined;
   readonly #first = new FirstContact();
+  #probeTaken = false;
   readonly #blind = new Blind429();
   /** A successful answer carried rate headers: a quota governs this deployment (concurrency.ts). */
   #rateHeadersSeen = false;
@@ -141,6 +142,18 @@ export class Gate {
   /** The server has sent an HTTP response at least once (before that: one request at a time). */
   get answered(): boolean {
     return this.#first.answered;
+  }
+
+  /** True once per gate, at first contact, when the handle can probe (DeploymentHandle.probe). */
+  takeProbe(): boolean {
+    if (this.#probeTaken || this.#first.answered || this.handle.probe === undefined) return false;
+    this.#probeTaken = true;
+    return true;
+  }
+
+  /** The probe's list named the deployment: URL, credentials and deployment work, so first contact's one-request cap lifts. */
+  onProbeReady(): void {
+    this.#first.onAnswer();
   }
 
   /**

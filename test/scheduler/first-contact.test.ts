@@ -65,6 +65,36 @@ describe('first contact', () => {
     expect([...rec.settled.values()].every((list) => list[0]?.status === 'failed')).toBe(true);
   });
 
+  it('lifts the one-request cap when the probe names the deployment, before the first answer, probing once', async () => {
+    const clock = new VirtualClock();
+    const slow = new FakeDeployment({ id: 'a', clock, latencyMs: 5_000, tpm: 1e6, rpm: 6e4, probe: { afterMs: 20, ready: true } });
+    await drive(clock, scheduler(clock), [lane('t', [slow], 30)], recorder(clock).hooks);
+    expect(slow.probes).toEqual([0]); // sent with the first request, once
+    expect(slow.received[1]?.time).toBe(20); // not 5,000: the probe's answer opened the gate
+    expect(slow.peakInFlight).toBeGreaterThan(1);
+  });
+
+  it('keeps one request at a time until the first answer when the probe does not name the deployment', async () => {
+    const clock = new VirtualClock();
+    const missing = new FakeDeployment({
+      id: 'a',
+      clock,
+      latencyMs: 50,
+      tpm: 1e6,
+      rpm: 6e4,
+      probe: { afterMs: 10, ready: false },
+      script: () => providerError('not_found', { status: 404 }),
+    });
+    const rec = recorder(clock);
+    await drive(clock, scheduler(clock), [lane('t', [missing], 500)], rec.hooks);
+    expect(missing.received).toHaveLength(1); // a missing deployment still costs one request
+    expect(missing.probes).toHaveLength(1);
+    const slow = new FakeDeployment({ id: 'b', clock, latencyMs: 5_000, tpm: 1e6, rpm: 6e4, probe: { afterMs: 20, ready: false } });
+    const start = clock.now();
+    await drive(clock, scheduler(clock), [lane('u', [slow], 30)], recorder(clock).hooks);
+    expect((slow.received[1]?.time ?? 0) - start).toBeGreaterThanOrEqual(5_000);
+  });
+
   it('moves the work to a healthy pool member when one member is unreachable', async () => {
     const clock = new VirtualClock();
     const dead = new FakeDeployment({ id: 'dead', clock, latencyMs: 5, script: () => refused() });
