@@ -240,12 +240,12 @@ export interface DeploymentHandle {
   /** Runs one HTTP attempt. Resolves with a Completion or rejects with a ProviderError, nothing else. */
   execute(item: WorkItem, signal: AbortSignal): Promise<Completion>;
   /**
-   * A cheap request that generates nothing (the endpoint's model list), sent once beside the first
+   * Asks the endpoint's model list (a cheap request that generates nothing), once, beside the first
    * attempt: true when it answered and named this deployment (URL, credentials and deployment work),
    * false on any other answer or failure. Never rejects. Without it (or on false), first contact waits
    * for the first attempt's whole answer.
    */
-  probe?(signal: AbortSignal): Promise<boolean>;
+  checkListed?(signal: AbortSignal): Promise<boolean>;
 }
 
 /** The work of one compared target: its items (pulled lazily) and its deployments (a pool when > 1). */

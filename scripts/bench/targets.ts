@@ -54,7 +54,7 @@ export function buildTarget(target: BenchTarget, baseURL: string, apiKey: string
       limits: d.limits,
       maxConcurrency: d.maxConcurrency,
       execute: (item, signal) => provider.complete(item.input, signal),
-      probe: (signal) => provider.probe(signal),
+      checkListed: (signal) => provider.checkListed(signal),
     } satisfies DeploymentHandle;
   });
   return { resolved, handles, estimateCost: (input) => (providers[0] as Provider).estimateCost(input) };

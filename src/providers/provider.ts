@@ -17,7 +17,7 @@ export interface Provider {
   /** Runs exactly one HTTP attempt (SDK retries are off). Rejects with a ProviderError and nothing else. */
   complete(input: PromptInput, signal: AbortSignal): Promise<Completion>;
   /** Lists the endpoint's models (no generation, no quota): true when the list names this deployment. Never rejects. */
-  probe(signal: AbortSignal): Promise<boolean>;
+  checkListed(signal: AbortSignal): Promise<boolean>;
 }
 
 /** Injected I/O, so tests stay on loopback and runs can share one credential. */

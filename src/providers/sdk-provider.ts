@@ -20,8 +20,8 @@ import { startWatchdog } from './watchdog.ts';
 import type { Watchdog } from './watchdog.ts';
 
 const MAX_IDLE_MS = 60_000;
-/** A model list answers in milliseconds; a probe that takes longer tells nothing the first attempt will not. */
-const PROBE_TIMEOUT_MS = 10_000;
+/** A model list answers in milliseconds; a check that takes longer tells nothing the first attempt will not. */
+const LIST_CHECK_TIMEOUT_MS = 10_000;
 
 /** What an adapter gets for one attempt. */
 export interface AttemptContext {
@@ -87,14 +87,14 @@ export function createSdkProvider(
         watchdog.dispose();
       }
     },
-    async probe(signal) {
+    async checkListed(signal) {
       if (!client || signal.aborted) return false;
       try {
-        const page = await client.models.list({ signal, timeout: Math.min(deployment.timeoutMs, PROBE_TIMEOUT_MS) });
+        const page = await client.models.list({ signal, timeout: Math.min(deployment.timeoutMs, LIST_CHECK_TIMEOUT_MS) });
         // Only a list that names the deployment proves it exists: a missing one must still cost one request.
         return page.data.some((model) => model.id === deployment.deployment);
       } catch {
-        return false; // refused, missing or unreachable: the first attempt decides, as without a probe
+        return false; // refused, missing or unreachable: the first attempt decides, as without the check
       }
     },
   };

@@ -127,7 +127,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
         execute: execute
           ? (item, signal) => execute(item, withHardSignal(signal))
           : (item, signal) => provider.complete(item.input, withHardSignal(signal)),
-        probe: (signal) => provider.probe(withHardSignal(signal)),
+        checkListed: (signal) => provider.checkListed(withHardSignal(signal)),
       };
     });
   };

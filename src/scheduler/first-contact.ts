@@ -1,8 +1,8 @@
 /**
  * Until a deployment has answered once (any HTTP response, even a 401 or a 429), nothing is known about
  * it: a wrong URL, a closed port or a DNS typo must cost a few requests and a few seconds, not a run.
- * So one request at a time goes to it (the gate's cap is 1; a probe that names the deployment lifts
- * that early, see RunLoop #probe and DeploymentHandle.probe), and connection failures before the first
+ * So one request at a time goes to it (the gate's cap is 1; a model list that names the deployment
+ * lifts that early: DeploymentHandle.checkListed, RunLoop #checkListed), and connection failures before the first
  * answer are a bounded probe: at most `maxProbes` attempts, spaced by `gapsMs`, within `maxProbeMs`;
  * then the deployment is dead, like a 401. After a first answer, connection failures are ordinary
  * overload (retries and the breaker's capped backoff).
@@ -21,6 +21,7 @@ export type ProbeVerdict = 'retry' | 'dead';
 
 export class FirstContact {
   #answered = false;
+  #listCheckTaken = false;
   #failures = 0;
   #firstFailureAt = 0;
   #nextProbeAt = 0;
@@ -35,6 +36,14 @@ export class FirstContact {
     return this.#failures;
   }
 
+  /** True once, before the first answer: the one time the model list is asked (DeploymentHandle.checkListed). */
+  takeListCheck(): boolean {
+    if (this.#answered || this.#listCheckTaken) return false;
+    this.#listCheckTaken = true;
+    return true;
+  }
+
+  /** An HTTP answer, or a model list that named the deployment: the one-request cap lifts. */
   onAnswer(): void {
     this.#answered = true;
   }

@@ -43,7 +43,6 @@ export class Gate {
   readonly #options: ResolvedSchedulerOptions;
   #concurrency: AdaptiveConcurrency | undefined;
   readonly #first = new FirstContact();
-  #probeTaken = false;
   readonly #blind = new Blind429();
   /** A successful answer carried rate headers: a quota governs this deployment (concurrency.ts). */
   #rateHeadersSeen = false;
@@ -144,15 +143,13 @@ export class Gate {
     return this.#first.answered;
   }
 
-  /** True once per gate, at first contact, when the handle can probe (DeploymentHandle.probe). */
-  takeProbe(): boolean {
-    if (this.#probeTaken || this.#first.answered || this.handle.probe === undefined) return false;
-    this.#probeTaken = true;
-    return true;
+  /** True once per gate, at first contact, when the handle can ask its model list (DeploymentHandle.checkListed). */
+  takeListCheck(): boolean {
+    return this.handle.checkListed !== undefined && this.#first.takeListCheck();
   }
 
-  /** The probe's list named the deployment: URL, credentials and deployment work, so first contact's one-request cap lifts. */
-  onProbeReady(): void {
+  /** The model list named the deployment: URL, credentials and deployment work, so first contact's one-request cap lifts. */
+  onListed(): void {
     this.#first.onAnswer();
   }
 

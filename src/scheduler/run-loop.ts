@@ -31,8 +31,8 @@ export class RunLoop {
   readonly #dispatchContext: DispatchContext;
   /** In-flight attempts are never aborted by the run signal: on abort they finish and settle normally. */
   readonly #execSignal = new AbortController().signal;
-  /** First-contact probes end with the run: one still waiting on an unreachable host must not hold the process. */
-  readonly #probes = new AbortController();
+  /** Model-list checks end with the run: one still waiting on an unreachable host must not hold the process. */
+  readonly #listChecks = new AbortController();
   readonly #hooksCalled = new HookCalls(
     (error) => this.#hookFailed(error),
     () => this.#afterHook(),
@@ -166,7 +166,7 @@ export class RunLoop {
     lane.inFlight++;
     this.#global.acquire(lane, entry.item.cost);
     const ticket = gate.onDispatch(now, entry.item.cost);
-    if (gate.takeProbe()) this.#probe(gate);
+    if (gate.takeListCheck()) this.#checkListed(gate);
     const waited = now - entry.readyAt;
     let attempt: Promise<Completion>;
     try {
@@ -182,21 +182,21 @@ export class RunLoop {
 
   /**
    * First contact sends one request at a time until the deployment answers (first-contact.ts). Beside
-   * that first request goes the handle's probe, which generates nothing: a model list naming the
-   * deployment lifts the cap at once, instead of after the first request's whole generation (1-9 s in
-   * S11, a reasoning model's minute).
+   * that first request goes a model-list request, which generates nothing: a list naming the deployment
+   * lifts the cap at once, instead of after the first request's whole generation (1-9 s in S11, a
+   * reasoning model's minute).
    */
-  #probe(gate: Gate): void {
-    let probe: Promise<boolean>;
+  #checkListed(gate: Gate): void {
+    let listed: Promise<boolean>;
     try {
-      probe = gate.handle.probe?.(this.#probes.signal) ?? Promise.resolve(false);
+      listed = gate.handle.checkListed?.(this.#listChecks.signal) ?? Promise.resolve(false);
     } catch {
-      probe = Promise.resolve(false);
+      listed = Promise.resolve(false);
     }
-    probe.then(
-      (ready) => {
-        if (!ready || this.#finished || gate.answered) return;
-        gate.onProbeReady();
+    listed.then(
+      (named) => {
+        if (!named || this.#finished || gate.answered) return;
+        gate.onListed();
         for (const lane of this.#lanesByGate.get(gate) ?? []) this.#dispatch(lane);
       },
       () => undefined,
@@ -304,7 +304,7 @@ export class RunLoop {
       if (!lane.done && !noMorePulls) return;
     }
     this.#finished = true;
-    this.#probes.abort();
+    this.#listChecks.abort();
     const end = this.#o.clock.now();
     for (const lane of this.#lanes) lane.cancelTimer();
     this.#deadlineTimer?.cancel();

@@ -50,9 +50,9 @@ describe('first contact', () => {
   });
 
   it.each([
-    ['without a probe', undefined],
-    ['whose probe does not name it', { afterMs: 10, ready: false }],
-  ] as const)('sends a missing (404) deployment %s exactly one request before its target stops', async (_, probe) => {
+    ['without a model-list check', undefined],
+    ['whose model list does not name it', { afterMs: 10, named: false }],
+  ] as const)('sends a missing (404) deployment %s exactly one request before its target stops', async (_, listCheck) => {
     const clock = new VirtualClock();
     const missing = new FakeDeployment({
       id: 'a',
@@ -60,31 +60,31 @@ describe('first contact', () => {
       latencyMs: 50,
       tpm: 1e6,
       rpm: 6e4,
-      ...(probe === undefined ? {} : { probe }),
+      ...(listCheck === undefined ? {} : { listCheck }),
       script: () => providerError('not_found', { status: 404 }),
     });
     const rec = recorder(clock);
     await drive(clock, scheduler(clock), [lane('t', [missing], 500)], rec.hooks);
     expect(missing.received).toHaveLength(1);
-    expect(missing.probes).toHaveLength(probe === undefined ? 0 : 1);
+    expect(missing.listChecks).toHaveLength(listCheck === undefined ? 0 : 1);
     expect([...rec.settled.values()].every((list) => list[0]?.status === 'failed')).toBe(true);
   });
 
-  it('lifts the one-request cap when the probe names the deployment, before the first answer, probing once', async () => {
+  it('lifts the one-request cap when the model list names the deployment, before the first answer, asking once', async () => {
     const clock = new VirtualClock();
-    const slow = new FakeDeployment({ id: 'a', clock, latencyMs: 5_000, tpm: 1e6, rpm: 6e4, probe: { afterMs: 20, ready: true } });
+    const slow = new FakeDeployment({ id: 'a', clock, latencyMs: 5_000, tpm: 1e6, rpm: 6e4, listCheck: { afterMs: 20, named: true } });
     await drive(clock, scheduler(clock), [lane('t', [slow], 30)], recorder(clock).hooks);
-    expect(slow.probes).toEqual([0]); // sent with the first request, once
-    expect(slow.received[1]?.time).toBe(20); // not 5,000: the probe's answer opened the gate
+    expect(slow.listChecks).toEqual([0]); // sent with the first request, once
+    expect(slow.received[1]?.time).toBe(20); // not 5,000: the model list's answer opened the gate
     expect(slow.peakInFlight).toBeGreaterThan(1);
   });
 
-  it('keeps one request at a time until the first answer when the probe does not name the deployment', async () => {
+  it('keeps one request at a time until the first answer when the model list does not name the deployment', async () => {
     const clock = new VirtualClock();
-    const slow = new FakeDeployment({ id: 'b', clock, latencyMs: 5_000, tpm: 1e6, rpm: 6e4, probe: { afterMs: 20, ready: false } });
+    const slow = new FakeDeployment({ id: 'b', clock, latencyMs: 5_000, tpm: 1e6, rpm: 6e4, listCheck: { afterMs: 20, named: false } });
     await drive(clock, scheduler(clock), [lane('u', [slow], 30)], recorder(clock).hooks);
-    expect(slow.probes).toEqual([0]);
-    expect(slow.received[1]?.time).toBe(5_000); // the first answer, not the probe's, opened the gate
+    expect(slow.listChecks).toEqual([0]);
+    expect(slow.received[1]?.time).toBe(5_000); // the first answer, not the model list's, opened the gate
   });
 
   it('moves the work to a healthy pool member when one member is unreachable', async () => {

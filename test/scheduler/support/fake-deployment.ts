@@ -28,8 +28,8 @@ export interface FakeDeploymentOptions {
   readonly foreignTokens?: number;
   /** Return an error for this request instead of admitting it (evaluated before admission). */
   readonly script?: (ctx: { readonly item: WorkItem; readonly n: number; readonly now: number }) => ProviderError | undefined;
-  /** Offer DeploymentHandle.probe: it answers `ready` after `afterMs` (without it, the handle has no probe). */
-  readonly probe?: { readonly afterMs: number; readonly ready: boolean };
+  /** Offer DeploymentHandle.checkListed: it answers `named` after `afterMs` (without it, the handle has none). */
+  readonly listCheck?: { readonly afterMs: number; readonly named: boolean };
 }
 
 export interface Received {
@@ -53,9 +53,9 @@ export class FakeDeployment implements DeploymentHandle {
   readonly received: Received[] = [];
   inFlight = 0;
   peakInFlight = 0;
-  /** Probes received, and when. */
-  readonly probes: number[] = [];
-  readonly probe?: (signal: AbortSignal) => Promise<boolean>;
+  /** When each model-list check was received. */
+  readonly listChecks: number[] = [];
+  readonly checkListed?: (signal: AbortSignal) => Promise<boolean>;
   readonly #o: FakeDeploymentOptions;
   readonly #log: { time: number; cost: number }[] = [];
 
@@ -67,11 +67,11 @@ export class FakeDeployment implements DeploymentHandle {
       ...(options.rpm === undefined ? {} : { rpm: options.rpm }),
     };
     this.maxConcurrency = options.maxConcurrency ?? 256;
-    const probe = options.probe;
-    if (probe !== undefined)
-      this.probe = () => {
-        this.probes.push(options.clock.now());
-        return new Promise((resolve) => options.clock.setTimer(() => resolve(probe.ready), probe.afterMs));
+    const check = options.listCheck;
+    if (check !== undefined)
+      this.checkListed = () => {
+        this.listChecks.push(options.clock.now());
+        return new Promise((resolve) => options.clock.setTimer(() => resolve(check.named), check.afterMs));
       };
   }
 

@@ -1,5 +1,5 @@
 /**
- * Provider.probe against the embedded emulator (the real SDK over real HTTP): the model list proves the
+ * Provider.checkListed against the embedded emulator (the real SDK over real HTTP): the model list proves the
  * URL, the credentials and the deployment only when it names the deployment; every other answer or
  * failure is false, never a rejection, so first contact then waits for the first attempt as before.
  */
@@ -42,28 +42,30 @@ async function closedPort(): Promise<number> {
 
 const QUESTION: PromptInput = { messages: [{ role: 'user', content: 'ping' }] };
 
-describe('Provider.probe', () => {
+describe('Provider.checkListed', () => {
   it('is true when the model list names the deployment', async () => {
-    expect(await provider('mini').probe(new AbortController().signal)).toBe(true);
+    expect(await provider('mini').checkListed(new AbortController().signal)).toBe(true);
   });
 
   it('is false for a deployment the list does not name, whose requests are 404s', async () => {
     const missing = provider('no-such-deployment');
-    expect(await missing.probe(new AbortController().signal)).toBe(false);
+    expect(await missing.checkListed(new AbortController().signal)).toBe(false);
     const error = await missing.complete(QUESTION, new AbortController().signal).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(ProviderError);
     expect((error as ProviderError).status).toBe(404);
   });
 
   it('is false with a wrong key (401), without rejecting', async () => {
-    expect(await provider('mini', { key: 'wrong-key' }).probe(new AbortController().signal)).toBe(false);
+    expect(await provider('mini', { key: 'wrong-key' }).checkListed(new AbortController().signal)).toBe(false);
   });
 
   it('is false when nothing listens, and on an aborted signal', async () => {
     const port = await closedPort();
-    expect(await provider('mini', { baseURL: `http://127.0.0.1:${port}/openai/v1/` }).probe(new AbortController().signal)).toBe(false);
+    expect(await provider('mini', { baseURL: `http://127.0.0.1:${port}/openai/v1/` }).checkListed(new AbortController().signal)).toBe(
+      false,
+    );
     const aborted = new AbortController();
     aborted.abort();
-    expect(await provider('mini').probe(aborted.signal)).toBe(false);
+    expect(await provider('mini').checkListed(aborted.signal)).toBe(false);
   });
 });
