@@ -167,6 +167,38 @@ describe('pacing and beta recovery', () => {
     expect(g.earliestStart(2_000, 5_000)).toBeGreaterThan(60_000);
   });
 
+  describe('a 429 at a window turn that our late arrivals explain', () => {
+    // 9,000 sent at 0.1 s reached the server late, so at 60.4 s it still holds them while our mirror let them
+    // go at 60.35 s. The 429's own headers show exactly that (skew, within the refusal's 100 ms round trip);
+    // re-checked against the raised skew the burst counts as alive at the send and explains nothing more.
+    const turn = (tenant: number) => {
+      const g = gate('a', { tpm: 10_000 }, { conservativeDepthMs: 0, tokenWindowMs: 60_000, pacing: false });
+      let held = 1; // what the server holds: contact's 1 token at 0
+      const answer = (at: number, cost: number) => {
+        held += cost;
+        g.onSuccess(at + 100, g.onDispatch(at, cost), completion(at, 100, { limitTokens: 10_000, remainingTokens: 10_000 - held }));
+      };
+      contact(g, 0, { limitTokens: 10_000 });
+      answer(100, 9_000);
+      held += tenant; // from 30 s a tenant uses `tenant` tokens, seen (and booked) at our request then
+      answer(30_000, 1);
+      answer(59_500, 1);
+      answer(59_600, 1);
+      held -= 1; // contact's token left the server's window at 60 s
+      const refused = g.onDispatch(60_400, 1_000);
+      g.onQuota(60_500, refused, 500, { limitTokens: 10_000, remainingTokens: 10_000 - held, retryAfterMs: 500 }, () => 0);
+      return g;
+    };
+
+    it('leaves beta alone when no foreign usage is booked: the server sees nobody but us', () => {
+      expect(turn(0).beta).toBe(1);
+    });
+
+    it('still cuts beta while a tenant is booked (an over-charge or tenant the ledger only partly holds)', () => {
+      expect(turn(500).beta).toBeCloseTo(0.9);
+    });
+  });
+
   it('raises beta again when the server counts no more than we sent', () => {
     const g = gate('a', { tpm: 100_000 }, { conservativeDepthMs: 0, tokenWindowMs: 60_000 });
     contact(g, 0, { limitTokens: 100_000 });
