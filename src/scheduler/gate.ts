@@ -243,7 +243,7 @@ export class Gate {
     // the 429 looks foreign. With no tenant booked the server sees nobody but us: β would only throw a
     // tenth of the next window away (S3's mini, no tenant: 110k of 115k after one such 429 at a window
     // turn, a window past its bound). While a tenant or an over-charge is booked, β still answers it.
-    if (verdict === 'skew' && this.tokens.used(now) <= this.tokens.ownUsed(now)) return true;
+    if (verdict === 'skew' && this.tokens.foreignUsed(now) === 0) return true;
     // This 429's own headers showed usage nobody of ours explains, and the foreign ledger booked it:
     // the mirror now holds what the server holds, so cutting β as well would count the tenant twice.
     if (verdict === 'foreign') return true;

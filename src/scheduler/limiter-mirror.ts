@@ -92,6 +92,11 @@ export class LimiterMirror {
     return this.#log.ownUsed(now);
   }
 
+  /** Foreign usage booked within the window (a tenant's or the server's over-charge): `used` minus `ownUsed`. */
+  foreignUsed(now: number): number {
+    return this.#log.foreignUsed(now);
+  }
+
   /** Send time of the oldest admission still inside the window (Infinity when empty). @unit milliseconds */
   oldestAt(now: number): number {
     return this.#log.oldestAt(now);

@@ -128,6 +128,11 @@ export class SlidingLog {
     return this.#sum;
   }
 
+  /** What the foreign ledger holds at `now`: the part of `used` that is not ours. */
+  foreignUsed(now: number): number {
+    return this.#foreign.used(now, this.#life());
+  }
+
   /** Send time of the oldest entry inside the window at `now` (Infinity when empty). @unit milliseconds */
   oldestAt(now: number): number {
     this.#prune(now);
