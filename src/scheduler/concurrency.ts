@@ -6,10 +6,11 @@
  *
  * Until the server shows it is governed by a quota (rate headers: `quotaGoverned()`), growth is
  * ack-clocked, as in TCP: a raised cap opens its new slots one per successful completion, not all at
- * once. A window's doubling would otherwise put all the new requests in flight in the same instant, and
- * against a server with a hard in-flight cap every one of them past the cap is refused before the first
- * refusal can say so (8 429s for one step from 8 to 16 against a cap of 8). Where rate headers govern,
- * the rate mirrors pace the sends, so a raise opens at once.
+ * once, and slow start adds one slot per completion (the cap doubles per round trip). A window's
+ * doubling would otherwise put all the new requests in flight in the same instant, and against a server
+ * with a hard in-flight cap every one of them past the cap is refused before the first refusal can say
+ * so (8 429s for one step from 8 to 16 against a cap of 8). Where rate headers govern, the rate mirrors
+ * pace the sends, so slow start doubles once per update window and a raise opens at once.
  */
 import { aimdTuning } from './defaults.ts';
 
@@ -84,8 +85,23 @@ export class AdaptiveConcurrency {
       this.#longPerToken += (perToken - this.#longPerToken) * aimdTuning.longEwma;
     }
     this.#samples++;
+    this.#slowStartPerCompletion();
     if (this.#opened < this.#limit) this.#opened = Math.min(this.#limit, this.#opened + 1);
     this.#maybeUpdate(now);
+  }
+
+  /**
+   * TCP's slow start where completions clock the sends (no quota governs): each completion, while the
+   * cap is in use and latency is healthy, adds one slot, so the cap doubles per round trip. Doubling
+   * once per update window instead (≥ 2 round trips and ≥ `minSamples` completions) held a hint-less
+   * deployment at its starting 4 for 2–3 round trips before the first raise: S13's three-deployment pool
+   * ended at 0.825–0.871 of its bound, 0.892–0.906 with this. The growth stops at the first overload,
+   * refusal or latency rise (they end slow start) and below a refusal seen before.
+   */
+  #slowStartPerCompletion(): void {
+    if (!this.#slowStart || !this.#ackClocked || this.#fixed !== undefined || this.#overload) return;
+    if (this.#peakInFlight * 2 < this.#limit || this.#gradient() < 1 || this.#limit + 1 >= this.#ceiling) return;
+    this.#limit = Math.min(this.#max, this.#limit + 1);
   }
 
   /** An overload signal (capacity 429, 5xx, timeout, connection error). */
@@ -142,7 +158,9 @@ export class AdaptiveConcurrency {
         limit = Math.min(limit, 0.8 * limit + 0.2 * (limit * gradient + 4));
         this.#slowStart = false;
       } else if (this.#peakInFlight * 2 >= limit) {
-        limit = this.#slowStart ? limit * 2 : limit + 1;
+        // where completions clock the sends, slow start already grew per completion (#slowStartPerCompletion)
+        if (!this.#slowStart) limit += 1;
+        else if (!this.#ackClocked) limit *= 2;
         // just below a refusal seen before: try to pass it only every few windows (the server may have grown)
         if (limit >= this.#ceiling && ++this.#windowsAtCeiling % aimdTuning.ceilingProbeWindows !== 0)
           limit = Math.max(this.#limit, this.#ceiling - 1);

@@ -38,12 +38,12 @@ describe('hint-less 429s', () => {
     expect([...rec.settled.values()].every((list) => list[0]?.status === 'ok')).toBe(true);
     const boundMs = Math.ceil(300 / 8) * 1_000;
     const ratio = boundMs / clock.now();
-    // measured 0.927 and 8 429s of 308 attempts: one slow-start overshoot (completions arrive together
-    // on this clock, so 7 extra requests leave in one instant and are refused as one burst) and one
-    // probe past the cap. Before later refusals of a burst lowered the ceiling: 0.922, 15 of 315 (the
-    // cap came down over three bursts); before that, 18 of 318; when hint-less 429s were quota pauses
-    // stepping towards 60 s, the same run reached 0.018
-    expect(ratio).toBeGreaterThanOrEqual(0.9);
+    // measured 0.950 and 9 429s of 309 attempts: one slow-start overshoot (completions arrive together
+    // on this clock, so the extra requests leave in one instant and are refused as one burst) and one
+    // probe past the cap. 0.927 (8 of 308) while slow start doubled once per update window instead of
+    // adding a slot per completion; 0.922 (15 of 315) before later refusals of a burst lowered the
+    // ceiling; when hint-less 429s were quota pauses stepping towards 60 s, the same run reached 0.018
+    expect(ratio).toBeGreaterThanOrEqual(0.94);
     expect(stats.quota429 / stats.attempts).toBeLessThanOrEqual(0.03);
   });
 

@@ -13,14 +13,31 @@ function feed(c: AdaptiveConcurrency, from: number, n: number, opts: { inFlight:
 }
 
 describe('AdaptiveConcurrency', () => {
-  it('doubles in slow start while at least half used and healthy, opening the new slots one per completion', () => {
-    const c = new AdaptiveConcurrency({ start: 8, max: 256, minWindowMs: 1_000 }, 0);
-    let t = feed(c, 0, 20, { inFlight: 8 }); // one window of 2 × RTT: the cap becomes 16
-    expect(c.limit).toBe(8); // ... but none of the new slots is open yet
-    t = feed(c, t, 3, { inFlight: 8 });
-    expect(c.limit).toBe(11);
-    feed(c, t, 5, { inFlight: 8 });
+  it('in slow start where completions clock the sends, adds a slot per completion: the cap doubles per round trip', () => {
+    const c = new AdaptiveConcurrency({ start: 4, max: 256, minWindowMs: 1_000 }, 0);
+    const t = feed(c, 0, 4, { inFlight: 4, latencyMs: 1_000 }); // one round trip of 4 completions, no window yet
+    expect(c.limit).toBe(8);
+    feed(c, t, 8, { inFlight: 8, latencyMs: 1_000 }); // the next round trip
     expect(c.limit).toBe(16);
+  });
+
+  it('stops slow start below a refusal seen before, after the breaker sends it back to slow start', () => {
+    const c = new AdaptiveConcurrency({ start: 4, max: 256, minWindowMs: 1_000 }, 0);
+    c.onBlindReject(0, 9, 0.85); // the server admitted 8
+    c.reset(100);
+    feed(c, 100, 20, { inFlight: 8 });
+    expect(c.limit).toBe(8);
+  });
+
+  it('stops slow start as soon as seconds per output token rise past 1.5× normal', () => {
+    const c = new AdaptiveConcurrency({ start: 4, max: 256, minWindowMs: 1_000 }, 0);
+    let t = feed(c, 0, 4, { inFlight: 4, latencyMs: 1_000 });
+    expect(c.limit).toBe(8);
+    t = feed(c, t, 4, { inFlight: 8, latencyMs: 3_000 });
+    const braked = c.limit;
+    feed(c, t, 4, { inFlight: braked, latencyMs: 3_000 });
+    expect(braked).toBeLessThan(12);
+    expect(c.limit).toBeLessThanOrEqual(braked);
   });
 
   it('opens a raise at once where rate headers show a quota governs the server', () => {
@@ -32,12 +49,13 @@ describe('AdaptiveConcurrency', () => {
 
   it('cuts at once, even while a raise is still being clocked in', () => {
     const c = new AdaptiveConcurrency({ start: 8, max: 256, minWindowMs: 1_000 }, 0);
-    let t = feed(c, 0, 22, { inFlight: 8 }); // cap 16, 10 open
-    expect(c.limit).toBe(10);
-    t = feed(c, t, 20, { inFlight: 10, overload: true });
-    expect(c.limit).toBe(10); // the cut (16 → 14.4) is above what is open: nothing opens past it ...
-    c.onBlindReject(t, 9, 0.5);
-    expect(c.limit).toBe(4); // ... and a cut below it applies at once
+    let t = feed(c, 0, 10, { inFlight: 8, overload: true }); // one 1 s window: 8 → 7.2, slow start ends
+    t = feed(c, t, 21, { inFlight: 7 }); // a window of 2 × RTT raises the cap to 8.2, opened by the next completion
+    expect(c.limit).toBe(8);
+    t = feed(c, t, 19, { inFlight: 8 }); // the 19th completion ends the window (2 s): 9.2, not opened yet
+    expect(c.limit).toBe(8);
+    c.onBlindReject(t, 8, 0.5);
+    expect(c.limit).toBe(4); // a cut applies at once
   });
 
   it('does not grow when less than half of the cap is used', () => {
