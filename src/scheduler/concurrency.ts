@@ -95,8 +95,8 @@ export class AdaptiveConcurrency {
    * cap is in use and latency is healthy, adds one slot, so the cap doubles per round trip. Doubling
    * once per update window instead (≥ 2 round trips and ≥ `minSamples` completions) held a hint-less
    * deployment at its starting 4 for 2–3 round trips before the first raise: S13's three-deployment pool
-   * ended at 0.825–0.871 of its bound, 0.892–0.906 with this. The growth stops at the first overload,
-   * refusal or latency rise (they end slow start) and below a refusal seen before.
+   * ended at 0.825–0.871 of its bound, 0.865–0.929 with this (three bench runs). The growth stops at the
+   * first overload, refusal or latency rise (they end slow start) and below a refusal seen before.
    */
   #slowStartPerCompletion(): void {
     if (!this.#slowStart || !this.#ackClocked || this.#fixed !== undefined || this.#overload) return;

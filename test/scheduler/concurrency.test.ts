@@ -29,6 +29,15 @@ describe('AdaptiveConcurrency', () => {
     expect(c.limit).toBe(8);
   });
 
+  it('adds no slot per completion once an overload signal has come, before the window cuts', () => {
+    const c = new AdaptiveConcurrency({ start: 4, max: 256, minWindowMs: 1_000 }, 0);
+    let t = feed(c, 0, 2, { inFlight: 4 });
+    expect(c.limit).toBe(6);
+    c.onOverload(t);
+    t = feed(c, t, 3, { inFlight: 6 }); // 6 samples: the update window has not ended yet
+    expect(c.limit).toBe(6);
+  });
+
   it('stops slow start as soon as seconds per output token rise past 1.5× normal', () => {
     const c = new AdaptiveConcurrency({ start: 4, max: 256, minWindowMs: 1_000 }, 0);
     let t = feed(c, 0, 4, { inFlight: 4, latencyMs: 1_000 });
