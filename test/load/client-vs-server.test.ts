@@ -14,8 +14,9 @@
  * most of it request delivery, the emulator's thread waiting for a core, not client work. So the test
  * runs alone, in a group apart from the rest of the suite (test/vitest.config.ts), and asserts the
  * bound only when other processes used under a quarter of a core while it measured
- * (test/support/foreign-cpu.ts); otherwise it is reported skipped with the figures, never passed. The gap split into request and
- * response delivery is printed with any failure, to say where the time went.
+ * (test/support/foreign-cpu.ts); otherwise it is reported skipped with the figures, never passed.
+ * The gap split into request and response delivery is printed with any failure, to say where the
+ * time went.
  */
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

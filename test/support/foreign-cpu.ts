@@ -3,7 +3,8 @@
  * cores (os.cpus()) minus this process's own (process.cpuUsage(), every thread of it, the emulator's
  * worker included), per wall millisecond. A wall-clock bound holds only when it is small. The 1-minute
  * load average cannot say so: it lags by a minute, and one other busy process (a parallel test file)
- * kept it under 2 on this 2-core machine while it pushed the client-vs-server gap from 1.3–2.3 ms to 2.7.
+ * kept it under 2 on this 2-core machine while it pushed the client-vs-server gap from 1.15–2.27 ms
+ * (alone) to 2.7.
  */
 import { cpus } from 'node:os';
 
